@@ -1,0 +1,2 @@
+// goplatform: the public surface. Re-exports only.
+export * as go from "./go";

@@ -1,0 +1,161 @@
+/**
+ * The one way tests run Pulumi programs under mocks.
+ *
+ * `runUnderMocks(program)` installs Pulumi's mock monitor, runs the program, waits
+ * until every resource registration has finished and returns the resource graph:
+ * each registered resource with its type token, name, inputs, parent and the
+ * resource options the engine would see (protect, retainOnDelete, dependsOn,
+ * ignoreChanges, aliases, provider). Tests assert on that graph.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+
+export interface RecordedResource {
+  readonly type: string;
+  readonly name: string;
+  readonly urn: string;
+  readonly custom: boolean;
+  /** Inputs as the provider would receive them (outputs resolved, secrets unwrapped). */
+  readonly inputs: Record<string, unknown>;
+  /** URN of the parent; undefined for resources created at the top of the program. */
+  readonly parent?: string;
+  readonly protect: boolean;
+  readonly retainOnDelete: boolean;
+  readonly dependsOn: readonly string[];
+  readonly ignoreChanges: readonly string[];
+  readonly additionalSecretOutputs: readonly string[];
+  readonly aliasCount: number;
+  readonly provider?: string;
+}
+
+export interface MockOptions {
+  readonly project?: string;
+  readonly stack?: string;
+  /** Stack configuration, keys without the project prefix (`goVersion`) or with it (`aws:region`). */
+  readonly config?: Readonly<Record<string, string>>;
+  /** Config keys to treat as secret. */
+  readonly secretConfig?: readonly string[];
+  /** Extra outputs a mocked resource returns, by type token. */
+  readonly outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+  /** Results of provider function calls (`aws:iam/getPolicyDocument:getPolicyDocument` …), by token. */
+  readonly calls?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown> | undefined;
+}
+
+export interface MockRun<T> {
+  readonly result: T;
+  readonly resources: ResourceGraph;
+}
+
+export class ResourceGraph {
+  constructor(readonly all: readonly RecordedResource[]) {}
+
+  ofType(type: string): RecordedResource[] {
+    return this.all.filter((r) => r.type === type);
+  }
+
+  /** The single resource of `type` (and `name`, when given); throws listing what exists otherwise. */
+  one(type: string, name?: string): RecordedResource {
+    const found = this.ofType(type).filter((r) => name === undefined || r.name === name);
+    if (found.length !== 1) {
+      const present = this.all.map((r) => `${r.type} ${r.name}`).join("\n  ");
+      throw new Error(`expected one ${type}${name === undefined ? "" : ` named ${name}`}, found ${found.length}; registered:\n  ${present}`);
+    }
+    return found[0] as RecordedResource;
+  }
+
+  childrenOf(parent: RecordedResource): RecordedResource[] {
+    return this.all.filter((r) => r.parent === parent.urn);
+  }
+
+  types(): string[] {
+    return [...new Set(this.all.map((r) => r.type))].sort();
+  }
+}
+
+class RecordingMonitor extends MockMonitor {
+  readonly recorded: RecordedResource[] = [];
+
+  override async registerResource(req: RegisterResourceRequest, callback: (err: unknown, response: unknown) => void): Promise<void> {
+    await super.registerResource(req, (err, response) => {
+      if (err === null || err === undefined) {
+        this.recorded.push(record(req, urnOf(response)));
+      }
+      callback(err, response);
+    });
+  }
+}
+
+function urnOf(response: unknown): string {
+  const getUrn = (response as { getUrn?: () => string } | undefined)?.getUrn;
+  return typeof getUrn === "function" ? getUrn.call(response) : "";
+}
+
+function record(req: RegisterResourceRequest, urn: string): RecordedResource {
+  const object = req.getObject();
+  const inputs = (object === undefined ? {} : pulumi.runtime.deserializeProperties(object)) as Record<string, unknown>;
+  const parent = req.getParent();
+  const provider = req.getProvider();
+  return {
+    type: req.getType(),
+    name: req.getName(),
+    urn,
+    custom: req.getCustom(),
+    inputs,
+    ...(parent === "" ? {} : { parent }),
+    protect: req.getProtect() === true,
+    retainOnDelete: req.getRetainondelete() === true,
+    dependsOn: req.getDependenciesList(),
+    ignoreChanges: req.getIgnorechangesList(),
+    additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
+    aliasCount: req.getAliasesList().length,
+    ...(provider === "" ? {} : { provider }),
+  };
+}
+
+const mockState = (args: pulumi.runtime.MockResourceArgs, options: MockOptions): Record<string, unknown> => ({
+  ...(args.inputs as Record<string, unknown>),
+  ...options.outputs?.(args),
+});
+
+/**
+ * Runs `program` under mocks and returns its result and resource graph. Runs are
+ * sequential (Pulumi's runtime state is global), so tests must await each one.
+ */
+export async function runUnderMocks<T>(program: () => T | Promise<T>, options: MockOptions = {}): Promise<MockRun<T>> {
+  const project = options.project ?? "goplatform";
+  const stack = options.stack ?? "test";
+  const mocks: pulumi.runtime.Mocks = {
+    newResource: (args) => ({ id: `${args.name}-id`, state: mockState(args, options) }),
+    call: (args) => options.calls?.(args) ?? (args.inputs as Record<string, unknown>),
+  };
+  const config: Record<string, string> = {};
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    config[key.includes(":") ? key : `${project}:${key}`] = value;
+  }
+  const secretKeys = (options.secretConfig ?? []).map((k) => (k.includes(":") ? k : `${project}:${k}`));
+  pulumi.runtime.setAllConfig(config, secretKeys);
+
+  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  const monitor = new RecordingMonitor(mocks);
+  pulumi.runtime.setMockOptions(monitor, project, stack, false);
+
+  const result = await program();
+  await pulumi.runtime.disconnect();
+  return { result, resources: new ResourceGraph(monitor.recorded) };
+}
+
+/** The value of an output; rejects if it is unknown (which does not happen when not previewing). */
+export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
+  return new Promise<T>((resolve) => {
+    pulumi.output(output).apply((value) => {
+      resolve(value as T);
+      return value;
+    });
+  });
+}
+
+/** Whether an output is marked secret. */
+export function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
+  return pulumi.isSecret(output);
+}
