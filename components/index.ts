@@ -1,2 +1,4 @@
 // goplatform: the public surface. Re-exports only.
 export * as go from "./go";
+export * from "./observability";
+export { ArgumentError } from "./args";

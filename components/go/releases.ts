@@ -3,7 +3,7 @@
  * the Go project supports (the two newest) and the lowest acceptable patch of each
  * line (the patch floor).
  */
-import { GO_RELEASE_LINES, RELEASE_TABLE_AS_OF, SECURITY_HISTORY_AS_OF } from "./release-data";
+import releaseData from "./release-data.json";
 import { compareGoVersions, formatGoVersion, goMinorLine, parseGoVersion, type GoVersion } from "./version";
 
 export interface GoPatchRelease {
@@ -63,9 +63,9 @@ export class GoReleaseTable {
   constructor(
     lines: readonly GoReleaseLineData[],
     /** Day the table was last refreshed from the module proxy. */
-    readonly asOf: string = RELEASE_TABLE_AS_OF,
+    readonly asOf: string,
     /** Day of the release history the security flags come from. */
-    readonly securityHistoryAsOf: string = SECURITY_HISTORY_AS_OF,
+    readonly securityHistoryAsOf: string,
   ) {
     for (const line of lines) {
       const first = line.patches[0];
@@ -170,4 +170,4 @@ function releaseDay(line: GoReleaseLineData): string {
 }
 
 /** The release table shipped with this version of goplatform. */
-export const goReleases = new GoReleaseTable(GO_RELEASE_LINES);
+export const goReleases = new GoReleaseTable(releaseData.lines, releaseData.asOf, releaseData.securityHistoryAsOf);

@@ -123,6 +123,22 @@ const mockState = (args: pulumi.runtime.MockResourceArgs, options: MockOptions):
  * sequential (Pulumi's runtime state is global), so tests must await each one.
  */
 export async function runUnderMocks<T>(program: () => T | Promise<T>, options: MockOptions = {}): Promise<MockRun<T>> {
+  const outcome = await run(program, options);
+  if ("error" in outcome) throw outcome.error;
+  return outcome;
+}
+
+/**
+ * Runs a program that is expected to fail; returns the error and what had been
+ * registered by then, so a test can prove bad input created nothing.
+ */
+export async function failureUnderMocks(program: () => unknown, options: MockOptions = {}): Promise<{ error: Error; resources: ResourceGraph }> {
+  const outcome = await run(program, options);
+  if (!("error" in outcome)) throw new Error("expected the program to fail, but it succeeded");
+  return outcome;
+}
+
+async function run<T>(program: () => T | Promise<T>, options: MockOptions): Promise<MockRun<T> | { error: Error; resources: ResourceGraph }> {
   const project = options.project ?? "goplatform";
   const stack = options.stack ?? "test";
   const mocks: pulumi.runtime.Mocks = {
@@ -140,9 +156,14 @@ export async function runUnderMocks<T>(program: () => T | Promise<T>, options: M
   const monitor = new RecordingMonitor(mocks);
   pulumi.runtime.setMockOptions(monitor, project, stack, false);
 
-  const result = await program();
-  await pulumi.runtime.disconnect();
-  return { result, resources: new ResourceGraph(monitor.recorded) };
+  try {
+    const result = await program();
+    await pulumi.runtime.disconnect();
+    return { result, resources: new ResourceGraph(monitor.recorded) };
+  } catch (err) {
+    await pulumi.runtime.disconnect();
+    return { error: err instanceof Error ? err : new Error(String(err)), resources: new ResourceGraph(monitor.recorded) };
+  }
 }
 
 /** The value of an output; rejects if it is unknown (which does not happen when not previewing). */

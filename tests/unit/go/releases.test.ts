@@ -74,7 +74,7 @@ describe("Go release table: supported window and patch floor", () => {
     const gap: GoReleaseLineData[] = [
       { line: "1.30", prereleases: [], patches: [{ version: "1.30.0", date: "2027-02-01", security: false }, { version: "1.30.2", date: "2027-03-01", security: true }] },
     ];
-    assert.throws(() => new GoReleaseTable(gap), /line 1.30 has 1.30.2 at position 1/);
-    assert.throws(() => new GoReleaseTable([{ line: "1.30", prereleases: [], patches: [] }]), /must start with 1.30.0/);
+    assert.throws(() => new GoReleaseTable(gap, "2027-03-01", "2027-03-01"), /line 1.30 has 1.30.2 at position 1/);
+    assert.throws(() => new GoReleaseTable([{ line: "1.30", prereleases: [], patches: [] }], "2027-03-01", "2027-03-01"), /must start with 1.30.0/);
   });
 });
