@@ -2,3 +2,4 @@
 export * from "./version";
 export * from "./releases";
 export * from "./metadata";
+export * from "./buildinfo";
