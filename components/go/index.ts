@@ -3,3 +3,4 @@ export * from "./version";
 export * from "./releases";
 export * from "./metadata";
 export * from "./buildinfo";
+export * from "./build";

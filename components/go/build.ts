@@ -1,0 +1,200 @@
+/**
+ * The Go build helper the runtime components share: builds a static Linux binary
+ * with exactly the Go toolchain the caller pins (selected through GOTOOLCHAIN; the
+ * go command fetches it from the Go module proxy), with reproducible settings, and
+ * packs Lambda archives whose bytes depend only on the binary.
+ */
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { existsSync, statSync } from "node:fs";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import * as path from "node:path";
+import { promisify } from "node:util";
+import { zipSync } from "fflate";
+import { ArgumentError } from "../args";
+import { readBuildInfo } from "./buildinfo";
+import { goReleases, toDay } from "./releases";
+import { formatGoVersion, goToolchainName, parseGoVersion } from "./version";
+
+const run = promisify(execFile);
+
+export type GoArch = "arm64" | "amd64";
+
+export interface GoBuildArgs {
+  /** Directory of the Go module to build (must contain go.mod). */
+  source: string;
+  /** Package to build, relative to `source`. Default: ".". */
+  package?: string;
+  /**
+   * Go toolchain release to build with, e.g. "1.27.4" or "go1.27.4". Default: the newest
+   * patch of the newest supported line on `asOf`. Must be a supported release at or
+   * above its line's patch floor.
+   */
+  goVersion?: string;
+  /** Target architecture (GOOS is always linux). Default: "arm64". */
+  arch?: GoArch;
+  /** Build tags. Default: none. */
+  tags?: string[];
+  /** Linker flags. Default: "-s -w" (no symbol table or DWARF; build info stays). */
+  ldflags?: string;
+  /** Stamp VCS information into the binary (-buildvcs=true). Default: false. */
+  vcs?: boolean;
+  /** Name of the binary. Default: "bootstrap" (what provided.al2023 runs). */
+  binaryName?: string;
+  /** Directory for build outputs. Default: `.cache/goplatform/go-build/<key>` under the working directory. */
+  outDir?: string;
+  /** Day the version rules are judged for (YYYY-MM-DD). Default: today. */
+  asOf?: string;
+}
+
+/** Arguments after validation and defaults. */
+export interface ResolvedGoBuild {
+  readonly source: string;
+  readonly package: string;
+  readonly goVersion: string;
+  readonly arch: GoArch;
+  readonly tags: readonly string[];
+  readonly ldflags: string;
+  readonly vcs: boolean;
+  readonly binaryName: string;
+  readonly outDir: string;
+}
+
+export interface GoBuildResult extends ResolvedGoBuild {
+  /** Absolute path of the binary. */
+  readonly binary: string;
+  readonly sha256: string;
+  readonly size: number;
+  /** Main module path, from the binary's build info. */
+  readonly module: string;
+}
+
+const ARCHES: readonly GoArch[] = ["arm64", "amd64"];
+const TAG = /^[A-Za-z0-9_.]+$/;
+
+/** The default toolchain: newest patch of the newest line the Go project supports on `asOf`. */
+export function defaultGoVersion(asOf: Date | string = new Date()): string {
+  const day = toDay(asOf, "asOf");
+  const [newest] = goReleases.supportedLines(day);
+  const latest = newest === undefined ? undefined : goReleases.latestPatch(newest, day);
+  if (latest === undefined) throw new Error(`Go release table has no release for ${day}`);
+  return latest;
+}
+
+/**
+ * Checks the arguments and fills in defaults, without running anything. Errors name
+ * the argument (prefixed with `component`), the value and what is allowed.
+ */
+export function resolveGoBuild(args: GoBuildArgs, component = "GoBuild"): ResolvedGoBuild {
+  const day = toDay(args.asOf ?? new Date(), "asOf");
+  const goVersion = checkGoVersion(component, args.goVersion ?? defaultGoVersion(day), day);
+
+  const source = path.resolve(args.source);
+  if (!existsSync(source) || !statSync(source).isDirectory()) {
+    throw new ArgumentError(component, "source", args.source, "expected an existing directory holding a Go module");
+  }
+  if (!existsSync(path.join(source, "go.mod"))) {
+    throw new ArgumentError(component, "source", args.source, "expected a Go module directory, but it has no go.mod");
+  }
+  const pkg = args.package ?? ".";
+  if (path.isAbsolute(pkg) || pkg.split(/[\\/]/).includes("..")) {
+    throw new ArgumentError(component, "package", pkg, "expected a package path inside source, such as \".\" or \"./cmd/api\"");
+  }
+  const arch = args.arch ?? "arm64";
+  if (!ARCHES.includes(arch)) throw new ArgumentError(component, "arch", arch, `expected one of ${ARCHES.join(", ")}`);
+  const tags = args.tags ?? [];
+  for (const tag of tags) {
+    if (!TAG.test(tag)) throw new ArgumentError(component, "tags", tag, "expected build tags of letters, digits, '_' and '.'");
+  }
+  const binaryName = args.binaryName ?? "bootstrap";
+  if (!/^[A-Za-z0-9_.-]+$/.test(binaryName)) throw new ArgumentError(component, "binaryName", binaryName, "expected a file name");
+  const resolved = { source, package: pkg, goVersion, arch, tags, ldflags: args.ldflags ?? "-s -w", vcs: args.vcs ?? false, binaryName };
+  const key = createHash("sha256").update(JSON.stringify(resolved)).digest("hex").slice(0, 16);
+  return { ...resolved, outDir: path.resolve(args.outDir ?? path.join(".cache", "goplatform", "go-build", key)) };
+}
+
+function checkGoVersion(component: string, value: string, day: string): string {
+  let version;
+  try {
+    version = parseGoVersion(value);
+  } catch {
+    throw new ArgumentError(component, "goVersion", value, "expected a Go release such as \"1.27.4\" or \"go1.27.4\"");
+  }
+  const a = goReleases.assess(version, day);
+  const allowed = a.supportedLines.map((line) => `${goReleases.patchFloor(line, day) ?? line}+`).join(" or ");
+  if (version.patch === undefined) {
+    throw new ArgumentError(component, "goVersion", value, `expected a release with a patch number (on ${day}: ${allowed})`);
+  }
+  if (!a.supported) {
+    throw new ArgumentError(component, "goVersion", value, `expected a release in a supported line; on ${day}: ${allowed}`);
+  }
+  if (!a.meetsPatchFloor) {
+    throw new ArgumentError(component, "goVersion", value, `it is below the ${a.line} patch floor ${a.patchFloor ?? "?"} on ${day}; expected ${allowed}`);
+  }
+  return formatGoVersion(version);
+}
+
+/**
+ * Builds the binary of arguments checked by {@link resolveGoBuild}. Same source and
+ * arguments give the same bytes.
+ */
+export async function buildGo(r: ResolvedGoBuild, component = "GoBuild"): Promise<GoBuildResult> {
+  await mkdir(r.outDir, { recursive: true });
+  const binary = path.join(r.outDir, r.binaryName);
+  const partial = `${binary}.partial`;
+  const flags = ["build", "-trimpath", `-buildvcs=${String(r.vcs)}`, "-ldflags", r.ldflags, "-o", partial];
+  if (r.tags.length > 0) flags.push("-tags", r.tags.join(","));
+  flags.push(r.package);
+  try {
+    await run("go", flags, { cwd: r.source, env: buildEnv(r), maxBuffer: 64 * 1024 * 1024 });
+  } catch (err) {
+    const stderr = (err as { stderr?: string }).stderr ?? String(err);
+    throw new Error(`${component}: go build of ${r.source} (${r.package}) with ${goToolchainName(parseGoVersion(r.goVersion))} failed:\n${stderr.trim()}`, { cause: err });
+  }
+  await rename(partial, binary);
+  const bytes = await readFile(binary);
+  const info = await readBuildInfo(binary);
+  if (info.goVersion !== goToolchainName(parseGoVersion(r.goVersion))) {
+    throw new Error(`${component}: asked for go${r.goVersion} but the binary was built by ${info.goVersion}`);
+  }
+  return { ...r, binary, sha256: createHash("sha256").update(bytes).digest("hex"), size: bytes.length, module: info.main?.path ?? "" };
+}
+
+/** The environment of a build: only what matters to the output, set explicitly. */
+function buildEnv(r: ResolvedGoBuild): NodeJS.ProcessEnv {
+  const keep = ["PATH", "HOME", "GOPATH", "GOCACHE", "GOMODCACHE", "GOPROXY", "GONOSUMDB", "GONOSUMCHECK", "GOPRIVATE", "GONOPROXY", "GOSUMDB", "GOINSECURE", "HTTPS_PROXY", "HTTP_PROXY", "NO_PROXY", "TMPDIR"];
+  const env: NodeJS.ProcessEnv = {};
+  for (const k of keep) if (process.env[k] !== undefined) env[k] = process.env[k];
+  return {
+    ...env,
+    GOTOOLCHAIN: goToolchainName(parseGoVersion(r.goVersion)),
+    CGO_ENABLED: "0",
+    GOOS: "linux",
+    GOARCH: r.arch,
+    GOAMD64: "v1",
+    GOARM64: "v8.0",
+    GOFLAGS: "-mod=readonly",
+    GOWORK: "off",
+    GOEXPERIMENT: "",
+  };
+}
+
+/**
+ * Fixed entry time, the zip format's epoch. Zip stores local (DOS) time and fflate
+ * reads the Date's local fields, so build it from local fields: the same bytes in
+ * every time zone.
+ */
+const ZIP_EPOCH = new Date(1980, 0, 1, 0, 0, 0);
+
+/**
+ * Packs a binary as a Lambda deployment archive with a single `bootstrap` entry,
+ * mode 0755, fixed timestamp and deflate level: the archive's bytes depend only on
+ * the binary's. Returns the archive path and its sha256.
+ */
+export async function zipLambdaBootstrap(binary: string, zipPath: string): Promise<{ path: string; sha256: string; size: number }> {
+  const data = new Uint8Array(await readFile(binary));
+  const zip = zipSync({ bootstrap: [data, { level: 9, mtime: ZIP_EPOCH, os: 3, attrs: (0o100755 << 16) >>> 0 }] });
+  await mkdir(path.dirname(zipPath), { recursive: true });
+  await writeFile(zipPath, zip);
+  return { path: path.resolve(zipPath), sha256: createHash("sha256").update(zip).digest("hex"), size: zip.length };
+}
