@@ -1,4 +1,5 @@
 // goplatform: the public surface. Re-exports only.
 export * as go from "./go";
 export * from "./observability";
+export * from "./runtimes";
 export { ArgumentError } from "./args";

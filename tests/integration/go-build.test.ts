@@ -55,14 +55,15 @@ describe("Go build helper: real builds", function () {
     rmSync(work, { recursive: true, force: true });
   });
 
-  const buildWithCleanCache = async (source: string, name: string) => {
-    process.env.GOCACHE = path.join(work, `gocache-${name}`);
+  /** Builds with GOCACHE in `cache` (a fresh directory the first time a name is used). */
+  const build = async (source: string, name: string, cache: string) => {
+    process.env.GOCACHE = path.join(work, `gocache-${cache}`);
     return buildGo(resolveGoBuild({ source, asOf, tags: ["lambda.norpc"], outDir: path.join(work, name) }));
   };
 
   it("builds the same bytes twice from clean caches, with the pinned toolchain and flags", async () => {
-    const first = await buildWithCleanCache(example, "a");
-    const second = await buildWithCleanCache(example, "b");
+    const first = await build(example, "a", "a");
+    const second = await build(example, "b", "b");
     assert.equal(first.sha256, second.sha256);
     assert.notEqual(first.binary, second.binary);
     const info = await readBuildInfo(first.binary);
@@ -82,13 +83,13 @@ describe("Go build helper: real builds", function () {
     cpSync(example, copy, { recursive: true });
     const main = path.join(copy, "main.go");
     writeFileSync(main, readFileSync(main, "utf8").replace('"hello, "', '"hi, "'));
-    const original = await buildWithCleanCache(example, "orig");
-    const changed = await buildWithCleanCache(copy, "changed");
+    const original = await build(example, "orig", "a");
+    const changed = await build(copy, "changed", "a");
     assert.notEqual(changed.sha256, original.sha256);
   });
 
   it("packs a zip whose bytes depend only on the binary, in any time zone", async () => {
-    const built = await buildWithCleanCache(example, "zip");
+    const built = await build(example, "zip", "a");
     const here = await zipLambdaBootstrap(built.binary, path.join(work, "here.zip"));
     const script = `require(${JSON.stringify(path.join(repo, "dist", "components", "go", "build.js"))}).zipLambdaBootstrap(process.argv[1], process.argv[2]).then(r => console.log(r.sha256))`;
     const elsewhere = execFileSync(process.execPath, ["-e", script, built.binary, path.join(work, "tz.zip")], { env: { ...process.env, TZ: "Pacific/Kiritimati" }, encoding: "utf8" }).trim();

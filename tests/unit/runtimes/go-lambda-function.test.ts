@@ -1,0 +1,117 @@
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import { GoLambdaFunction, type GoLambdaFunctionArgs } from "../../../components";
+import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
+
+const repo = path.resolve(__dirname, "..", "..", "..", "..");
+const source = path.join(repo, "examples", "lambda-hello");
+const asOf = "2026-11-23";
+
+// What AWS would return for the outputs the component reads.
+const aws: MockOptions = {
+  outputs: (args) => ({
+    arn: `arn:aws:mock:::${args.type}/${args.name}`,
+    name: (args.inputs as { name?: string }).name ?? `${args.name}-abc123`,
+    ...(args.type === "aws:signer/signingProfile:SigningProfile" ? { versionArn: `arn:aws:signer:::/signing-profiles/${args.name}/v1` } : {}),
+    ...(args.type === "aws:s3/bucketObjectv2:BucketObjectv2" ? { versionId: "v1" } : {}),
+    ...(args.type === "aws:signer/signingJob:SigningJob" ? { signedObjects: [{ s3s: [{ bucket: "artifacts-bucket", key: "signed/hello/job-1.zip" }] }] } : {}),
+    ...(args.type === "aws:lambda/functionUrl:FunctionUrl" ? { functionUrl: "https://abc.lambda-url.eu-west-1.on.aws/" } : {}),
+  }),
+};
+
+const make = (args: Partial<GoLambdaFunctionArgs> = {}) => () => new GoLambdaFunction("hello", { source, asOf, ...args });
+
+describe("GoLambdaFunction", function () {
+  this.timeout(600_000);
+
+  it("deploys a signed provided.al2023 arm64 function with a least-privilege role and its own log group", async () => {
+    const { result, resources } = await runUnderMocks(make(), aws);
+    const fn = resources.one("aws:lambda/function:Function");
+    assert.equal(fn.inputs.runtime, "provided.al2023");
+    assert.equal(fn.inputs.handler, "bootstrap");
+    assert.deepEqual(fn.inputs.architectures, ["arm64"]);
+    assert.equal(fn.inputs.memorySize, 256);
+    assert.equal(fn.inputs.timeout, 30);
+    assert.deepEqual(fn.inputs.tags, { "goplatform.dev/go-version": "go1.27.4", "goplatform.dev/go-module": "example.com/goplatform/lambda-hello" });
+    assert.equal(result.goVersion, "1.27.4");
+
+    // Code signing: the deployed code is the signing job's output, and unsigned code is refused.
+    const csc = resources.one("aws:lambda/codeSigningConfig:CodeSigningConfig");
+    assert.deepEqual(csc.inputs.policies, { untrustedArtifactOnDeployment: "Enforce" });
+    assert.equal(fn.inputs.codeSigningConfigArn, "arn:aws:mock:::aws:lambda/codeSigningConfig:CodeSigningConfig/hello");
+    assert.equal(fn.inputs.s3Bucket, "artifacts-bucket");
+    assert.equal(fn.inputs.s3Key, "signed/hello/job-1.zip");
+    assert.equal(fn.inputs.code, undefined);
+    assert.equal(resources.one("aws:signer/signingProfile:SigningProfile").inputs.platformId, "AWSLambda-SHA384-ECDSA");
+    const job = resources.one("aws:signer/signingJob:SigningJob");
+    assert.equal(job.inputs.ignoreSigningJobFailure, false);
+    assert.deepEqual((job.inputs.source as { s3: { version: string } }).s3.version, "v1");
+    const unsigned = resources.one("aws:s3/bucketObjectv2:BucketObjectv2");
+    assert.match(String(unsigned.inputs.key), /^unsigned\/hello\/[0-9a-f]{64}\.zip$/);
+    assert.deepEqual(resources.one("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, { status: "Enabled" });
+    const pab = resources.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+    assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+
+    // Logs: a dedicated group with retention, created before the function.
+    const logGroup = resources.one("aws:cloudwatch/logGroup:LogGroup");
+    assert.equal(logGroup.inputs.retentionInDays, 30);
+    assert.ok(fn.dependsOn.includes(logGroup.urn));
+    assert.deepEqual(fn.inputs.loggingConfig, { logFormat: "JSON", logGroup: "hello-abc123" });
+
+    // IAM: only writing to its own log group, no wildcard actions.
+    const role = resources.one("aws:iam/role:Role");
+    const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Principal: unknown }[] };
+    assert.deepEqual(trust.Statement[0]?.Principal, { Service: "lambda.amazonaws.com" });
+    const policies = resources.ofType("aws:iam/rolePolicy:RolePolicy");
+    assert.deepEqual(policies.map((p) => p.name), ["hello-logs"]);
+    const statements = (JSON.parse(String(policies[0]?.inputs.policy)) as { Statement: { Action: string[]; Resource: string }[] }).Statement;
+    for (const s of statements) {
+      for (const action of s.Action) assert.ok(!action.includes("*"), `wildcard action ${action}`);
+      assert.equal(s.Resource, "arn:aws:mock:::aws:cloudwatch/logGroup:LogGroup/hello:*");
+    }
+    assert.equal(resources.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").length, 0);
+    assert.equal(resources.ofType("aws:lambda/functionUrl:FunctionUrl").length, 0);
+    assert.match(await valueOf(result.archiveSha256), /^[0-9a-f]{64}$/);
+  });
+
+  it("deploys the archive directly when code signing is explicitly off", async () => {
+    const { resources } = await runUnderMocks(make({ codeSigning: false, arch: "amd64", memorySize: 1024, timeout: 900 }), aws);
+    assert.deepEqual(resources.types().filter((t) => t.startsWith("aws:signer") || t.startsWith("aws:s3")), []);
+    const fn = resources.one("aws:lambda/function:Function");
+    assert.deepEqual(fn.inputs.architectures, ["x86_64"]);
+    assert.equal(fn.inputs.codeSigningConfigArn, undefined);
+    assert.ok(fn.inputs.code !== undefined);
+  });
+
+  it("adds a function URL with IAM auth, and caller grants as a separate policy", async () => {
+    const { result, resources } = await runUnderMocks(
+      make({ functionUrl: true, policyStatements: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" }], environment: { TOKEN: pulumi.secret("s3cr3t") } }),
+      aws,
+    );
+    assert.equal(resources.one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "AWS_IAM");
+    assert.equal(await valueOf(result.url), "https://abc.lambda-url.eu-west-1.on.aws/");
+    const grants = resources.one("aws:iam/rolePolicy:RolePolicy", "hello-grants");
+    assert.deepEqual((grants.inputs.policy as { Statement: unknown[] }).Statement, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" }]);
+  });
+
+  const bad: [string, Partial<GoLambdaFunctionArgs>, RegExp][] = [
+    ["goVersion 1.x", { goVersion: "1.x" }, /GoLambdaFunction: invalid goVersion "1\.x"/],
+    ["goVersion go1.19", { goVersion: "go1.19" }, /GoLambdaFunction: invalid goVersion "go1\.19"/],
+    ["goVersion below the floor", { goVersion: "1.26.8" }, /invalid goVersion "1\.26\.8"; it is below the 1\.26 patch floor 1\.26\.11/],
+    ["memory 64", { memorySize: 64 }, /GoLambdaFunction: invalid memorySize 64; expected an integer at least 128 and at most 10240/],
+    ["timeout 0", { timeout: 0 }, /GoLambdaFunction: invalid timeout 0; expected an integer at least 1 and at most 900/],
+    ["missing source dir", { source: "/nonexistent" }, /GoLambdaFunction: invalid source "\/nonexistent"; expected an existing directory/],
+    ["source dir without go.mod", { source: path.join(repo, "bench") }, /GoLambdaFunction: invalid source ".*bench"; expected a Go module directory, but it has no go\.mod/],
+    ["reserved environment name", { environment: { AWS_REGION: "x" } }, /GoLambdaFunction: invalid environment "AWS_REGION"/],
+    ["wildcard action", { policyStatements: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "s3:\*"; expected named actions/],
+    ["log retention", { logRetentionDays: 8 }, /GoLambdaFunction: invalid logRetentionDays 8; expected one of 1, 3, 5/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`rejects ${what} before creating anything`, async () => {
+      const { error, resources } = await failureUnderMocks(make(args), aws);
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+});
