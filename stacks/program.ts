@@ -1,32 +1,41 @@
 /**
  * The example program: composes goplatform components for the stack's target.
- * `target: local` renders every Kubernetes object to YAML files in
- * `renderDirectory` (the Kubernetes provider's renderYamlToDirectory), so it runs
- * with no cluster and no cloud credentials.
+ *
+ * - `local`: Kubernetes objects rendered to YAML files in `renderDirectory` (the
+ *   Kubernetes provider's renderYamlToDirectory): no cluster, no cloud credentials.
+ * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction.
  */
+import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GoRuntimeAlerts } from "../components";
+import { GoLambdaFunction, GoRuntimeAlerts } from "../components";
 
-const TARGETS = ["local"] as const;
-type Target = (typeof TARGETS)[number];
+export const TARGETS = ["local", "aws"] as const;
+export type Target = (typeof TARGETS)[number];
 
-export interface ProgramOutputs {
-  target: Target;
-  renderDirectory: string;
-  goRuntimeAlerts: pulumi.Output<string[]>;
-}
+const examples = path.join(__dirname, "..", "..", "examples");
 
-export function program(): ProgramOutputs {
+export function program(): Record<string, unknown> {
   const config = new pulumi.Config();
   const target = config.get("target") ?? "local";
-  if (!(TARGETS as readonly string[]).includes(target)) {
-    throw new Error(`config goplatform:target: invalid value ${JSON.stringify(target)}; expected one of ${TARGETS.join(", ")}`);
+  switch (target) {
+    case "local":
+      return local(config);
+    case "aws":
+      return awsStack();
+    default:
+      throw new Error(`config goplatform:target: invalid value ${JSON.stringify(target)}; expected one of ${TARGETS.join(", ")}`);
   }
+}
+
+function local(config: pulumi.Config): Record<string, unknown> {
   const renderDirectory = config.get("renderDirectory") ?? ".pulumi/rendered/local";
   const provider = new k8s.Provider("render", { renderYamlToDirectory: renderDirectory });
-
   const alerts = new GoRuntimeAlerts("go-runtime-alerts", { ruleLabels: { release: "kube-prometheus-stack" } }, { provider });
+  return { target: "local", renderDirectory, goRuntimeAlerts: alerts.alerts };
+}
 
-  return { target: target as Target, renderDirectory, goRuntimeAlerts: alerts.alerts };
+function awsStack(): Record<string, unknown> {
+  const hello = new GoLambdaFunction("hello", { source: path.join(examples, "lambda-hello"), functionUrl: true });
+  return { target: "aws", functionName: hello.functionName, url: hello.url, goVersion: hello.goVersion, archiveSha256: hello.archiveSha256 };
 }

@@ -1,0 +1,36 @@
+// Every example stack under stacks/ runs under mocks and passes the policy pack.
+import { strict as assert } from "node:assert";
+import { readdirSync, readFileSync } from "node:fs";
+import * as path from "node:path";
+import { parse } from "yaml";
+import { checkResources, goVersionPolicies } from "../../policies";
+import { program } from "../../stacks/program";
+import { runUnderMocks } from "../harness/mocks";
+
+const stacksDir = path.resolve(__dirname, "..", "..", "..", "stacks");
+const stacks = readdirSync(stacksDir)
+  .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
+  .map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""));
+
+describe("example stacks", function () {
+  this.timeout(600_000);
+
+  it("include local and aws-dev", () => {
+    assert.ok(stacks.includes("local") && stacks.includes("aws-dev"), stacks.join(", "));
+  });
+
+  for (const stack of stacks) {
+    it(`${stack}: runs under mocks with no mandatory policy violation`, async () => {
+      const doc = parse(readFileSync(path.join(stacksDir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
+      const config = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, String(v)]));
+      const { resources } = await runUnderMocks(program, { stack, config });
+      assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
+      const violations = await checkResources(goVersionPolicies, resources.all.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
+      assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+    });
+  }
+
+  it("refuses an unknown target, naming the config key", async () => {
+    await assert.rejects(runUnderMocks(program, { config: { target: "mars" } }), /config goplatform:target: invalid value "mars"; expected one of local, aws/);
+  });
+});
