@@ -13,7 +13,8 @@ import { GoLambdaFunction, GoRuntimeAlerts } from "../components";
 export const TARGETS = ["local", "aws"] as const;
 export type Target = (typeof TARGETS)[number];
 
-const examples = path.join(__dirname, "..", "..", "examples");
+const projectRoot = path.join(__dirname, "..", "..");
+const examples = path.join(projectRoot, "examples");
 
 export function program(): Record<string, unknown> {
   const config = new pulumi.Config();
@@ -29,7 +30,8 @@ export function program(): Record<string, unknown> {
 }
 
 function local(config: pulumi.Config): Record<string, unknown> {
-  const renderDirectory = config.get("renderDirectory") ?? ".pulumi/rendered/local";
+  // Relative to the project root: the provider process runs in another directory.
+  const renderDirectory = path.resolve(projectRoot, config.get("renderDirectory") ?? ".pulumi/rendered/local");
   const provider = new k8s.Provider("render", { renderYamlToDirectory: renderDirectory });
   const alerts = new GoRuntimeAlerts("go-runtime-alerts", { ruleLabels: { release: "kube-prometheus-stack" } }, { provider });
   return { target: "local", renderDirectory, goRuntimeAlerts: alerts.alerts };

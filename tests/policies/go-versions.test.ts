@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { checkResources, goVersionPolicies, type ResourceToCheck } from "../../policies";
+import { checkResources, goVersionPolicies, type ResourceToCheck } from "../../policies/index";
 import { gcpGoLabels, goMetadata } from "../../components/go";
 
 const asOf = { "go-version-supported": { asOf: "2026-11-23" }, "go-patch-level": { asOf: "2026-11-23" } };

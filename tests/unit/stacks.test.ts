@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { checkResources, goVersionPolicies } from "../../policies";
+import { checkResources, goVersionPolicies } from "../../policies/index";
 import { program } from "../../stacks/program";
 import { runUnderMocks } from "../harness/mocks";
 
