@@ -4,6 +4,8 @@
 #  1. npm dependencies from package-lock.json (npm ci), re-run when the lock changes.
 #  2. A supported Node.js (>= 22) from the npm registry's `node` package, which
 #     npm puts at node_modules/.bin/node; every script runs with that first on PATH.
+#  3. The Pulumi toolchain (scripts/toolchain.sh): built from the Go module proxy the
+#     first time, then taken from its cache.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,3 +22,5 @@ if ! "$node_bin" -e 'process.exit(Number(process.versions.node.split(".")[0]) >=
   echo "       the 'node' devDependency's install script did not run (npm allowScripts?)." >&2
   exit 1
 fi
+
+PATH="$PWD/node_modules/.bin:$PATH" bash scripts/toolchain.sh >/dev/null

@@ -4,5 +4,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
 tsc -p tsconfig.json
-bash scripts/toolchain.sh >/dev/null
 node dist/stacks/up.js
