@@ -6,7 +6,7 @@
  */
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -132,6 +132,13 @@ function checkGoVersion(component: string, value: string, day: string): string {
     throw new ArgumentError(component, "goVersion", value, `it is below the ${a.line} patch floor ${a.patchFloor ?? "?"} on ${day}; expected ${allowed}`);
   }
   return formatGoVersion(version);
+}
+
+/** The module path declared by the go.mod in `source`. */
+export function goModulePath(source: string, component = "GoBuild"): string {
+  const match = /^module\s+"?([^\s"]+)"?/m.exec(readFileSync(path.join(source, "go.mod"), "utf8"));
+  if (match?.[1] === undefined) throw new ArgumentError(component, "source", source, "expected a go.mod with a module line");
+  return match[1];
 }
 
 /**

@@ -3,12 +3,11 @@
  * function, signed with AWS Signer and enforced by a code signing config, with a
  * least-privilege role and its own log group.
  */
-import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkNumber } from "../args";
-import { buildGo, goMetadata, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
+import { buildGo, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 
 const COMPONENT = "GoLambdaFunction";
 
@@ -48,13 +47,6 @@ export interface GoLambdaFunctionArgs {
   tags?: Record<string, string>;
   /** Day the Go version rules are judged for (YYYY-MM-DD). Default: today. */
   asOf?: string;
-}
-
-/** The `module` line of a go.mod. */
-export function goModulePath(source: string): string {
-  const match = /^module\s+"?([^\s"]+)"?/m.exec(readFileSync(path.join(source, "go.mod"), "utf8"));
-  if (match?.[1] === undefined) throw new ArgumentError(COMPONENT, "source", source, "expected a go.mod with a module line");
-  return match[1];
 }
 
 function checkEnvironment(env: Record<string, unknown>): void {
@@ -110,7 +102,7 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
     if (urlAuth !== undefined && !(["AWS_IAM", "NONE"] as string[]).includes(urlAuth)) {
       throw new ArgumentError(COMPONENT, "functionUrl.authorization", urlAuth, "expected \"AWS_IAM\" or \"NONE\"");
     }
-    const goModule = goModulePath(build.source);
+    const goModule = goModulePath(build.source, COMPONENT);
     super("goplatform:aws:GoLambdaFunction", name, {}, opts);
     this.goVersion = build.goVersion;
     this.goModule = goModule;

@@ -175,8 +175,3 @@ export function valueOf<T>(output: pulumi.Input<T>): Promise<T> {
     });
   });
 }
-
-/** Whether an output is marked secret. */
-export function isSecret<T>(output: pulumi.Output<T>): Promise<boolean> {
-  return pulumi.isSecret(output);
-}
