@@ -7,6 +7,8 @@
 # directory to put on PATH as its last line.
 #
 # Installed tools are used when they are on PATH at the right version.
+#
+# `toolchain.sh promtool` instead builds (or reuses) promtool and prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,6 +19,21 @@ bin="$tools/pulumi-v$PULUMI_VERSION-k8s-v$K8S_PROVIDER_VERSION/bin"
 mkdir -p "$bin"
 
 log() { echo "toolchain: $*" >&2; }
+
+if [[ ${1:-} == promtool ]]; then
+  PROMTOOL_VERSION=$(sed -n 's#^require github.com/prometheus/prometheus v\(.*\)$#\1#p; s#^\tgithub.com/prometheus/prometheus v\([^ ]*\).*#\1#p' tools/promtool/go.mod | head -1)
+  out="$tools/promtool-v$PROMTOOL_VERSION"
+  if [[ ! -x $out/promtool ]]; then
+    mkdir -p "$out"
+    start=$SECONDS
+    log "building promtool v$PROMTOOL_VERSION from the Go module proxy; this takes minutes the first time"
+    ( cd tools/promtool && GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -o "$out/promtool.partial" github.com/prometheus/prometheus/cmd/promtool )
+    mv "$out/promtool.partial" "$out/promtool"
+    log "built promtool in $((SECONDS - start)) s"
+  fi
+  echo "$out/promtool"
+  exit 0
+fi
 
 # The wrapper module must pin the same CLI version as the npm SDK.
 grep -q "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION\$" tools/pulumi/go.mod || {
