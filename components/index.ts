@@ -2,4 +2,5 @@
 export * as go from "./go";
 export * from "./observability";
 export * from "./runtimes";
+export * from "./supplychain";
 export { ArgumentError } from "./args";

@@ -8,7 +8,6 @@
 #
 # Installed tools are used when they are on PATH at the right version.
 #
-# `toolchain.sh promtool` instead builds (or reuses) promtool and prints its path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,18 +19,27 @@ mkdir -p "$bin"
 
 log() { echo "toolchain: $*" >&2; }
 
-if [[ ${1:-} == promtool ]]; then
-  PROMTOOL_VERSION=$(sed -n 's#^require github.com/prometheus/prometheus v\(.*\)$#\1#p; s#^\tgithub.com/prometheus/prometheus v\([^ ]*\).*#\1#p' tools/promtool/go.mod | head -1)
-  out="$tools/promtool-v$PROMTOOL_VERSION"
-  if [[ ! -x $out/promtool ]]; then
+# Test tools: `toolchain.sh promtool` or `toolchain.sh registry` builds (or reuses)
+# that one tool from its wrapper module in tools/ and prints its path.
+declare -A TOOL_PACKAGES=(
+  [promtool]="github.com/prometheus/prometheus github.com/prometheus/prometheus/cmd/promtool"
+  [registry]="github.com/google/go-containerregistry github.com/google/go-containerregistry/cmd/registry"
+)
+if [[ -n ${1:-} ]]; then
+  spec=${TOOL_PACKAGES[$1]:-}
+  [[ -n $spec ]] || { log "unknown tool '$1'; expected one of: ${!TOOL_PACKAGES[*]}"; exit 2; }
+  read -r module pkg <<<"$spec"
+  version=$(sed -n "s#^\t$module v\([^ ]*\).*#\1#p; s#^require $module v\([^ ]*\).*#\1#p" "tools/$1/go.mod" | head -1)
+  out="$tools/$1-v$version"
+  if [[ ! -x $out/$1 ]]; then
     mkdir -p "$out"
     start=$SECONDS
-    log "building promtool v$PROMTOOL_VERSION from the Go module proxy; this takes minutes the first time"
-    ( cd tools/promtool && GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -o "$out/promtool.partial" github.com/prometheus/prometheus/cmd/promtool )
-    mv "$out/promtool.partial" "$out/promtool"
-    log "built promtool in $((SECONDS - start)) s"
+    log "building $1 v$version from the Go module proxy; this takes minutes the first time"
+    ( cd "tools/$1" && GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -o "$out/$1.partial" "$pkg" )
+    mv "$out/$1.partial" "$out/$1"
+    log "built $1 in $((SECONDS - start)) s"
   fi
-  echo "$out/promtool"
+  echo "$out/$1"
   exit 0
 fi
 

@@ -1,0 +1,202 @@
+/**
+ * Daemonless container images for Go services: the Go toolchain builds the static
+ * binary, this module lays it on a minimal non-root root filesystem as OCI layers
+ * and pushes them through the registry (OCI distribution) API. No Docker daemon.
+ *
+ * Every byte is a function of the binary and the arguments (fixed timestamps,
+ * owners and entry order, deterministic gzip), so the same build gives the same
+ * image digest.
+ */
+import { createHash } from "node:crypto";
+import { readFile } from "node:fs/promises";
+import { gzipSync } from "fflate";
+import { pack, type Header } from "tar-stream";
+
+type EntryHeader = Partial<Header> & { name: string };
+import { goMetadata } from "../go";
+
+export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
+export const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
+export const OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
+
+/** uid/gid of the unprivileged user the service runs as (distroless's `nonroot`). */
+export const NONROOT_ID = 65532;
+
+export interface Blob {
+  readonly mediaType: string;
+  readonly digest: string;
+  readonly size: number;
+  readonly data: Buffer;
+}
+
+export interface OciImage {
+  readonly manifest: Blob;
+  readonly config: Blob;
+  readonly layers: readonly Blob[];
+}
+
+export interface GoImageArgs {
+  /** Path of the static linux binary (e.g. from buildGo). */
+  binary: string;
+  /** File name of the binary inside the image, under /app. Default: "server". */
+  name?: string;
+  arch: "arm64" | "amd64";
+  /** Go toolchain and main module, recorded as image labels. */
+  goVersion: string;
+  goModule: string;
+  /** Extra environment, `KEY=value`. Default: none. */
+  env?: string[];
+}
+
+const EPOCH = new Date(0);
+
+const digestOf = (data: Buffer): string => `sha256:${createHash("sha256").update(data).digest("hex")}`;
+
+async function tarOf(entries: { header: EntryHeader; data?: Buffer }[]): Promise<Buffer> {
+  const tar = pack();
+  const chunks: Buffer[] = [];
+  tar.on("data", (chunk: unknown) => {
+    chunks.push(chunk as Buffer);
+  });
+  const done = new Promise<void>((resolve, reject) => {
+    tar.on("end", resolve);
+    tar.on("error", reject);
+  });
+  for (const { header, data } of entries) {
+    await new Promise<void>((resolve, reject) => {
+      tar.entry({ ...{ mtime: EPOCH, uname: "", gname: "", uid: 0, gid: 0 }, ...header }, data ?? Buffer.alloc(0), (err) => {
+        if (err) reject(err);
+        else resolve();
+      });
+    });
+  }
+  tar.finalize();
+  await done;
+  return Buffer.concat(chunks);
+}
+
+function layerBlob(tar: Buffer): { blob: Blob; diffId: string } {
+  // fflate's gzip: fixed header (mtime 0), same bytes on every Node.js version.
+  const data = Buffer.from(gzipSync(tar, { level: 9, mtime: 0 }));
+  return { blob: { mediaType: OCI_LAYER_GZIP, digest: digestOf(data), size: data.length, data }, diffId: digestOf(tar) };
+}
+
+function jsonBlob(mediaType: string, value: unknown): Blob {
+  const data = Buffer.from(JSON.stringify(value));
+  return { mediaType, digest: digestOf(data), size: data.length, data };
+}
+
+/**
+ * Builds the image: a root filesystem layer (passwd/group with `nonroot`, /tmp,
+ * /home/nonroot) and an application layer with the binary at /app/<name>, owned by
+ * root and not writable by the service user, which the image runs as.
+ */
+export async function buildGoImage(args: GoImageArgs): Promise<OciImage> {
+  const name = args.name ?? "server";
+  const rootfs = await tarOf([
+    { header: { name: "etc/", type: "directory", mode: 0o755 } },
+    { header: { name: "etc/passwd", mode: 0o644 }, data: Buffer.from(`root:x:0:0:root:/root:/sbin/nologin\nnonroot:x:${NONROOT_ID}:${NONROOT_ID}:nonroot:/home/nonroot:/sbin/nologin\n`) },
+    { header: { name: "etc/group", mode: 0o644 }, data: Buffer.from(`root:x:0:\nnonroot:x:${NONROOT_ID}:\n`) },
+    { header: { name: "home/", type: "directory", mode: 0o755 } },
+    { header: { name: "home/nonroot/", type: "directory", mode: 0o700, uid: NONROOT_ID, gid: NONROOT_ID } },
+    { header: { name: "tmp/", type: "directory", mode: 0o1777 } },
+  ]);
+  const app = await tarOf([
+    { header: { name: "app/", type: "directory", mode: 0o755 } },
+    { header: { name: `app/${name}`, mode: 0o755 }, data: await readFile(args.binary) },
+  ]);
+  const layers = [layerBlob(rootfs), layerBlob(app)];
+  const config = jsonBlob(OCI_CONFIG, {
+    architecture: args.arch,
+    os: "linux",
+    created: EPOCH.toISOString(),
+    config: {
+      User: `${NONROOT_ID}:${NONROOT_ID}`,
+      Entrypoint: [`/app/${name}`],
+      Env: ["PATH=/app", ...(args.env ?? [])],
+      WorkingDir: "/",
+      Labels: goMetadata(args.goVersion, args.goModule),
+    },
+    rootfs: { type: "layers", diff_ids: layers.map((l) => l.diffId) },
+  });
+  const manifest = jsonBlob(OCI_MANIFEST, {
+    schemaVersion: 2,
+    mediaType: OCI_MANIFEST,
+    config: { mediaType: config.mediaType, digest: config.digest, size: config.size },
+    layers: layers.map(({ blob }) => ({ mediaType: blob.mediaType, digest: blob.digest, size: blob.size })),
+  });
+  return { manifest, config, layers: layers.map((l) => l.blob) };
+}
+
+export interface PushTarget {
+  /** Registry host[:port], e.g. "europe-docker.pkg.dev" or "127.0.0.1:5000". */
+  registry: string;
+  /** Repository path, e.g. "my-project/services/api". */
+  repository: string;
+  /** Tag to set as well as the digest. Default: none (pushed by digest only). */
+  tag?: string;
+  /** Plain HTTP, for a registry on loopback in tests. Default: false (HTTPS). */
+  insecure?: boolean;
+  /** Credentials: Basic auth, also used to obtain a Bearer token when the registry asks for one. */
+  credentials?: { username: string; password: string };
+}
+
+/** Pushes blobs then the manifest; returns `registry/repository@sha256:…`. */
+export async function pushImage(image: OciImage, target: PushTarget): Promise<{ digest: string; reference: string }> {
+  const base = `${target.insecure === true ? "http" : "https"}://${target.registry}/v2/${target.repository}`;
+  const client = new RegistryClient(target);
+  for (const blob of [...image.layers, image.config]) {
+    const head = await client.request("HEAD", `${base}/blobs/${blob.digest}`);
+    if (head.status === 200) continue;
+    const start = await client.request("POST", `${base}/blobs/uploads/`);
+    const location = start.headers.get("location");
+    if (start.status !== 202 || location === null) throw new Error(`registry ${target.registry}: starting an upload to ${target.repository} failed with HTTP ${start.status}`);
+    const url = new URL(location, base);
+    url.searchParams.set("digest", blob.digest);
+    const put = await client.request("PUT", url.toString(), blob.data, { "Content-Type": "application/octet-stream" });
+    if (put.status !== 201) throw new Error(`registry ${target.registry}: uploading ${blob.digest} failed with HTTP ${put.status}`);
+  }
+  const manifestRef = target.tag ?? image.manifest.digest;
+  const put = await client.request("PUT", `${base}/manifests/${manifestRef}`, image.manifest.data, { "Content-Type": image.manifest.mediaType });
+  if (put.status !== 201) throw new Error(`registry ${target.registry}: pushing the manifest failed with HTTP ${put.status}: ${await put.text()}`);
+  const returned = put.headers.get("docker-content-digest");
+  if (returned !== null && returned !== image.manifest.digest) {
+    throw new Error(`registry ${target.registry}: stored the manifest as ${returned}, expected ${image.manifest.digest}`);
+  }
+  return { digest: image.manifest.digest, reference: `${target.registry}/${target.repository}@${image.manifest.digest}` };
+}
+
+/** Registry HTTP with Basic auth and the Bearer token challenge (RFC 6750 / docker token auth). */
+class RegistryClient {
+  private token: string | undefined;
+  constructor(private readonly target: PushTarget) {}
+
+  async request(method: string, url: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Response> {
+    const send = () => fetch(url, { method, body, headers: { ...headers, ...this.authorization() }, redirect: "follow" });
+    const first = await send();
+    if (first.status !== 401) return first;
+    const challenge = first.headers.get("www-authenticate") ?? "";
+    if (!/^Bearer /i.test(challenge) || this.target.credentials === undefined) return first;
+    await this.fetchToken(challenge);
+    return send();
+  }
+
+  private authorization(): Record<string, string> {
+    if (this.token !== undefined) return { Authorization: `Bearer ${this.token}` };
+    const c = this.target.credentials;
+    return c === undefined ? {} : { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}` };
+  }
+
+  private async fetchToken(challenge: string): Promise<void> {
+    const params: Partial<Record<string, string>> = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]));
+    if (params.realm === undefined) throw new Error(`registry ${this.target.registry}: Bearer challenge without a realm`);
+    const url = new URL(params.realm);
+    if (params.service !== undefined) url.searchParams.set("service", params.service);
+    if (params.scope !== undefined) url.searchParams.set("scope", params.scope);
+    const c = this.target.credentials;
+    const response = await fetch(url, { headers: c === undefined ? {} : { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}` } });
+    if (!response.ok) throw new Error(`registry ${this.target.registry}: token request failed with HTTP ${response.status}`);
+    const body = (await response.json()) as { token?: string; access_token?: string };
+    this.token = body.token ?? body.access_token;
+  }
+}
