@@ -4,13 +4,14 @@
  * - `local`: Kubernetes objects rendered to YAML files in `renderDirectory` (the
  *   Kubernetes provider's renderYamlToDirectory): no cluster, no cloud credentials.
  * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction.
+ * - `gcp`: the sample HTTP service (examples/http-service) as a GoCloudRunService.
  */
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GoLambdaFunction, GoRuntimeAlerts } from "../components";
+import { GoCloudRunService, GoLambdaFunction, GoRuntimeAlerts } from "../components";
 
-export const TARGETS = ["local", "aws"] as const;
+export const TARGETS = ["local", "aws", "gcp"] as const;
 export type Target = (typeof TARGETS)[number];
 
 const projectRoot = path.join(__dirname, "..", "..");
@@ -24,6 +25,8 @@ export function program(): Record<string, unknown> {
       return local(config);
     case "aws":
       return awsStack();
+    case "gcp":
+      return gcpStack();
     default:
       throw new Error(`config goplatform:target: invalid value ${JSON.stringify(target)}; expected one of ${TARGETS.join(", ")}`);
   }
@@ -40,4 +43,10 @@ function local(config: pulumi.Config): Record<string, unknown> {
 function awsStack(): Record<string, unknown> {
   const hello = new GoLambdaFunction("hello", { source: path.join(examples, "lambda-hello"), functionUrl: true });
   return { target: "aws", functionName: hello.functionName, url: hello.url, goVersion: hello.goVersion, archiveSha256: hello.archiveSha256 };
+}
+
+function gcpStack(): Record<string, unknown> {
+  const region = new pulumi.Config("gcp").require("region");
+  const service = new GoCloudRunService("hello", { source: path.join(examples, "http-service"), location: region });
+  return { target: "gcp", uri: service.uri, image: service.image, goVersion: service.goVersion };
 }

@@ -1,1 +1,2 @@
 export * from "./go-lambda-function";
+export * from "./go-cloud-run-service";

@@ -38,6 +38,8 @@ export interface MockOptions {
   readonly secretConfig?: readonly string[];
   /** Extra outputs a mocked resource returns, by type token. */
   readonly outputs?: (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+  /** Run as a preview (`pulumi.runtime.isDryRun()` true). Default: false, like `up`. */
+  readonly preview?: boolean;
   /** Results of provider function calls (`aws:iam/getPolicyDocument:getPolicyDocument` …), by token. */
   readonly calls?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown> | undefined;
 }
@@ -152,9 +154,10 @@ async function run<T>(program: () => T | Promise<T>, options: MockOptions): Prom
   const secretKeys = (options.secretConfig ?? []).map((k) => (k.includes(":") ? k : `${project}:${k}`));
   pulumi.runtime.setAllConfig(config, secretKeys);
 
-  await pulumi.runtime.setMocks(mocks, project, stack, false);
+  const preview = options.preview ?? false;
+  await pulumi.runtime.setMocks(mocks, project, stack, preview);
   const monitor = new RecordingMonitor(mocks);
-  pulumi.runtime.setMockOptions(monitor, project, stack, false);
+  pulumi.runtime.setMockOptions(monitor, project, stack, preview);
 
   try {
     const result = await program();

@@ -15,15 +15,16 @@ const stacks = readdirSync(stacksDir)
 describe("example stacks", function () {
   this.timeout(600_000);
 
-  it("include local and aws-dev", () => {
-    assert.ok(stacks.includes("local") && stacks.includes("aws-dev"), stacks.join(", "));
+  it("include local, aws-dev and gcp-dev", () => {
+    for (const stack of ["local", "aws-dev", "gcp-dev"]) assert.ok(stacks.includes(stack), stacks.join(", "));
   });
 
   for (const stack of stacks) {
     it(`${stack}: runs under mocks with no mandatory policy violation`, async () => {
       const doc = parse(readFileSync(path.join(stacksDir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
       const config = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, String(v)]));
-      const { resources } = await runUnderMocks(program, { stack, config });
+      // As a preview: nothing is pushed or deployed.
+      const { resources } = await runUnderMocks(program, { stack, config, preview: true });
       assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
       const violations = await checkResources(goVersionPolicies, resources.all.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
       assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
@@ -31,6 +32,6 @@ describe("example stacks", function () {
   }
 
   it("refuses an unknown target, naming the config key", async () => {
-    await assert.rejects(runUnderMocks(program, { config: { target: "mars" } }), /config goplatform:target: invalid value "mars"; expected one of local, aws/);
+    await assert.rejects(runUnderMocks(program, { config: { target: "mars" } }), /config goplatform:target: invalid value "mars"; expected one of local, aws, gcp/);
   });
 });

@@ -1,0 +1,87 @@
+import { strict as assert } from "node:assert";
+import * as path from "node:path";
+import { GoCloudRunService, type GoCloudRunServiceArgs } from "../../../components";
+import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
+
+const repo = path.resolve(__dirname, "..", "..", "..", "..");
+const source = path.join(repo, "examples", "http-service");
+const asOf = "2026-11-23";
+
+// A preview: the image digest is computed locally, nothing is pushed.
+const gcp: MockOptions = {
+  preview: true,
+  outputs: (args) => ({
+    ...(args.type === "gcp:serviceaccount/account:Account" ? { email: "hello-run@proj.iam.gserviceaccount.com" } : {}),
+    ...(args.type === "gcp:artifactregistry/repository:Repository" ? { project: "proj" } : {}),
+    ...(args.type === "gcp:cloudrunv2/service:Service" ? { uri: "https://hello-abc-ew.a.run.app", name: "hello" } : {}),
+  }),
+  calls: (args) => (args.token === "gcp:organizations/getClientConfig:getClientConfig" ? { accessToken: "ya29.mock", project: "proj" } : undefined),
+};
+
+const make = (args: Partial<GoCloudRunServiceArgs> = {}) => () => new GoCloudRunService("hello", { source, location: "europe-west1", asOf, ...args });
+
+interface Container {
+  image: string;
+  ports: { containerPort: number };
+  startupProbe: { httpGet: { path: string } };
+  livenessProbe: { httpGet: { path: string } };
+}
+interface Template {
+  executionEnvironment: string;
+  serviceAccount: string;
+  maxInstanceRequestConcurrency: number;
+  scaling: { minInstanceCount: number; maxInstanceCount: number };
+  containers: Container[];
+}
+
+describe("GoCloudRunService", function () {
+  this.timeout(600_000);
+
+  it("runs the image by digest, with its own service account, Binary Authorization, gen2, probes and internal ingress", async () => {
+    const { result, resources } = await runUnderMocks(make(), gcp);
+    const service = resources.one("gcp:cloudrunv2/service:Service");
+    assert.equal(service.inputs.ingress, "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
+    assert.deepEqual(service.inputs.binaryAuthorization, { useDefault: true });
+    assert.deepEqual(service.inputs.labels, { "goplatform-go-version": "go1_27_4", "goplatform-go-module": "example-com-goplatform-http-service" });
+    const template = service.inputs.template as Template;
+    assert.equal(template.executionEnvironment, "EXECUTION_ENVIRONMENT_GEN2");
+    assert.equal(template.serviceAccount, "hello-run@proj.iam.gserviceaccount.com");
+    assert.deepEqual(template.scaling, { minInstanceCount: 0, maxInstanceCount: 10 });
+    assert.equal(template.maxInstanceRequestConcurrency, 80);
+    const container = template.containers[0];
+    assert.ok(container);
+    assert.match(container.image, /^europe-west1-docker\.pkg\.dev\/proj\/hello-images\/hello@sha256:[0-9a-f]{64}$/);
+    assert.equal(await valueOf(result.image), container.image);
+    assert.equal(container.startupProbe.httpGet.path, "/readyz");
+    assert.equal(container.livenessProbe.httpGet.path, "/healthz");
+    assert.equal(container.ports.containerPort, 8080);
+    assert.equal(resources.one("gcp:serviceaccount/account:Account").inputs.accountId, "hello-run");
+    const repository = resources.one("gcp:artifactregistry/repository:Repository");
+    assert.equal(repository.inputs.format, "DOCKER");
+    assert.deepEqual(repository.inputs.dockerConfig, { immutableTags: true });
+  });
+
+  it("gives the same image digest on a second run (no diff on the next up)", async () => {
+    const first = await runUnderMocks(make(), gcp);
+    const second = await runUnderMocks(make(), gcp);
+    const image = (r: typeof first) => (r.resources.one("gcp:cloudrunv2/service:Service").inputs.template as Template).containers[0]?.image;
+    assert.equal(image(second), image(first));
+  });
+
+  const bad: [string, Partial<GoCloudRunServiceArgs>, RegExp][] = [
+    ["goVersion 1.x", { goVersion: "1.x" }, /GoCloudRunService: invalid goVersion "1\.x"/],
+    ["location", { location: "Europe" }, /GoCloudRunService: invalid location "Europe"; expected a Cloud Run region/],
+    ["ingress", { ingress: "public" as never }, /GoCloudRunService: invalid ingress "public"; expected one of internal-and-load-balancer, internal, all/],
+    ["maxInstances below minInstances", { minInstances: 5, maxInstances: 2 }, /GoCloudRunService: invalid maxInstances 2; expected an integer at least 5/],
+    ["concurrency", { concurrency: 0 }, /GoCloudRunService: invalid concurrency 0/],
+    ["probe path", { startupPath: "readyz" }, /GoCloudRunService: invalid startupPath "readyz"; expected an HTTP path/],
+    ["source without go.mod", { source: path.join(repo, "bench") }, /GoCloudRunService: invalid source ".*bench"; expected a Go module directory/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`rejects ${what} before creating anything`, async () => {
+      const { error, resources } = await failureUnderMocks(make(args), gcp);
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+});
