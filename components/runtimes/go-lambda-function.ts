@@ -231,7 +231,13 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
       },
       { parent: this, dependsOn: [versioning, encryption, publicAccess] },
     );
-    const profile = new aws.signer.SigningProfile(name.replace(/[^A-Za-z0-9]/g, "_"), { platformId: "AWSLambda-SHA384-ECDSA", tags }, parent);
+    // Signer names allow only letters, digits and '_' (Pulumi's default auto-name adds a '-'),
+    // so the provider generates the unique suffix after a sanitised prefix.
+    const profile = new aws.signer.SigningProfile(
+      name,
+      { namePrefix: `${name.replace(/[^A-Za-z0-9]/g, "_")}_`.slice(0, 38), platformId: "AWSLambda-SHA384-ECDSA", tags },
+      parent,
+    );
     const job = new aws.signer.SigningJob(
       name,
       {

@@ -43,7 +43,9 @@ describe("GoLambdaFunction", function () {
     assert.equal(fn.inputs.s3Bucket, "artifacts-bucket");
     assert.equal(fn.inputs.s3Key, "signed/hello/job-1.zip");
     assert.equal(fn.inputs.code, undefined);
-    assert.equal(resources.one("aws:signer/signingProfile:SigningProfile").inputs.platformId, "AWSLambda-SHA384-ECDSA");
+    const profile = resources.one("aws:signer/signingProfile:SigningProfile");
+    assert.equal(profile.inputs.platformId, "AWSLambda-SHA384-ECDSA");
+    assert.match(String(profile.inputs.namePrefix), /^[A-Za-z0-9_]+$/);
     const job = resources.one("aws:signer/signingJob:SigningJob");
     assert.equal(job.inputs.ignoreSigningJobFailure, false);
     assert.deepEqual((job.inputs.source as { s3: { version: string } }).s3.version, "v1");
