@@ -145,7 +145,21 @@ export function goModulePath(source: string, component = "GoBuild"): string {
  * Builds the binary of arguments checked by {@link resolveGoBuild}. Same source and
  * arguments give the same bytes.
  */
-export async function buildGo(r: ResolvedGoBuild, component = "GoBuild"): Promise<GoBuildResult> {
+export function buildGo(r: ResolvedGoBuild, component = "GoBuild"): Promise<GoBuildResult> {
+  // Identical builds (same arguments, so the same output directory) share one run.
+  const key = `${r.outDir}/${r.binaryName}`;
+  let pending = inFlight.get(key);
+  if (pending === undefined) {
+    pending = runBuild(r, component);
+    inFlight.set(key, pending);
+    void pending.finally(() => inFlight.delete(key)).catch(() => undefined);
+  }
+  return pending;
+}
+
+const inFlight = new Map<string, Promise<GoBuildResult>>();
+
+async function runBuild(r: ResolvedGoBuild, component: string): Promise<GoBuildResult> {
   await mkdir(r.outDir, { recursive: true });
   const binary = path.join(r.outDir, r.binaryName);
   const partial = `${binary}.partial`;
@@ -183,6 +197,8 @@ function buildEnv(r: ResolvedGoBuild): NodeJS.ProcessEnv {
     GOFLAGS: "-mod=readonly",
     GOWORK: "off",
     GOEXPERIMENT: "",
+    GOENV: "off",
+    GOFIPS140: "off",
   };
 }
 

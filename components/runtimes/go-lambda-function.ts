@@ -57,11 +57,22 @@ function checkEnvironment(env: Record<string, unknown>): void {
   }
 }
 
+/**
+ * Caller grants must name their actions: an Allow statement may not use wildcards,
+ * NotAction or NotResource, and actions must be plain strings (an Output could hide
+ * a "*"). Deny statements are left alone: wildcards there only take rights away.
+ */
 function checkStatements(statements: aws.iam.PolicyStatement[]): void {
   for (const statement of statements) {
-    const actions = ([] as unknown[]).concat(statement.Action ?? [], statement.NotAction ?? []);
-    for (const action of actions) {
-      if (typeof action === "string" && (action === "*" || action.endsWith(":*"))) {
+    if (statement.Effect === "Deny") continue;
+    if (statement.NotAction !== undefined || statement.NotResource !== undefined) {
+      throw new ArgumentError(COMPONENT, "policyStatements", statement.NotAction !== undefined ? "NotAction" : "NotResource", "expected Allow statements with Action and Resource; NotAction and NotResource grant everything else");
+    }
+    for (const action of ([] as unknown[]).concat(statement.Action ?? [])) {
+      if (typeof action !== "string") {
+        throw new ArgumentError(COMPONENT, "policyStatements", String(action), "expected actions as plain strings, known at preview");
+      }
+      if (action.includes("*") || action.includes("?")) {
         throw new ArgumentError(COMPONENT, "policyStatements", action, "expected named actions such as \"s3:GetObject\"; wildcard actions are refused");
       }
     }
@@ -97,9 +108,9 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
     }
     checkEnvironment(args.environment ?? {});
     checkStatements(args.policyStatements ?? []);
-    const urlAuth = args.functionUrl === undefined || args.functionUrl === false ? undefined : args.functionUrl === true ? "AWS_IAM" : args.functionUrl.authorization;
+    const urlAuth = args.functionUrl === undefined || args.functionUrl === false ? undefined : args.functionUrl === true ? "AWS_IAM" : (args.functionUrl.authorization as string | undefined);
     // Checked at run time too: JavaScript callers and stack config bypass the type.
-    if (urlAuth !== undefined && !(["AWS_IAM", "NONE"] as string[]).includes(urlAuth)) {
+    if (args.functionUrl !== undefined && args.functionUrl !== false && (urlAuth === undefined || !["AWS_IAM", "NONE"].includes(urlAuth))) {
       throw new ArgumentError(COMPONENT, "functionUrl.authorization", urlAuth, "expected \"AWS_IAM\" or \"NONE\"");
     }
     const goModule = goModulePath(build.source, COMPONENT);
@@ -170,6 +181,11 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
 
     const url =
       urlAuth === undefined ? undefined : new aws.lambda.FunctionUrl(name, { functionName: fn.name, authorizationType: urlAuth }, parent);
+    if (urlAuth === "NONE") {
+      // An unauthenticated URL still needs the resource policy to let anyone call it.
+      new aws.lambda.Permission(`${name}-url-public`, { function: fn.name, action: "lambda:InvokeFunctionUrl", principal: "*", functionUrlAuthType: "NONE" }, parent);
+      new aws.lambda.Permission(`${name}-url-invoke`, { function: fn.name, action: "lambda:InvokeFunction", principal: "*", invokedViaFunctionUrl: true }, parent);
+    }
 
     this.functionName = fn.name;
     this.functionArn = fn.arn;
@@ -207,7 +223,9 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
    */
   private signedCode(name: string, artifact: pulumi.Output<{ zipPath: string; zipSha256: string }>, tags: Record<string, string>) {
     const parent = { parent: this };
-    const bucket = new aws.s3.Bucket(`${name}-artifacts`, { tags }, parent);
+    // Signer writes the signed copies, which Pulumi does not track: forceDestroy lets
+    // `pulumi destroy` remove them, and the lifecycle rule keeps old builds from piling up.
+    const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: true, tags }, parent);
     const versioning = new aws.s3.BucketVersioning(`${name}-artifacts`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
     const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
       `${name}-artifacts`,
@@ -220,6 +238,14 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
       parent,
     );
     new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-artifacts`,
+      {
+        bucket: bucket.id,
+        rules: [{ id: "expire-old-builds", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
+      },
+      { parent: this, dependsOn: [versioning] },
+    );
 
     const unsigned = new aws.s3.BucketObjectv2(
       `${name}-unsigned`,

@@ -26,8 +26,15 @@ describe("example stacks", function () {
       // As a preview: nothing is pushed or deployed.
       const { resources } = await runUnderMocks(program, { stack, config, preview: true });
       assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
-      const violations = await checkResources(goVersionPolicies, resources.all.map((r) => ({ type: r.type, name: r.name, props: r.inputs })));
+      const toCheck = resources.all.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+      const asOf = { asOf: "2026-11-23" };
+      const violations = await checkResources(goVersionPolicies, toCheck, { "go-version-supported": asOf, "go-patch-level": asOf });
       assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
+      if (stack !== "local") {
+        // The Go workloads record their toolchain, so the policies above had something to judge.
+        const recorded = JSON.stringify(toCheck.map((r) => r.props));
+        assert.match(recorded, /"goplatform\.dev\/go-version":"go1\.27\.4"|"goplatform-go-version":"go1_27_4"/);
+      }
     });
   }
 

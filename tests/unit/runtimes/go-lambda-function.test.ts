@@ -52,6 +52,12 @@ describe("GoLambdaFunction", function () {
     const unsigned = resources.one("aws:s3/bucketObjectv2:BucketObjectv2");
     assert.match(String(unsigned.inputs.key), /^unsigned\/hello\/[0-9a-f]{64}\.zip$/);
     assert.deepEqual(resources.one("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, { status: "Enabled" });
+    assert.equal(resources.one("aws:s3/bucket:Bucket").inputs.forceDestroy, true);
+    const lifecycle = resources.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { noncurrentVersionExpiration: { noncurrentDays: number } }[];
+    assert.equal(lifecycle[0]?.noncurrentVersionExpiration.noncurrentDays, 30);
+    const sse = resources.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
+    assert.equal(sse[0]?.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+    assert.deepEqual(csc.inputs.allowedPublishers, { signingProfileVersionArns: ["arn:aws:signer:::/signing-profiles/hello/v1"] });
     const pab = resources.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
     assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
 
@@ -97,6 +103,16 @@ describe("GoLambdaFunction", function () {
     assert.deepEqual((grants.inputs.policy as { Statement: unknown[] }).Statement, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" }]);
   });
 
+  it("opens a NONE function URL to anyone through the resource policy, and lets Deny statements use wildcards", async () => {
+    const { resources } = await runUnderMocks(
+      make({ functionUrl: { authorization: "NONE" }, policyStatements: [{ Effect: "Deny", Action: ["s3:*"], Resource: "*" }] }),
+      aws,
+    );
+    assert.equal(resources.one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "NONE");
+    const permissions = resources.ofType("aws:lambda/permission:Permission").map((p) => [p.inputs.action, p.inputs.principal]);
+    assert.deepEqual(permissions, [["lambda:InvokeFunctionUrl", "*"], ["lambda:InvokeFunction", "*"]]);
+  });
+
   const bad: [string, Partial<GoLambdaFunctionArgs>, RegExp][] = [
     ["goVersion 1.x", { goVersion: "1.x" }, /GoLambdaFunction: invalid goVersion "1\.x"/],
     ["goVersion go1.19", { goVersion: "go1.19" }, /GoLambdaFunction: invalid goVersion "go1\.19"/],
@@ -107,6 +123,9 @@ describe("GoLambdaFunction", function () {
     ["source dir without go.mod", { source: path.join(repo, "bench") }, /GoLambdaFunction: invalid source ".*bench"; expected a Go module directory, but it has no go\.mod/],
     ["reserved environment name", { environment: { AWS_REGION: "x" } }, /GoLambdaFunction: invalid environment "AWS_REGION"/],
     ["wildcard action", { policyStatements: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "s3:\*"; expected named actions/],
+    ["partial wildcard action", { policyStatements: [{ Effect: "Allow", Action: ["iam:Pass*"], Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "iam:Pass\*"; expected named actions/],
+    ["NotAction", { policyStatements: [{ Effect: "Allow", NotAction: ["s3:GetObject"], Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "NotAction"; expected Allow statements with Action and Resource/],
+    ["functionUrl without authorization", { functionUrl: {} as never }, /GoLambdaFunction: invalid functionUrl.authorization undefined; expected "AWS_IAM" or "NONE"/],
     ["log retention", { logRetentionDays: 8 }, /GoLambdaFunction: invalid logRetentionDays 8; expected one of 1, 3, 5/],
   ];
   for (const [what, args, message] of bad) {
