@@ -20,9 +20,14 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
  */
 export const DEMO_PASSPHRASE = "goplatform-local-demo";
 
-/** Directory holding `pulumi` and the provider plugins; builds them on first use. */
-export function toolchainBin(): string {
-  const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "toolchain.sh")], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * What scripts/toolchain.sh provides, built on first use: with no argument the
+ * directory holding `pulumi` and the provider plugins, with a tool name
+ * ("promtool", "registry") that tool's path.
+ */
+export function toolchain(tool?: string): string {
+  const args = [path.join(REPO_ROOT, "scripts", "toolchain.sh"), ...(tool === undefined ? [] : [tool])];
+  const out = execFileSync("bash", args, { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
   return out.trim().split("\n").at(-1) ?? "";
 }
 
@@ -39,7 +44,7 @@ export interface EngineStackOptions {
 }
 
 export async function engineStack(options: EngineStackOptions): Promise<Stack> {
-  const bin = toolchainBin();
+  const bin = toolchain();
   const stateDir = options.stateDir ?? path.join(REPO_ROOT, ".pulumi", "state");
   mkdirSync(stateDir, { recursive: true });
   const home = path.join(path.dirname(stateDir), "home");

@@ -1,7 +1,7 @@
 // Daemonless image build and push against a real OCI registry on 127.0.0.1
 // (go-containerregistry's registry, built from the Go module proxy).
 import { strict as assert } from "node:assert";
-import { execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -10,7 +10,7 @@ import { gunzipSync } from "fflate";
 import { extract } from "tar-stream";
 import { buildGoImage, NONROOT_ID, OCI_MANIFEST, pushImage } from "../../components";
 import { buildGo, goModulePath, resolveGoBuild } from "../../components/go";
-import { REPO_ROOT } from "../../stacks/engine";
+import { REPO_ROOT, toolchain } from "../../stacks/engine";
 
 const sha256 = (data: Uint8Array) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
@@ -44,7 +44,7 @@ describe("daemonless Go image: build and push to a registry on loopback", functi
 
   before(async () => {
     work = mkdtempSync(path.join(tmpdir(), "goplatform-oci-"));
-    const bin = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "toolchain.sh"), "registry"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] }).trim().split("\n").at(-1) ?? "";
+    const bin = toolchain("registry");
     registry = spawn(bin, ["-port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
     port = await new Promise<number>((resolve, reject) => {
       let log = "";

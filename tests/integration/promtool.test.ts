@@ -7,12 +7,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { goRuntimeAlertRules } from "../../components";
-import { REPO_ROOT } from "../../stacks/engine";
-
-function promtool(): string {
-  const out = execFileSync("bash", [path.join(REPO_ROOT, "scripts", "toolchain.sh"), "promtool"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-  return out.trim().split("\n").at(-1) ?? "";
-}
+import { toolchain } from "../../stacks/engine";
 
 describe("GoRuntimeAlerts rules under promtool", function () {
   this.timeout(1_800_000);
@@ -20,7 +15,7 @@ describe("GoRuntimeAlerts rules under promtool", function () {
   let bin: string;
 
   before(() => {
-    bin = promtool();
+    bin = toolchain("promtool");
     work = mkdtempSync(path.join(tmpdir(), "goplatform-promtool-"));
     writeFileSync(path.join(work, "rules.yaml"), stringify({ groups: [{ name: "go-runtime", interval: "1m", rules: goRuntimeAlertRules() }] }));
   });
