@@ -1,5 +1,6 @@
 // goplatform: the public surface. Re-exports only.
 export * as go from "./go";
+export * from "./cluster";
 export * from "./observability";
 export * from "./runtimes";
 export * from "./supplychain";
