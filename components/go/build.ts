@@ -5,7 +5,7 @@
  * packs Lambda archives whose bytes depend only on the binary.
  */
 import { execFile } from "node:child_process";
-import { createHash } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
@@ -218,6 +218,9 @@ export async function zipLambdaBootstrap(binary: string, zipPath: string): Promi
   const data = new Uint8Array(await readFile(binary));
   const zip = zipSync({ bootstrap: [data, { level: 9, mtime: ZIP_EPOCH, os: 3, attrs: (0o100755 << 16) >>> 0 }] });
   await mkdir(path.dirname(zipPath), { recursive: true });
-  await writeFile(zipPath, zip);
+  // Written aside and renamed, so a concurrent reader never sees half an archive.
+  const partial = `${zipPath}.${randomUUID()}.partial`;
+  await writeFile(partial, zip);
+  await rename(partial, zipPath);
   return { path: path.resolve(zipPath), sha256: createHash("sha256").update(zip).digest("hex"), size: zip.length };
 }

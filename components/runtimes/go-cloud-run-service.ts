@@ -1,16 +1,23 @@
 /**
- * GoCloudRunService: a Go module built reproducibly into a daemonless container
- * image, pushed to Artifact Registry and run by digest on Cloud Run (v2) with a
- * dedicated service account, Binary Authorization, gen2, probes, and internal
- * ingress by default.
+ * GoCloudRunService: a Go module built reproducibly into a container image, pushed
+ * to Artifact Registry and run by digest on Cloud Run (v2) with a dedicated service
+ * account, Binary Authorization, gen2, probes, and internal ingress by default.
+ *
+ * Two builders make the same filesystem (static binary, CA bundle, non-root user):
+ * the default daemonless one assembles the OCI image itself and pushes it through
+ * the registry API, so its digest is known at preview; "docker" hands a generated
+ * build context to @pulumi/docker, for machines with a Docker daemon.
  */
+import * as path from "node:path";
+import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkNumber } from "../args";
 import { buildGo, gcpGoLabels, goModulePath, resolveGoBuild, type GoArch } from "../go";
-import { buildGoImage, pushImage } from "../supplychain";
+import { buildGoImage, pushImage, writeDockerContext } from "../supplychain";
 
 const COMPONENT = "GoCloudRunService";
+const BUILDERS = ["daemonless", "docker"] as const;
 const INGRESS = {
   "internal-and-load-balancer": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
   internal: "INGRESS_TRAFFIC_INTERNAL_ONLY",
@@ -30,6 +37,11 @@ export interface GoCloudRunServiceArgs {
   project?: pulumi.Input<string>;
   /** Image architecture. Default: "amd64" (Cloud Run runs x86-64). */
   arch?: GoArch;
+  /**
+   * How the image is built: "daemonless" (default; no Docker needed, digest known at
+   * preview) or "docker" (@pulumi/docker's Image against a Docker daemon).
+   */
+  builder?: (typeof BUILDERS)[number];
   /** Who can reach it: "internal-and-load-balancer" (default), "internal" or "all". */
   ingress?: keyof typeof INGRESS;
   /** Instances kept warm, 0–1000. Default: 0. */
@@ -64,6 +76,12 @@ export class GoCloudRunService extends pulumi.ComponentResource {
   readonly goModule: string;
 
   constructor(name: string, args: GoCloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+    if (!/^[a-z][-a-z0-9]{0,24}[a-z0-9]$/.test(name)) {
+      // It prefixes the service account id (6-30 characters) and the repository id.
+      throw new ArgumentError(COMPONENT, "name", name, "expected 2-26 characters: lowercase letters, digits and '-', starting with a letter and ending alphanumeric");
+    }
+    const builder = args.builder ?? "daemonless";
+    if (!(BUILDERS as readonly string[]).includes(builder)) throw new ArgumentError(COMPONENT, "builder", builder, `expected one of ${BUILDERS.join(", ")}`);
     const build = resolveGoBuild({ source: args.source, package: args.package, goVersion: args.goVersion, arch: args.arch ?? "amd64", binaryName: "server", asOf: args.asOf }, COMPONENT);
     if (!/^[a-z]+-[a-z]+\d+$/.test(args.location)) {
       throw new ArgumentError(COMPONENT, "location", args.location, "expected a Cloud Run region such as \"europe-west1\"");
@@ -96,22 +114,36 @@ export class GoCloudRunService extends pulumi.ComponentResource {
       parent,
     );
 
-    // The digest is a function of the binary, so it is known at preview; the push
-    // itself happens only on update, with the caller's access token.
-    const image = pulumi.output(
-      buildGo(build, COMPONENT).then((binary) =>
-        buildGoImage({ binary: binary.binary, arch: build.arch, goVersion: build.goVersion, goModule, name: "server" }),
-      ),
-    );
     const registryHost = `${args.location}-docker.pkg.dev`;
-    const token = gcp.organizations.getClientConfigOutput(parent).accessToken;
-    const imageRef = pulumi
-      .all([image, repository.project, repository.repositoryId, token])
-      .apply(async ([built, project, repositoryId, accessToken]) => {
-        const target = { registry: registryHost, repository: `${project}/${repositoryId}/${name}`, credentials: { username: "oauth2accesstoken", password: accessToken } };
-        if (pulumi.runtime.isDryRun()) return `${registryHost}/${target.repository}@${built.manifest.digest}`;
+    const repositoryPath = pulumi.interpolate`${repository.project}/${repository.repositoryId}/${name}`;
+    const accessToken = pulumi.secret(gcp.organizations.getClientConfigOutput(parent).accessToken);
+    const binary = buildGo(build, COMPONENT);
+    const imageArgs = (binaryPath: string) => ({ binary: binaryPath, arch: build.arch, goVersion: build.goVersion, goModule, name: "server" });
+
+    let imageRef: pulumi.Output<string>;
+    if (builder === "daemonless") {
+      // The digest is a function of the binary, so it is known at preview; the push
+      // itself happens only on update, with the caller's access token.
+      const image = pulumi.output(binary.then((b) => buildGoImage(imageArgs(b.binary))));
+      imageRef = pulumi.all([image, repositoryPath, pulumi.unsecret(accessToken)]).apply(async ([built, repositoryName, password]) => {
+        const target = { registry: registryHost, repository: repositoryName, credentials: { username: "oauth2accesstoken", password } };
+        if (pulumi.runtime.isDryRun()) return `${registryHost}/${repositoryName}@${built.manifest.digest}`;
         return (await pushImage(built, target)).reference;
       });
+    } else {
+      const context = pulumi.output(binary.then((b) => writeDockerContext(imageArgs(b.binary), b.outDir)));
+      const image = new docker.Image(
+        name,
+        {
+          build: { context: context.context, dockerfile: context.context.apply((c) => path.join(c, "Dockerfile")), platform: `linux/${build.arch}` },
+          // Tagged by content: the repository's tags are immutable.
+          imageName: pulumi.interpolate`${registryHost}/${repositoryPath}:${context.contentHash.apply((h) => h.slice(0, 16))}`,
+          registry: { server: registryHost, username: "oauth2accesstoken", password: accessToken },
+        },
+        parent,
+      );
+      imageRef = image.repoDigest;
+    }
 
     const service = new gcp.cloudrunv2.Service(
       name,

@@ -14,7 +14,13 @@ const COMPONENT = "GoLambdaFunction";
 /** Retention periods CloudWatch Logs accepts. */
 export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
 
-const RESERVED_ENV = /^(AWS_|LAMBDA_|_HANDLER$|_X_AMZN_TRACE_ID$|TZ$)/;
+/** Variables the Lambda runtime sets and a function configuration may not (AWS docs, "Defined runtime environment variables"). */
+const RESERVED_ENV = new Set([
+  "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV", "AWS_LAMBDA_FUNCTION_NAME",
+  "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME",
+  "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+  "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+]);
 
 export interface GoLambdaFunctionArgs {
   /** Directory of the Go module holding the handler's main package. */
@@ -51,8 +57,8 @@ export interface GoLambdaFunctionArgs {
 
 function checkEnvironment(env: Record<string, unknown>): void {
   for (const key of Object.keys(env)) {
-    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(key) || RESERVED_ENV.test(key)) {
-      throw new ArgumentError(COMPONENT, "environment", key, "expected variable names of letters, digits and '_' that Lambda does not reserve (AWS_*, LAMBDA_*, _HANDLER, TZ)");
+    if (!/^[A-Za-z][A-Za-z0-9_]+$/.test(key) || RESERVED_ENV.has(key)) {
+      throw new ArgumentError(COMPONENT, "environment", key, "expected a variable name of 2 or more letters, digits and '_', starting with a letter, that Lambda does not reserve (AWS_REGION, AWS_LAMBDA_*, LAMBDA_TASK_ROOT …)");
     }
   }
 }

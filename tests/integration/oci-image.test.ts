@@ -6,6 +6,7 @@ import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { rootCertificates } from "node:tls";
 import { gunzipSync } from "fflate";
 import { extract } from "tar-stream";
 import { buildGoImage, NONROOT_ID, OCI_MANIFEST, pushImage } from "../../components";
@@ -91,6 +92,12 @@ describe("daemonless Go image: build and push to a registry on loopback", functi
     assert.equal(config.config.User, `${NONROOT_ID}:${NONROOT_ID}`);
     assert.deepEqual(config.config.Entrypoint, ["/app/server"]);
     assert.deepEqual(config.config.Labels, { "goplatform.dev/go-version": "go1.27.4", "goplatform.dev/go-module": "example.com/goplatform/http-service" });
+
+    const baseLayer = manifest.layers[0]?.digest ?? "";
+    const baseEntries = await tarEntries(gunzipSync(new Uint8Array(await (await fetch(`${base}/blobs/${baseLayer}`)).arrayBuffer())));
+    const caBundle = baseEntries.find((e) => e.name === "etc/ssl/certs/ca-certificates.crt");
+    assert.ok(caBundle, "the base layer carries a CA bundle");
+    assert.equal(caBundle.data.toString("utf8"), `${rootCertificates.join("\n")}\n`);
 
     const appLayer = manifest.layers.at(-1)?.digest ?? "";
     const layerBytes = new Uint8Array(await (await fetch(`${base}/blobs/${appLayer}`)).arrayBuffer());

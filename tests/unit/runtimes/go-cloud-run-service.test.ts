@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
+import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
+import { rootCertificates } from "node:tls";
 import { GoCloudRunService, type GoCloudRunServiceArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
 
@@ -14,6 +16,7 @@ const gcp: MockOptions = {
     ...(args.type === "gcp:serviceaccount/account:Account" ? { email: "hello-run@proj.iam.gserviceaccount.com" } : {}),
     ...(args.type === "gcp:artifactregistry/repository:Repository" ? { project: "proj" } : {}),
     ...(args.type === "gcp:cloudrunv2/service:Service" ? { uri: "https://hello-abc-ew.a.run.app", name: "hello" } : {}),
+    ...(args.type === "docker:index/image:Image" ? { repoDigest: `europe-west1-docker.pkg.dev/proj/hello-images/hello@sha256:${"d".repeat(64)}` } : {}),
   }),
   calls: (args) => (args.token === "gcp:organizations/getClientConfig:getClientConfig" ? { accessToken: "ya29.mock", project: "proj" } : undefined),
 };
@@ -68,8 +71,32 @@ describe("GoCloudRunService", function () {
     assert.equal(image(second), image(first));
   });
 
+  it("with the docker builder, builds a generated FROM-scratch context through @pulumi/docker and runs its repo digest", async () => {
+    const { resources } = await runUnderMocks(make({ builder: "docker" }), gcp);
+    const image = resources.one("docker:index/image:Image");
+    const build = image.inputs.build as { context: string; dockerfile: string; platform: string };
+    assert.equal(build.platform, "linux/amd64");
+    assert.equal(build.dockerfile, path.join(build.context, "Dockerfile"));
+    assert.match(image.inputs.imageName as string, /^europe-west1-docker\.pkg\.dev\/proj\/hello-images\/hello:[0-9a-f]{16}$/);
+    assert.deepEqual(image.inputs.registry, { server: "europe-west1-docker.pkg.dev", username: "oauth2accesstoken", password: "ya29.mock" });
+
+    const dockerfile = readFileSync(build.dockerfile, "utf8");
+    assert.match(dockerfile, /^FROM scratch$/m, "no base image to pull or pin");
+    assert.match(dockerfile, /^USER 65532:65532$/m);
+    assert.match(dockerfile, /^ENTRYPOINT \["\/app\/server"\]$/m);
+    assert.match(dockerfile, /^LABEL goplatform\.dev\/go-version="go1\.27\.4" goplatform\.dev\/go-module="example\.com\/goplatform\/http-service"$/m);
+    assert.equal(readFileSync(path.join(build.context, "rootfs", "etc", "ssl", "certs", "ca-certificates.crt"), "utf8"), `${rootCertificates.join("\n")}\n`);
+    assert.equal(statSync(path.join(build.context, "server")).mode & 0o777, 0o755);
+
+    const service = resources.one("gcp:cloudrunv2/service:Service");
+    assert.equal((service.inputs.template as Template).containers[0]?.image, `europe-west1-docker.pkg.dev/proj/hello-images/hello@sha256:${"d".repeat(64)}`);
+    const again = await runUnderMocks(make({ builder: "docker" }), gcp);
+    assert.deepEqual(again.resources.one("docker:index/image:Image").inputs, image.inputs, "the same inputs on a second run");
+  });
+
   const bad: [string, Partial<GoCloudRunServiceArgs>, RegExp][] = [
     ["goVersion 1.x", { goVersion: "1.x" }, /GoCloudRunService: invalid goVersion "1\.x"/],
+    ["builder", { builder: "kaniko" as never }, /GoCloudRunService: invalid builder "kaniko"; expected one of daemonless, docker/],
     ["location", { location: "Europe" }, /GoCloudRunService: invalid location "Europe"; expected a Cloud Run region/],
     ["ingress", { ingress: "public" as never }, /GoCloudRunService: invalid ingress "public"; expected one of internal-and-load-balancer, internal, all/],
     ["maxInstances below minInstances", { minInstances: 5, maxInstances: 2 }, /GoCloudRunService: invalid maxInstances 2; expected an integer at least 5/],
@@ -77,6 +104,14 @@ describe("GoCloudRunService", function () {
     ["probe path", { startupPath: "readyz" }, /GoCloudRunService: invalid startupPath "readyz"; expected an HTTP path/],
     ["source without go.mod", { source: path.join(repo, "bench") }, /GoCloudRunService: invalid source ".*bench"; expected a Go module directory/],
   ];
+  it("rejects a name that cannot prefix its service account id, before creating anything", async () => {
+    for (const name of ["h", "Hello", "a-name-much-too-long-for-an-account", "9lives"]) {
+      const { error, resources } = await failureUnderMocks(() => new GoCloudRunService(name, { source, location: "europe-west1", asOf }), gcp);
+      assert.match(error.message, new RegExp(`GoCloudRunService: invalid name "${name}"; expected 2-26 characters`));
+      assert.deepEqual(resources.all, []);
+    }
+  });
+
   for (const [what, args, message] of bad) {
     it(`rejects ${what} before creating anything`, async () => {
       const { error, resources } = await failureUnderMocks(make(args), gcp);

@@ -94,13 +94,15 @@ describe("GoLambdaFunction", function () {
 
   it("adds a function URL with IAM auth, and caller grants as a separate policy", async () => {
     const { result, resources } = await runUnderMocks(
-      make({ functionUrl: true, policyStatements: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" }], environment: { TOKEN: pulumi.secret("s3cr3t") } }),
+      make({ functionUrl: true, policyStatements: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" }], environment: { TOKEN: pulumi.secret("s3cr3t"), TZ: "Europe/Berlin" } }),
       aws,
     );
     assert.equal(resources.one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "AWS_IAM");
     assert.equal(await valueOf(result.url), "https://abc.lambda-url.eu-west-1.on.aws/");
     const grants = resources.one("aws:iam/rolePolicy:RolePolicy", "hello-grants");
     assert.deepEqual((grants.inputs.policy as { Statement: unknown[] }).Statement, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" }]);
+    // TZ is not reserved (any longer): a function may set its time zone.
+    assert.deepEqual(resources.one("aws:lambda/function:Function").inputs.environment, { variables: { TOKEN: "s3cr3t", TZ: "Europe/Berlin" } });
   });
 
   it("opens a NONE function URL to anyone through the resource policy, and lets Deny statements use wildcards", async () => {
@@ -121,7 +123,9 @@ describe("GoLambdaFunction", function () {
     ["timeout 0", { timeout: 0 }, /GoLambdaFunction: invalid timeout 0; expected an integer at least 1 and at most 900/],
     ["missing source dir", { source: "/nonexistent" }, /GoLambdaFunction: invalid source "\/nonexistent"; expected an existing directory/],
     ["source dir without go.mod", { source: path.join(repo, "bench") }, /GoLambdaFunction: invalid source ".*bench"; expected a Go module directory, but it has no go\.mod/],
-    ["reserved environment name", { environment: { AWS_REGION: "x" } }, /GoLambdaFunction: invalid environment "AWS_REGION"/],
+    ["reserved environment name", { environment: { AWS_REGION: "x" } }, /GoLambdaFunction: invalid environment "AWS_REGION"; expected a variable name/],
+    ["reserved AWS_LAMBDA_ name", { environment: { AWS_LAMBDA_RUNTIME_API: "x" } }, /GoLambdaFunction: invalid environment "AWS_LAMBDA_RUNTIME_API"/],
+    ["one-letter environment name", { environment: { X: "x" } }, /GoLambdaFunction: invalid environment "X"; expected a variable name of 2 or more/],
     ["wildcard action", { policyStatements: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "s3:\*"; expected named actions/],
     ["partial wildcard action", { policyStatements: [{ Effect: "Allow", Action: ["iam:Pass*"], Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "iam:Pass\*"; expected named actions/],
     ["NotAction", { policyStatements: [{ Effect: "Allow", NotAction: ["s3:GetObject"], Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "NotAction"; expected Allow statements with Action and Resource/],
