@@ -1,58 +1,78 @@
 /**
- * checkResources: runs the pack's resource policies over plain resource
- * descriptions, outside the Pulumi engine. For unit tests of programs and for the
- * policies' own tests; the engine runs the same policy objects through PolicyPack.
+ * checkResources: runs the pack's policies — resource and stack policies, the very
+ * same objects the engine runs through PolicyPack — over plain resource
+ * descriptions, outside the Pulumi engine. For program tests, benchmarks and other
+ * tools.
  */
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationArgs, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { goplatformPolicies, type GoplatformPolicy } from "./catalog";
 
 export interface ResourceToCheck {
+  /** Type token as the Pulumi SDKs send it, e.g. `kubernetes:apps/v1:Deployment`. */
   type: string;
   name: string;
+  /** Default: `urn:pulumi:check::goplatform::<type>::<name>`. */
+  urn?: string;
   props: Record<string, unknown>;
 }
 
-export interface Violation {
-  policy: string;
-  enforcementLevel: string;
-  resource: string;
+export interface PolicyViolation {
+  policyName: string;
+  /** The resource, for resource policies (and stack policies that name one). */
+  urn?: string;
   message: string;
+  enforcementLevel: EnforcementLevel;
 }
 
+/** Policy name → that policy's config, as in the pack's config file. */
+export type PolicyConfig = Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+
+class NotApplicable extends Error {}
+
+const notApplicable = (reason?: string): never => {
+  throw new NotApplicable(reason);
+};
+
+function isStackPolicy(policy: GoplatformPolicy): policy is StackValidationPolicy {
+  return "validateStack" in policy;
+}
+
+/** Runs `policies` (default: the whole goplatform pack) over `resources`. */
 export async function checkResources(
-  policies: readonly ResourceValidationPolicy[],
   resources: readonly ResourceToCheck[],
-  config: Record<string, Record<string, unknown>> = {},
-): Promise<Violation[]> {
-  const violations: Violation[] = [];
+  config: PolicyConfig = {},
+  policies: readonly GoplatformPolicy[] = goplatformPolicies,
+): Promise<PolicyViolation[]> {
+  const described = resources.map((r) => ({ ...r, urn: r.urn ?? `urn:pulumi:check::goplatform::${r.type}::${r.name}` }));
+  const opts = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
+  const violations: PolicyViolation[] = [];
   for (const policy of policies) {
+    const enforcementLevel = policy.enforcementLevel ?? "advisory";
+    const getConfig = (() => config[policy.name] ?? {}) as StackValidationArgs["getConfig"];
+    const reporter = (defaultUrn?: string): ReportViolation => (message, urn) => {
+      violations.push({ policyName: policy.name, ...((urn ?? defaultUrn) === undefined ? {} : { urn: urn ?? defaultUrn }), message, enforcementLevel });
+    };
+    const run = async (validate: () => void | Promise<void>) => {
+      try {
+        await validate();
+      } catch (err) {
+        if (!(err instanceof NotApplicable)) throw err;
+      }
+    };
+    const stackTags = new Map<string, string>();
+    if (isStackPolicy(policy)) {
+      const policyResources: PolicyResource[] = described.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.props, opts, dependencies: [], propertyDependencies: {}, isType: () => false, asType: () => undefined }));
+      const args: StackValidationArgs = { resources: policyResources, stackTags, getConfig, notApplicable };
+      await run(() => policy.validateStack(args, reporter()));
+      continue;
+    }
     const validate = policy.validateResource;
-    if (validate === undefined) continue;
-    const validations = Array.isArray(validate) ? validate : [validate];
-    for (const resource of resources) {
-      const args = {
-        type: resource.type,
-        name: resource.name,
-        urn: `urn:pulumi:check::goplatform::${resource.type}::${resource.name}`,
-        props: resource.props,
-        opts: { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] },
-        stackTags: new Map<string, string>(),
-        isType: () => false,
-        asType: () => undefined,
-        getConfig: () => config[policy.name] ?? {},
-        notApplicable: (reason?: string): never => {
-          throw new NotApplicable(reason);
-        },
-      } as unknown as ResourceValidationArgs;
-      for (const run of validations) {
-        try {
-          await run(args, (message) => violations.push({ policy: policy.name, enforcementLevel: policy.enforcementLevel ?? "advisory", resource: resource.name, message }));
-        } catch (err) {
-          if (!(err instanceof NotApplicable)) throw err;
-        }
+    for (const validator of validate === undefined ? [] : Array.isArray(validate) ? validate : [validate]) {
+      for (const r of described) {
+        const args = { type: r.type, name: r.name, urn: r.urn, props: r.props, opts, stackTags, isType: () => false, asType: () => undefined, getConfig, notApplicable } as unknown as ResourceValidationArgs;
+        await run(() => validator(args, reporter(r.urn)));
       }
     }
   }
   return violations;
 }
-
-class NotApplicable extends Error {}

@@ -1,3 +1,8 @@
 // goplatform/policies: the policy pack's policies, for use outside the pack (tests, custom packs).
-export * from "./go-versions";
+export * from "./catalog";
 export * from "./check";
+export * from "./delivery";
+export * from "./go-versions";
+export * from "./images";
+export * from "./signing";
+export { imagesOf, IMAGE_BEARING_TYPES, UNKNOWN, type ImageUse } from "./resources";

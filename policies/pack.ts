@@ -1,7 +1,7 @@
 // The policy pack the Pulumi CLI runs: `pulumi preview --policy-pack policies`.
 import { PolicyPack } from "@pulumi/policy";
-import { goVersionPolicies } from "./go-versions";
+import { goplatformPolicies } from "./catalog";
 
 new PolicyPack("goplatform", {
-  policies: [...goVersionPolicies],
+  policies: [...goplatformPolicies],
 });

@@ -1,1 +1,4 @@
 export * from "./oci-image";
+export * from "./image-ref";
+export * from "./registry-client";
+export * from "./cosign";

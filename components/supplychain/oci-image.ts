@@ -15,6 +15,7 @@ import { rootCertificates } from "node:tls";
 import { gzipSync } from "fflate";
 import { pack, type Header } from "tar-stream";
 import { goMetadata } from "../go";
+import { RegistryClient, type RegistryCredentials } from "./registry-client";
 
 type EntryHeader = Partial<Header> & { name: string };
 
@@ -219,13 +220,13 @@ export interface PushTarget {
   /** Plain HTTP, for a registry on loopback in tests. Default: false (HTTPS). */
   insecure?: boolean;
   /** Credentials: Basic auth, also used to obtain a Bearer token when the registry asks for one. */
-  credentials?: { username: string; password: string };
+  credentials?: RegistryCredentials;
 }
 
 /** Pushes blobs then the manifest; returns `registry/repository@sha256:…`. */
 export async function pushImage(image: OciImage, target: PushTarget): Promise<{ digest: string; reference: string }> {
   const base = `${target.insecure === true ? "http" : "https"}://${target.registry}/v2/${target.repository}`;
-  const client = new RegistryClient(target);
+  const client = new RegistryClient(target.registry, target.credentials);
   for (const blob of [...image.layers, image.config]) {
     const head = await client.request("HEAD", `${base}/blobs/${blob.digest}`);
     if (head.status === 200) continue;
@@ -245,39 +246,4 @@ export async function pushImage(image: OciImage, target: PushTarget): Promise<{ 
     throw new Error(`registry ${target.registry}: stored the manifest as ${returned}, expected ${image.manifest.digest}`);
   }
   return { digest: image.manifest.digest, reference: `${target.registry}/${target.repository}@${image.manifest.digest}` };
-}
-
-/** Registry HTTP with Basic auth and the Bearer token challenge (RFC 6750 / docker token auth). */
-class RegistryClient {
-  private token: string | undefined;
-  constructor(private readonly target: PushTarget) {}
-
-  async request(method: string, url: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Response> {
-    const send = () => fetch(url, { method, body, headers: { ...headers, ...this.authorization() }, redirect: "follow" });
-    const first = await send();
-    if (first.status !== 401) return first;
-    const challenge = first.headers.get("www-authenticate") ?? "";
-    if (!/^Bearer /i.test(challenge) || this.target.credentials === undefined) return first;
-    await this.fetchToken(challenge);
-    return send();
-  }
-
-  private authorization(): Record<string, string> {
-    if (this.token !== undefined) return { Authorization: `Bearer ${this.token}` };
-    const c = this.target.credentials;
-    return c === undefined ? {} : { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}` };
-  }
-
-  private async fetchToken(challenge: string): Promise<void> {
-    const params: Partial<Record<string, string>> = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]));
-    if (params.realm === undefined) throw new Error(`registry ${this.target.registry}: Bearer challenge without a realm`);
-    const url = new URL(params.realm);
-    if (params.service !== undefined) url.searchParams.set("service", params.service);
-    if (params.scope !== undefined) url.searchParams.set("scope", params.scope);
-    const c = this.target.credentials;
-    const response = await fetch(url, { headers: c === undefined ? {} : { Authorization: `Basic ${Buffer.from(`${c.username}:${c.password}`).toString("base64")}` } });
-    if (!response.ok) throw new Error(`registry ${this.target.registry}: token request failed with HTTP ${response.status}`);
-    const body = (await response.json()) as { token?: string; access_token?: string };
-    this.token = body.token ?? body.access_token;
-  }
 }

@@ -48,11 +48,11 @@ describe("package: npm pack and install into a separate program", function () {
       [
         'import * as gp from "goplatform";',
         'import { goReleases, parseGoVersion, type GoVersion } from "goplatform/go";',
-        'import { checkResources, goVersionPolicies } from "goplatform/policies";',
+        'import { checkResources, goplatformPolicies } from "goplatform/policies";',
         "const v: GoVersion = parseGoVersion('go1.27.4');",
         "const lines: readonly string[] = goReleases.supportedLines('2026-11-23');",
         "const alerts = new gp.GoRuntimeAlerts('alerts', { namespace: 'monitoring' });",
-        "void checkResources(goVersionPolicies, []);",
+        "void checkResources([], {}, goplatformPolicies);",
         "export const out = { v, lines, alerts: alerts.alerts, gp: gp.go.goMetadata(v) };",
         "",
       ].join("\n"),

@@ -3,7 +3,7 @@ import { strict as assert } from "node:assert";
 import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { checkResources, goVersionPolicies } from "../../policies/index";
+import { checkResources } from "../../policies/index";
 import { program } from "../../stacks/program";
 import { runUnderMocks } from "../harness/mocks";
 
@@ -26,9 +26,9 @@ describe("example stacks", function () {
       // As a preview: nothing is pushed or deployed.
       const { resources } = await runUnderMocks(program, { stack, config, preview: true });
       assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
-      const toCheck = resources.all.map((r) => ({ type: r.type, name: r.name, props: r.inputs }));
+      const toCheck = resources.all.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }));
       const asOf = { asOf: "2026-11-23" };
-      const violations = await checkResources(goVersionPolicies, toCheck, { "go-version-supported": asOf, "go-patch-level": asOf });
+      const violations = await checkResources(toCheck, { "go-version-supported": asOf, "go-patch-level": asOf });
       assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
       if (stack !== "local") {
         // The Go workloads record their toolchain, so the policies above had something to judge.

@@ -1,0 +1,198 @@
+/**
+ * Cosign signature verification against the registry, with a public key: the
+ * signature manifest cosign stores beside the image (tag `sha256-<hex>.sig`), each
+ * simple-signing payload fetched, its digest checked, its claim checked to name the
+ * image's manifest digest, and its signature verified with Node.js crypto (ECDSA,
+ * RSA or Ed25519 keys in PEM).
+ *
+ * Both formats cosign writes are read: simple-signing payloads under the
+ * `sha256-<hex>.sig` tag, and Sigstore bundles (DSSE) attached as OCI referrers.
+ * Key-based verification only: keyless (Fulcio certificate + Rekor) signatures are
+ * not verified, so for a key they count as no signature.
+ */
+import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { imageName, type ImageRef } from "./image-ref";
+import { RegistryClient, type RegistryCredentials } from "./registry-client";
+
+export const COSIGN_SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
+export const COSIGN_SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
+
+export type CosignStatus =
+  /** A signature over this digest verifies with one of the keys. */
+  | "verified"
+  /** The registry has no signature for this digest. */
+  | "unsigned"
+  /** Signatures exist, but none verifies with the keys for this digest. */
+  | "invalid"
+  /** The registry could not be asked (network, auth, server error). */
+  | "unreachable";
+
+export interface CosignResult {
+  readonly status: CosignStatus;
+  readonly detail: string;
+}
+
+export interface CosignVerifyOptions {
+  /** Public keys (PEM, `-----BEGIN PUBLIC KEY-----`) a signature must verify with. */
+  publicKeys: readonly string[];
+  /** Registries spoken to over plain HTTP (loopback test registries). Default: none. */
+  insecureRegistries?: readonly string[];
+  /** Credentials per registry host. Default: anonymous. */
+  credentials?: Readonly<Record<string, RegistryCredentials>>;
+}
+
+const SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
+const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ");
+
+interface SignatureManifest {
+  layers?: { mediaType?: string; digest?: string; annotations?: Record<string, string> }[];
+}
+
+function keyObjects(pems: readonly string[]): KeyObject[] {
+  return pems.map((pem, i) => {
+    try {
+      return createPublicKey(pem);
+    } catch (err) {
+      throw new Error(`cosign public key ${String(i)} is not a PEM public key: ${(err as Error).message}`, { cause: err });
+    }
+  });
+}
+
+function verifies(payload: Buffer, signature: Buffer, key: KeyObject): boolean {
+  try {
+    return verify(key.asymmetricKeyType === "ed25519" ? null : "sha256", payload, key, signature);
+  } catch {
+    return false;
+  }
+}
+
+/** What one signature in the registry says about the image. */
+type Finding = { verified: true } | { verified: false; problem: string };
+
+class Unreachable extends Error {}
+
+/** Registry reads for one image, every failure to ask turned into Unreachable. */
+class SignatureStore {
+  constructor(
+    private readonly client: RegistryClient,
+    private readonly base: string,
+  ) {}
+
+  /** GET a manifest or blob; undefined on 404, Unreachable on any other failure. */
+  async get(pathAndQuery: string, accept?: string): Promise<Buffer | undefined> {
+    let response: Response;
+    try {
+      response = await this.client.request("GET", `${this.base}/${pathAndQuery}`, undefined, accept === undefined ? {} : { Accept: accept });
+    } catch (err) {
+      throw new Unreachable(`${this.client.registry} could not be reached: ${(err as Error).message}`);
+    }
+    if (response.status === 404) return undefined;
+    if (!response.ok) throw new Unreachable(`${this.client.registry} answered HTTP ${String(response.status)} for ${pathAndQuery}`);
+    return Buffer.from(await response.arrayBuffer());
+  }
+
+  /** A blob, checked against its digest. */
+  async blob(digest: string): Promise<Buffer | undefined> {
+    const data = await this.get(`blobs/${digest}`);
+    if (data === undefined) return undefined;
+    return `sha256:${createHash("sha256").update(data).digest("hex")}` === digest ? data : undefined;
+  }
+}
+
+function parseJson(data: Buffer | undefined): unknown {
+  if (data === undefined) return undefined;
+  try {
+    return JSON.parse(data.toString("utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Classic cosign signatures: simple-signing payloads under the `sha256-<hex>.sig` tag. */
+async function simpleSigningFindings(store: SignatureStore, digest: string, keys: KeyObject[]): Promise<Finding[]> {
+  const manifest = parseJson(await store.get(`manifests/${digest.replace(":", "-")}.sig`, MANIFEST_TYPES)) as SignatureManifest | undefined;
+  const findings: Finding[] = [];
+  for (const layer of manifest?.layers ?? []) {
+    const signature = layer.annotations?.[COSIGN_SIGNATURE_ANNOTATION];
+    if (layer.mediaType !== COSIGN_SIMPLE_SIGNING || layer.digest === undefined || signature === undefined) continue;
+    const payload = await store.blob(layer.digest);
+    if (payload === undefined) {
+      findings.push({ verified: false, problem: `payload ${layer.digest} is missing or does not match its digest` });
+      continue;
+    }
+    const claimed = (parseJson(payload) as { critical?: { image?: { "docker-manifest-digest"?: unknown } } } | undefined)?.critical?.image?.["docker-manifest-digest"];
+    if (claimed !== digest) findings.push({ verified: false, problem: `a signature payload names ${String(claimed)}, not ${digest}` });
+    else if (keys.some((key) => verifies(payload, Buffer.from(signature, "base64"), key))) findings.push({ verified: true });
+    else findings.push({ verified: false, problem: "a signature does not verify with the configured key(s)" });
+  }
+  return findings;
+}
+
+interface Descriptor {
+  mediaType?: string;
+  artifactType?: string;
+  digest?: string;
+}
+
+/** DSSE pre-authentication encoding: what a DSSE signature signs. */
+function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`DSSEv1 ${String(Buffer.byteLength(payloadType))} ${payloadType} ${String(payload.length)} `), payload]);
+}
+
+/**
+ * Sigstore bundles (cosign 3's default): an OCI artifact referring to the image, found
+ * through the referrers API or its fallback tag `sha256-<hex>`, whose layer is a
+ * bundle with a DSSE envelope over an in-toto statement naming the image digest.
+ */
+async function bundleFindings(store: SignatureStore, digest: string, keys: KeyObject[]): Promise<Finding[]> {
+  const index =
+    (parseJson(await store.get(`referrers/${digest}?artifactType=${encodeURIComponent(SIGSTORE_BUNDLE)}`, OCI_INDEX).catch(() => undefined)) as { manifests?: Descriptor[] } | undefined) ??
+    (parseJson(await store.get(`manifests/${digest.replace(":", "-")}`, OCI_INDEX)) as { manifests?: Descriptor[] } | undefined);
+  const findings: Finding[] = [];
+  for (const entry of index?.manifests ?? []) {
+    if (entry.artifactType !== SIGSTORE_BUNDLE || entry.digest === undefined) continue;
+    const manifest = parseJson(await store.get(`manifests/${entry.digest}`, MANIFEST_TYPES)) as { layers?: Descriptor[] } | undefined;
+    for (const layer of manifest?.layers ?? []) {
+      if (layer.mediaType !== SIGSTORE_BUNDLE || layer.digest === undefined) continue;
+      const bundle = parseJson(await store.blob(layer.digest)) as { dsseEnvelope?: { payload?: string; payloadType?: string; signatures?: { sig?: string }[] } } | undefined;
+      const envelope = bundle?.dsseEnvelope;
+      if (envelope?.payload === undefined || envelope.payloadType === undefined) continue;
+      const payload = Buffer.from(envelope.payload, "base64");
+      const statement = parseJson(payload) as { subject?: { digest?: { sha256?: string } }[] } | undefined;
+      if (!(statement?.subject ?? []).some((s) => `sha256:${s.digest?.sha256 ?? ""}` === digest)) {
+        findings.push({ verified: false, problem: `a bundle's statement does not name ${digest}` });
+        continue;
+      }
+      const signed = preAuthEncoding(envelope.payloadType, payload);
+      const ok = (envelope.signatures ?? []).some((s) => s.sig !== undefined && keys.some((key) => verifies(signed, Buffer.from(s.sig ?? "", "base64"), key)));
+      findings.push(ok ? { verified: true } : { verified: false, problem: "a bundle signature does not verify with the configured key(s)" });
+    }
+  }
+  return findings;
+}
+
+/**
+ * Verifies the cosign signatures of `ref` (which must carry a digest) with the given
+ * keys, in both storage formats cosign writes.
+ */
+export async function verifyCosignSignature(ref: ImageRef, options: CosignVerifyOptions): Promise<CosignResult> {
+  const digest = ref.digest;
+  if (digest === undefined) return { status: "unsigned", detail: `${imageName(ref)} is not referenced by digest, so no signature can be looked up` };
+  const keys = keyObjects(options.publicKeys);
+  const scheme = options.insecureRegistries?.includes(ref.registry) === true ? "http" : "https";
+  const host = ref.registry === "docker.io" ? "registry-1.docker.io" : ref.registry;
+  const store = new SignatureStore(new RegistryClient(ref.registry, options.credentials?.[ref.registry]), `${scheme}://${host}/v2/${ref.repository}`);
+  let findings: Finding[];
+  try {
+    findings = await simpleSigningFindings(store, digest, keys);
+    if (!findings.some((f) => f.verified)) findings.push(...(await bundleFindings(store, digest, keys)));
+  } catch (err) {
+    if (err instanceof Unreachable) return { status: "unreachable", detail: err.message };
+    throw err;
+  }
+  if (findings.some((f) => f.verified)) return { status: "verified", detail: `${imageName(ref)}@${digest} is signed with a configured key` };
+  const problems = findings.flatMap((f) => (f.verified ? [] : [f.problem]));
+  if (problems.length === 0) return { status: "unsigned", detail: `no cosign signature for ${digest} in ${imageName(ref)}` };
+  return { status: "invalid", detail: [...new Set(problems)].join("; ") };
+}

@@ -1,0 +1,17 @@
+/** Every goplatform policy, in the order the pack runs them. */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { deliveryPolicies } from "./delivery";
+import { goVersionPolicies } from "./go-versions";
+import { imagePolicies } from "./images";
+import { signingPolicies } from "./signing";
+
+export type GoplatformPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+export const goplatformPolicies: readonly GoplatformPolicy[] = [
+  ...goVersionPolicies,
+  ...imagePolicies,
+  ...signingPolicies.resource,
+  ...signingPolicies.stack,
+  ...deliveryPolicies.resource,
+  ...deliveryPolicies.stack,
+];

@@ -1,0 +1,140 @@
+/**
+ * Image rules: every image a workload runs (see resources.imagesOf) is pinned by
+ * digest, comes from an allowed registry when an allow-list is configured, and
+ * carries a cosign signature from a configured key — fetched from the registry and
+ * verified with real cryptography. A registry that cannot be asked is an advisory,
+ * not a pass and not a failure.
+ */
+import { readFileSync } from "node:fs";
+import { homedir } from "node:os";
+import * as path from "node:path";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { imageName, parseImageRef, verifyCosignSignature, type CosignResult, type ImageRef, type RegistryCredentials } from "../components/supplychain";
+import { imagesOf, isRecord, str } from "./resources";
+
+export interface AllowedRegistriesConfig {
+  /** Prefixes of `registry/repository` images may come from, e.g. "europe-docker.pkg.dev/my-project/". */
+  allowedRegistries?: string[];
+}
+
+export interface CosignPolicyConfig {
+  /** PEM public keys (`-----BEGIN PUBLIC KEY-----`); a signature must verify with one. */
+  publicKeys?: string[];
+  /** Registries to speak plain HTTP to (loopback test registries). */
+  insecureRegistries?: string[];
+  /** Only images whose `registry/repository` starts with one of these are checked. Default: all. */
+  imagePrefixes?: string[];
+}
+
+export const imagesPinnedByDigest: ResourceValidationPolicy = {
+  name: "images-pinned-by-digest",
+  description: "Container images in workloads, Tekton steps, Cloud Run and Lambda are referenced by digest (@sha256:…), so what runs is what was built, signed and scanned.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    for (const { where, image } of imagesOf(args.type, args.props)) {
+      const ref = parseImageRef(image);
+      if (ref === undefined) report(`${where} is ${JSON.stringify(image)}, which is not an image reference; use registry/repository@sha256:<digest>.`);
+      else if (ref.digest === undefined) report(`${where} uses ${JSON.stringify(image)} by tag; pin it by digest (${imageName(ref)}@sha256:…, e.g. from \`crane digest ${image}\`).`);
+    }
+  },
+};
+
+export const imagesFromAllowedRegistries: ResourceValidationPolicy = {
+  name: "images-from-allowed-registries",
+  description: "Container images come from the registries the organisation allows (config allowedRegistries); no allow-list, no check.",
+  enforcementLevel: "mandatory",
+  configSchema: { properties: { allowedRegistries: { type: "array", items: { type: "string", minLength: 1 }, description: "Prefixes of registry/repository, e.g. \"europe-docker.pkg.dev/my-project/\"." } } },
+  validateResource: (args, report) => {
+    const allowed = args.getConfig<AllowedRegistriesConfig>().allowedRegistries;
+    if (allowed === undefined || allowed.length === 0) return;
+    for (const { where, image } of imagesOf(args.type, args.props)) {
+      const ref = parseImageRef(image);
+      if (ref !== undefined && !allowed.some((prefix) => imageName(ref).startsWith(prefix))) {
+        report(`${where} pulls ${imageName(ref)}, which is outside the allowed registries (${allowed.join(", ")}); mirror the image into one of them.`);
+      }
+    }
+  },
+};
+
+/** `auths` of the Docker config file ($DOCKER_CONFIG/config.json): `auth` entries only, no credential helpers. */
+function dockerConfigCredentials(): Record<string, RegistryCredentials> {
+  const file = path.join(process.env.DOCKER_CONFIG ?? path.join(homedir(), ".docker"), "config.json");
+  const found: Record<string, RegistryCredentials> = {};
+  try {
+    const auths: unknown = (JSON.parse(readFileSync(file, "utf8")) as { auths?: unknown }).auths;
+    if (!isRecord(auths)) return found;
+    for (const [host, entry] of Object.entries(auths)) {
+      const auth = str(isRecord(entry) ? entry.auth : undefined);
+      if (auth === undefined) continue;
+      const decoded = Buffer.from(auth, "base64").toString("utf8");
+      const colon = decoded.indexOf(":");
+      if (colon > 0) found[host.replace(/^https?:\/\//, "").replace(/\/.*$/, "")] = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+    }
+  } catch {
+    // No Docker config: anonymous pulls.
+  }
+  return found;
+}
+
+/** One registry round trip per image and key set, shared by the two cosign policies. */
+const verifications = new Map<string, Promise<CosignResult>>();
+
+function verifyOnce(ref: ImageRef, config: CosignPolicyConfig, publicKeys: string[]): Promise<CosignResult> {
+  const key = JSON.stringify([imageName(ref), ref.digest, publicKeys, config.insecureRegistries ?? []]);
+  let result = verifications.get(key);
+  if (result === undefined) {
+    result = verifyCosignSignature(ref, { publicKeys, insecureRegistries: config.insecureRegistries, credentials: dockerConfigCredentials() });
+    verifications.set(key, result);
+  }
+  return result;
+}
+
+/** The digest-pinned images a cosign policy checks, with their verification. */
+async function cosignResults(type: string, props: Record<string, unknown>, config: CosignPolicyConfig): Promise<{ where: string; ref: ImageRef; result: CosignResult }[]> {
+  const publicKeys = config.publicKeys ?? [];
+  if (publicKeys.length === 0) return [];
+  const out: { where: string; ref: ImageRef; result: CosignResult }[] = [];
+  for (const { where, image } of imagesOf(type, props)) {
+    const ref = parseImageRef(image);
+    if (ref?.digest === undefined) continue; // images-pinned-by-digest reports those
+    if (config.imagePrefixes !== undefined && !config.imagePrefixes.some((p) => imageName(ref).startsWith(p))) continue;
+    out.push({ where, ref, result: await verifyOnce(ref, config, publicKeys) });
+  }
+  return out;
+}
+
+const cosignConfigSchema = {
+  properties: {
+    publicKeys: { type: "array" as const, items: { type: "string" as const, pattern: "-----BEGIN PUBLIC KEY-----" }, description: "PEM public keys; a signature must verify with one." },
+    insecureRegistries: { type: "array" as const, items: { type: "string" as const }, description: "Registries reached over plain HTTP (loopback only)." },
+    imagePrefixes: { type: "array" as const, items: { type: "string" as const }, description: "Only check images under these registry/repository prefixes." },
+  },
+};
+
+export const imageCosignSignature: ResourceValidationPolicy = {
+  name: "image-cosign-signature",
+  description: "Digest-pinned images carry a cosign signature, read from their registry, that verifies with a configured public key (config publicKeys; none configured, no check).",
+  enforcementLevel: "mandatory",
+  configSchema: cosignConfigSchema,
+  validateResource: async (args, report) => {
+    for (const { where, ref, result } of await cosignResults(args.type, args.props, args.getConfig<CosignPolicyConfig>())) {
+      if (result.status === "unsigned" || result.status === "invalid") {
+        report(`${where}: ${imageName(ref)}@${ref.digest ?? ""} has no valid cosign signature from the configured key (${result.detail}); sign it with \`cosign sign --key <key> ${imageName(ref)}@${ref.digest ?? ""}\` (GoPipeline and Tekton Chains do).`);
+      }
+    }
+  },
+};
+
+export const imageCosignReachable: ResourceValidationPolicy = {
+  name: "image-cosign-reachable",
+  description: "Advisory: the registry of a digest-pinned image could not be asked for its cosign signature, so the signature rule could not judge it (same config as image-cosign-signature).",
+  enforcementLevel: "advisory",
+  configSchema: cosignConfigSchema,
+  validateResource: async (args, report) => {
+    for (const { where, ref, result } of await cosignResults(args.type, args.props, args.getConfig<CosignPolicyConfig>())) {
+      if (result.status === "unreachable") report(`${where}: could not check the cosign signature of ${imageName(ref)}@${ref.digest ?? ""}: ${result.detail}. Give the policy run network access and registry credentials ($DOCKER_CONFIG/config.json).`);
+    }
+  },
+};
+
+export const imagePolicies: readonly ResourceValidationPolicy[] = [imagesPinnedByDigest, imagesFromAllowedRegistries, imageCosignSignature, imageCosignReachable];

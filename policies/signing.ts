@@ -1,0 +1,81 @@
+/**
+ * Signing rules for the platforms that check signatures themselves: Lambda code
+ * signing, Binary Authorization on GKE and Cloud Run, and an admission-time
+ * signature check on every EKS or AKS cluster of the stack.
+ */
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { at, isRecord, isUnknown, list, str } from "./resources";
+
+const CLOUD_RUN_TYPES = new Set(["gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/job:Job"]);
+
+export const lambdaCodeSigning: ResourceValidationPolicy = {
+  name: "lambda-code-signing",
+  description: "Lambda zip functions run only code signed by an allowed AWS Signer profile: a code signing config that enforces (UntrustedArtifactOnDeployment: Enforce).",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    const props: Record<string, unknown> = args.props;
+    if (args.type === "aws:lambda/function:Function") {
+      if (str(props.packageType) === "Image" || isUnknown(props.codeSigningConfigArn)) return;
+      if (str(props.codeSigningConfigArn) === undefined || props.codeSigningConfigArn === "") {
+        report("the function has no code signing config; set codeSigningConfigArn to a config that enforces signatures from your AWS Signer profile (GoLambdaFunction does this by default).");
+      }
+    } else if (args.type === "aws:lambda/codeSigningConfig:CodeSigningConfig") {
+      const setting = at(props, "policies", "untrustedArtifactOnDeployment");
+      if (isUnknown(setting)) return;
+      if (setting !== "Enforce") {
+        report(`untrustedArtifactOnDeployment is ${JSON.stringify(setting ?? "Warn (the default)")}: unsigned or tampered code would still deploy; set policies.untrustedArtifactOnDeployment to "Enforce".`);
+      }
+    }
+  },
+};
+
+export const binaryAuthorization: ResourceValidationPolicy = {
+  name: "binary-authorization",
+  description: "GKE clusters enforce Binary Authorization (PROJECT_SINGLETON_POLICY_ENFORCE) and Cloud Run services and jobs have Binary Authorization on.",
+  enforcementLevel: "mandatory",
+  validateResource: (args, report) => {
+    const props: Record<string, unknown> = args.props;
+    if (args.type === "gcp:container/cluster:Cluster") {
+      const mode = at(props, "binaryAuthorization", "evaluationMode");
+      if (isUnknown(mode)) return;
+      if (mode !== "PROJECT_SINGLETON_POLICY_ENFORCE") {
+        report(`binaryAuthorization.evaluationMode is ${JSON.stringify(mode ?? "unset (disabled)")}; set it to "PROJECT_SINGLETON_POLICY_ENFORCE" so only attested images run (GkeCluster does).`);
+      }
+    } else if (CLOUD_RUN_TYPES.has(args.type)) {
+      const setting = props.binaryAuthorization;
+      if (isUnknown(setting) || isUnknown(at(setting, "policy"))) return;
+      const on = at(setting, "useDefault") === true || (str(at(setting, "policy")) ?? "") !== "";
+      if (!on) report("binaryAuthorization is off; set binaryAuthorization.useDefault: true (or a named policy) so Cloud Run admits only attested images (GoCloudRunService does).");
+    }
+  },
+};
+
+const ADMISSION_CLUSTERS = /^(aws:eks\/cluster:Cluster|azure-native:containerservice(\/[\w-]+)?:ManagedCluster)$/;
+const SIGSTORE_POLICY = /^kubernetes:policy\.sigstore\.dev\/v1(alpha1|beta1)?:ClusterImagePolicy$/;
+const KYVERNO_POLICY = /^kubernetes:kyverno\.io\/v1:(ClusterPolicy|Policy)$/;
+
+/** A ClusterImagePolicy with a key or keyless authority, or a Kyverno policy with a verifyImages rule. */
+function isSignatureAdmission(type: string, props: Record<string, unknown>): boolean {
+  if (SIGSTORE_POLICY.test(type)) return list(at(props, "spec", "authorities")).some((a) => isRecord(a) && (a.key !== undefined || a.keyless !== undefined));
+  if (KYVERNO_POLICY.test(type)) return list(at(props, "spec", "rules")).some((r) => list(at(r, "verifyImages")).length > 0);
+  return false;
+}
+
+export const clusterSignatureAdmission: StackValidationPolicy = {
+  name: "cluster-signature-admission",
+  description: "A stack with an EKS or AKS cluster also installs an admission-time image signature check (a Sigstore ClusterImagePolicy or a Kyverno verifyImages policy). GKE uses Binary Authorization instead.",
+  enforcementLevel: "mandatory",
+  validateStack: (args, report) => {
+    const clusters = args.resources.filter((r) => ADMISSION_CLUSTERS.test(r.type));
+    if (clusters.length === 0) return;
+    if (args.resources.some((r) => isSignatureAdmission(r.type, r.props as Record<string, unknown>))) return;
+    for (const cluster of clusters) {
+      report(
+        `cluster ${cluster.name} admits unsigned images: add SignatureAdmission (a Sigstore policy-controller ClusterImagePolicy requiring your cosign key) on it in this stack.`,
+        cluster.urn,
+      );
+    }
+  },
+};
+
+export const signingPolicies = { resource: [lambdaCodeSigning, binaryAuthorization], stack: [clusterSignatureAdmission] } as const;
