@@ -151,7 +151,7 @@ describe("EksCluster", function () {
     assert.equal(result.secret, true);
     const kubeconfig = parse(result.kubeconfig) as { clusters: { cluster: { server: string; "certificate-authority-data": string } }[]; users: { user: { exec: { command: string; args: string[] } } }[] };
     assert.equal(kubeconfig.clusters[0]?.cluster.server, "https://ABC123.gr7.eu-west-1.eks.amazonaws.com");
-    assert.equal(kubeconfig.clusters[0]?.cluster["certificate-authority-data"], "Q0EtREFUQQ==");
+    assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], "Q0EtREFUQQ==");
     assert.deepEqual(kubeconfig.users[0]?.user.exec.args, ["eks", "get-token", "--cluster-name", "prod", "--region", "eu-west-1", "--output", "json"]);
     const provider = resources.one("pulumi:providers:kubernetes");
     assert.equal(provider.inputs.kubeconfig, result.kubeconfig);
@@ -186,8 +186,8 @@ describe("EksCluster", function () {
     const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Principal: { Federated: string }; Action: string; Condition: { StringEquals: Record<string, string> } }[] };
     assert.equal(trust.Statement.length, 1);
     assert.equal(trust.Statement[0]?.Principal.Federated, "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123");
-    assert.equal(trust.Statement[0]?.Action, "sts:AssumeRoleWithWebIdentity");
-    assert.deepEqual(trust.Statement[0]?.Condition.StringEquals, {
+    assert.equal(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
+    assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
       "oidc.eks.eu-west-1.amazonaws.com/id/ABC123:sub": "system:serviceaccount:monitoring:thanos-store",
       "oidc.eks.eu-west-1.amazonaws.com/id/ABC123:aud": "sts.amazonaws.com",
     });

@@ -97,7 +97,7 @@ describe("GkeCluster", function () {
     const kubeconfig = parse(result.kubeconfig) as { "current-context": string; clusters: { cluster: { server: string; "certificate-authority-data": string } }[]; users: { user: { exec: { command: string } } }[] };
     assert.equal(kubeconfig["current-context"], "gke_acme-prod_europe-west1_prod");
     assert.equal(kubeconfig.clusters[0]?.cluster.server, "https://10.10.0.2");
-    assert.equal(kubeconfig.clusters[0]?.cluster["certificate-authority-data"], "R0tFLUNB");
+    assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], "R0tFLUNB");
     assert.equal(kubeconfig.users[0]?.user.exec.command, "gke-gcloud-auth-plugin");
     assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result.kubeconfig);
     assert.equal(result.issuer, "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/prod");
