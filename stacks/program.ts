@@ -3,15 +3,18 @@
  *
  * - `local`: Kubernetes objects rendered to YAML files in `renderDirectory` (the
  *   Kubernetes provider's renderYamlToDirectory): no cluster, no cloud credentials.
- * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction.
- * - `gcp`: the sample HTTP service (examples/http-service) as a GoCloudRunService.
+ * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction,
+ *   and an EksCluster with a Thanos bucket and a ServiceAccount bound to it.
+ * - `gcp`: the sample HTTP service (examples/http-service) as a GoCloudRunService, and a
+ *   GkeCluster with the same bucket and binding.
+ * - `azure`: an AksCluster with the same bucket and binding.
  */
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GoCloudRunService, GoLambdaFunction, GoRuntimeAlerts } from "../components";
+import { AksCluster, EksCluster, GkeCluster, GoCloudRunService, GoLambdaFunction, GoRuntimeAlerts, type Cluster } from "../components";
 
-export const TARGETS = ["local", "aws", "gcp"] as const;
+export const TARGETS = ["local", "aws", "gcp", "azure"] as const;
 export type Target = (typeof TARGETS)[number];
 
 const projectRoot = path.join(__dirname, "..", "..");
@@ -27,6 +30,8 @@ export function program(): Record<string, unknown> {
       return awsStack();
     case "gcp":
       return gcpStack();
+    case "azure":
+      return azureStack();
     default:
       throw new Error(`config goplatform:target: invalid value ${JSON.stringify(target)}; expected one of ${TARGETS.join(", ")}`);
   }
@@ -42,11 +47,36 @@ function local(config: pulumi.Config): Record<string, unknown> {
 
 function awsStack(): Record<string, unknown> {
   const hello = new GoLambdaFunction("hello", { source: path.join(examples, "lambda-hello"), functionUrl: true });
-  return { target: "aws", functionName: hello.functionName, url: hello.url, goVersion: hello.goVersion, archiveSha256: hello.archiveSha256 };
+  const cluster = new EksCluster("platform", {});
+  return { target: "aws", functionName: hello.functionName, url: hello.url, goVersion: hello.goVersion, archiveSha256: hello.archiveSha256, ...clusterOutputs(cluster) };
 }
 
 function gcpStack(): Record<string, unknown> {
   const region = new pulumi.Config("gcp").require("region");
   const service = new GoCloudRunService("hello", { source: path.join(examples, "http-service"), location: region });
-  return { target: "gcp", uri: service.uri, image: service.image, goVersion: service.goVersion };
+  const cluster = new GkeCluster("platform", { region });
+  return { target: "gcp", uri: service.uri, image: service.image, goVersion: service.goVersion, ...clusterOutputs(cluster) };
+}
+
+function azureStack(): Record<string, unknown> {
+  const location = new pulumi.Config("azure-native").require("location");
+  const cluster = new AksCluster("platform", { location });
+  return { target: "azure", ...clusterOutputs(cluster) };
+}
+
+/**
+ * What every cloud's example does with its cluster, through the Cluster contract only:
+ * a Thanos bucket and a ServiceAccount that may read and write it.
+ */
+function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unknown> {
+  const bucket = cluster.createBucket("thanos", {}, cluster);
+  const thanos = cluster.bindServiceAccount("thanos", { namespace: "monitoring", serviceAccountName: "thanos", permissions: [{ kind: "bucket", bucket, access: "readWrite" }] }, cluster);
+  return {
+    clusterName: cluster.clusterName,
+    kubernetesVersion: cluster.kubernetesVersion,
+    kubeconfig: cluster.kubeconfig,
+    oidcIssuerUrl: cluster.oidcIssuerUrl,
+    thanosBucket: bucket.bucketName,
+    thanosIdentity: thanos.cloudIdentity,
+  };
 }

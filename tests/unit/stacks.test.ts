@@ -5,7 +5,27 @@ import * as path from "node:path";
 import { parse } from "yaml";
 import { checkResources } from "../../policies/index";
 import { program } from "../../stacks/program";
-import { runUnderMocks } from "../harness/mocks";
+import { runUnderMocks, type MockOptions } from "../harness/mocks";
+
+// Provider functions the cluster components call, answered as the clouds would.
+const calls: MockOptions["calls"] = (args) => {
+  switch (args.token) {
+    case "aws:index/getAvailabilityZones:getAvailabilityZones":
+      return { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"], zoneIds: [] };
+    case "aws:index/getRegion:getRegion":
+      return { region: "eu-west-1", name: "eu-west-1" };
+    case "aws:index/getPartition:getPartition":
+      return { partition: "aws" };
+    case "azure-native:authorization:getClientConfig":
+      return { subscriptionId: "00000000-0000-0000-0000-000000000001", tenantId: "t", clientId: "c", objectId: "o" };
+    case "azure-native:containerservice:listManagedClusterUserCredentials":
+      return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from("apiVersion: v1\nkind: Config\n").toString("base64") }] };
+    default:
+      return undefined;
+  }
+};
+const CLUSTERS: Record<string, string> = { "aws-dev": "goplatform:aws:EksCluster", "gcp-dev": "goplatform:gcp:GkeCluster", "azure-dev": "goplatform:azure:AksCluster" };
+const GO_WORKLOAD_STACKS = ["aws-dev", "gcp-dev"];
 
 const stacksDir = path.resolve(__dirname, "..", "..", "..", "stacks");
 const stacks = readdirSync(stacksDir)
@@ -15,8 +35,8 @@ const stacks = readdirSync(stacksDir)
 describe("example stacks", function () {
   this.timeout(600_000);
 
-  it("include local, aws-dev and gcp-dev", () => {
-    for (const stack of ["local", "aws-dev", "gcp-dev"]) assert.ok(stacks.includes(stack), stacks.join(", "));
+  it("include local, aws-dev, gcp-dev and azure-dev", () => {
+    for (const stack of ["local", "aws-dev", "gcp-dev", "azure-dev"]) assert.ok(stacks.includes(stack), stacks.join(", "));
   });
 
   for (const stack of stacks) {
@@ -24,13 +44,19 @@ describe("example stacks", function () {
       const doc = parse(readFileSync(path.join(stacksDir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
       const config = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, String(v)]));
       // As a preview: nothing is pushed or deployed.
-      const { resources } = await runUnderMocks(program, { stack, config, preview: true });
+      const { resources } = await runUnderMocks(program, { stack, config, preview: true, calls });
       assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
       const toCheck = resources.all.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }));
       const asOf = { asOf: "2026-11-23" };
       const violations = await checkResources(toCheck, { "go-version-supported": asOf, "go-patch-level": asOf });
       assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
-      if (stack !== "local") {
+      const clusterType = CLUSTERS[stack];
+      if (clusterType !== undefined) {
+        // Each cloud stack runs its cluster, protected, with a bucket and a bound ServiceAccount.
+        assert.equal(resources.one(clusterType).protect, true);
+        assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 1);
+      }
+      if (GO_WORKLOAD_STACKS.includes(stack)) {
         // The Go workloads record their toolchain, so the policies above had something to judge.
         const recorded = JSON.stringify(toCheck.map((r) => r.props));
         assert.match(recorded, /"goplatform\.dev\/go-version":"go1\.27\.4"|"goplatform-go-version":"go1_27_4"/);
@@ -39,6 +65,6 @@ describe("example stacks", function () {
   }
 
   it("refuses an unknown target, naming the config key", async () => {
-    await assert.rejects(runUnderMocks(program, { config: { target: "mars" } }), /config goplatform:target: invalid value "mars"; expected one of local, aws, gcp/);
+    await assert.rejects(runUnderMocks(program, { config: { target: "mars" } }), /config goplatform:target: invalid value "mars"; expected one of local, aws, gcp, azure/);
   });
 });

@@ -1,0 +1,356 @@
+/**
+ * AksCluster: an Azure Kubernetes Service cluster behind the Cluster contract. OIDC
+ * issuer and workload identity, Azure CNI overlay (Cilium dataplane and network
+ * policy), Entra ID with Azure RBAC and no local accounts, a private API server by
+ * default, an auto-upgrade channel, the Azure Policy add-on, and separate system and
+ * user node pools. The kubeconfig is the user credential (kubelogin), as a secret.
+ */
+import { createHash } from "node:crypto";
+import * as authorization from "@pulumi/azure-native/authorization";
+import * as containerservice from "@pulumi/azure-native/containerservice";
+import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as resources from "@pulumi/azure-native/resources";
+import * as storage from "@pulumi/azure-native/storage";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentError } from "../args";
+import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
+import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
+import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+
+const COMPONENT = "AksCluster";
+
+export const AKS_UPGRADE_CHANNELS = ["patch", "stable", "rapid", "node-image"] as const;
+
+/** Built-in Azure role definition ids (the same GUID in every tenant). */
+export const AZURE_ROLES = {
+  storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
+  storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
+  acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
+} as const;
+
+/** The audience AKS workload identity tokens carry. */
+export const AZURE_WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
+
+/** A node pool. */
+export interface AksNodePoolArgs extends NodePoolSize {
+  /** Pool name: lowercase letters and digits, starting with a letter, at most 12 characters. */
+  name: string;
+  /** VM size. Default: "Standard_D4s_v5". */
+  vmSize?: string;
+  /** Kubernetes node labels. Default: none. */
+  labels?: Record<string, string>;
+}
+
+export interface AksClusterArgs {
+  /** AKS cluster name (a DNS label). Default: the component name. */
+  clusterName?: string;
+  /** Azure region, e.g. "westeurope". */
+  location: string;
+  /** Resource group to create the cluster in. Default: a new one. */
+  resourceGroupName?: pulumi.Input<string>;
+  /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.azure. Default: DEFAULT_KUBERNETES_VERSION. */
+  kubernetesVersion?: string;
+  /** Cluster auto-upgrade channel. Default: "patch" (newest patch of the chosen minor). */
+  upgradeChannel?: (typeof AKS_UPGRADE_CHANNELS)[number];
+  /** Entra ID group object ids given cluster-admin. Default: none (grant Azure RBAC roles on the cluster instead). */
+  adminGroupObjectIds?: string[];
+  /** Pod and service CIDRs for Azure CNI overlay. Default: "10.244.0.0/16" and "10.0.0.0/16" (DNS at .10). */
+  podCidr?: string;
+  serviceCidr?: string;
+  /** Subnet for the nodes. Default: a VNet AKS manages. */
+  vnetSubnetId?: pulumi.Input<string>;
+  /**
+   * A public API server, reachable only from `allowedCidrs` (0.0.0.0/0 refused unless
+   * `allowInternet: true`). Default: none; the API server is a private cluster endpoint.
+   */
+  publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
+  /** The system pool (CriticalAddonsOnly). Default: "system", 2–5 Standard_D4s_v5, 50 GB disks, zones 1–3. */
+  systemPool?: AksNodePoolArgs;
+  /** User pools for workloads. Default: one pool "apps", 1–10 Standard_D4s_v5, 50 GB disks, zones 1–3. */
+  userPools?: AksNodePoolArgs[];
+  /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
+  protect?: boolean;
+  /** Tags for every Azure resource. Default: none. */
+  tags?: Record<string, string>;
+}
+
+const DEFAULT_SYSTEM: AksNodePoolArgs = { name: "system", minSize: 2, maxSize: 5, desiredSize: 2, diskSizeGb: 50 };
+const DEFAULT_USER: AksNodePoolArgs = { name: "apps", minSize: 1, maxSize: 10, desiredSize: 2, diskSizeGb: 50 };
+const LOCATION = /^[a-z]+[a-z0-9]*$/;
+const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+type CheckedPool = Required<NodePoolSize> & { name: string; vmSize: string; labels: Record<string, string> };
+
+function checkPool(where: string, pool: AksNodePoolArgs, seen: Set<string>): CheckedPool {
+  if (typeof pool.name !== "string" || !/^[a-z][a-z0-9]{0,11}$/.test(pool.name) || seen.has(pool.name)) {
+    throw new ArgumentError(COMPONENT, `${where}.name`, pool.name, "expected a unique pool name of lowercase letters and digits, starting with a letter, at most 12 characters");
+  }
+  seen.add(pool.name);
+  const size = checkNodePoolSize(COMPONENT, where, pool, 1000);
+  const vmSize = pool.vmSize ?? "Standard_D4s_v5";
+  if (!VM_SIZE.test(vmSize)) throw new ArgumentError(COMPONENT, `${where}.vmSize`, vmSize, "expected an Azure VM size such as \"Standard_D4s_v5\"");
+  return { ...size, name: pool.name, vmSize, labels: pool.labels ?? {} };
+}
+
+function checkArgs(name: string, args: AksClusterArgs) {
+  const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
+  if (typeof args.location !== "string" || !LOCATION.test(args.location)) throw new ArgumentError(COMPONENT, "location", args.location, "expected an Azure region name such as \"westeurope\"");
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const upgradeChannel = args.upgradeChannel ?? "patch";
+  if (!(AKS_UPGRADE_CHANNELS as readonly string[]).includes(upgradeChannel)) throw new ArgumentError(COMPONENT, "upgradeChannel", upgradeChannel, `expected one of ${AKS_UPGRADE_CHANNELS.join(", ")}`);
+  for (const id of args.adminGroupObjectIds ?? []) {
+    if (!GUID.test(id)) throw new ArgumentError(COMPONENT, "adminGroupObjectIds", id, "expected Entra ID group object ids (GUIDs)");
+  }
+  const podCidr = args.podCidr ?? "10.244.0.0/16";
+  const serviceCidr = args.serviceCidr ?? "10.0.0.0/16";
+  checkCidr(COMPONENT, "podCidr", podCidr);
+  checkCidr(COMPONENT, "serviceCidr", serviceCidr);
+  const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
+  const seen = new Set<string>();
+  const systemPool = checkPool("systemPool", args.systemPool ?? DEFAULT_SYSTEM, seen);
+  const userPools = (args.userPools ?? [DEFAULT_USER]).map((pool, i) => checkPool(`userPools[${i}]`, pool, seen));
+  return { clusterName, kubernetesVersion, upgradeChannel, podCidr, serviceCidr, publicCidrs, systemPool, userPools };
+}
+
+/** The tenth address of the service CIDR: where AKS runs cluster DNS. */
+function dnsServiceIp(serviceCidr: string): string {
+  const [address] = serviceCidr.split("/");
+  const octets = (address ?? "").split(".").map(Number);
+  octets[3] = (octets[3] ?? 0) + 10;
+  return octets.join(".");
+}
+
+const poolProfile = (pool: CheckedPool, kubernetesVersion: string, subnet: pulumi.Input<string> | undefined) => ({
+  vmSize: pool.vmSize,
+  osType: "Linux",
+  osSKU: "AzureLinux",
+  osDiskSizeGB: pool.diskSizeGb,
+  type: "VirtualMachineScaleSets",
+  availabilityZones: ["1", "2", "3"],
+  enableAutoScaling: true,
+  minCount: pool.minSize,
+  maxCount: pool.maxSize,
+  count: pool.desiredSize,
+  orchestratorVersion: kubernetesVersion,
+  enableNodePublicIP: false,
+  vnetSubnetID: subnet,
+  upgradeSettings: { maxSurge: "33%" },
+});
+
+export class AksCluster extends pulumi.ComponentResource implements Cluster {
+  readonly cloud = "azure" as const;
+  readonly clusterName: pulumi.Output<string>;
+  readonly kubernetesVersion: pulumi.Output<string>;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly oidcIssuerUrl: pulumi.Output<string>;
+  readonly resourceGroupName: pulumi.Output<string>;
+  readonly clusterId: pulumi.Output<string>;
+  readonly location: string;
+  private readonly tags: Record<string, string>;
+  private readonly subscriptionId: pulumi.Output<string>;
+  /** Resource ids of the containers this cluster's createBucket made, for role assignment scopes. */
+  private readonly containerIds = new WeakMap<ObjectBucket, pulumi.Output<string>>();
+
+  constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    const checked = checkArgs(name, args);
+    super("goplatform:azure:AksCluster", name, {}, { ...opts, protect: args.protect ?? opts?.protect ?? true });
+    const parent = { parent: this };
+    this.location = args.location;
+    const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
+    this.tags = tags;
+    this.subscriptionId = authorization.getClientConfigOutput(parent).subscriptionId;
+
+    const resourceGroupName = args.resourceGroupName !== undefined ? pulumi.output(args.resourceGroupName) : new resources.ResourceGroup(name, { location: args.location, tags }, parent).name;
+    this.resourceGroupName = resourceGroupName;
+
+    const cluster = new containerservice.ManagedCluster(
+      name,
+      {
+        resourceName: checked.clusterName,
+        resourceGroupName,
+        location: args.location,
+        dnsPrefix: checked.clusterName,
+        kubernetesVersion: checked.kubernetesVersion,
+        sku: { name: "Base", tier: "Standard" },
+        identity: { type: "SystemAssigned" },
+        enableRBAC: true,
+        aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.adminGroupObjectIds },
+        disableLocalAccounts: true,
+        oidcIssuerProfile: { enabled: true },
+        securityProfile: { workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 168 } },
+        networkProfile: {
+          networkPlugin: "azure",
+          networkPluginMode: "overlay",
+          networkDataplane: "cilium",
+          networkPolicy: "cilium",
+          podCidr: checked.podCidr,
+          serviceCidr: checked.serviceCidr,
+          dnsServiceIP: dnsServiceIp(checked.serviceCidr),
+          loadBalancerSku: "standard",
+        },
+        apiServerAccessProfile:
+          checked.publicCidrs === undefined ? { enablePrivateCluster: true } : { enablePrivateCluster: false, authorizedIPRanges: checked.publicCidrs },
+        autoUpgradeProfile: { upgradeChannel: checked.upgradeChannel, nodeOSUpgradeChannel: "NodeImage" },
+        addonProfiles: { azurepolicy: { enabled: true } },
+        agentPoolProfiles: [
+          {
+            ...poolProfile(checked.systemPool, checked.kubernetesVersion, args.vnetSubnetId),
+            name: checked.systemPool.name,
+            mode: "System",
+            nodeTaints: ["CriticalAddonsOnly=true:NoSchedule"],
+            nodeLabels: { ...checked.systemPool.labels, "goplatform.dev/node-pool": checked.systemPool.name },
+          },
+        ],
+        tags,
+      },
+      // The autoscaler owns the node count once the pool exists.
+      { parent: this, ignoreChanges: ["agentPoolProfiles[0].count"] },
+    );
+
+    const userPools = checked.userPools.map(
+      (pool) =>
+        new containerservice.AgentPool(
+          `${name}-${pool.name}`,
+          {
+            ...poolProfile(pool, checked.kubernetesVersion, args.vnetSubnetId),
+            agentPoolName: pool.name,
+            resourceGroupName,
+            resourceName: cluster.name,
+            mode: "User",
+            nodeLabels: { ...pool.labels, "goplatform.dev/node-pool": pool.name },
+            tags,
+          },
+          { parent: this, ignoreChanges: ["count"] },
+        ),
+    );
+
+    this.clusterName = cluster.name;
+    this.clusterId = cluster.id;
+    this.kubernetesVersion = pulumi.output(checked.kubernetesVersion);
+    this.oidcIssuerUrl = cluster.oidcIssuerProfile.apply((profile) => {
+      const url = profile?.issuerURL;
+      if (url === undefined) throw new Error(`${COMPONENT} ${name}: AKS reported no OIDC issuer URL`);
+      return url;
+    });
+    const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name, format: "exec" }, parent);
+    this.kubeconfig = pulumi.secret(
+      credentials.kubeconfigs.apply((kubeconfigs) => {
+        const encoded = kubeconfigs[0]?.value;
+        if (encoded === undefined) throw new Error(`${COMPONENT} ${name}: AKS returned no user kubeconfig`);
+        return Buffer.from(encoded, "base64").toString("utf8");
+      }),
+    );
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: userPools });
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      clusterId: this.clusterId,
+      resourceGroupName: this.resourceGroupName,
+      kubernetesVersion: this.kubernetesVersion,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      kubeconfig: this.kubeconfig,
+    });
+  }
+
+  private roleDefinition(role: string): pulumi.Output<string> {
+    return pulumi.interpolate`/subscriptions/${this.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
+  }
+
+  bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
+    const permissions = checkBinding(COMPONENT, "azure", args);
+    const scopes = permissions.map((permission, i) => {
+      if (permission.kind === "registryPush") return { scope: pulumi.output(permission.repository), role: AZURE_ROLES.acrPush };
+      const containerId = this.containerIds.get(permission.bucket);
+      if (containerId === undefined) throw new ArgumentError(COMPONENT, `permissions[${i}].bucket`, "an Azure bucket from another cluster", "expected a bucket made by this cluster's createBucket");
+      return { scope: containerId, role: permission.access === "read" ? AZURE_ROLES.storageBlobDataReader : AZURE_ROLES.storageBlobDataContributor };
+    });
+    const identity = new managedidentity.UserAssignedIdentity(name, { resourceGroupName: this.resourceGroupName, location: this.location, tags: this.tags }, { parent });
+    new managedidentity.FederatedIdentityCredential(
+      name,
+      {
+        resourceGroupName: this.resourceGroupName,
+        resourceName: identity.name,
+        issuer: this.oidcIssuerUrl,
+        subject: pulumi.interpolate`system:serviceaccount:${args.namespace}:${args.serviceAccountName}`,
+        audiences: [AZURE_WORKLOAD_IDENTITY_AUDIENCE],
+      },
+      { parent },
+    );
+    scopes.forEach(({ scope, role }, i) => {
+      new authorization.RoleAssignment(
+        `${name}-grant-${i}`,
+        { scope, roleDefinitionId: this.roleDefinition(role), principalId: identity.principalId, principalType: "ServicePrincipal" },
+        { parent },
+      );
+    });
+    const podLabels = { "azure.workload.identity/use": "true" };
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      name,
+      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: { "azure.workload.identity/client-id": identity.clientId } } },
+      { parent, provider: this.provider },
+    );
+    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels, cloudIdentity: identity.clientId };
+  }
+
+  createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
+    const noncurrentDays = checkNoncurrentDays(COMPONENT, args.noncurrentVersionDays);
+    const opts = { parent, retainOnDelete: args.retainOnDelete ?? true };
+    // Storage account names are global, 3–24 lowercase letters and digits: derived from the stack and name.
+    const accountName = `gp${createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`).digest("hex").slice(0, 22)}`;
+    const account = new storage.StorageAccount(
+      name,
+      {
+        accountName,
+        resourceGroupName: this.resourceGroupName,
+        location: this.location,
+        kind: "StorageV2",
+        sku: { name: "Standard_ZRS" },
+        allowBlobPublicAccess: false,
+        allowSharedKeyAccess: false,
+        defaultToOAuthAuthentication: true,
+        enableHttpsTrafficOnly: true,
+        minimumTlsVersion: "TLS1_2",
+        encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: "Account" } } },
+        tags: this.tags,
+      },
+      opts,
+    );
+    const blobService = new storage.BlobServiceProperties(
+      name,
+      { accountName: account.name, resourceGroupName: this.resourceGroupName, blobServicesName: "default", isVersioningEnabled: true, deleteRetentionPolicy: { enabled: true, days: 7 } },
+      opts,
+    );
+    new storage.ManagementPolicy(
+      name,
+      {
+        accountName: account.name,
+        resourceGroupName: this.resourceGroupName,
+        managementPolicyName: "default",
+        policy: {
+          rules: [
+            {
+              name: "expire-noncurrent",
+              type: "Lifecycle",
+              enabled: true,
+              definition: { actions: { version: { delete: { daysAfterCreationGreaterThan: noncurrentDays } } }, filters: { blobTypes: ["blockBlob"] } },
+            },
+          ],
+        },
+      },
+      { ...opts, dependsOn: [blobService] },
+    );
+    const container = new storage.BlobContainer(name, { accountName: account.name, resourceGroupName: this.resourceGroupName, publicAccess: "None" }, { ...opts, dependsOn: [blobService] });
+    const bucket: ObjectBucket = {
+      cloud: "azure",
+      bucketName: container.name,
+      thanosObjectStore: pulumi.all([account.name, container.name]).apply(([storageAccount, containerName]): Record<string, unknown> => ({
+        type: "AZURE",
+        config: { storage_account: storageAccount, container: containerName, endpoint: "blob.core.windows.net" },
+      })),
+    };
+    this.containerIds.set(bucket, container.id);
+    return bucket;
+  }
+}

@@ -1,0 +1,98 @@
+/**
+ * Argument checks the cluster components share: names, CIDRs, node pool sizes and
+ * the permissions a bound ServiceAccount asks for.
+ */
+import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
+import type { BindServiceAccountArgs, Cloud, CloudPermission } from "./contract";
+
+/** Node pool sizing every cloud shares. */
+export interface NodePoolSize {
+  /** Fewest nodes, at least 1. */
+  minSize: number;
+  /** Most nodes, at least minSize. */
+  maxSize: number;
+  /** Nodes to start with, between minSize and maxSize. Default: minSize. */
+  desiredSize?: number;
+  /** Boot disk size in GB, 20–16384. */
+  diskSizeGb?: number;
+}
+
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** An IPv4 CIDR such as "10.0.0.0/16"; returns the prefix length. */
+export function checkCidr(component: string, argument: string, value: string): number {
+  const match = IPV4_CIDR.exec(value);
+  const octets = match?.slice(1, 5).map(Number) ?? [];
+  const prefix = Number(match?.[5]);
+  if (match === null || octets.some((o) => o > 255) || prefix > 32) {
+    throw new ArgumentError(component, argument, value, "expected an IPv4 CIDR block such as \"10.0.0.0/16\"");
+  }
+  return prefix;
+}
+
+/**
+ * CIDRs allowed to reach a public API endpoint. Must be non-empty; 0.0.0.0/0 (or any
+ * /0) is refused unless `allowInternet` says so in so many words.
+ */
+export function checkAllowList(component: string, argument: string, cidrs: readonly string[] | undefined, allowInternet: boolean): string[] {
+  if (cidrs === undefined || cidrs.length === 0) {
+    throw new ArgumentError(component, argument, cidrs ?? [], "a public endpoint needs a non-empty CIDR allow-list, e.g. [\"203.0.113.0/24\"]");
+  }
+  for (const cidr of cidrs) {
+    if (checkCidr(component, argument, cidr) === 0 && !allowInternet) {
+      throw new ArgumentError(component, argument, cidr, "0.0.0.0/0 opens the API endpoint to the internet; list your networks, or set allowInternet: true to mean it");
+    }
+  }
+  return [...cidrs];
+}
+
+/** A cluster name: a DNS label (every cloud accepts that, and it is what kubeconfigs and labels expect). */
+export function checkClusterName(component: string, value: string): string {
+  if (typeof value !== "string" || value.length === 0) {
+    throw new ArgumentError(component, "clusterName", value, "expected a non-empty DNS-1123 label");
+  }
+  return checkDnsLabel(component, "clusterName", value);
+}
+
+/** Node pool sizes; `argument` names the pool, e.g. "nodePools[0]". */
+export function checkNodePoolSize(component: string, argument: string, size: NodePoolSize, maxNodes: number): Required<NodePoolSize> {
+  const minSize = checkNumber(component, `${argument}.minSize`, size.minSize, { min: 1, max: maxNodes, integer: true });
+  const maxSize = checkNumber(component, `${argument}.maxSize`, size.maxSize, { min: 1, max: maxNodes, integer: true });
+  if (minSize > maxSize) {
+    throw new ArgumentError(component, `${argument}.minSize`, minSize, `expected minSize at most maxSize (${maxSize})`);
+  }
+  const desiredSize = checkNumber(component, `${argument}.desiredSize`, size.desiredSize ?? minSize, { min: minSize, max: maxSize, integer: true });
+  const diskSizeGb = checkNumber(component, `${argument}.diskSizeGb`, size.diskSizeGb ?? 50, { min: 20, max: 16384, integer: true });
+  return { minSize, maxSize, desiredSize, diskSizeGb };
+}
+
+/**
+ * What bindServiceAccount may be asked for on `cloud`: a valid ServiceAccount name,
+ * buckets made by the same cloud, known access levels.
+ */
+export function checkBinding(component: string, cloud: Cloud, args: BindServiceAccountArgs): readonly CloudPermission[] {
+  checkDnsLabel(component, "serviceAccountName", args.serviceAccountName);
+  if (typeof args.namespace === "string") checkDnsLabel(component, "namespace", args.namespace);
+  const permissions = args.permissions ?? [];
+  permissions.forEach((permission, i) => {
+    // Checked at run time too: JavaScript callers and stack config bypass the types.
+    const kind: string = permission.kind;
+    if (kind !== "bucket" && kind !== "registryPush") {
+      throw new ArgumentError(component, `permissions[${i}].kind`, kind, "expected \"bucket\" or \"registryPush\"");
+    }
+    if (permission.kind === "bucket") {
+      if (permission.bucket.cloud !== cloud) {
+        throw new ArgumentError(component, `permissions[${i}].bucket`, permission.bucket.cloud, `expected a bucket made by this cluster's createBucket (cloud "${cloud}")`);
+      }
+      if (!["read", "readWrite"].includes(permission.access)) {
+        throw new ArgumentError(component, `permissions[${i}].access`, permission.access, "expected \"read\" or \"readWrite\"");
+      }
+    }
+  });
+  return permissions;
+}
+
+/** A retention for noncurrent object versions, in days. */
+export function checkNoncurrentDays(component: string, value: number | undefined): number {
+  return checkNumber(component, "noncurrentVersionDays", value ?? 30, { min: 1, max: 3650, integer: true });
+}

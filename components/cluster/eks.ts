@@ -1,0 +1,516 @@
+/**
+ * EksCluster: an Amazon EKS cluster behind the Cluster contract. Private API endpoint,
+ * secrets encrypted with a rotating KMS key, every control-plane log type, access
+ * entries (authentication mode API), managed add-ons at versions EKS reports for the
+ * cluster's minor, Graviton managed node groups, and IRSA (or EKS Pod Identity) for
+ * workload identity.
+ */
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { ArgumentError } from "../args";
+import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
+import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, CloudPermission, ObjectBucket, ObjectBucketArgs } from "./contract";
+import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+
+const COMPONENT = "EksCluster";
+
+/** The managed add-ons every EksCluster runs. */
+export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "eks-pod-identity-agent", "coredns", "aws-ebs-csi-driver"] as const;
+export type EksAddonName = (typeof EKS_ADDONS)[number];
+
+/** Every control-plane log type EKS has. */
+export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+
+/** A managed node group. */
+export interface EksNodeGroupArgs extends NodePoolSize {
+  /** Group name (a DNS label). */
+  name: string;
+  /** EC2 instance types; all must match `arch`. Default: ["m7g.large"] (arm64) or ["m7i.large"] (amd64). */
+  instanceTypes?: string[];
+  /** "arm64" (Graviton, default) or "amd64". */
+  arch?: "arm64" | "amd64";
+  /** "ON_DEMAND" (default) or "SPOT". */
+  capacityType?: "ON_DEMAND" | "SPOT";
+  /** Kubernetes node labels. Default: none. */
+  labels?: Record<string, string>;
+}
+
+export interface EksClusterArgs {
+  /** EKS cluster name (a DNS label). Default: the component name. */
+  clusterName?: string;
+  /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.aws. Default: DEFAULT_KUBERNETES_VERSION. */
+  kubernetesVersion?: string;
+  /**
+   * Network. Default: a new VPC (`vpcCidr`) with a private and a public subnet in each
+   * of the first three availability zones, nodes in the private ones behind one NAT
+   * gateway. Or existing private subnets (at least two, in different zones) and their VPC.
+   */
+  vpcCidr?: string;
+  /** Zones for the new VPC, at least three. Default: the region's first three available zones. */
+  availabilityZones?: string[];
+  existingNetwork?: { vpcId: pulumi.Input<string>; privateSubnetIds: pulumi.Input<string>[] };
+  /**
+   * A public API endpoint, reachable only from `allowedCidrs` (0.0.0.0/0 refused unless
+   * `allowInternet: true`). Default: none; the endpoint is private to the VPC.
+   */
+  publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
+  /** IAM principal ARNs given cluster-admin through access entries. Default: the cluster creator, through EKS's bootstrap access entry. */
+  administrators?: string[];
+  /** Managed node groups. Default: one group "system", 2–6 m7g.large (arm64) nodes, 3 to start, 50 GB disks. */
+  nodeGroups?: EksNodeGroupArgs[];
+  /** Pin add-on versions. Default: the newest version EKS lists for the cluster's minor (eks:DescribeAddonVersions). */
+  addonVersions?: Partial<Record<EksAddonName, string>>;
+  /** Workload identity: "irsa" (IAM roles for service accounts, default) or "podIdentity" (EKS Pod Identity associations). */
+  workloadIdentity?: "irsa" | "podIdentity";
+  /** Retention of the control-plane log group, in days. Default: 90. */
+  logRetentionDays?: number;
+  /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
+  protect?: boolean;
+  /** Tags for every AWS resource. Default: none. */
+  tags?: Record<string, string>;
+}
+
+const DEFAULT_NODE_GROUP: EksNodeGroupArgs = { name: "system", minSize: 2, maxSize: 6, desiredSize: 3, diskSizeGb: 50 };
+// Graviton families carry a "g" right after the generation digit: m7g, c7gn, r8g, t4g, x2gd.
+const GRAVITON = /^[a-z]+\d+g[a-z]*\.[a-z0-9]+$/;
+const INSTANCE_TYPE = /^[a-z]+\d+[a-z-]*\.[a-z0-9]+$/;
+const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+interface IamStatement {
+  Effect: "Allow";
+  Action: string[];
+  Resource: string;
+}
+
+const OIDC_AUDIENCE = "sts.amazonaws.com";
+
+interface CheckedEksArgs {
+  clusterName: string;
+  kubernetesVersion: string;
+  vpcCidr: string;
+  availabilityZones?: string[];
+  publicCidrs?: string[];
+  nodeGroups: (Required<NodePoolSize> & { name: string; instanceTypes: string[]; arch: "arm64" | "amd64"; capacityType: "ON_DEMAND" | "SPOT"; labels: Record<string, string> })[];
+  logRetentionDays: number;
+}
+
+function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
+  const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "aws", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const vpcCidr = args.vpcCidr ?? "10.0.0.0/16";
+  const prefix = checkCidr(COMPONENT, "vpcCidr", vpcCidr);
+  if (prefix < 16 || prefix > 20) throw new ArgumentError(COMPONENT, "vpcCidr", vpcCidr, "expected a VPC block from /16 to /20 (six subnets are cut from it)");
+  if (args.availabilityZones !== undefined) {
+    if (args.availabilityZones.length < 3 || new Set(args.availabilityZones).size !== args.availabilityZones.length) {
+      throw new ArgumentError(COMPONENT, "availabilityZones", args.availabilityZones, "expected at least three distinct availability zones");
+    }
+    for (const zone of args.availabilityZones) {
+      if (!/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(zone)) throw new ArgumentError(COMPONENT, "availabilityZones", zone, "expected an availability zone such as \"eu-west-1a\"");
+    }
+  }
+  if (args.existingNetwork !== undefined && args.existingNetwork.privateSubnetIds.length < 2) {
+    throw new ArgumentError(COMPONENT, "existingNetwork.privateSubnetIds", args.existingNetwork.privateSubnetIds.length, "expected at least two private subnets in different availability zones");
+  }
+  const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
+  const groups = args.nodeGroups ?? [DEFAULT_NODE_GROUP];
+  if (groups.length === 0) throw new ArgumentError(COMPONENT, "nodeGroups", [], "expected at least one node group");
+  const seen = new Set<string>();
+  const nodeGroups = groups.map((group, i) => {
+    const where = `nodeGroups[${i}]`;
+    checkClusterNameLike(`${where}.name`, group.name);
+    if (seen.has(group.name)) throw new ArgumentError(COMPONENT, `${where}.name`, group.name, "expected node group names to be unique");
+    seen.add(group.name);
+    const size = checkNodePoolSize(COMPONENT, where, group, 450);
+    const arch = group.arch ?? "arm64";
+    if (!["arm64", "amd64"].includes(arch)) throw new ArgumentError(COMPONENT, `${where}.arch`, arch, "expected \"arm64\" or \"amd64\"");
+    const instanceTypes = group.instanceTypes ?? [arch === "arm64" ? "m7g.large" : "m7i.large"];
+    if (instanceTypes.length === 0) throw new ArgumentError(COMPONENT, `${where}.instanceTypes`, [], "expected at least one instance type");
+    for (const type of instanceTypes) {
+      if (!INSTANCE_TYPE.test(type) || GRAVITON.test(type) !== (arch === "arm64")) {
+        throw new ArgumentError(COMPONENT, `${where}.instanceTypes`, type, `expected an EC2 instance type for ${arch} (${arch === "arm64" ? "Graviton, e.g. m7g.large" : "e.g. m7i.large"})`);
+      }
+    }
+    const capacityType = group.capacityType ?? "ON_DEMAND";
+    if (!["ON_DEMAND", "SPOT"].includes(capacityType)) throw new ArgumentError(COMPONENT, `${where}.capacityType`, capacityType, "expected \"ON_DEMAND\" or \"SPOT\"");
+    return { ...size, name: group.name, instanceTypes, arch, capacityType, labels: group.labels ?? {} };
+  });
+  const logRetentionDays = args.logRetentionDays ?? 90;
+  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) throw new ArgumentError(COMPONENT, "logRetentionDays", logRetentionDays, `expected one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  if (args.workloadIdentity !== undefined && !["irsa", "podIdentity"].includes(args.workloadIdentity)) {
+    throw new ArgumentError(COMPONENT, "workloadIdentity", args.workloadIdentity, "expected \"irsa\" or \"podIdentity\"");
+  }
+  for (const [addon, version] of Object.entries(args.addonVersions ?? {})) {
+    if (!(EKS_ADDONS as readonly string[]).includes(addon)) throw new ArgumentError(COMPONENT, "addonVersions", addon, `expected add-ons among ${EKS_ADDONS.join(", ")}`);
+    if (!/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, "expected an EKS add-on version such as \"v1.19.2-eksbuild.1\"");
+  }
+  for (const arn of args.administrators ?? []) {
+    if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) throw new ArgumentError(COMPONENT, "administrators", arn, "expected IAM role or user ARNs");
+  }
+  return { clusterName, kubernetesVersion, vpcCidr, availabilityZones: args.availabilityZones, publicCidrs, nodeGroups, logRetentionDays };
+}
+
+function checkClusterNameLike(argument: string, value: string): void {
+  if (typeof value !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
+    throw new ArgumentError(COMPONENT, argument, value, "expected a DNS-1123 label");
+  }
+}
+
+/** Splits a /16–/20 block into six equal subnets (three private, three public) by adding 3 bits. */
+function subnetCidrs(vpcCidr: string): string[] {
+  const [address, prefixText] = vpcCidr.split("/");
+  const base = (address ?? "").split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
+  const prefix = Number(prefixText) + 3;
+  const size = 2 ** (32 - prefix);
+  return Array.from({ length: 6 }, (_, i) => {
+    const n = (base - (base % (size * 8))) + i * size;
+    return `${[24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".")}/${prefix}`;
+  });
+}
+
+const assumeRole = (service: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+
+export class EksCluster extends pulumi.ComponentResource implements Cluster {
+  readonly cloud = "aws" as const;
+  readonly clusterName: pulumi.Output<string>;
+  readonly kubernetesVersion: pulumi.Output<string>;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly oidcIssuerUrl: pulumi.Output<string>;
+  readonly oidcProviderArn: pulumi.Output<string>;
+  readonly endpoint: pulumi.Output<string>;
+  readonly kmsKeyArn: pulumi.Output<string>;
+  readonly vpcId: pulumi.Output<string>;
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The version each managed add-on runs, by add-on name. */
+  readonly addonVersions: pulumi.Output<Record<string, string>>;
+  readonly region: pulumi.Output<string>;
+  private readonly workloadIdentity: "irsa" | "podIdentity";
+  private readonly partition: pulumi.Output<string>;
+  private readonly tags: Record<string, string>;
+
+  constructor(name: string, args: EksClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const checked = checkArgs(name, args);
+    super("goplatform:aws:EksCluster", name, {}, { ...opts, protect: args.protect ?? opts?.protect ?? true });
+    const parent = { parent: this };
+    const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
+    this.tags = tags;
+    this.workloadIdentity = args.workloadIdentity ?? "irsa";
+    this.region = aws.getRegionOutput({}, parent).region;
+    this.partition = aws.getPartitionOutput({}, parent).partition;
+
+    const network = args.existingNetwork === undefined ? this.createNetwork(name, checked, tags) : { vpcId: pulumi.output(args.existingNetwork.vpcId), privateSubnetIds: pulumi.output(args.existingNetwork.privateSubnetIds) };
+
+    const key = new aws.kms.Key(
+      `${name}-secrets`,
+      { description: `EKS ${checked.clusterName}: Kubernetes secrets envelope encryption`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
+      parent,
+    );
+    const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: assumeRole("eks.amazonaws.com"), tags }, parent);
+    const clusterPolicy = new aws.iam.RolePolicyAttachment(
+      `${name}-cluster`,
+      { role: clusterRole.name, policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/AmazonEKSClusterPolicy` },
+      parent,
+    );
+    // EKS writes to this group; creating it first sets the retention.
+    const logGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane`,
+      { name: `/aws/eks/${checked.clusterName}/cluster`, retentionInDays: checked.logRetentionDays, tags },
+      parent,
+    );
+
+    const cluster = new aws.eks.Cluster(
+      name,
+      {
+        name: checked.clusterName,
+        version: checked.kubernetesVersion,
+        roleArn: clusterRole.arn,
+        vpcConfig: {
+          subnetIds: network.privateSubnetIds,
+          endpointPrivateAccess: true,
+          endpointPublicAccess: checked.publicCidrs !== undefined,
+          publicAccessCidrs: checked.publicCidrs,
+        },
+        encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
+        enabledClusterLogTypes: [...EKS_LOG_TYPES],
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: args.administrators === undefined || args.administrators.length === 0 },
+        // The managed add-ons below replace the self-managed defaults.
+        bootstrapSelfManagedAddons: false,
+        tags,
+      },
+      { parent: this, dependsOn: [clusterPolicy, logGroup] },
+    );
+
+    (args.administrators ?? []).forEach((principalArn, i) => {
+      const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, parent);
+      new aws.eks.AccessPolicyAssociation(
+        `${name}-admin-${i}`,
+        { clusterName: cluster.name, principalArn, policyArn: pulumi.interpolate`arn:${this.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`, accessScope: { type: "cluster" } },
+        { parent: this, dependsOn: [entry] },
+      );
+    });
+
+    const issuer = cluster.identities.apply((ids) => {
+      const url = ids[0]?.oidcs[0]?.issuer;
+      if (url === undefined) throw new Error(`${COMPONENT} ${name}: EKS reported no OIDC issuer`);
+      return url;
+    });
+    const oidcProvider = new aws.iam.OpenIdConnectProvider(`${name}-oidc`, { url: issuer, clientIdLists: [OIDC_AUDIENCE], tags }, parent);
+    this.oidcIssuerUrl = issuer;
+    this.oidcProviderArn = oidcProvider.arn;
+
+    // Add-ons: the network ones before nodes join, the ones that schedule pods after.
+    const addonVersions: Partial<Record<EksAddonName, pulumi.Output<string>>> = {};
+    const addon = (addonName: EksAddonName, extra: { serviceAccountRoleArn?: pulumi.Input<string> }, dependsOn: pulumi.Resource[]) => {
+      const pinned = args.addonVersions?.[addonName];
+      const version =
+        pinned !== undefined ? pulumi.output(pinned) : aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: checked.kubernetesVersion, mostRecent: true }, parent).version;
+      addonVersions[addonName] = version;
+      return new aws.eks.Addon(
+        `${name}-${addonName}`,
+        {
+          clusterName: cluster.name,
+          addonName,
+          addonVersion: version,
+          resolveConflictsOnCreate: "OVERWRITE",
+          resolveConflictsOnUpdate: "OVERWRITE",
+          ...extra,
+          tags,
+        },
+        { parent: this, dependsOn },
+      );
+    };
+    const cniRole = this.irsaRole(`${name}-vpc-cni`, "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"], this);
+    const ebsRole = this.irsaRole(`${name}-ebs-csi`, "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"], this);
+    const networkAddons = [
+      addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn }, [cluster]),
+      addon("kube-proxy", {}, [cluster]),
+      addon("eks-pod-identity-agent", {}, [cluster]),
+    ];
+
+    const nodeRole = new aws.iam.Role(`${name}-nodes`, { assumeRolePolicy: assumeRole("ec2.amazonaws.com"), tags }, parent);
+    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
+      (policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${policy}` }, parent),
+    );
+    const nodeGroups = checked.nodeGroups.map(
+      (group) =>
+        new aws.eks.NodeGroup(
+          `${name}-${group.name}`,
+          {
+            clusterName: cluster.name,
+            nodeGroupNamePrefix: `${group.name}-`,
+            nodeRoleArn: nodeRole.arn,
+            subnetIds: network.privateSubnetIds,
+            version: checked.kubernetesVersion,
+            amiType: group.arch === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+            instanceTypes: group.instanceTypes,
+            capacityType: group.capacityType,
+            diskSize: group.diskSizeGb,
+            scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize },
+            updateConfig: { maxUnavailable: 1 },
+            labels: { ...group.labels, "goplatform.dev/node-group": group.name },
+            tags,
+          },
+          // The desired size is the autoscaler's to change once the group exists.
+          { parent: this, dependsOn: [...nodePolicies, ...networkAddons], ignoreChanges: ["scalingConfig.desiredSize"] },
+        ),
+    );
+    addon("coredns", {}, nodeGroups);
+    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, nodeGroups);
+
+    this.clusterName = cluster.name;
+    this.kubernetesVersion = pulumi.output(checked.kubernetesVersion);
+    this.endpoint = cluster.endpoint;
+    this.kmsKeyArn = key.arn;
+    this.vpcId = network.vpcId;
+    this.privateSubnetIds = network.privateSubnetIds;
+    this.addonVersions = pulumi.all(addonVersions as Record<string, pulumi.Output<string>>);
+    this.kubeconfig = pulumi.secret(
+      pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority, this.region]).apply(([clusterName, endpoint, ca, region]) =>
+        eksKubeconfig(clusterName, endpoint, ca.data, region),
+      ),
+    );
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: nodeGroups });
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubernetesVersion: this.kubernetesVersion,
+      endpoint: this.endpoint,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      oidcProviderArn: this.oidcProviderArn,
+      kmsKeyArn: this.kmsKeyArn,
+      vpcId: this.vpcId,
+      privateSubnetIds: this.privateSubnetIds,
+      addonVersions: this.addonVersions,
+      kubeconfig: this.kubeconfig,
+    });
+  }
+
+  private createNetwork(name: string, checked: CheckedEksArgs, tags: Record<string, string>) {
+    const parent = { parent: this };
+    const zones =
+      checked.availabilityZones !== undefined
+        ? pulumi.output(checked.availabilityZones)
+        : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names.apply((names: string[] | undefined) => {
+            if (names === undefined || names.length < 3) throw new Error(`${COMPONENT} ${name}: the region has fewer than three availability zones (${JSON.stringify(names)})`);
+            return names.slice(0, 3);
+          });
+    const cidrs = subnetCidrs(checked.vpcCidr);
+    const vpc = new aws.ec2.Vpc(name, { cidrBlock: checked.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } }, parent);
+    const igw = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags }, parent);
+    const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags }, parent);
+    const publicSubnets = [0, 1, 2].map((i) => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-public-${i}`,
+        { vpcId: vpc.id, cidrBlock: cidrs[3 + i], availabilityZone: zones.apply((z) => z[i] as string), mapPublicIpOnLaunch: false, tags: { ...tags, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1" } },
+        parent,
+      );
+      new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
+      return subnet;
+    });
+    const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags }, parent);
+    const nat = new aws.ec2.NatGateway(name, { allocationId: eip.id, subnetId: (publicSubnets[0] as aws.ec2.Subnet).id, tags }, { parent: this, dependsOn: [igw] });
+    const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags }, parent);
+    const privateSubnets = [0, 1, 2].map((i) => {
+      const subnet = new aws.ec2.Subnet(
+        `${name}-private-${i}`,
+        { vpcId: vpc.id, cidrBlock: cidrs[i], availabilityZone: zones.apply((z) => z[i] as string), tags: { ...tags, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" } },
+        parent,
+      );
+      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, parent);
+      return subnet;
+    });
+    return { vpcId: vpc.id, privateSubnetIds: pulumi.all(privateSubnets.map((s) => s.id)) };
+  }
+
+  /** An IAM role a Kubernetes ServiceAccount assumes through the cluster's OIDC provider (IRSA). */
+  private irsaRole(name: string, namespace: pulumi.Input<string>, serviceAccount: string, managedPolicies: string[], parent: pulumi.Resource): aws.iam.Role {
+    const trust = pulumi.all([this.oidcProviderArn, this.oidcIssuerUrl, namespace]).apply(([providerArn, issuer, ns]) => {
+      const host = issuer.replace(/^https:\/\//, "");
+      return JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Effect: "Allow",
+            Principal: { Federated: providerArn },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: { StringEquals: { [`${host}:sub`]: `system:serviceaccount:${ns}:${serviceAccount}`, [`${host}:aud`]: OIDC_AUDIENCE } },
+          },
+        ],
+      });
+    });
+    const role = new aws.iam.Role(name, { assumeRolePolicy: trust, tags: this.tags }, { parent });
+    for (const policy of managedPolicies) {
+      new aws.iam.RolePolicyAttachment(`${name}-${policy.split("/").pop() ?? policy}`, { role: role.name, policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${policy}` }, { parent });
+    }
+    return role;
+  }
+
+  bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
+    const permissions = checkBinding(COMPONENT, "aws", args);
+    const statements = permissions.flatMap((p) => this.statements(p));
+    let role: aws.iam.Role;
+    const annotations: Record<string, pulumi.Input<string>> = {};
+    if (this.workloadIdentity === "irsa") {
+      role = this.irsaRole(name, args.namespace, args.serviceAccountName, [], parent);
+      annotations["eks.amazonaws.com/role-arn"] = role.arn;
+    } else {
+      role = new aws.iam.Role(
+        name,
+        {
+          assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] }),
+          tags: this.tags,
+        },
+        { parent },
+      );
+      new aws.eks.PodIdentityAssociation(name, { clusterName: this.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccountName, roleArn: role.arn, tags: this.tags }, { parent });
+    }
+    if (statements.length > 0) {
+      new aws.iam.RolePolicy(
+        `${name}-grants`,
+        { role: role.id, policy: pulumi.all(statements).apply((resolved) => JSON.stringify({ Version: "2012-10-17", Statement: resolved })) },
+        { parent },
+      );
+    }
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      name,
+      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations } },
+      { parent, provider: this.provider },
+    );
+    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: {}, cloudIdentity: role.arn };
+  }
+
+  /** Named actions on named resources only; ecr:GetAuthorizationToken has no resource type, so it alone takes "*". */
+  private statements(permission: CloudPermission): pulumi.Output<IamStatement>[] {
+    if (permission.kind === "bucket") {
+      const bucketArn = pulumi.interpolate`arn:${this.partition}:s3:::${permission.bucket.bucketName}`;
+      const objectActions = permission.access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
+      return [
+        bucketArn.apply((arn): IamStatement => ({ Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn })),
+        bucketArn.apply((arn): IamStatement => ({ Effect: "Allow", Action: objectActions, Resource: `${arn}/*` })),
+      ];
+    }
+    return [
+      pulumi.output<IamStatement>({ Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" }),
+      pulumi.output(permission.repository).apply((arn): IamStatement => ({
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"],
+        Resource: arn,
+      })),
+    ];
+  }
+
+  createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
+    const noncurrentDays = checkNoncurrentDays(COMPONENT, args.noncurrentVersionDays);
+    const retainOnDelete = args.retainOnDelete ?? true;
+    const opts = { parent, retainOnDelete };
+    const bucket = new aws.s3.Bucket(name, { forceDestroy: false, tags: this.tags }, opts);
+    const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
+    new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] }, opts);
+    const publicAccess = new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
+    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+    new aws.s3.BucketLifecycleConfiguration(
+      name,
+      { bucket: bucket.id, rules: [{ id: "expire-noncurrent", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }] },
+      { ...opts, dependsOn: [versioning] },
+    );
+    new aws.s3.BucketPolicy(
+      name,
+      {
+        bucket: bucket.id,
+        policy: bucket.arn.apply((arn) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+          }),
+        ),
+      },
+      { ...opts, dependsOn: [publicAccess] },
+    );
+    return {
+      cloud: "aws",
+      bucketName: bucket.bucket,
+      thanosObjectStore: pulumi.all([bucket.bucket, this.region]).apply(([bucketName, region]): Record<string, unknown> => ({
+        type: "S3",
+        config: { bucket: bucketName, endpoint: `s3.${region}.amazonaws.com`, region, aws_sdk_auth: true },
+      })),
+    };
+  }
+}
+
+/** A kubeconfig that gets a token from `aws eks get-token` (AWS CLI v2) with the caller's credentials. */
+export function eksKubeconfig(clusterName: string, endpoint: string, caData: string, region: string): string {
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": caData } }],
+    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
+    "current-context": clusterName,
+    users: [
+      {
+        name: clusterName,
+        user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"], interactiveMode: "Never" } },
+      },
+    ],
+  });
+}
+

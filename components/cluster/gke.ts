@@ -1,0 +1,374 @@
+/**
+ * GkeCluster: a regional Google Kubernetes Engine cluster behind the Cluster contract.
+ * Private nodes, a release channel, Workload Identity, Binary Authorization enforcing
+ * the project policy, shielded nodes, Dataplane V2 (network policy built in), a
+ * dedicated least-privilege node service account and a managed node pool in place of
+ * the default one; Autopilot as an option.
+ */
+import { createHash } from "node:crypto";
+import * as gcp from "@pulumi/gcp";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { stringify } from "yaml";
+import { ArgumentError } from "../args";
+import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
+import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
+import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+
+const COMPONENT = "GkeCluster";
+
+export const GKE_RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] as const;
+
+/** Roles the node service account gets: GKE's own least-privilege node role, and pulling images. */
+export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"] as const;
+
+/** A managed node pool. Sizes are per zone: a regional pool runs in three zones. */
+export interface GkeNodePoolArgs extends NodePoolSize {
+  /** Pool name (a DNS label). */
+  name: string;
+  /** Machine type. Default: "e2-standard-4". */
+  machineType?: string;
+  /** Use Spot VMs. Default: false. */
+  spot?: boolean;
+  /** Kubernetes node labels. Default: none. */
+  labels?: Record<string, string>;
+}
+
+export interface GkeClusterArgs {
+  /** GKE cluster name (a DNS label, at most 40 characters). Default: the component name. */
+  clusterName?: string;
+  /** GCP project. Default: the provider's (`gcp:project`). */
+  project?: string;
+  /** Region, e.g. "europe-west1". Default: the provider's (`gcp:region`). */
+  region?: string;
+  /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.gcp. Default: DEFAULT_KUBERNETES_VERSION. */
+  kubernetesVersion?: string;
+  /** Release channel. Default: "REGULAR". */
+  releaseChannel?: (typeof GKE_RELEASE_CHANNELS)[number];
+  /** Autopilot instead of Standard: Google manages the nodes; `nodePools` must be left out. Default: false. */
+  autopilot?: boolean;
+  /**
+   * Network. Default: a new VPC network and subnet (`nodeCidr`, with `podCidr` and
+   * `serviceCidr` as secondary ranges) and Cloud NAT for the private nodes' egress.
+   */
+  nodeCidr?: string;
+  podCidr?: string;
+  serviceCidr?: string;
+  existingNetwork?: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string>; podRangeName: pulumi.Input<string>; serviceRangeName: pulumi.Input<string> };
+  /**
+   * A public control-plane endpoint, reachable only from `allowedCidrs` (0.0.0.0/0
+   * refused unless `allowInternet: true`). Default: none; only the private endpoint.
+   */
+  publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
+  /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */
+  nodePools?: GkeNodePoolArgs[];
+  /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
+  protect?: boolean;
+  /** Labels for every GCP resource. Default: none. */
+  labels?: Record<string, string>;
+}
+
+const DEFAULT_POOL: GkeNodePoolArgs = { name: "system", minSize: 1, maxSize: 3, desiredSize: 1, diskSizeGb: 50 };
+const REGION = /^[a-z]+-[a-z]+\d+$/;
+const MACHINE_TYPE = /^[a-z][a-z0-9]*-[a-z0-9-]+$/;
+const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+interface CheckedGkeArgs {
+  clusterName: string;
+  project: string;
+  region: string;
+  kubernetesVersion: string;
+  releaseChannel: string;
+  autopilot: boolean;
+  cidrs: { node: string; pod: string; service: string };
+  publicCidrs?: string[];
+  nodePools: (Required<NodePoolSize> & { name: string; machineType: string; spot: boolean; labels: Record<string, string> })[];
+}
+
+function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
+  const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
+  if (clusterName.length > 40) throw new ArgumentError(COMPONENT, "clusterName", clusterName, "expected at most 40 characters (GKE's limit)");
+  const project = args.project ?? gcp.config.project;
+  if (project === undefined || !PROJECT.test(project)) throw new ArgumentError(COMPONENT, "project", project, "expected a GCP project id (or set gcp:project)");
+  const region = args.region ?? gcp.config.region;
+  if (region === undefined || !REGION.test(region)) throw new ArgumentError(COMPONENT, "region", region, "expected a GCP region such as \"europe-west1\" (a regional cluster; zones are not accepted)");
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "gcp", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const releaseChannel = args.releaseChannel ?? "REGULAR";
+  if (!(GKE_RELEASE_CHANNELS as readonly string[]).includes(releaseChannel)) throw new ArgumentError(COMPONENT, "releaseChannel", releaseChannel, `expected one of ${GKE_RELEASE_CHANNELS.join(", ")}`);
+  const cidrs = { node: args.nodeCidr ?? "10.10.0.0/20", pod: args.podCidr ?? "10.16.0.0/14", service: args.serviceCidr ?? "10.20.0.0/20" };
+  checkCidr(COMPONENT, "nodeCidr", cidrs.node);
+  checkCidr(COMPONENT, "podCidr", cidrs.pod);
+  checkCidr(COMPONENT, "serviceCidr", cidrs.service);
+  const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
+  const autopilot = args.autopilot === true;
+  if (autopilot && args.nodePools !== undefined) throw new ArgumentError(COMPONENT, "nodePools", args.nodePools.map((p) => p.name), "Autopilot manages the nodes; leave nodePools out");
+  const pools = autopilot ? [] : (args.nodePools ?? [DEFAULT_POOL]);
+  if (!autopilot && pools.length === 0) throw new ArgumentError(COMPONENT, "nodePools", [], "expected at least one node pool");
+  const seen = new Set<string>();
+  const nodePools = pools.map((pool, i) => {
+    const where = `nodePools[${i}]`;
+    if (typeof pool.name !== "string" || !/^[a-z]([-a-z0-9]{0,38}[a-z0-9])?$/.test(pool.name) || seen.has(pool.name)) {
+      throw new ArgumentError(COMPONENT, `${where}.name`, pool.name, "expected a unique DNS label of at most 40 characters");
+    }
+    seen.add(pool.name);
+    const size = checkNodePoolSize(COMPONENT, where, pool, 1000);
+    const machineType = pool.machineType ?? "e2-standard-4";
+    if (!MACHINE_TYPE.test(machineType)) throw new ArgumentError(COMPONENT, `${where}.machineType`, machineType, "expected a Compute Engine machine type such as \"e2-standard-4\"");
+    return { ...size, name: pool.name, machineType, spot: pool.spot === true, labels: pool.labels ?? {} };
+  });
+  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, nodePools };
+}
+
+/** A Google service account id (6–30 characters) derived from a Pulumi name, with a hash suffix so it stays unique. */
+function accountId(prefix: string, name: string): string {
+  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
+  const base = `${prefix}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "").slice(0, 23).replace(/-+$/, "");
+  return `${base}-${hash}`;
+}
+
+export class GkeCluster extends pulumi.ComponentResource implements Cluster {
+  readonly cloud = "gcp" as const;
+  readonly clusterName: pulumi.Output<string>;
+  readonly kubernetesVersion: pulumi.Output<string>;
+  readonly kubeconfig: pulumi.Output<string>;
+  readonly provider: k8s.Provider;
+  readonly oidcIssuerUrl: pulumi.Output<string>;
+  readonly endpoint: pulumi.Output<string>;
+  /** `<project>.svc.id.goog` */
+  readonly workloadPool: string;
+  readonly nodeServiceAccountEmail: pulumi.Output<string>;
+  readonly project: string;
+  readonly region: string;
+  private readonly labels: Record<string, string>;
+
+  constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    const checked = checkArgs(name, args);
+    super("goplatform:gcp:GkeCluster", name, {}, { ...opts, protect: args.protect ?? opts?.protect ?? true });
+    const parent = { parent: this };
+    const { project, region } = checked;
+    this.project = project;
+    this.region = region;
+    this.workloadPool = `${project}.svc.id.goog`;
+    const labels = { ...args.labels, "goplatform-cluster": checked.clusterName };
+    this.labels = labels;
+
+    const nodeAccount = new gcp.serviceaccount.Account(
+      `${name}-nodes`,
+      { project, accountId: accountId(checked.clusterName, "nodes"), displayName: `GKE ${checked.clusterName} nodes (goplatform)` },
+      parent,
+    );
+    const nodeRoles = GKE_NODE_ROLES.map(
+      (role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1] ?? role}`, { project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` }, parent),
+    );
+
+    const network = args.existingNetwork ?? this.createNetwork(name, checked);
+    const privateEndpoint = checked.publicCidrs === undefined;
+    const common: gcp.container.ClusterArgs = {
+      name: checked.clusterName,
+      project,
+      location: region,
+      minMasterVersion: checked.kubernetesVersion,
+      releaseChannel: { channel: checked.releaseChannel },
+      network: network.network,
+      subnetwork: network.subnetwork,
+      networkingMode: "VPC_NATIVE",
+      ipAllocationPolicy: { clusterSecondaryRangeName: network.podRangeName, servicesSecondaryRangeName: network.serviceRangeName },
+      privateClusterConfig: { enablePrivateNodes: true, enablePrivateEndpoint: privateEndpoint },
+      masterAuthorizedNetworksConfig: {
+        cidrBlocks: (checked.publicCidrs ?? []).map((cidrBlock) => ({ cidrBlock, displayName: `allowed ${cidrBlock}` })),
+        gcpPublicCidrsAccessEnabled: false,
+      },
+      workloadIdentityConfig: { workloadPool: this.workloadPool },
+      binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
+      datapathProvider: "ADVANCED_DATAPATH",
+      loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"] },
+      deletionProtection: args.protect ?? true,
+      resourceLabels: labels,
+    };
+    const cluster = new gcp.container.Cluster(
+      name,
+      checked.autopilot
+        ? { ...common, enableAutopilot: true, clusterAutoscaling: { autoProvisioningDefaults: { serviceAccount: nodeAccount.email, oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"] } } }
+        : {
+            ...common,
+            enableShieldedNodes: true,
+            // GKE needs a pool at creation; it is removed at once for the managed pools below.
+            removeDefaultNodePool: true,
+            initialNodeCount: 1,
+            nodeConfig: {
+              serviceAccount: nodeAccount.email,
+              shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+              workloadMetadataConfig: { mode: "GKE_METADATA" },
+            },
+          },
+      { parent: this, dependsOn: nodeRoles },
+    );
+
+    const pools = checked.nodePools.map(
+      (pool) =>
+        new gcp.container.NodePool(
+          `${name}-${pool.name}`,
+          {
+            project,
+            location: region,
+            cluster: cluster.name,
+            name: pool.name,
+            initialNodeCount: pool.desiredSize,
+            autoscaling: { minNodeCount: pool.minSize, maxNodeCount: pool.maxSize, locationPolicy: "BALANCED" },
+            management: { autoRepair: true, autoUpgrade: true },
+            nodeConfig: {
+              machineType: pool.machineType,
+              diskSizeGb: pool.diskSizeGb,
+              diskType: "pd-balanced",
+              imageType: "COS_CONTAINERD",
+              spot: pool.spot,
+              serviceAccount: nodeAccount.email,
+              oauthScopes: ["https://www.googleapis.com/auth/cloud-platform"],
+              shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
+              workloadMetadataConfig: { mode: "GKE_METADATA" },
+              labels: { ...pool.labels, "goplatform.dev/node-pool": pool.name },
+              resourceLabels: labels,
+            },
+          },
+          { parent: this, ignoreChanges: ["initialNodeCount"] },
+        ),
+    );
+
+    this.clusterName = cluster.name;
+    this.kubernetesVersion = pulumi.output(checked.kubernetesVersion);
+    this.endpoint = cluster.endpoint;
+    this.nodeServiceAccountEmail = nodeAccount.email;
+    this.oidcIssuerUrl = pulumi.interpolate`https://container.googleapis.com/v1/projects/${project}/locations/${region}/clusters/${cluster.name}`;
+    this.kubeconfig = pulumi.secret(
+      pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([clusterName, endpoint, auth]) => gkeKubeconfig(`gke_${project}_${region}_${clusterName}`, endpoint, auth.clusterCaCertificate)),
+    );
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: pools });
+    this.registerOutputs({
+      clusterName: this.clusterName,
+      kubernetesVersion: this.kubernetesVersion,
+      endpoint: this.endpoint,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      workloadPool: this.workloadPool,
+      nodeServiceAccountEmail: this.nodeServiceAccountEmail,
+      kubeconfig: this.kubeconfig,
+    });
+  }
+
+  private createNetwork(name: string, checked: CheckedGkeArgs) {
+    const parent = { parent: this };
+    const { project, region } = checked;
+    const network = new gcp.compute.Network(name, { project, autoCreateSubnetworks: false, routingMode: "REGIONAL" }, parent);
+    const subnetwork = new gcp.compute.Subnetwork(
+      name,
+      {
+        project,
+        region,
+        network: network.id,
+        ipCidrRange: checked.cidrs.node,
+        privateIpGoogleAccess: true,
+        secondaryIpRanges: [
+          { rangeName: "pods", ipCidrRange: checked.cidrs.pod },
+          { rangeName: "services", ipCidrRange: checked.cidrs.service },
+        ],
+        logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+      },
+      parent,
+    );
+    const router = new gcp.compute.Router(name, { project, region, network: network.id }, parent);
+    new gcp.compute.RouterNat(
+      name,
+      { project, region, router: router.name, natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES", logConfig: { enable: true, filter: "ERRORS_ONLY" } },
+      parent,
+    );
+    return { network: network.id, subnetwork: subnetwork.id, podRangeName: "pods", serviceRangeName: "services" };
+  }
+
+  bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
+    const permissions = checkBinding(COMPONENT, "gcp", args);
+    const registries = permissions.map((p, i) => (p.kind === "registryPush" ? parseRepository(p.repository, `permissions[${i}].repository`) : undefined));
+    const account = new gcp.serviceaccount.Account(
+      name,
+      { project: this.project, accountId: accountId("wi", name), displayName: `Workload identity ${args.serviceAccountName} (goplatform)` },
+      { parent },
+    );
+    const member = pulumi.interpolate`serviceAccount:${account.email}`;
+    new gcp.serviceaccount.IAMMember(
+      `${name}-workload-identity`,
+      { serviceAccountId: account.name, role: "roles/iam.workloadIdentityUser", member: pulumi.interpolate`serviceAccount:${this.workloadPool}[${args.namespace}/${args.serviceAccountName}]` },
+      { parent },
+    );
+    permissions.forEach((permission, i) => {
+      if (permission.kind === "bucket") {
+        new gcp.storage.BucketIAMMember(
+          `${name}-bucket-${i}`,
+          { bucket: permission.bucket.bucketName, role: permission.access === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser", member },
+          { parent },
+        );
+      } else {
+        const repo = registries[i];
+        new gcp.artifactregistry.RepositoryIamMember(
+          `${name}-registry-${i}`,
+          { ...(repo ?? { repository: permission.repository }), role: "roles/artifactregistry.writer", member },
+          { parent },
+        );
+      }
+    });
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      name,
+      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: { "iam.gke.io/gcp-service-account": account.email } } },
+      { parent, provider: this.provider },
+    );
+    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: {}, cloudIdentity: account.email };
+  }
+
+  createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
+    const noncurrentDays = checkNoncurrentDays(COMPONENT, args.noncurrentVersionDays);
+    // GCS encrypts every object at rest (Google-managed keys); access is IAM only.
+    const bucket = new gcp.storage.Bucket(
+      name,
+      {
+        project: this.project,
+        location: this.region.toUpperCase(),
+        uniformBucketLevelAccess: true,
+        publicAccessPrevention: "enforced",
+        versioning: { enabled: true },
+        lifecycleRules: [{ condition: { daysSinceNoncurrentTime: noncurrentDays, withState: "ARCHIVED" }, action: { type: "Delete" } }],
+        forceDestroy: false,
+        labels: this.labels,
+      },
+      { parent, retainOnDelete: args.retainOnDelete ?? true },
+    );
+    return {
+      cloud: "gcp",
+      bucketName: bucket.name,
+      thanosObjectStore: bucket.name.apply((bucketName): Record<string, unknown> => ({ type: "GCS", config: { bucket: bucketName } })),
+    };
+  }
+}
+
+/** `projects/<p>/locations/<l>/repositories/<r>` split into the IAM member's fields; Outputs pass through whole. */
+function parseRepository(repository: pulumi.Input<string>, argument: string): { project: string; location: string; repository: string } | undefined {
+  if (typeof repository !== "string") return undefined;
+  const match = /^projects\/([^/]+)\/locations\/([^/]+)\/repositories\/([^/]+)$/.exec(repository);
+  if (match === null) {
+    throw new ArgumentError(COMPONENT, argument, repository, "expected an Artifact Registry repository id projects/<project>/locations/<location>/repositories/<repository>");
+  }
+  return { project: match[1] as string, location: match[2] as string, repository: match[3] as string };
+}
+
+/** A kubeconfig that gets a token from gke-gcloud-auth-plugin with the caller's Google credentials. */
+export function gkeKubeconfig(contextName: string, endpoint: string, caData: string): string {
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: contextName, cluster: { server: `https://${endpoint}`, "certificate-authority-data": caData } }],
+    contexts: [{ name: contextName, context: { cluster: contextName, user: contextName } }],
+    "current-context": contextName,
+    users: [
+      {
+        name: contextName,
+        user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "gke-gcloud-auth-plugin", provideClusterInfo: true, interactiveMode: "IfAvailable" } },
+      },
+    ],
+  });
+}

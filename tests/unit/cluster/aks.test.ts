@@ -1,0 +1,198 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { AksCluster, AZURE_ROLES, type AksClusterArgs } from "../../../components";
+import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+
+const ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant-1/cluster-1/";
+const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
+export const AKS_USER_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster:\n    server: https://prod-abc.privatelink.westeurope.azmk8s.io:443\nusers:\n- name: clusterUser_rg_prod\n  user:\n    exec:\n      command: kubelogin\n";
+
+export const azureMocks: MockOptions = {
+  outputs: (args) => {
+    const inputs = args.inputs as { resourceName?: string; accountName?: string; resourceGroupName?: string };
+    const name = inputs.resourceName ?? (args.type === "azure-native:storage:StorageAccount" ? inputs.accountName : undefined) ?? `${args.name}-8d2c`;
+    return {
+      name,
+      id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${String(inputs.resourceGroupName)}/providers/${args.type}/${name}`,
+      ...(args.type === "azure-native:containerservice:ManagedCluster" ? { oidcIssuerProfile: { enabled: true, issuerURL: ISSUER } } : {}),
+      ...(args.type === "azure-native:managedidentity:UserAssignedIdentity" ? { clientId: `client-${args.name}`, principalId: `principal-${args.name}` } : {}),
+    };
+  },
+  calls: (args) => {
+    const inputs = args.inputs as Record<string, unknown>;
+    switch (args.token) {
+      case "azure-native:authorization:getClientConfig":
+        return { subscriptionId: SUBSCRIPTION, tenantId: "tenant-1", clientId: "c", objectId: "o" };
+      case "azure-native:containerservice:listManagedClusterUserCredentials":
+        // Only the exec (kubelogin) format is what an Entra ID cluster without local accounts can use.
+        return inputs.format === "exec" && inputs.resourceName === "prod" ? { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_USER_KUBECONFIG).toString("base64") }] } : { kubeconfigs: [] };
+      default:
+        return undefined;
+    }
+  },
+};
+
+const make = (args: Partial<AksClusterArgs> = {}) => () => new AksCluster("prod", { location: "westeurope", ...args });
+
+function named(resources: readonly RecordedResource[], name: string): RecordedResource {
+  const found = resources.find((r) => r.name === name);
+  assert.ok(found, `no ${name} among ${resources.map((r) => r.name).join(", ")}`);
+  return found;
+}
+
+describe("AksCluster", function () {
+  this.timeout(120_000);
+
+  it("creates a cluster with workload identity, CNI overlay, Entra ID RBAC, no local accounts, auto-upgrade and Azure Policy", async () => {
+    const { resources } = await runUnderMocks(make(), azureMocks);
+    const cluster = resources.one("azure-native:containerservice:ManagedCluster");
+    const i = cluster.inputs;
+    assert.equal(i.kubernetesVersion, "1.34");
+    assert.deepEqual(i.oidcIssuerProfile, { enabled: true });
+    assert.deepEqual((i.securityProfile as { workloadIdentity: unknown }).workloadIdentity, { enabled: true });
+    const network = i.networkProfile as Record<string, unknown>;
+    assert.deepEqual([network.networkPlugin, network.networkPluginMode, network.networkPolicy, network.networkDataplane], ["azure", "overlay", "cilium", "cilium"]);
+    assert.equal(network.dnsServiceIP, "10.0.0.10");
+    assert.deepEqual(i.aadProfile, { managed: true, enableAzureRBAC: true });
+    assert.equal(i.disableLocalAccounts, true);
+    assert.deepEqual(i.autoUpgradeProfile, { upgradeChannel: "patch", nodeOSUpgradeChannel: "NodeImage" });
+    assert.deepEqual(i.addonProfiles, { azurepolicy: { enabled: true } });
+    assert.deepEqual(i.apiServerAccessProfile, { enablePrivateCluster: true });
+    assert.equal(cluster.protect, true);
+    assert.equal(resources.one("goplatform:azure:AksCluster").protect, true);
+
+    // A system pool for critical add-ons, and a user pool for workloads.
+    const system = (i.agentPoolProfiles as Record<string, unknown>[])[0];
+    assert.ok(system);
+    assert.deepEqual([system.name, system.mode, system.minCount, system.maxCount, system.enableAutoScaling, system.osDiskSizeGB], ["system", "System", 2, 5, true, 50]);
+    assert.deepEqual(system.nodeTaints, ["CriticalAddonsOnly=true:NoSchedule"]);
+    assert.deepEqual(system.availabilityZones, ["1", "2", "3"]);
+    const user = resources.one("azure-native:containerservice:AgentPool");
+    assert.deepEqual([user.inputs.agentPoolName, user.inputs.mode, user.inputs.minCount, user.inputs.maxCount, user.inputs.resourceName], ["apps", "User", 1, 10, "prod"]);
+    assert.equal(user.inputs.enableNodePublicIP, false);
+  });
+
+  it("opens a public API server only to the listed CIDRs", async () => {
+    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["192.0.2.0/24"] }, upgradeChannel: "stable" }), azureMocks);
+    const cluster = resources.one("azure-native:containerservice:ManagedCluster");
+    assert.deepEqual(cluster.inputs.apiServerAccessProfile, { enablePrivateCluster: false, authorizedIPRanges: ["192.0.2.0/24"] });
+    assert.deepEqual(cluster.inputs.autoUpgradeProfile, { upgradeChannel: "stable", nodeOSUpgradeChannel: "NodeImage" });
+  });
+
+  it("takes the kubeconfig from the user credentials, as a secret, and wires the provider to it", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      return { secret: await pulumi.isSecret(cluster.kubeconfig), kubeconfig: await valueOf(cluster.kubeconfig), issuer: await valueOf(cluster.oidcIssuerUrl) };
+    }, azureMocks);
+    assert.equal(result.secret, true);
+    assert.equal(result.kubeconfig, AKS_USER_KUBECONFIG);
+    assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, AKS_USER_KUBECONFIG);
+    assert.equal(result.issuer, ISSUER);
+  });
+
+  it("binds a ServiceAccount through a user-assigned identity and a federated credential, with container-scoped roles", async () => {
+    const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acme`;
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
+      const bucket = cluster.createBucket("thanos", {}, caller);
+      const bound = cluster.bindServiceAccount(
+        "thanos-store",
+        {
+          namespace: "monitoring",
+          serviceAccountName: "thanos-store",
+          permissions: [
+            { kind: "bucket", bucket, access: "readWrite" },
+            { kind: "registryPush", repository: acr },
+          ],
+        },
+        caller,
+      );
+      return { identity: await valueOf(bound.cloudIdentity), podLabels: bound.podLabels };
+    }, azureMocks);
+    assert.equal(result.identity, "client-thanos-store");
+    assert.deepEqual(result.podLabels, { "azure.workload.identity/use": "true" });
+    const identity = resources.one("azure-native:managedidentity:UserAssignedIdentity");
+    assert.equal(identity.parent, resources.one("test:index:Caller").urn);
+    const federated = resources.one("azure-native:managedidentity:FederatedIdentityCredential");
+    assert.equal(federated.inputs.issuer, ISSUER);
+    assert.equal(federated.inputs.subject, "system:serviceaccount:monitoring:thanos-store");
+    assert.deepEqual(federated.inputs.audiences, ["api://AzureADTokenExchange"]);
+    assert.equal(federated.inputs.resourceName, "thanos-store-8d2c");
+
+    const grants = resources.ofType("azure-native:authorization:RoleAssignment");
+    const container = resources.one("azure-native:storage:BlobContainer");
+    // The mock gives every resource the id `<name>-id`.
+    const containerId = "thanos-id";
+    assert.equal(container.inputs.publicAccess, "None");
+    const roles = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/`;
+    assert.deepEqual(
+      grants.map((g) => [g.inputs.scope, g.inputs.roleDefinitionId, g.inputs.principalId, g.inputs.principalType]).sort((x, y) => String(y[0]).localeCompare(String(x[0]))),
+      [
+        [containerId, roles + AZURE_ROLES.storageBlobDataContributor, "principal-thanos-store", "ServicePrincipal"],
+        [acr, roles + AZURE_ROLES.acrPush, "principal-thanos-store", "ServicePrincipal"],
+      ],
+    );
+
+    const sa = resources.one("kubernetes:core/v1:ServiceAccount");
+    assert.deepEqual(sa.inputs.metadata, { name: "thanos-store", namespace: "monitoring", annotations: { "azure.workload.identity/client-id": "client-thanos-store" } });
+    assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
+  });
+
+  it("creates an encrypted, versioned, private storage container, retained on delete", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const bucket = cluster.createBucket("thanos", { noncurrentVersionDays: 45 }, cluster);
+      return { store: await valueOf(bucket.thanosObjectStore), name: await valueOf(bucket.bucketName) };
+    }, azureMocks);
+    const account = resources.one("azure-native:storage:StorageAccount");
+    const a = account.inputs;
+    assert.match(String(a.accountName), /^gp[0-9a-f]{22}$/);
+    assert.deepEqual([a.allowBlobPublicAccess, a.allowSharedKeyAccess, a.enableHttpsTrafficOnly, a.minimumTlsVersion], [false, false, true, "TLS1_2"]);
+    assert.deepEqual(a.encryption, { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: "Account" } } });
+    assert.equal(resources.one("azure-native:storage:BlobServiceProperties").inputs.isVersioningEnabled, true);
+    const policy = resources.one("azure-native:storage:ManagementPolicy").inputs.policy as { rules: { definition: { actions: { version: { delete: { daysAfterCreationGreaterThan: number } } } } }[] };
+    assert.equal(policy.rules[0]?.definition.actions.version.delete.daysAfterCreationGreaterThan, 45);
+    for (const r of resources.all.filter((r) => r.type.startsWith("azure-native:storage:"))) assert.equal(r.retainOnDelete, true, `${r.type} retained`);
+    assert.equal(result.name, "thanos-8d2c");
+    assert.deepEqual(result.store, { type: "AZURE", config: { storage_account: a.accountName, container: "thanos-8d2c", endpoint: "blob.core.windows.net" } });
+  });
+
+  it("uses an existing resource group without creating one", async () => {
+    const { resources } = await runUnderMocks(make({ resourceGroupName: "platform-rg" }), azureMocks);
+    assert.equal(resources.ofType("azure-native:resources:ResourceGroup").length, 0);
+    assert.equal(resources.one("azure-native:containerservice:ManagedCluster").inputs.resourceGroupName, "platform-rg");
+    assert.equal(named(resources.all, "prod").protect, true);
+  });
+
+  const bad: [string, Partial<AksClusterArgs>, RegExp][] = [
+    ["unknown Kubernetes version", { kubernetesVersion: "1.30" }, /^AksCluster: invalid kubernetesVersion "1\.30"; expected a Kubernetes minor AKS supports: 1\.33, 1\.34, 1\.35$/],
+    ["malformed location", { location: "West Europe" }, /^AksCluster: invalid location "West Europe"; expected an Azure region name/],
+    ["empty name", { clusterName: "" }, /^AksCluster: invalid clusterName ""/],
+    ["bad service CIDR", { serviceCidr: "10.0.0.0/40" }, /^AksCluster: invalid serviceCidr "10\.0\.0\.0\/40"/],
+    ["0.0.0.0/0 without saying so", { publicEndpoint: { allowedCidrs: ["10.0.0.0/8", "0.0.0.0/0"] } }, /^AksCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/0"/],
+    ["minSize > maxSize", { userPools: [{ name: "apps", minSize: 3, maxSize: 2 }] }, /^AksCluster: invalid userPools\[0\]\.minSize 3; expected minSize at most maxSize \(2\)$/],
+    ["node count 0", { systemPool: { name: "system", minSize: 0, maxSize: 2 } }, /^AksCluster: invalid systemPool\.minSize 0; expected an integer at least 1/],
+    ["bad pool name", { userPools: [{ name: "apps-pool", minSize: 1, maxSize: 2 }] }, /^AksCluster: invalid userPools\[0\]\.name "apps-pool"/],
+    ["admin group that is not a GUID", { adminGroupObjectIds: ["platform-admins"] }, /^AksCluster: invalid adminGroupObjectIds "platform-admins"/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`refuses ${what} before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(make(args), azureMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+
+  it("refuses a bucket this cluster did not create", async () => {
+    const { error, resources } = await failureUnderMocks(() => {
+      const a = make()();
+      const b = new AksCluster("other", { location: "westeurope" });
+      const bucket = b.createBucket("b", {}, b);
+      a.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "bucket", bucket, access: "read" }] }, a);
+    }, azureMocks);
+    assert.match(error.message, /^AksCluster: invalid permissions\[0\]\.bucket/);
+    assert.equal(resources.ofType("azure-native:managedidentity:UserAssignedIdentity").length, 0);
+  });
+});

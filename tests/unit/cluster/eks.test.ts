@@ -1,0 +1,294 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { EksCluster, EKS_ADDONS, type EksClusterArgs } from "../../../components";
+import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+
+const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
+
+// What AWS would return for the outputs and provider functions the component reads.
+export const awsMocks: MockOptions = {
+  outputs: (args) => {
+    const inputs = args.inputs as { name?: string };
+    return {
+      arn: `arn:aws:mock:::${args.type}/${args.name}`,
+      name: inputs.name ?? `${args.name}-abc123`,
+      ...(args.type === "aws:eks/cluster:Cluster"
+        ? { endpoint: "https://ABC123.gr7.eu-west-1.eks.amazonaws.com", certificateAuthority: { data: "Q0EtREFUQQ==" }, identities: [{ oidcs: [{ issuer: ISSUER }] }] }
+        : {}),
+      ...(args.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" ? { arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123" } : {}),
+      ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b` } : {}),
+    };
+  },
+  calls: (args) => {
+    const inputs = args.inputs as Record<string, unknown>;
+    switch (args.token) {
+      case "aws:index/getRegion:getRegion":
+        return { region: "eu-west-1", name: "eu-west-1" };
+      case "aws:index/getPartition:getPartition":
+        return { partition: "aws", dnsSuffix: "amazonaws.com" };
+      case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        return { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"], zoneIds: [] };
+      case "aws:eks/getAddonVersion:getAddonVersion":
+        // Only a mostRecent lookup gets the compatible version; anything else would show in the assertions.
+        return { ...inputs, version: inputs.mostRecent === true ? `v-${String(inputs.addonName)}-for-${String(inputs.kubernetesVersion)}-eksbuild.1` : "not-most-recent" };
+      default:
+        return undefined;
+    }
+  },
+};
+
+const make = (args: EksClusterArgs = {}) => () => new EksCluster("prod", args);
+
+function one(resources: RecordedResource[], name: string): RecordedResource {
+  const found = resources.find((r) => r.name === name);
+  assert.ok(found, `no resource named ${name}: ${resources.map((r) => r.name).join(", ")}`);
+  return found;
+}
+
+describe("EksCluster", function () {
+  this.timeout(120_000);
+
+  it("creates a private, encrypted, logged, protected cluster in a new three-zone VPC", async () => {
+    const { resources } = await runUnderMocks(make(), awsMocks);
+    const cluster = resources.one("aws:eks/cluster:Cluster");
+    assert.equal(cluster.inputs.name, "prod");
+    assert.equal(cluster.inputs.version, "1.34");
+    const vpcConfig = cluster.inputs.vpcConfig as { endpointPrivateAccess: boolean; endpointPublicAccess: boolean; publicAccessCidrs?: string[]; subnetIds: string[] };
+    assert.equal(vpcConfig.endpointPrivateAccess, true);
+    assert.equal(vpcConfig.endpointPublicAccess, false);
+    assert.equal(vpcConfig.publicAccessCidrs, undefined);
+    assert.deepEqual(vpcConfig.subnetIds, ["prod-private-0-id", "prod-private-1-id", "prod-private-2-id"]);
+
+    // Secrets envelope encryption with a rotating key.
+    const key = resources.one("aws:kms/key:Key");
+    assert.equal(key.inputs.enableKeyRotation, true);
+    assert.deepEqual(cluster.inputs.encryptionConfig, { provider: { keyArn: "arn:aws:mock:::aws:kms/key:Key/prod-secrets" }, resources: ["secrets"] });
+
+    // Every control-plane log type, into a group with retention created first.
+    assert.deepEqual(cluster.inputs.enabledClusterLogTypes, ["api", "audit", "authenticator", "controllerManager", "scheduler"]);
+    const logGroup = resources.one("aws:cloudwatch/logGroup:LogGroup");
+    assert.equal(logGroup.inputs.name, "/aws/eks/prod/cluster");
+    assert.equal(logGroup.inputs.retentionInDays, 90);
+    assert.ok(cluster.dependsOn.includes(logGroup.urn));
+
+    // Access entries, not aws-auth; managed add-ons replace the self-managed ones.
+    assert.deepEqual(cluster.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
+    assert.equal(cluster.inputs.bootstrapSelfManagedAddons, false);
+
+    // Network: private subnets in three zones behind a NAT gateway.
+    const subnets = resources.ofType("aws:ec2/subnet:Subnet");
+    const privateSubnets = subnets.filter((s) => s.name.startsWith("prod-private-"));
+    assert.deepEqual(privateSubnets.map((s) => s.inputs.availabilityZone), ["eu-west-1a", "eu-west-1b", "eu-west-1c"]);
+    assert.deepEqual(privateSubnets.map((s) => s.inputs.cidrBlock), ["10.0.0.0/19", "10.0.32.0/19", "10.0.64.0/19"]);
+    assert.deepEqual(subnets.filter((s) => s.name.startsWith("prod-public-")).map((s) => s.inputs.mapPublicIpOnLaunch), [false, false, false]);
+    assert.equal(resources.ofType("aws:ec2/natGateway:NatGateway").length, 1);
+
+    // Protected by default, children included.
+    const component = resources.one("goplatform:aws:EksCluster");
+    assert.equal(component.protect, true);
+    for (const r of [cluster, key, logGroup]) assert.equal(r.protect, true, `${r.type} ${r.name} protected`);
+  });
+
+  it("runs Graviton managed node groups and the five add-ons at the versions EKS lists for the minor", async () => {
+    const { resources, result } = await runUnderMocks(make({ kubernetesVersion: "1.33" }), awsMocks);
+    const group = resources.one("aws:eks/nodeGroup:NodeGroup");
+    assert.equal(group.inputs.amiType, "AL2023_ARM_64_STANDARD");
+    assert.deepEqual(group.inputs.instanceTypes, ["m7g.large"]);
+    assert.deepEqual(group.inputs.scalingConfig, { minSize: 2, maxSize: 6, desiredSize: 3 });
+    assert.equal(group.inputs.diskSize, 50);
+    assert.equal(group.inputs.version, "1.33");
+    assert.deepEqual(group.ignoreChanges, ["scalingConfig.desiredSize"]);
+
+    const addons = resources.ofType("aws:eks/addon:Addon");
+    assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), [...EKS_ADDONS].sort());
+    for (const addon of addons) {
+      assert.equal(addon.inputs.addonVersion, `v-${String(addon.inputs.addonName)}-for-1.33-eksbuild.1`);
+      assert.equal(addon.inputs.resolveConflictsOnUpdate, "OVERWRITE");
+    }
+    // coredns and the EBS driver schedule pods, so they wait for nodes; the CNI comes before them.
+    assert.ok(one(addons, "prod-coredns").dependsOn.includes(group.urn));
+    assert.ok(group.dependsOn.includes(one(addons, "prod-vpc-cni").urn));
+    // The CNI and the EBS driver get their own IRSA roles, not node-role grants.
+    assert.equal(one(addons, "prod-vpc-cni").inputs.serviceAccountRoleArn, "arn:aws:mock:::aws:iam/role:Role/prod-vpc-cni");
+    const attachments = resources.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => String(a.inputs.policyArn));
+    assert.ok(attachments.includes("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"));
+    assert.ok(!resources.all.some((r) => r.name.startsWith("prod-nodes-AmazonEKS_CNI")));
+    assert.deepEqual(await valueOf(result.addonVersions), Object.fromEntries(EKS_ADDONS.map((a) => [a, `v-${a}-for-1.33-eksbuild.1`])));
+  });
+
+  it("pins add-on versions when asked, without asking EKS", async () => {
+    const { resources } = await runUnderMocks(make({ addonVersions: { coredns: "v1.12.4-eksbuild.1" } }), awsMocks);
+    assert.equal(one(resources.ofType("aws:eks/addon:Addon"), "prod-coredns").inputs.addonVersion, "v1.12.4-eksbuild.1");
+  });
+
+  it("opens a public endpoint only to the listed CIDRs, and uses access entries for named administrators", async () => {
+    const admin = "arn:aws:iam::123456789012:role/platform-admin";
+    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["203.0.113.0/24"] }, administrators: [admin] }), awsMocks);
+    const cluster = resources.one("aws:eks/cluster:Cluster");
+    const vpcConfig = cluster.inputs.vpcConfig as { endpointPublicAccess: boolean; publicAccessCidrs: string[] };
+    assert.equal(vpcConfig.endpointPublicAccess, true);
+    assert.deepEqual(vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
+    assert.deepEqual(cluster.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+    assert.equal(resources.one("aws:eks/accessEntry:AccessEntry").inputs.principalArn, admin);
+    const association = resources.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
+    assert.equal(association.inputs.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
+    assert.deepEqual(association.inputs.accessScope, { type: "cluster" });
+  });
+
+  it("uses existing subnets without creating a VPC, and honours protect: false", async () => {
+    const { resources } = await runUnderMocks(make({ existingNetwork: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] }, protect: false }), awsMocks);
+    assert.equal(resources.ofType("aws:ec2/vpc:Vpc").length, 0);
+    assert.deepEqual((resources.one("aws:eks/cluster:Cluster").inputs.vpcConfig as { subnetIds: string[] }).subnetIds, ["subnet-a", "subnet-b", "subnet-c"]);
+    assert.ok(resources.all.every((r) => !r.protect));
+  });
+
+  it("exposes a secret kubeconfig and a Kubernetes provider wired to it, plus the IAM OIDC provider", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      return { cluster, secret: await pulumi.isSecret(cluster.kubeconfig), kubeconfig: await valueOf(cluster.kubeconfig), issuer: await valueOf(cluster.oidcIssuerUrl) };
+    }, awsMocks);
+    assert.equal(result.secret, true);
+    const kubeconfig = parse(result.kubeconfig) as { clusters: { cluster: { server: string; "certificate-authority-data": string } }[]; users: { user: { exec: { command: string; args: string[] } } }[] };
+    assert.equal(kubeconfig.clusters[0]?.cluster.server, "https://ABC123.gr7.eu-west-1.eks.amazonaws.com");
+    assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], "Q0EtREFUQQ==");
+    assert.deepEqual(kubeconfig.users[0]?.user.exec.args, ["eks", "get-token", "--cluster-name", "prod", "--region", "eu-west-1", "--output", "json"]);
+    const provider = resources.one("pulumi:providers:kubernetes");
+    assert.equal(provider.inputs.kubeconfig, result.kubeconfig);
+    assert.equal(result.issuer, ISSUER);
+    const oidc = resources.one("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+    assert.equal(oidc.inputs.url, ISSUER);
+    assert.deepEqual(oidc.inputs.clientIdLists, ["sts.amazonaws.com"]);
+  });
+
+  it("binds a ServiceAccount with IRSA: trust scoped to the exact subject and audience, bucket-scoped grants", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
+      const bucket = cluster.createBucket("thanos", {}, caller);
+      const bound = cluster.bindServiceAccount(
+        "thanos-store",
+        {
+          namespace: "monitoring",
+          serviceAccountName: "thanos-store",
+          permissions: [
+            { kind: "bucket", bucket, access: "readWrite" },
+            { kind: "registryPush", repository: "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello" },
+          ],
+        },
+        caller,
+      );
+      return { identity: await valueOf(bound.cloudIdentity), labels: bound.podLabels };
+    }, awsMocks);
+    assert.equal(result.identity, "arn:aws:mock:::aws:iam/role:Role/thanos-store");
+    assert.deepEqual(result.labels, {});
+    const role = one(resources.ofType("aws:iam/role:Role"), "thanos-store");
+    const trust = JSON.parse(String(role.inputs.assumeRolePolicy)) as { Statement: { Principal: { Federated: string }; Action: string; Condition: { StringEquals: Record<string, string> } }[] };
+    assert.equal(trust.Statement.length, 1);
+    assert.equal(trust.Statement[0]?.Principal.Federated, "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123");
+    assert.equal(trust.Statement[0].Action, "sts:AssumeRoleWithWebIdentity");
+    assert.deepEqual(trust.Statement[0].Condition.StringEquals, {
+      "oidc.eks.eu-west-1.amazonaws.com/id/ABC123:sub": "system:serviceaccount:monitoring:thanos-store",
+      "oidc.eks.eu-west-1.amazonaws.com/id/ABC123:aud": "sts.amazonaws.com",
+    });
+    assert.equal(role.parent, resources.one("test:index:Caller").urn);
+
+    const policy = JSON.parse(String(resources.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Action: string[]; Resource: string }[] };
+    assert.deepEqual(policy.Statement, [
+      { Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: "arn:aws:s3:::thanos-bucket-1a2b" },
+      { Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"], Resource: "arn:aws:s3:::thanos-bucket-1a2b/*" },
+      { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      {
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"],
+        Resource: "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello",
+      },
+    ]);
+    for (const s of policy.Statement) for (const a of s.Action) assert.ok(!a.includes("*"), `wildcard action ${a}`);
+
+    const sa = resources.one("kubernetes:core/v1:ServiceAccount");
+    assert.deepEqual(sa.inputs.metadata, { name: "thanos-store", namespace: "monitoring", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:mock:::aws:iam/role:Role/thanos-store" } });
+    assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
+  });
+
+  it("binds read-only bucket access to list and get only", async () => {
+    const { resources } = await runUnderMocks(() => {
+      const cluster = make()();
+      const bucket = cluster.createBucket("logs", {}, cluster);
+      cluster.bindServiceAccount("reader", { namespace: "monitoring", serviceAccountName: "reader", permissions: [{ kind: "bucket", bucket, access: "read" }] }, cluster);
+    }, awsMocks);
+    const policy = JSON.parse(String(resources.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Action: string[] }[] };
+    assert.deepEqual(policy.Statement.flatMap((s) => s.Action), ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject"]);
+  });
+
+  it("binds with EKS Pod Identity when asked: a pods.eks.amazonaws.com role and an association, no annotation", async () => {
+    const { resources } = await runUnderMocks(() => {
+      const cluster = make({ workloadIdentity: "podIdentity" })();
+      cluster.bindServiceAccount("builder", { namespace: "tekton", serviceAccountName: "builder" }, cluster);
+    }, awsMocks);
+    const role = one(resources.ofType("aws:iam/role:Role"), "builder");
+    assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)), {
+      Version: "2012-10-17",
+      Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }],
+    });
+    const association = resources.one("aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    assert.deepEqual([association.inputs.namespace, association.inputs.serviceAccount, association.inputs.roleArn], ["tekton", "builder", "arn:aws:mock:::aws:iam/role:Role/builder"]);
+    assert.equal(resources.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
+    assert.deepEqual((resources.one("kubernetes:core/v1:ServiceAccount").inputs.metadata as { annotations: object }).annotations, {});
+  });
+
+  it("creates an encrypted, versioned, private bucket that is retained on delete", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const bucket = cluster.createBucket("thanos", { noncurrentVersionDays: 14 }, cluster);
+      return { name: await valueOf(bucket.bucketName), store: await valueOf(bucket.thanosObjectStore) };
+    }, awsMocks);
+    assert.equal(result.name, "thanos-bucket-1a2b");
+    assert.deepEqual(result.store, { type: "S3", config: { bucket: "thanos-bucket-1a2b", endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", aws_sdk_auth: true } });
+    const bucket = resources.one("aws:s3/bucket:Bucket");
+    assert.equal(bucket.inputs.forceDestroy, false);
+    assert.deepEqual(resources.one("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, { status: "Enabled" });
+    const sse = resources.one("aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs.rules as { applyServerSideEncryptionByDefault: { sseAlgorithm: string } }[];
+    assert.equal(sse[0]?.applyServerSideEncryptionByDefault.sseAlgorithm, "aws:kms");
+    const pab = resources.one("aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs;
+    assert.deepEqual([pab.blockPublicAcls, pab.blockPublicPolicy, pab.ignorePublicAcls, pab.restrictPublicBuckets], [true, true, true, true]);
+    const lifecycle = resources.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { noncurrentVersionExpiration: { noncurrentDays: number } }[];
+    assert.equal(lifecycle[0]?.noncurrentVersionExpiration.noncurrentDays, 14);
+    const policy = JSON.parse(String(resources.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy)) as { Statement: { Effect: string; Condition: unknown }[] };
+    assert.deepEqual(policy.Statement[0]?.Condition, { Bool: { "aws:SecureTransport": "false" } });
+    for (const r of resources.all.filter((r) => r.type.startsWith("aws:s3/"))) assert.equal(r.retainOnDelete, true, `${r.type} retained`);
+  });
+
+  const bad: [string, EksClusterArgs, RegExp][] = [
+    ["unknown Kubernetes version", { kubernetesVersion: "1.29" }, /^EksCluster: invalid kubernetesVersion "1\.29"; expected a Kubernetes minor EKS supports: 1\.32, 1\.33, 1\.34, 1\.35$/],
+    ["empty name", { clusterName: "" }, /^EksCluster: invalid clusterName ""; expected a non-empty DNS-1123 label$/],
+    ["bad VPC CIDR", { vpcCidr: "10.0.0.300/16" }, /^EksCluster: invalid vpcCidr "10\.0\.0\.300\/16"; expected an IPv4 CIDR block/],
+    ["bad allow-list CIDR", { publicEndpoint: { allowedCidrs: ["203.0.113.0/33"] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs "203\.0\.113\.0\/33"/],
+    ["0.0.0.0/0 without saying so", { publicEndpoint: { allowedCidrs: ["0.0.0.0/0"] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/0"; 0\.0\.0\.0\/0 opens the API endpoint to the internet/],
+    ["empty allow-list", { publicEndpoint: { allowedCidrs: [] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs \[\]; a public endpoint needs a non-empty CIDR allow-list/],
+    ["minSize > maxSize", { nodeGroups: [{ name: "a", minSize: 5, maxSize: 3 }] }, /^EksCluster: invalid nodeGroups\[0\]\.minSize 5; expected minSize at most maxSize \(3\)$/],
+    ["node count 0", { nodeGroups: [{ name: "a", minSize: 0, maxSize: 3 }] }, /^EksCluster: invalid nodeGroups\[0\]\.minSize 0; expected an integer at least 1 and at most 450$/],
+    ["amd64 instance on an arm64 group", { nodeGroups: [{ name: "a", minSize: 1, maxSize: 3, instanceTypes: ["m7i.large"] }] }, /^EksCluster: invalid nodeGroups\[0\]\.instanceTypes "m7i\.large"; expected an EC2 instance type for arm64/],
+    ["malformed zone", { availabilityZones: ["eu-west-1a", "eu-west-1b", "euwest1c"] }, /^EksCluster: invalid availabilityZones "euwest1c"; expected an availability zone/],
+    ["two zones", { availabilityZones: ["eu-west-1a", "eu-west-1b"] }, /^EksCluster: invalid availabilityZones \["eu-west-1a","eu-west-1b"\]; expected at least three distinct availability zones$/],
+    ["bad add-on version", { addonVersions: { coredns: "latest" } }, /^EksCluster: invalid addonVersions\.coredns "latest"/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`refuses ${what} before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(make(args), awsMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+
+  it("refuses a bad ServiceAccount binding before creating its resources", async () => {
+    const { error, resources } = await failureUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("x", { namespace: "Monitoring", serviceAccountName: "x" }, cluster);
+    }, awsMocks);
+    assert.match(error.message, /^EksCluster: invalid namespace "Monitoring"; expected a DNS-1123 label/);
+    assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
+    assert.ok(!resources.all.some((r) => r.name === "x"));
+  });
+});

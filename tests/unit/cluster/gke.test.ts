@@ -1,0 +1,212 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { parse } from "yaml";
+import { GkeCluster, GKE_NODE_ROLES, type GkeClusterArgs } from "../../../components";
+import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
+
+export const gcpMocks: MockOptions = {
+  config: { "gcp:project": "acme-prod", "gcp:region": "europe-west1" },
+  outputs: (args) => {
+    const inputs = args.inputs as { name?: string; accountId?: string; project?: string };
+    return {
+      name: inputs.name ?? `${args.name}-5f3e`,
+      ...(args.type === "gcp:serviceaccount/account:Account" ? { email: `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`, name: `projects/${String(inputs.project)}/serviceAccounts/${String(inputs.accountId)}` } : {}),
+      ...(args.type === "gcp:container/cluster:Cluster" ? { endpoint: "10.10.0.2", masterAuth: { clusterCaCertificate: "R0tFLUNB" } } : {}),
+    };
+  },
+};
+
+const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", args);
+
+describe("GkeCluster", function () {
+  this.timeout(120_000);
+
+  it("creates a regional private cluster with Workload Identity, enforced Binary Authorization, shielded nodes and Dataplane V2", async () => {
+    const { resources } = await runUnderMocks(make(), gcpMocks);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.equal(cluster.inputs.location, "europe-west1");
+    assert.equal(cluster.inputs.project, "acme-prod");
+    assert.equal(cluster.inputs.minMasterVersion, "1.34");
+    assert.deepEqual(cluster.inputs.releaseChannel, { channel: "REGULAR" });
+    assert.deepEqual(cluster.inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
+    assert.deepEqual(cluster.inputs.masterAuthorizedNetworksConfig, { cidrBlocks: [], gcpPublicCidrsAccessEnabled: false });
+    assert.deepEqual(cluster.inputs.workloadIdentityConfig, { workloadPool: "acme-prod.svc.id.goog" });
+    assert.deepEqual(cluster.inputs.binaryAuthorization, { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" });
+    assert.equal(cluster.inputs.enableShieldedNodes, true);
+    assert.equal(cluster.inputs.datapathProvider, "ADVANCED_DATAPATH");
+    assert.equal(cluster.inputs.removeDefaultNodePool, true);
+    assert.equal(cluster.inputs.deletionProtection, true);
+    assert.deepEqual((cluster.inputs.loggingConfig as { enableComponents: string[] }).enableComponents, ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]);
+    assert.equal(cluster.protect, true);
+    assert.equal(resources.one("goplatform:gcp:GkeCluster").protect, true);
+
+    // A dedicated node service account with only GKE's node role and image pulls.
+    const account = resources.one("gcp:serviceaccount/account:Account");
+    const email = `${String(account.inputs.accountId)}@acme-prod.iam.gserviceaccount.com`;
+    assert.deepEqual(
+      resources.ofType("gcp:projects/iAMMember:IAMMember").map((m) => [m.inputs.role, m.inputs.member]),
+      GKE_NODE_ROLES.map((role) => [role, `serviceAccount:${email}`]),
+    );
+
+    // A managed pool replaces the default one.
+    const pool = resources.one("gcp:container/nodePool:NodePool");
+    const nodeConfig = pool.inputs.nodeConfig as Record<string, unknown>;
+    assert.equal(nodeConfig.serviceAccount, email);
+    assert.deepEqual(nodeConfig.shieldedInstanceConfig, { enableSecureBoot: true, enableIntegrityMonitoring: true });
+    assert.deepEqual(nodeConfig.workloadMetadataConfig, { mode: "GKE_METADATA" });
+    assert.equal(nodeConfig.machineType, "e2-standard-4");
+    assert.equal(nodeConfig.diskSizeGb, 50);
+    assert.deepEqual(pool.inputs.autoscaling, { minNodeCount: 1, maxNodeCount: 3, locationPolicy: "BALANCED" });
+    assert.deepEqual(pool.inputs.management, { autoRepair: true, autoUpgrade: true });
+
+    // Private nodes get egress through Cloud NAT in a new VPC.
+    const subnet = resources.one("gcp:compute/subnetwork:Subnetwork");
+    assert.equal(subnet.inputs.privateIpGoogleAccess, true);
+    assert.deepEqual(subnet.inputs.secondaryIpRanges, [
+      { rangeName: "pods", ipCidrRange: "10.16.0.0/14" },
+      { rangeName: "services", ipCidrRange: "10.20.0.0/20" },
+    ]);
+    assert.equal(resources.ofType("gcp:compute/routerNat:RouterNat").length, 1);
+  });
+
+  it("runs Autopilot when asked, with the dedicated service account and no node pools", async () => {
+    const { resources } = await runUnderMocks(make({ autopilot: true, releaseChannel: "STABLE" }), gcpMocks);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.equal(cluster.inputs.enableAutopilot, true);
+    assert.equal(cluster.inputs.removeDefaultNodePool, undefined);
+    assert.deepEqual(cluster.inputs.binaryAuthorization, { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" });
+    assert.deepEqual(cluster.inputs.releaseChannel, { channel: "STABLE" });
+    const defaults = (cluster.inputs.clusterAutoscaling as { autoProvisioningDefaults: { serviceAccount: string } }).autoProvisioningDefaults;
+    assert.match(defaults.serviceAccount, /@acme-prod\.iam\.gserviceaccount\.com$/);
+    assert.equal(resources.ofType("gcp:container/nodePool:NodePool").length, 0);
+  });
+
+  it("opens a public endpoint only to the listed CIDRs", async () => {
+    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["198.51.100.0/24"] } }), gcpMocks);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: false });
+    assert.deepEqual(cluster.inputs.masterAuthorizedNetworksConfig, { cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "allowed 198.51.100.0/24" }], gcpPublicCidrsAccessEnabled: false });
+  });
+
+  it("exposes a secret kubeconfig for gke-gcloud-auth-plugin and a provider wired to it", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      return { secret: await pulumi.isSecret(cluster.kubeconfig), kubeconfig: await valueOf(cluster.kubeconfig), issuer: await valueOf(cluster.oidcIssuerUrl) };
+    }, gcpMocks);
+    assert.equal(result.secret, true);
+    const kubeconfig = parse(result.kubeconfig) as { "current-context": string; clusters: { cluster: { server: string; "certificate-authority-data": string } }[]; users: { user: { exec: { command: string } } }[] };
+    assert.equal(kubeconfig["current-context"], "gke_acme-prod_europe-west1_prod");
+    assert.equal(kubeconfig.clusters[0]?.cluster.server, "https://10.10.0.2");
+    assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], "R0tFLUNB");
+    assert.equal(kubeconfig.users[0]?.user.exec.command, "gke-gcloud-auth-plugin");
+    assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result.kubeconfig);
+    assert.equal(result.issuer, "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/prod");
+  });
+
+  it("binds a ServiceAccount with Workload Identity and bucket- and repository-scoped grants", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
+      const bucket = cluster.createBucket("thanos", {}, caller);
+      const bound = cluster.bindServiceAccount(
+        "thanos-store",
+        {
+          namespace: "monitoring",
+          serviceAccountName: "thanos-store",
+          permissions: [
+            { kind: "bucket", bucket, access: "read" },
+            { kind: "registryPush", repository: "projects/acme-prod/locations/europe-west1/repositories/apps" },
+          ],
+        },
+        caller,
+      );
+      return { identity: await valueOf(bound.cloudIdentity) };
+    }, gcpMocks);
+    const account = resources.ofType("gcp:serviceaccount/account:Account").find((a) => a.name === "thanos-store");
+    assert.ok(account);
+    assert.match(String(account.inputs.accountId), /^wi-thanos-store-[0-9a-f]{6}$/);
+    const email = `${String(account.inputs.accountId)}@acme-prod.iam.gserviceaccount.com`;
+    assert.equal(result.identity, email);
+    assert.equal(account.parent, resources.one("test:index:Caller").urn);
+
+    const wi = resources.one("gcp:serviceaccount/iAMMember:IAMMember");
+    assert.equal(wi.inputs.role, "roles/iam.workloadIdentityUser");
+    assert.equal(wi.inputs.member, "serviceAccount:acme-prod.svc.id.goog[monitoring/thanos-store]");
+    assert.equal(wi.inputs.serviceAccountId, `projects/acme-prod/serviceAccounts/${String(account.inputs.accountId)}`);
+
+    const bucketGrant = resources.one("gcp:storage/bucketIAMMember:BucketIAMMember");
+    assert.deepEqual([bucketGrant.inputs.bucket, bucketGrant.inputs.role, bucketGrant.inputs.member], ["thanos-5f3e", "roles/storage.objectViewer", `serviceAccount:${email}`]);
+    const repoGrant = resources.one("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember");
+    assert.deepEqual([repoGrant.inputs.project, repoGrant.inputs.location, repoGrant.inputs.repository, repoGrant.inputs.role], ["acme-prod", "europe-west1", "apps", "roles/artifactregistry.writer"]);
+    // No project-wide grant for the workload.
+    assert.ok(resources.ofType("gcp:projects/iAMMember:IAMMember").every((m) => !String(m.inputs.member).includes("wi-")));
+
+    const sa = resources.one("kubernetes:core/v1:ServiceAccount");
+    assert.deepEqual(sa.inputs.metadata, { name: "thanos-store", namespace: "monitoring", annotations: { "iam.gke.io/gcp-service-account": email } });
+    assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
+  });
+
+  it("gives readWrite bucket access as objectUser on that bucket", async () => {
+    const { resources } = await runUnderMocks(() => {
+      const cluster = make()();
+      const bucket = cluster.createBucket("b", {}, cluster);
+      cluster.bindServiceAccount("w", { namespace: "ns", serviceAccountName: "w", permissions: [{ kind: "bucket", bucket, access: "readWrite" }] }, cluster);
+    }, gcpMocks);
+    assert.equal(resources.one("gcp:storage/bucketIAMMember:BucketIAMMember").inputs.role, "roles/storage.objectUser");
+  });
+
+  it("creates a versioned bucket with public access prevention, retained on delete", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const bucket = cluster.createBucket("thanos", { noncurrentVersionDays: 10 }, cluster);
+      return { store: await valueOf(bucket.thanosObjectStore) };
+    }, gcpMocks);
+    const bucket = resources.one("gcp:storage/bucket:Bucket");
+    assert.equal(bucket.inputs.location, "EUROPE-WEST1");
+    assert.equal(bucket.inputs.uniformBucketLevelAccess, true);
+    assert.equal(bucket.inputs.publicAccessPrevention, "enforced");
+    assert.deepEqual(bucket.inputs.versioning, { enabled: true });
+    assert.deepEqual(bucket.inputs.lifecycleRules, [{ condition: { daysSinceNoncurrentTime: 10, withState: "ARCHIVED" }, action: { type: "Delete" } }]);
+    assert.equal(bucket.inputs.forceDestroy, false);
+    assert.equal(bucket.retainOnDelete, true);
+    assert.deepEqual(result.store, { type: "GCS", config: { bucket: "thanos-5f3e" } });
+  });
+
+  const bad: [string, GkeClusterArgs, RegExp][] = [
+    ["unknown Kubernetes version", { kubernetesVersion: "1.99" }, /^GkeCluster: invalid kubernetesVersion "1\.99"; expected a Kubernetes minor GKE supports: 1\.33, 1\.34, 1\.35$/],
+    ["a zone instead of a region", { region: "europe-west1-b" }, /^GkeCluster: invalid region "europe-west1-b"; expected a GCP region/],
+    ["empty name", { clusterName: "" }, /^GkeCluster: invalid clusterName ""/],
+    ["bad pod CIDR", { podCidr: "10.16.0.0" }, /^GkeCluster: invalid podCidr "10\.16\.0\.0"; expected an IPv4 CIDR block/],
+    ["0.0.0.0/0 without saying so", { publicEndpoint: { allowedCidrs: ["0.0.0.0/0"] } }, /^GkeCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/0"/],
+    ["minSize > maxSize", { nodePools: [{ name: "a", minSize: 4, maxSize: 2 }] }, /^GkeCluster: invalid nodePools\[0\]\.minSize 4; expected minSize at most maxSize \(2\)$/],
+    ["node count 0", { nodePools: [{ name: "a", minSize: 1, maxSize: 0 }] }, /^GkeCluster: invalid nodePools\[0\]\.maxSize 0; expected an integer at least 1/],
+    ["node pools with Autopilot", { autopilot: true, nodePools: [{ name: "a", minSize: 1, maxSize: 2 }] }, /^GkeCluster: invalid nodePools \["a"\]; Autopilot manages the nodes/],
+    ["unknown release channel", { releaseChannel: "NIGHTLY" as "RAPID" }, /^GkeCluster: invalid releaseChannel "NIGHTLY"/],
+  ];
+  for (const [what, args, message] of bad) {
+    it(`refuses ${what} before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(make(args), gcpMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+
+  it("refuses a malformed repository id before creating the binding's resources", async () => {
+    const { error, resources } = await failureUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: "europe-west1-docker.pkg.dev/acme/apps" }] }, cluster);
+    }, gcpMocks);
+    assert.match(error.message, /^GkeCluster: invalid permissions\[0\]\.repository "europe-west1-docker\.pkg\.dev\/acme\/apps"/);
+    assert.ok(!resources.all.some((r) => r.name === "x"));
+  });
+
+  it("refuses a bucket from another cloud", async () => {
+    const { error } = await failureUnderMocks(() => {
+      const cluster = make()();
+      const foreign = { cloud: "aws" as const, bucketName: pulumi.output("b"), thanosObjectStore: pulumi.output("b").apply((): Record<string, unknown> => ({})) };
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "bucket", bucket: foreign, access: "read" }] }, cluster);
+    }, gcpMocks);
+    assert.match(error.message, /^GkeCluster: invalid permissions\[0\]\.bucket "aws"; expected a bucket made by this cluster's createBucket/);
+  });
+});
