@@ -10,6 +10,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import type { RegisterResourceRequest } from "@pulumi/pulumi/proto/resource_pb";
+import { UNKNOWN, type ResourceToCheck } from "../../policies/index";
+
+function withUnknowns(value: unknown): unknown {
+  if (pulumi.isUnknown(value)) return UNKNOWN;
+  if (Array.isArray(value)) return value.map(withUnknowns);
+  if (typeof value === "object" && value !== null && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, withUnknowns(v)]));
+  }
+  return value;
+}
 
 export interface RecordedResource {
   readonly type: string;
@@ -68,6 +78,14 @@ export class ResourceGraph {
 
   childrenOf(parent: RecordedResource): RecordedResource[] {
     return this.all.filter((r) => r.parent === parent.urn);
+  }
+
+  /**
+   * The resources as the policy pack sees them in a preview: values not known yet
+   * become the engine's unknown sentinel, which policies must not judge.
+   */
+  forPolicies(): ResourceToCheck[] {
+    return this.all.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: withUnknowns(r.inputs) as Record<string, unknown> }));
   }
 
   types(): string[] {

@@ -46,7 +46,7 @@ describe("example stacks", function () {
       // As a preview: nothing is pushed or deployed.
       const { resources } = await runUnderMocks(program, { stack, config, preview: true, calls });
       assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
-      const toCheck = resources.all.map((r) => ({ type: r.type, name: r.name, urn: r.urn, props: r.inputs }));
+      const toCheck = resources.forPolicies();
       const asOf = { asOf: "2026-11-23" };
       const violations = await checkResources(toCheck, { "go-version-supported": asOf, "go-patch-level": asOf });
       assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
