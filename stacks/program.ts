@@ -3,13 +3,15 @@
  *
  * - `local`: Kubernetes objects rendered to YAML files in `renderDirectory` (the
  *   Kubernetes provider's renderYamlToDirectory): no cluster, no cloud credentials.
+ *   Observability targets a cluster where kube-prometheus-stack already runs (Helm
+ *   charts cannot be fetched here) and an S3-compatible bucket endpoint.
  * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction.
  * - `gcp`: the sample HTTP service (examples/http-service) as a GoCloudRunService.
  */
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { GoCloudRunService, GoLambdaFunction, GoRuntimeAlerts } from "../components";
+import { ExistingCluster, GoCloudRunService, GoLambdaFunction, Observability, s3CompatibleBucket } from "../components";
 
 export const TARGETS = ["local", "aws", "gcp"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -36,8 +38,19 @@ function local(config: pulumi.Config): Record<string, unknown> {
   // Relative to the project root: the provider process runs in another directory.
   const renderDirectory = path.resolve(projectRoot, config.get("renderDirectory") ?? ".pulumi/rendered/local");
   const provider = new k8s.Provider("render", { renderYamlToDirectory: renderDirectory });
-  const alerts = new GoRuntimeAlerts("go-runtime-alerts", { ruleLabels: { release: "kube-prometheus-stack" } }, { provider });
-  return { target: "local", renderDirectory, goRuntimeAlerts: alerts.alerts };
+  const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
+  const observability = new Observability("observability", {
+    cluster,
+    installStack: false,
+    bucket: s3CompatibleBucket({ bucket: "thanos", endpoint: config.get("metricsEndpoint") ?? "minio.minio.svc:9000" }),
+  });
+  return {
+    target: "local",
+    renderDirectory,
+    goRuntimeAlerts: observability.alerts,
+    thanosQueryUrl: observability.queryUrl,
+    objstoreSecretName: observability.objstoreSecretName,
+  };
 }
 
 function awsStack(): Record<string, unknown> {
