@@ -3,16 +3,18 @@
  *
  * - `local`: Kubernetes objects rendered to YAML files in `renderDirectory` (the
  *   Kubernetes provider's renderYamlToDirectory): no cluster, no cloud credentials.
+ *   Observability targets a cluster where kube-prometheus-stack already runs (Helm
+ *   charts cannot be fetched here) and an S3-compatible bucket endpoint.
  * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction,
- *   and an EksCluster with a Thanos bucket and a ServiceAccount bound to it.
+ *   and an EksCluster with Observability (its Thanos bucket in S3).
  * - `gcp`: the sample HTTP service (examples/http-service) as a GoCloudRunService, and a
- *   GkeCluster with the same bucket and binding.
- * - `azure`: an AksCluster with the same bucket and binding.
+ *   GkeCluster with Observability (GCS).
+ * - `azure`: an AksCluster with Observability (Blob storage).
  */
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster, EksCluster, GkeCluster, GoCloudRunService, GoLambdaFunction, GoRuntimeAlerts, type Cluster } from "../components";
+import { AksCluster, EksCluster, ExistingCluster, GkeCluster, GoCloudRunService, GoLambdaFunction, Observability, s3CompatibleBucket, type Cluster } from "../components";
 
 export const TARGETS = ["local", "aws", "gcp", "azure"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -41,8 +43,19 @@ function local(config: pulumi.Config): Record<string, unknown> {
   // Relative to the project root: the provider process runs in another directory.
   const renderDirectory = path.resolve(projectRoot, config.get("renderDirectory") ?? ".pulumi/rendered/local");
   const provider = new k8s.Provider("render", { renderYamlToDirectory: renderDirectory });
-  const alerts = new GoRuntimeAlerts("go-runtime-alerts", { ruleLabels: { release: "kube-prometheus-stack" } }, { provider });
-  return { target: "local", renderDirectory, goRuntimeAlerts: alerts.alerts };
+  const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
+  const observability = new Observability("observability", {
+    cluster,
+    installStack: false,
+    bucket: s3CompatibleBucket({ bucket: "thanos", endpoint: config.get("metricsEndpoint") ?? "minio.minio.svc:9000" }),
+  });
+  return {
+    target: "local",
+    renderDirectory,
+    goRuntimeAlerts: observability.alerts,
+    thanosQueryUrl: observability.queryUrl,
+    objstoreSecretName: observability.objstoreSecretName,
+  };
 }
 
 function awsStack(): Record<string, unknown> {
@@ -65,18 +78,17 @@ function azureStack(): Record<string, unknown> {
 }
 
 /**
- * What every cloud's example does with its cluster, through the Cluster contract only:
- * a Thanos bucket and a ServiceAccount that may read and write it.
+ * What every cloud's example runs on its cluster, through the Cluster contract only:
+ * Observability, with its Thanos bucket in the cloud's object storage.
  */
 function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unknown> {
-  const bucket = cluster.createBucket("thanos", {}, cluster);
-  const thanos = cluster.bindServiceAccount("thanos", { namespace: "monitoring", serviceAccountName: "thanos", permissions: [{ kind: "bucket", bucket, access: "readWrite" }] }, cluster);
+  const observability = new Observability("observability", { cluster });
   return {
     clusterName: cluster.clusterName,
     kubernetesVersion: cluster.kubernetesVersion,
     kubeconfig: cluster.kubeconfig,
     oidcIssuerUrl: cluster.oidcIssuerUrl,
-    thanosBucket: bucket.bucketName,
-    thanosIdentity: thanos.cloudIdentity,
+    thanosBucket: observability.bucketName,
+    thanosQueryUrl: observability.queryUrl,
   };
 }

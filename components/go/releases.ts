@@ -130,6 +130,16 @@ export class GoReleaseTable {
     return (security ?? patches[0])?.version;
   }
 
+  /**
+   * The Go version floor on `date`: the patch floor of each supported line, newest
+   * line first (`["1.27.4", "1.26.11"]`). A release meets the floor when it is in
+   * one of these lines at or above its floor.
+   */
+  supportedPatchFloors(date: Date | string): readonly string[] {
+    const day = toDay(date);
+    return this.supportedLines(day).map((line) => this.patchFloor(line, day) ?? `${line}.0`);
+  }
+
   /** Everything the table says about `version` on `date`; never throws for an unknown line. */
   assess(version: GoVersion | string, date: Date | string, argument = "version"): GoVersionAssessment {
     const parsed = typeof version === "string" ? parseGoVersion(version, argument) : version;

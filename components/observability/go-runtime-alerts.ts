@@ -1,11 +1,13 @@
 /**
  * GoRuntimeAlerts: a PrometheusRule (Prometheus Operator) with alerts on the Go
  * runtime and process metrics every Go service exports through client_golang's
- * default collectors (go_*, process_*).
+ * default collectors (go_*, process_*), plus the GC CPU classes of its runtime
+ * metrics collector (opt-in, see `maxGcCpuFraction`).
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { checkDnsLabel, checkNumber, checkPromDuration, ArgumentError } from "../args";
+import { goReleases, parseGoVersion, type GoVersion } from "../go";
 
 const COMPONENT = "GoRuntimeAlerts";
 
@@ -21,14 +23,38 @@ export interface GoRuntimeAlertsArgs {
   ruleLabels?: Record<string, string>;
   /** Goroutines per instance above which GoGoroutinesHigh fires. Default: 10000. */
   maxGoroutines?: number;
+  /**
+   * Sustained goroutine growth per hour (linear fit over the last hour) that fires
+   * GoGoroutinesGrowing: a leak shows as steady growth long before the count is high.
+   * Default: 1000.
+   */
+  maxGoroutineGrowthPerHour?: number;
   /** Fraction of wall time spent in GC stop-the-world pauses that fires GoGCPausesHigh. Default: 0.05. */
   maxGcPauseFraction?: number;
+  /**
+   * Fraction of the CPU time the process uses that goes to the garbage collector
+   * (`/cpu/classes/gc/total` over `/cpu/classes/total` minus idle) that fires
+   * GoGCCPUFractionHigh. Needs the service to export the runtime/metrics CPU classes:
+   * `collectors.NewGoCollector(collectors.WithGoCollectorRuntimeMetrics(
+   * collectors.GoRuntimeMetricsRule{Matcher: regexp.MustCompile("/cpu/classes/.*")}))`.
+   * Default: 0.25.
+   */
+  maxGcCpuFraction?: number;
   /** Fraction of GOMEMLIMIT in use by the heap that fires GoHeapNearMemoryLimit. Default: 0.9. */
   maxHeapToMemoryLimit?: number;
   /** Fraction of the file-descriptor limit that fires GoFileDescriptorsNearLimit. Default: 0.8. */
   maxFdUsage?: number;
   /** Restarts within an hour that fire GoProcessRestarting. Default: 3. */
   maxRestartsPerHour?: number;
+  /**
+   * The Go version floor: the lowest acceptable release of each supported minor line,
+   * e.g. `["1.27.4", "1.26.11"]`. GoVersionBelowFloor fires for a running binary whose
+   * `go_info` version is below its line's floor or in an older line; lines newer than
+   * every floor count as above it. Default: `goReleases.supportedPatchFloors(goReleases.asOf)`,
+   * the floor on the day goplatform's release table was last refreshed (pass
+   * `goReleases.supportedPatchFloors(new Date())` to follow today's floor).
+   */
+  goVersionFloors?: readonly string[];
   /** How long a condition must hold before an alert fires. Default: "15m". */
   for?: string;
   /** Rule evaluation interval. Default: "1m". */
@@ -53,14 +79,66 @@ function checkSelector(selector: string): string {
   return selector.trim();
 }
 
+/**
+ * A regular expression (RE2, no backslashes) matching the decimal integers >= n
+ * written without leading zeros.
+ */
+export function integerAtLeastRegex(n: number): string {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`integerAtLeastRegex: expected a non-negative integer, got ${n}`);
+  const digits = String(n);
+  const alternatives = [digits];
+  for (let i = 0; i < digits.length; i++) {
+    const d = Number(digits[i]);
+    if (d === 9) continue;
+    const rest = digits.length - i - 1;
+    alternatives.push(`${digits.slice(0, i)}[${d + 1}-9]${rest > 0 ? `[0-9]{${rest}}` : ""}`);
+  }
+  alternatives.push(`[1-9][0-9]{${digits.length},}`);
+  return `(${alternatives.join("|")})`;
+}
+
+function checkGoVersionFloors(floors: readonly string[]): GoVersion[] {
+  const allowed = 'expected a non-empty list of Go releases, at most one per minor line, such as ["1.27.4", "1.26.11"]';
+  if (!Array.isArray(floors) || floors.length === 0) throw new ArgumentError(COMPONENT, "goVersionFloors", floors, allowed);
+  const parsed = floors.map((floor) => {
+    let version: GoVersion;
+    try {
+      version = parseGoVersion(floor);
+    } catch {
+      throw new ArgumentError(COMPONENT, "goVersionFloors", floors, allowed);
+    }
+    if (version.patch === undefined) throw new ArgumentError(COMPONENT, "goVersionFloors", floors, allowed);
+    return version;
+  });
+  if (new Set(parsed.map((v) => v.minor)).size !== parsed.length) throw new ArgumentError(COMPONENT, "goVersionFloors", floors, allowed);
+  return parsed;
+}
+
+/**
+ * The `go_info` version values at or above the floor, as a PromQL regular expression:
+ * a listed line at or above its floor, or a release of a newer line, optionally
+ * followed by the GOEXPERIMENT suffix runtime.Version() appends (`go1.27.4 X:…`).
+ */
+export function goVersionFloorRegex(floors: readonly string[]): string {
+  const parsed = checkGoVersionFloors(floors);
+  const newestMinor = Math.max(...parsed.map((v) => v.minor));
+  const lines = parsed.map((v) => `${v.minor}[.]${integerAtLeastRegex(v.patch ?? 0)}`);
+  lines.push(`${integerAtLeastRegex(newestMinor + 1)}[.][0-9]+`);
+  return `go1[.](${lines.join("|")})( X:.*)?`;
+}
+
 /** The alert rules, built from validated arguments; exported for rule tests (promtool). */
 export function goRuntimeAlertRules(args: GoRuntimeAlertsArgs = {}): GoRuntimeAlertRule[] {
   const sel = checkSelector(args.selector ?? 'job!=""');
   const maxGoroutines = checkNumber(COMPONENT, "maxGoroutines", args.maxGoroutines ?? 10000, { min: 1, integer: true });
+  const growth = checkNumber(COMPONENT, "maxGoroutineGrowthPerHour", args.maxGoroutineGrowthPerHour ?? 1000, { min: 0, exclusiveMin: true });
   const gc = checkNumber(COMPONENT, "maxGcPauseFraction", args.maxGcPauseFraction ?? 0.05, { min: 0, max: 1, exclusiveMin: true });
+  const gcCpu = checkNumber(COMPONENT, "maxGcCpuFraction", args.maxGcCpuFraction ?? 0.25, { min: 0, max: 1, exclusiveMin: true });
   const heap = checkNumber(COMPONENT, "maxHeapToMemoryLimit", args.maxHeapToMemoryLimit ?? 0.9, { min: 0, max: 1, exclusiveMin: true });
   const fds = checkNumber(COMPONENT, "maxFdUsage", args.maxFdUsage ?? 0.8, { min: 0, max: 1, exclusiveMin: true });
   const restarts = checkNumber(COMPONENT, "maxRestartsPerHour", args.maxRestartsPerHour ?? 3, { min: 1, integer: true });
+  const floors = args.goVersionFloors ?? goReleases.supportedPatchFloors(goReleases.asOf);
+  const floorRegex = goVersionFloorRegex(floors);
   const holdFor = checkPromDuration(COMPONENT, "for", args.for ?? "15m");
   const rule = (alert: string, expr: string, severity: string, summary: string, description: string, ruleFor = holdFor): GoRuntimeAlertRule => ({
     alert,
@@ -78,11 +156,25 @@ export function goRuntimeAlertRules(args: GoRuntimeAlertsArgs = {}): GoRuntimeAl
       `{{ $labels.job }}/{{ $labels.instance }} runs {{ $value }} goroutines (threshold ${maxGoroutines}); a leak is likely.`,
     ),
     rule(
+      "GoGoroutinesGrowing",
+      `deriv(go_goroutines{${sel}}[1h]) * 3600 > ${growth}`,
+      "warning",
+      "Goroutine count keeps growing",
+      `{{ $labels.job }}/{{ $labels.instance }} gains {{ $value | printf "%.0f" }} goroutines per hour (threshold ${growth}); goroutines are probably leaking.`,
+    ),
+    rule(
       "GoGCPausesHigh",
       `rate(go_gc_duration_seconds_sum{${sel}}[5m]) > ${gc}`,
       "warning",
       "Go GC pauses take a large share of wall time",
       `{{ $labels.job }}/{{ $labels.instance }} spends {{ $value | humanizePercentage }} of its time in GC pauses (threshold ${gc}).`,
+    ),
+    rule(
+      "GoGCCPUFractionHigh",
+      `rate(go_cpu_classes_gc_total_cpu_seconds_total{${sel}}[5m]) / (rate(go_cpu_classes_total_cpu_seconds_total{${sel}}[5m]) - rate(go_cpu_classes_idle_cpu_seconds_total{${sel}}[5m])) > ${gcCpu}`,
+      "warning",
+      "Go GC uses a large share of the CPU",
+      `{{ $labels.job }}/{{ $labels.instance }} spends {{ $value | humanizePercentage }} of its CPU time in the garbage collector (threshold ${gcCpu}); raise GOGC/GOMEMLIMIT or cut allocations.`,
     ),
     rule(
       "GoHeapNearMemoryLimit",
@@ -105,6 +197,13 @@ export function goRuntimeAlertRules(args: GoRuntimeAlertsArgs = {}): GoRuntimeAl
       "Go process restarts repeatedly",
       `{{ $labels.job }}/{{ $labels.instance }} restarted {{ $value }} times in the last hour.`,
       "0s",
+    ),
+    rule(
+      "GoVersionBelowFloor",
+      `go_info{${sel},version!~"${floorRegex}"}`,
+      "warning",
+      "Go binary built with a toolchain below the Go version floor",
+      `{{ $labels.job }}/{{ $labels.instance }} runs a binary built with {{ $labels.version }}; the floor is ${floors.map((f) => `go${f}`).join(" or ")}. Rebuild it with a supported, patched Go.`,
     ),
   ];
 }

@@ -52,10 +52,35 @@ describe("real Pulumi engine on the local stack", function () {
     const result = await stack.up();
     assert.equal(result.summary.result, "succeeded");
     const manifests = files(rendered());
-    assert.deepEqual(manifests.map((f) => path.basename(f)), ["prometheusrule-go-runtime-alerts.yaml"]);
-    const rule = parse(readFileSync(manifests[0] ?? "", "utf8")) as { kind: string; spec: { groups: { rules: { alert: string }[] }[] } };
+    // Observability with installStack: false: no chart, the Thanos components and the monitoring resources.
+    assert.deepEqual(manifests.map((f) => path.basename(f)).sort(), [
+      "configmap-goplatform-go-runtime-dashboard.yaml",
+      "deployment-thanos-query.yaml",
+      "prometheusrule-observability-go-runtime.yaml",
+      "secret-thanos-objstore.yaml",
+      "service-thanos-compact.yaml",
+      "service-thanos-query.yaml",
+      "service-thanos-store.yaml",
+      "serviceaccount-thanos-compact.yaml",
+      "serviceaccount-thanos-query.yaml",
+      "serviceaccount-thanos-store.yaml",
+      "servicemonitor-go-services.yaml",
+      "servicemonitor-thanos.yaml",
+      "statefulset-thanos-compact.yaml",
+      "statefulset-thanos-store.yaml",
+    ]);
+    const read = (name: string) => parse(readFileSync(manifests.find((f) => path.basename(f) === name) ?? "", "utf8")) as Record<string, unknown>;
+    const rule = read("prometheusrule-observability-go-runtime.yaml") as { kind: string; spec: { groups: { rules: { alert: string }[] }[] } };
     assert.equal(rule.kind, "PrometheusRule");
-    assert.equal(rule.spec.groups[0]?.rules.length, 5);
+    assert.equal(rule.spec.groups[0]?.rules.length, 8);
+    const monitor = read("servicemonitor-go-services.yaml") as { kind: string; spec: { selector: { matchLabels: Record<string, string> } } };
+    assert.equal(monitor.kind, "ServiceMonitor");
+    assert.deepEqual(monitor.spec.selector.matchLabels, { "goplatform.dev/runtime": "go" });
+    // What the real provider rendered passes the Prometheus Operator CRD schemas.
+    const { PrometheusRule } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/PrometheusRule");
+    const { ServiceMonitor } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor");
+    Object.assign(new PrometheusRule(), rule).validate();
+    for (const name of ["servicemonitor-go-services.yaml", "servicemonitor-thanos.yaml"]) Object.assign(new ServiceMonitor(), read(name)).validate();
   });
 
   it("a second preview shows no changes (--expect-no-changes)", async () => {

@@ -30,6 +30,12 @@ describe("Go release table: supported window and patch floor", () => {
     assert.equal(goReleases.patchFloor("1.25", "2026-08-18"), "1.25.13");
   });
 
+  it("gives the Go version floor of a day: each supported line's patch floor, newest first", () => {
+    assert.deepEqual(goReleases.supportedPatchFloors("2026-11-23"), ["1.27.4", "1.26.11"]);
+    assert.deepEqual(goReleases.supportedPatchFloors("2026-08-18"), ["1.26.6", "1.25.13"]);
+    assert.deepEqual(goReleases.supportedPatchFloors("2026-08-20"), ["1.27.0", "1.26.6"]);
+  });
+
   it("uses x.y.0 as the floor of a line with no security release yet", () => {
     assert.equal(goReleases.patchFloor("1.27", "2026-08-20"), "1.27.0");
     assert.equal(goReleases.patchFloor("1.22", "2024-02-06"), "1.22.0");

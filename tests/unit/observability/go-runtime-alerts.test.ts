@@ -1,6 +1,14 @@
 import { strict as assert } from "node:assert";
-import { GoRuntimeAlerts, goRuntimeAlertRules } from "../../../components";
+import * as fc from "fast-check";
+import { GoRuntimeAlerts, goRuntimeAlertRules, goVersionFloorRegex, integerAtLeastRegex } from "../../../components";
+import { goReleases } from "../../../components/go";
 import { failureUnderMocks, runUnderMocks } from "../../harness/mocks";
+
+const rules = (alert: string, args: Parameters<typeof goRuntimeAlertRules>[0]) => {
+  const found = goRuntimeAlertRules(args).find((r) => r.alert === alert);
+  assert.ok(found, alert);
+  return found;
+};
 
 describe("GoRuntimeAlerts", () => {
   it("creates one PrometheusRule under the component with the Go runtime alerts", async () => {
@@ -18,15 +26,68 @@ describe("GoRuntimeAlerts", () => {
     assert.ok(group);
     assert.equal(group.interval, "1m");
     assert.deepEqual(group.rules.map((r) => r.alert), [
-      "GoGoroutinesHigh", "GoGCPausesHigh", "GoHeapNearMemoryLimit", "GoFileDescriptorsNearLimit", "GoProcessRestarting",
+      "GoGoroutinesHigh", "GoGoroutinesGrowing", "GoGCPausesHigh", "GoGCCPUFractionHigh", "GoHeapNearMemoryLimit",
+      "GoFileDescriptorsNearLimit", "GoProcessRestarting", "GoVersionBelowFloor",
     ]);
   });
 
   it("applies the selector and thresholds to every expression", () => {
     const rules = goRuntimeAlertRules({ selector: 'namespace="payments"', maxGoroutines: 500, maxFdUsage: 0.5 });
-    for (const r of rules) assert.match(r.expr, /\{namespace="payments"\}/, r.alert);
+    for (const r of rules) assert.match(r.expr, /\{namespace="payments"[,}]/, r.alert);
     assert.equal(rules.find((r) => r.alert === "GoGoroutinesHigh")?.expr, 'go_goroutines{namespace="payments"} > 500');
     assert.match(rules.find((r) => r.alert === "GoFileDescriptorsNearLimit")?.expr ?? "", /> 0\.5$/);
+  });
+
+  it("sets the goroutine growth and GC CPU thresholds", () => {
+    const rules = goRuntimeAlertRules({ maxGoroutineGrowthPerHour: 250, maxGcCpuFraction: 0.3 });
+    assert.equal(rules.find((r) => r.alert === "GoGoroutinesGrowing")?.expr, 'deriv(go_goroutines{job!=""}[1h]) * 3600 > 250');
+    assert.equal(
+      rules.find((r) => r.alert === "GoGCCPUFractionHigh")?.expr,
+      'rate(go_cpu_classes_gc_total_cpu_seconds_total{job!=""}[5m]) / (rate(go_cpu_classes_total_cpu_seconds_total{job!=""}[5m]) - rate(go_cpu_classes_idle_cpu_seconds_total{job!=""}[5m])) > 0.3',
+    );
+  });
+
+  it("takes the Go version floor from the release table by default and as a parameter", () => {
+    const byDefault = rules("GoVersionBelowFloor", {});
+    assert.deepEqual(goReleases.supportedPatchFloors(goReleases.asOf), ["1.27.4", "1.26.11"]);
+    assert.equal(byDefault.expr, `go_info{job!="",version!~"${goVersionFloorRegex(["1.27.4", "1.26.11"])}"}`);
+    assert.match(byDefault.annotations.description ?? "", /the floor is go1\.27\.4 or go1\.26\.11\./);
+    const given = rules("GoVersionBelowFloor", { goVersionFloors: ["1.26.2"] });
+    assert.equal(given.expr, `go_info{job!="",version!~"${goVersionFloorRegex(["1.26.2"])}"}`);
+  });
+
+  describe("Go version floor as a PromQL regex", () => {
+    // PromQL regexes are fully anchored (RE2); JavaScript's agree for this subset.
+    const matches = (regex: string, value: string) => new RegExp(`^(?:${regex})$`).test(value);
+
+    it("integerAtLeastRegex(n) matches exactly the integers >= n", () => {
+      fc.assert(
+        fc.property(fc.nat(5000), fc.nat(20000), (n, m) => matches(integerAtLeastRegex(n), String(m)) === m >= n),
+        { numRuns: 2000 },
+      );
+      assert.equal(matches(integerAtLeastRegex(11), "011"), false);
+    });
+
+    it("accepts releases at or above their line's floor and newer lines; refuses the rest", () => {
+      const floor = goVersionFloorRegex(["1.27.4", "1.26.11"]);
+      for (const ok of ["go1.27.4", "go1.27.10", "go1.26.11", "go1.26.12", "go1.28.0", "go1.30.1", "go1.100.0", "go1.27.4 X:boringcrypto"]) {
+        assert.ok(matches(floor, ok), ok);
+      }
+      for (const low of ["go1.27.3", "go1.27.0", "go1.26.8", "go1.26.1", "go1.25.99", "go1.21.0", "go1.28rc1", "devel go1.28-abc", "go1.26.11rc1", "1.27.4", "go1.27.04"]) {
+        assert.ok(!matches(floor, low), low);
+      }
+    });
+
+    it("agrees with the Go version model on every release in the table", () => {
+      const day = goReleases.asOf;
+      const floor = goVersionFloorRegex(goReleases.supportedPatchFloors(day));
+      for (const line of goReleases.lines()) {
+        for (const patch of line.patches) {
+          const a = goReleases.assess(patch.version, day);
+          assert.equal(matches(floor, `go${patch.version}`), a.supported && a.meetsPatchFloor, patch.version);
+        }
+      }
+    });
   });
 
   const bad: [string, object, RegExp][] = [
@@ -38,6 +99,12 @@ describe("GoRuntimeAlerts", () => {
     ["maxHeapToMemoryLimit", { maxHeapToMemoryLimit: Number.NaN }, /invalid maxHeapToMemoryLimit NaN/],
     ["for", { for: "15 minutes" }, /invalid for "15 minutes"; expected a Prometheus duration/],
     ["interval", { interval: "0" }, /invalid interval "0"/],
+    ["maxGoroutineGrowthPerHour", { maxGoroutineGrowthPerHour: -5 }, /invalid maxGoroutineGrowthPerHour -5; expected a number greater than 0/],
+    ["maxGcCpuFraction", { maxGcCpuFraction: 0 }, /invalid maxGcCpuFraction 0; expected a number greater than 0 and at most 1/],
+    ["goVersionFloors (empty)", { goVersionFloors: [] }, /invalid goVersionFloors \[\]; expected a non-empty list of Go releases/],
+    ["goVersionFloors (a line, not a release)", { goVersionFloors: ["1.27"] }, /invalid goVersionFloors \["1.27"\]/],
+    ["goVersionFloors (two floors for one line)", { goVersionFloors: ["1.27.4", "1.27.2"] }, /invalid goVersionFloors \["1.27.4","1.27.2"\]; expected .* at most one per minor line/],
+    ["goVersionFloors (not a version)", { goVersionFloors: ["latest"] }, /invalid goVersionFloors \["latest"\]/],
   ];
   for (const [what, args, message] of bad) {
     it(`rejects a bad ${what} before creating anything`, async () => {
