@@ -79,7 +79,8 @@ export function checkImageGlob(component: string, argument: string, value: strin
 }
 
 const PEM_PUBLIC = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/;
-const PEM_PRIVATE = /^-----BEGIN (ENCRYPTED SIGSTORE|ENCRYPTED COSIGN|EC|) ?PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END (ENCRYPTED SIGSTORE|ENCRYPTED COSIGN|EC|) ?PRIVATE KEY-----\s*$/;
+/** cosign's own encrypted key format, the only one Chains and `cosign sign --key` load. */
+const PEM_PRIVATE = /^-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----\s*$/;
 
 /** A PEM public key (`cosign.pub`). */
 export function checkPublicKey(component: string, argument: string, value: string): string {
@@ -96,7 +97,7 @@ export function checkPublicKey(component: string, argument: string, value: strin
 export function checkPrivateKey(component: string, argument: string, value: pulumi.Input<string>): pulumi.Output<string> {
   const check = (key: string): string => {
     if (typeof key !== "string" || !PEM_PRIVATE.test(key.trim() + "\n")) {
-      throw new ArgumentError(component, argument, key === "" ? "" : "(secret, not shown)", "expected the PEM cosign private key (cosign.key from `cosign generate-key-pair`), passed as a Pulumi secret");
+      throw new ArgumentError(component, argument, key === "" ? "" : "(secret, not shown)", "expected an encrypted cosign private key (cosign.key from `cosign generate-key-pair`, -----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----), passed as a Pulumi secret");
     }
     return key;
   };

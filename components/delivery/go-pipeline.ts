@@ -49,6 +49,13 @@ export interface GoPipelineArgs {
    * optional `dockerconfig` workspace).
    */
   registryPush?: pulumi.Input<string>;
+  /**
+   * A Secret in the pipeline namespace of type kubernetes.io/dockerconfigjson with
+   * registry credentials, for registries the cloud identity cannot reach. Default:
+   * none (the push relies on the cloud identity; ko and cosign use the ECR, GCR/Artifact
+   * Registry and ACR credential helpers).
+   */
+  registryCredentialsSecret?: string;
   /** Namespace for the pipeline objects. Default: the component name. */
   namespace?: string;
   /** Create the namespace. Default: true. */
@@ -167,7 +174,7 @@ export class GoPipeline extends pulumi.ComponentResource {
       ? new k8s.core.v1.Secret(
           `${name}-signing`,
           { metadata: meta(`${name}-signing`), type: "Opaque", stringData: pulumi.secret(pulumi.all([cosignKey, signing.password]).apply(([key, password]) => ({ "cosign.key": key, "cosign.password": password }))) },
-          { ...child, dependsOn: namespace === undefined ? [] : [namespace], additionalSecretOutputs: ["stringData", "data"] },
+          { ...child, dependsOn: namespace === undefined ? [] : [namespace] },
         )
       : undefined;
 
@@ -181,7 +188,7 @@ export class GoPipeline extends pulumi.ComponentResource {
       const secret = new k8s.core.v1.Secret(
         `${name}-webhook`,
         { metadata: meta(`${name}-webhook`), type: "Opaque", stringData: { token: webhookSecret } },
-        { ...child, dependsOn: namespace === undefined ? [] : [namespace], additionalSecretOutputs: ["stringData", "data"] },
+        { ...child, dependsOn: namespace === undefined ? [] : [namespace] },
       );
       const listenerAccount = new k8s.core.v1.ServiceAccount(`${name}-triggers`, { metadata: meta(`${name}-triggers`) }, { ...child, dependsOn: namespace === undefined ? [] : [namespace] });
       // The ClusterRoles the Triggers release ships for EventListener service accounts.
@@ -203,7 +210,7 @@ export class GoPipeline extends pulumi.ComponentResource {
         },
         child,
       );
-      const t = triggerObjects(name, args.trigger.provider, branch, `${name}-webhook`, r, args.workspaceSize ?? "2Gi");
+      const t = triggerObjects(name, args.trigger.provider, branch, `${name}-webhook`, r, args.workspaceSize ?? "2Gi", args.registryCredentialsSecret);
       const binding = new k8s.apiextensions.CustomResource(t.binding.metadata.name, { apiVersion: TRIGGERS_API, kind: "TriggerBinding", metadata: meta(t.binding.metadata.name), spec: t.binding.spec }, after(namespace));
       const template = new k8s.apiextensions.CustomResource(
         t.template.metadata.name,
@@ -283,6 +290,7 @@ function resolve(name: string, args: GoPipelineArgs): Resolved {
   const platforms = checkList(COMPONENT, "platforms", args.platforms ?? ["linux/amd64", "linux/arm64"], (p) => checkOneOf(COMPONENT, "platforms", p, PLATFORMS));
   const vulnDb = args.vulnDb ?? "https://vuln.go.dev";
   if (!/^(https:\/\/|file:\/\/\/)\S+$/.test(vulnDb)) throw new ArgumentError(COMPONENT, "vulnDb", vulnDb, "expected an https:// or file:/// URL of a Go vulnerability database");
+  if (args.registryCredentialsSecret !== undefined) checkDnsLabel(COMPONENT, "registryCredentialsSecret", args.registryCredentialsSecret);
   if (args.workspaceSize !== undefined && !/^[1-9]\d*(Mi|Gi|Ti)$/.test(args.workspaceSize)) {
     throw new ArgumentError(COMPONENT, "workspaceSize", args.workspaceSize, "expected a volume size such as \"2Gi\"");
   }
@@ -561,7 +569,7 @@ export function goPipelineSpec(name: string, repoUrl: string, imageRepository: s
 }
 
 /** TriggerBinding, TriggerTemplate and EventListener for push webhooks. */
-function triggerObjects(name: string, provider: "github" | "gitlab", branch: string, secretName: string, r: Resolved, workspaceSize: string) {
+function triggerObjects(name: string, provider: "github" | "gitlab", branch: string, secretName: string, r: Resolved, workspaceSize: string, registrySecret: string | undefined) {
   // Only the commit comes from the webhook body: the repository and image stay fixed in the Pipeline.
   const revision = provider === "github" ? "$(body.after)" : "$(body.checkout_sha)";
   const eventTypes = provider === "github" ? ["push"] : ["Push Hook"];
@@ -580,7 +588,12 @@ function triggerObjects(name: string, provider: "github" | "gitlab", branch: str
             pipelineRef: { name },
             params: [{ name: "revision", value: "$(tt.params.revision)" }],
             taskRunTemplate: { serviceAccountName },
-            workspaces: [{ name: "source", volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: workspaceSize } } } } }],
+            workspaces: [
+              { name: "source", volumeClaimTemplate: { spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: workspaceSize } } } } },
+              registrySecret === undefined
+                ? { name: "dockerconfig", emptyDir: {} }
+                : { name: "dockerconfig", secret: { secretName: registrySecret, items: [{ key: ".dockerconfigjson", path: "config.json" }] } },
+            ],
           },
         },
       ],

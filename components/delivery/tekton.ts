@@ -104,7 +104,7 @@ export class Tekton extends pulumi.ComponentResource {
         metadata: { name: CHAINS_SIGNING_SECRET, namespace: CHAINS_NAMESPACE, labels, annotations: { "pulumi.com/patchForce": "true" } },
         stringData: pulumi.secret(pulumi.all([privateKey, args.signingKey.password]).apply(([key, password]) => ({ "cosign.key": key, "cosign.password": password, "cosign.pub": publicKey }))),
       },
-      { ...child, dependsOn: installed, additionalSecretOutputs: ["stringData", "data"] },
+      { ...child, dependsOn: installed },
     );
     const config = new k8s.core.v1.ConfigMapPatch(
       `${name}-chains-config`,
