@@ -131,8 +131,9 @@ describe("GoPipeline", () => {
     assert.deepEqual(sign.steps[2]?.args?.slice(5, 9), ["--type", "slsaprovenance1", "--predicate", "/work/predicate.json"]);
     assert.equal(sign.volumes?.find((v) => v.name === "signing")?.secret?.secretName, "payments-signing");
     const signTask = pipeline(resources).tasks.find((x) => x.name === "sign");
-    assert.deepEqual(signTask?.runAfter, ["build"]);
-    assert.equal(signTask?.params?.find((p) => p.name === "image-digest")?.value, "$(tasks.build.results.IMAGE_DIGEST)");
+    assert.ok(signTask);
+    assert.deepEqual(signTask.runAfter, ["build"]);
+    assert.equal(signTask.params?.find((p) => p.name === "image-digest")?.value, "$(tasks.build.results.IMAGE_DIGEST)");
     const secret = resources.one("kubernetes:core/v1:Secret", "payments-signing");
     for (const field of ["data", "stringData"]) assert.ok(secret.additionalSecretOutputs.includes(field), field);
     assert.equal((secret.inputs.stringData as Record<string, string>)["cosign.key"], PRIVATE_KEY);
@@ -142,17 +143,19 @@ describe("GoPipeline", () => {
     const cluster = new FakeDeliveryCluster("azure", { "azure.workload.identity/use": "true" });
     const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(cluster, { trigger: { provider: "github", secret: WEBHOOK_SECRET } })));
     assert.equal(cluster.bindings.length, 1);
-    const [binding] = cluster.bindings;
-    assert.equal(binding?.args.serviceAccountName, "payments-build");
-    assert.deepEqual(binding?.args.permissions, [{ kind: "registryPush", repository: ECR_ARN }]);
-    assert.equal(binding?.parent, result);
+    const binding = cluster.bindings[0];
+    assert.ok(binding);
+    assert.equal(binding.args.serviceAccountName, "payments-build");
+    assert.deepEqual(binding.args.permissions, [{ kind: "registryPush", repository: ECR_ARN }]);
+    assert.equal(binding.parent, result);
     const sa = resources.one("kubernetes:core/v1:ServiceAccount", "payments-build");
     assert.deepEqual(sa.inputs.metadata, { name: "payments-build", namespace: "payments", annotations: { "fake.test/identity": "azure-identity-for-ci" } });
     assert.equal(sa.parent, resources.one("goplatform:k8s:GoPipeline").urn);
     const template = resources.one("kubernetes:triggers.tekton.dev/v1beta1:TriggerTemplate").inputs.spec as { resourcetemplates: { metadata: { labels: Record<string, string> }; spec: { taskRunTemplate: { serviceAccountName: string } } }[] };
     const run = template.resourcetemplates[0];
-    assert.equal(run?.spec.taskRunTemplate.serviceAccountName, "payments-build");
-    assert.equal(run?.metadata.labels["azure.workload.identity/use"], "true");
+    assert.ok(run);
+    assert.equal(run.spec.taskRunTemplate.serviceAccountName, "payments-build");
+    assert.equal(run.metadata.labels["azure.workload.identity/use"], "true");
   });
 
   it("verifies push webhooks with the provider's interceptor and keeps the secret a secret", async () => {
@@ -162,11 +165,14 @@ describe("GoPipeline", () => {
         serviceAccountName: string;
         triggers: { interceptors: { ref: { name: string }; params: { name: string; value: unknown }[] }[] }[];
       };
-      const [verify, filter] = listener.triggers[0]?.interceptors ?? [];
-      assert.equal(verify?.ref.name, provider);
-      assert.deepEqual(verify?.params[0], { name: "secretRef", value: { secretName: "payments-webhook", secretKey: "token" } });
-      assert.deepEqual(verify?.params[1]?.value, provider === "github" ? ["push"] : ["Push Hook"]);
-      assert.deepEqual(filter?.params[0]?.value, "body.ref == 'refs/heads/release'");
+      const interceptors = listener.triggers[0]?.interceptors ?? [];
+      const verify = interceptors[0];
+      const filter = interceptors[1];
+      assert.ok(verify && filter);
+      assert.equal(verify.ref.name, provider);
+      assert.deepEqual(verify.params[0], { name: "secretRef", value: { secretName: "payments-webhook", secretKey: "token" } });
+      assert.deepEqual(verify.params[1]?.value, provider === "github" ? ["push"] : ["Push Hook"]);
+      assert.deepEqual(filter.params[0]?.value, "body.ref == 'refs/heads/release'");
       assert.equal(listener.serviceAccountName, "payments-triggers");
       const secret = resources.one("kubernetes:core/v1:Secret", "payments-webhook");
       assert.deepEqual(secret.inputs.stringData, { token: WEBHOOK_SECRET });
