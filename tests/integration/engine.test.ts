@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { goMetadata } from "../../components/go";
 import { engineStack, REPO_ROOT } from "../../stacks/engine";
 import { program } from "../../stacks/program";
+import { type KubeObject, tektonLint, validateArgoCd } from "../unit/delivery/validators";
 
 const SECRET = "s3cr3t-token-that-must-not-leak";
 
@@ -52,10 +53,33 @@ describe("real Pulumi engine on the local stack", function () {
     const result = await stack.up();
     assert.equal(result.summary.result, "succeeded");
     const manifests = files(rendered());
-    assert.deepEqual(manifests.map((f) => path.basename(f)), ["prometheusrule-go-runtime-alerts.yaml"]);
-    const rule = parse(readFileSync(manifests[0] ?? "", "utf8")) as { kind: string; spec: { groups: { rules: { alert: string }[] }[] } };
+    assert.deepEqual(manifests.map((f) => path.basename(f)).sort(), [
+      "application-payments.yaml",
+      "applicationset-payments-services.yaml",
+      "appproject-goplatform.yaml",
+      "clusterimagepolicy-goplatform-signed-images.yaml",
+      "namespace-payments-ci.yaml",
+      "namespace-payments.yaml",
+      "pipeline-payments-ci.yaml",
+      "prometheusrule-go-runtime-alerts.yaml",
+      "serviceaccount-payments-ci-build.yaml",
+      ...["build", "clone", "lint", "mod", "test", "vulncheck"].map((t) => `task-payments-ci-${t}.yaml`),
+    ]);
+    const read = (name: string): unknown => parse(readFileSync(manifests.find((f) => path.basename(f) === name) ?? "", "utf8"));
+    const rule = read("prometheusrule-go-runtime-alerts.yaml") as { kind: string; spec: { groups: { rules: { alert: string }[] }[] } };
     assert.equal(rule.kind, "PrometheusRule");
     assert.equal(rule.spec.groups[0]?.rules.length, 5);
+  });
+
+  it("renders delivery objects that pass tekton-lint and the Argo CD CRD schemas", async () => {
+    const manifests = files(rendered());
+    const objects = manifests.map((f) => parse(readFileSync(f, "utf8")) as KubeObject);
+    const tekton = objects.filter((o) => o.apiVersion === "tekton.dev/v1");
+    assert.equal(tekton.length, 7);
+    assert.deepEqual((await tektonLint(tekton)).filter((p) => p.level === "error"), []);
+    const argo = objects.filter((o) => o.apiVersion === "argoproj.io/v1alpha1");
+    assert.deepEqual(argo.map((o) => o.kind).sort(), ["AppProject", "Application", "ApplicationSet"]);
+    for (const o of argo) await validateArgoCd(o);
   });
 
   it("a second preview shows no changes (--expect-no-changes)", async () => {
