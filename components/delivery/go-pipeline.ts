@@ -17,6 +17,8 @@ import { COSIGN_IMAGE, GIT_IMAGE, GOLANG_REPOSITORY, GOLANGCI_LINT_IMAGE, GOVULN
 import type { Tekton } from "./tekton";
 
 const COMPONENT = "GoPipeline";
+export const SIGNING_KEY = "goplatform.dev/signing";
+export const PROVENANCE_KEY = "goplatform.dev/provenance";
 const TEKTON_API = "tekton.dev/v1";
 const TRIGGERS_API = "triggers.tekton.dev/v1beta1";
 const PLATFORMS = ["linux/amd64", "linux/arm64", "linux/arm/v7", "linux/ppc64le", "linux/s390x"] as const;
@@ -181,7 +183,9 @@ export class GoPipeline extends pulumi.ComponentResource {
     const tasks = goPipelineTasks(name, r, signing.mode === "cosign" ? { secretName: `${name}-signing`, transparencyLog: signing.transparencyLog ?? false } : undefined);
     const taskResources = tasks.map((t) => new k8s.apiextensions.CustomResource(t.metadata.name, { apiVersion: TEKTON_API, kind: "Task", metadata: meta(t.metadata.name), spec: t.spec }, after(namespace, cosignSecret)));
     const pipelineSpec = goPipelineSpec(name, args.repoUrl, args.imageRepository, signing.mode);
-    const pipeline = new k8s.apiextensions.CustomResource(name, { apiVersion: TEKTON_API, kind: "Pipeline", metadata: meta(name), spec: pipelineSpec }, after(...taskResources));
+    // How the built image is signed, for people and policies reading the Pipeline.
+    const annotations = { [SIGNING_KEY]: signing.mode === "chains" ? "tekton-chains" : "cosign", [PROVENANCE_KEY]: "slsa" };
+    const pipeline = new k8s.apiextensions.CustomResource(name, { apiVersion: TEKTON_API, kind: "Pipeline", metadata: { ...meta(name), annotations }, spec: pipelineSpec }, after(...taskResources));
 
     if (args.trigger !== undefined && webhookSecret !== undefined) {
       const branch = args.trigger.branch ?? "main";

@@ -120,6 +120,8 @@ describe("GoPipeline", () => {
       ["CHAINS-GIT_COMMIT", "$(tasks.clone.results.CHAINS-GIT_COMMIT)"],
     ]);
     assert.equal(t.has("payments-sign"), false);
+    const annotations = (resources.one("kubernetes:tekton.dev/v1:Pipeline").inputs.metadata as { annotations: Record<string, string> }).annotations;
+    assert.deepEqual(annotations, { "goplatform.dev/signing": "tekton-chains", "goplatform.dev/provenance": "slsa" });
   });
 
   it("signs and attests SLSA provenance with explicit cosign steps in cosign mode, the key in a secret", async () => {
@@ -134,6 +136,7 @@ describe("GoPipeline", () => {
     assert.ok(signTask);
     assert.deepEqual(signTask.runAfter, ["build"]);
     assert.equal(signTask.params?.find((p) => p.name === "image-digest")?.value, "$(tasks.build.results.IMAGE_DIGEST)");
+    assert.equal((resources.one("kubernetes:tekton.dev/v1:Pipeline").inputs.metadata as { annotations: Record<string, string> }).annotations["goplatform.dev/signing"], "cosign");
     const secret = resources.one("kubernetes:core/v1:Secret", "payments-signing");
     for (const field of ["data", "stringData"]) assert.ok(secret.additionalSecretOutputs.includes(field), field);
     assert.equal((secret.inputs.stringData as Record<string, string>)["cosign.key"], PRIVATE_KEY);
