@@ -1,6 +1,7 @@
 // goplatform: the public surface. Re-exports only.
 export * as go from "./go";
 export * from "./cluster";
+export * from "./delivery";
 export * from "./observability";
 export * from "./runtimes";
 export * from "./supplychain";

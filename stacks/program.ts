@@ -3,7 +3,8 @@
  *
  * - `local`: Kubernetes objects rendered to YAML files in `renderDirectory` (the
  *   Kubernetes provider's renderYamlToDirectory): no cluster, no cloud credentials.
- *   Observability targets a cluster where kube-prometheus-stack already runs (Helm
+ *   Observability and the delivery components run with their installs switched off
+ *   (charts and release manifests cannot be fetched offline): Observability targets a cluster where kube-prometheus-stack already runs (Helm
  *   charts cannot be fetched here) and an S3-compatible bucket endpoint.
  * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction,
  *   and an EksCluster with Observability (its Thanos bucket in S3).
@@ -14,7 +15,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster, EksCluster, ExistingCluster, GkeCluster, GoCloudRunService, GoLambdaFunction, Observability, s3CompatibleBucket, type Cluster } from "../components";
+import { AksCluster, ArgoCd, EksCluster, ExistingCluster, GkeCluster, GoApp, GoAppSet, GoCloudRunService, GoLambdaFunction, GoPipeline, Observability, s3CompatibleBucket, SignatureAdmission, type Cluster } from "../components";
 
 export const TARGETS = ["local", "aws", "gcp", "azure"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -49,13 +50,69 @@ function local(config: pulumi.Config): Record<string, unknown> {
     installStack: false,
     bucket: s3CompatibleBucket({ bucket: "thanos", endpoint: config.get("metricsEndpoint") ?? "minio.minio.svc:9000" }),
   });
+  const delivery = localDelivery(config, cluster);
   return {
     target: "local",
     renderDirectory,
+    ...delivery,
     goRuntimeAlerts: observability.alerts,
     thanosQueryUrl: observability.queryUrl,
     objstoreSecretName: observability.objstoreSecretName,
   };
+}
+
+/**
+ * Demo values for the `local` stack's delivery objects. The public key is a real
+ * P-256 key whose private half was discarded; the golang digest is NOT a real image
+ * digest (goplatform ships none it could not verify): set `goplatform:golangImageDigests`
+ * to `{ "<go version>": "sha256:…" }` from your registry before running the pipeline.
+ */
+const DEMO = {
+  publicKey: "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE+vA6tu0z8D2XDZsJOkJt/jtDhrRJ\nEz0HmkcHupQyckQO/aDKq12kkmYIDu/GiU4I/vruwj6knlNAso1OtanCMQ==\n-----END PUBLIC KEY-----\n",
+  goVersion: "1.27.4",
+  golangImageDigests: { "1.27.4": `sha256:${"0".repeat(64)}` },
+  appRepo: "https://github.com/example/payments.git",
+  deployRepo: "https://github.com/example/deploy.git",
+  imageRepository: "registry.example.com/platform/payments",
+  // GitHub's web-flow commit signing key.
+  gpgKey: "B5690EEEBB952194",
+  revision: "0123456789abcdef0123456789abcdef01234567",
+};
+
+function localDelivery(config: pulumi.Config, cluster: ExistingCluster): Record<string, unknown> {
+  const goVersion = config.get("pipelineGoVersion") ?? DEMO.goVersion;
+  const pipeline = new GoPipeline("payments-ci", {
+    cluster,
+    repoUrl: DEMO.appRepo,
+    imageRepository: DEMO.imageRepository,
+    goVersion,
+    goImageDigests: config.getObject<Record<string, string>>("golangImageDigests") ?? DEMO.golangImageDigests,
+    goModule: "github.com/example/payments",
+    package: "./cmd/payments",
+  });
+  const argoCd = new ArgoCd("argocd", {
+    cluster,
+    install: false,
+    project: { sourceRepos: [DEMO.deployRepo], destinations: [{ namespace: "payments" }], signatureKeys: [DEMO.gpgKey] },
+  });
+  const app = new GoApp("payments", { argoCd, repoUrl: DEMO.deployRepo, path: "apps/payments", targetRevision: DEMO.revision, namespace: "payments", goVersion });
+  const apps = new GoAppSet("payments-services", {
+    argoCd,
+    repoUrl: DEMO.deployRepo,
+    services: [
+      { name: "ledger", path: "apps/ledger", targetRevision: "v1.4.2", namespace: "payments" },
+      { name: "fx-rates", path: "apps/fx-rates", targetRevision: DEMO.revision, namespace: "payments" },
+    ],
+  });
+  const admission = new SignatureAdmission("signed-images", {
+    cluster,
+    install: false,
+    publicKey: DEMO.publicKey,
+    images: [`${DEMO.imageRepository}*`, "registry.example.com/platform/**"],
+    namespaces: ["payments"],
+    namespaceMode: "create",
+  });
+  return { pipeline: pipeline.pipelineName, pipelineGoVersion: pipeline.goVersion, application: app.applicationName, applicationSet: apps.applicationSetName, imagePolicy: admission.policyName };
 }
 
 function awsStack(): Record<string, unknown> {

@@ -113,23 +113,28 @@ export function resolveGoBuild(args: GoBuildArgs, component = "GoBuild"): Resolv
   return { ...resolved, outDir: path.resolve(args.outDir ?? path.join(".cache", "goplatform", "go-build", key)) };
 }
 
-function checkGoVersion(component: string, value: string, day: string): string {
+/**
+ * Checks that `value` is a Go release allowed on `day` (supported line, at or above
+ * the patch floor) and returns it formatted (`1.27.4`); otherwise throws an
+ * ArgumentError naming `argument`.
+ */
+export function checkGoVersion(component: string, value: string, day: string, argument = "goVersion"): string {
   let version;
   try {
     version = parseGoVersion(value);
   } catch {
-    throw new ArgumentError(component, "goVersion", value, "expected a Go release such as \"1.27.4\" or \"go1.27.4\"");
+    throw new ArgumentError(component, argument, value, "expected a Go release such as \"1.27.4\" or \"go1.27.4\"");
   }
   const a = goReleases.assess(version, day);
   const allowed = a.supportedLines.map((line) => `${goReleases.patchFloor(line, day) ?? line}+`).join(" or ");
   if (version.patch === undefined) {
-    throw new ArgumentError(component, "goVersion", value, `expected a release with a patch number (on ${day}: ${allowed})`);
+    throw new ArgumentError(component, argument, value, `expected a release with a patch number (on ${day}: ${allowed})`);
   }
   if (!a.supported) {
-    throw new ArgumentError(component, "goVersion", value, `expected a release in a supported line; on ${day}: ${allowed}`);
+    throw new ArgumentError(component, argument, value, `expected a release in a supported line; on ${day}: ${allowed}`);
   }
   if (!a.meetsPatchFloor) {
-    throw new ArgumentError(component, "goVersion", value, `it is below the ${a.line} patch floor ${a.patchFloor ?? "?"} on ${day}; expected ${allowed}`);
+    throw new ArgumentError(component, argument, value, `it is below the ${a.line} patch floor ${a.patchFloor ?? "?"} on ${day}; expected ${allowed}`);
   }
   return formatGoVersion(version);
 }

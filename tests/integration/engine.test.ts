@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { goMetadata } from "../../components/go";
 import { engineStack, REPO_ROOT } from "../../stacks/engine";
 import { program } from "../../stacks/program";
+import { type KubeObject, tektonLint, validateArgoCd } from "../unit/delivery/validators";
 
 const SECRET = "s3cr3t-token-that-must-not-leak";
 
@@ -52,15 +53,23 @@ describe("real Pulumi engine on the local stack", function () {
     const result = await stack.up();
     assert.equal(result.summary.result, "succeeded");
     const manifests = files(rendered());
-    // Observability with installStack: false: no chart, the Thanos components and the monitoring resources.
+    // Observability and delivery with their installs off: no charts or release manifests, only what goes on top.
     assert.deepEqual(manifests.map((f) => path.basename(f)).sort(), [
+      "application-payments.yaml",
+      "applicationset-payments-services.yaml",
+      "appproject-goplatform.yaml",
+      "clusterimagepolicy-goplatform-signed-images.yaml",
       "configmap-goplatform-go-runtime-dashboard.yaml",
       "deployment-thanos-query.yaml",
+      "namespace-payments-ci.yaml",
+      "namespace-payments.yaml",
+      "pipeline-payments-ci.yaml",
       "prometheusrule-observability-go-runtime.yaml",
       "secret-thanos-objstore.yaml",
       "service-thanos-compact.yaml",
       "service-thanos-query.yaml",
       "service-thanos-store.yaml",
+      "serviceaccount-payments-ci-build.yaml",
       "serviceaccount-thanos-compact.yaml",
       "serviceaccount-thanos-query.yaml",
       "serviceaccount-thanos-store.yaml",
@@ -68,6 +77,7 @@ describe("real Pulumi engine on the local stack", function () {
       "servicemonitor-thanos.yaml",
       "statefulset-thanos-compact.yaml",
       "statefulset-thanos-store.yaml",
+      ...["build", "clone", "lint", "mod", "test", "vulncheck"].map((t) => `task-payments-ci-${t}.yaml`),
     ]);
     const read = (name: string) => parse(readFileSync(manifests.find((f) => path.basename(f) === name) ?? "", "utf8")) as Record<string, unknown>;
     const rule = read("prometheusrule-observability-go-runtime.yaml") as { kind: string; spec: { groups: { rules: { alert: string }[] }[] } };
@@ -81,6 +91,17 @@ describe("real Pulumi engine on the local stack", function () {
     const { ServiceMonitor } = await import("@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1/ServiceMonitor");
     Object.assign(new PrometheusRule(), rule).validate();
     for (const name of ["servicemonitor-go-services.yaml", "servicemonitor-thanos.yaml"]) Object.assign(new ServiceMonitor(), read(name)).validate();
+  });
+
+  it("renders delivery objects that pass tekton-lint and the Argo CD CRD schemas", async () => {
+    const manifests = files(rendered());
+    const objects = manifests.map((f) => parse(readFileSync(f, "utf8")) as KubeObject);
+    const tekton = objects.filter((o) => o.apiVersion === "tekton.dev/v1");
+    assert.equal(tekton.length, 7);
+    assert.deepEqual((await tektonLint(tekton)).filter((p) => p.level === "error"), []);
+    const argo = objects.filter((o) => o.apiVersion === "argoproj.io/v1alpha1");
+    assert.deepEqual(argo.map((o) => o.kind).sort(), ["AppProject", "Application", "ApplicationSet"]);
+    for (const o of argo) await validateArgoCd(o);
   });
 
   it("a second preview shows no changes (--expect-no-changes)", async () => {

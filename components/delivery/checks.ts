@@ -1,0 +1,140 @@
+/**
+ * Argument checks the delivery components share: Git repository URLs, pinned
+ * revisions, images by digest, image globs, signing keys, webhook secrets. Each
+ * throws an ArgumentError naming the component and argument before anything exists.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentError } from "../args";
+
+/** `https://host/path` or `ssh://git@host/path` or scp-like `git@host:path`. */
+const HTTPS_REPO = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+$/;
+const SSH_REPO = /^ssh:\/\/[A-Za-z0-9._-]+@[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+$/;
+const SCP_REPO = /^[A-Za-z0-9._-]+@[A-Za-z0-9.-]+:[A-Za-z0-9._~-][A-Za-z0-9._~/-]*$/;
+
+export function checkRepoUrl(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !(HTTPS_REPO.test(value) || SSH_REPO.test(value) || SCP_REPO.test(value)) || value.includes("..")) {
+    throw new ArgumentError(component, argument, value, "expected a Git repository URL over https (https://host/org/repo.git) or ssh (ssh://git@host/org/repo.git or git@host:org/repo.git)");
+  }
+  return value;
+}
+
+const COMMIT_SHA = /^[0-9a-f]{40}$/;
+/** A semver tag, with or without a leading `v` (`v1.4.2`, `1.4.2-rc.1`). */
+const SEMVER_TAG = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+export function isPinnedRevision(value: string): boolean {
+  return COMMIT_SHA.test(value) || SEMVER_TAG.test(value);
+}
+
+/**
+ * A Git revision for Argo CD: a full commit SHA or a semver tag. `HEAD`, branch names
+ * and other floating refs are refused unless `allowFloating`.
+ */
+export function checkRevision(component: string, argument: string, value: string, allowFloating: boolean): string {
+  if (typeof value !== "string" || value.length === 0 || /\s/.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected a full 40-character commit SHA or a semver tag such as \"v1.4.2\"");
+  }
+  if (!allowFloating && !isPinnedRevision(value)) {
+    throw new ArgumentError(component, argument, value, "expected a pinned revision: a full 40-character commit SHA or a semver tag such as \"v1.4.2\"; HEAD and branch names move (set allowFloatingRevision: true to accept them)");
+  }
+  return value;
+}
+
+/** `registry/path[:tag]@sha256:<64 hex>`. */
+const DIGEST_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}$/;
+
+export function isDigestRef(image: string): boolean {
+  return DIGEST_REF.test(image);
+}
+
+export function checkImageByDigest(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !isDigestRef(value)) {
+    throw new ArgumentError(component, argument, value, "expected an image pinned by digest: registry/repository[:tag]@sha256:<64 hex digits>");
+  }
+  return value;
+}
+
+/** An image repository to push to: `registry-host/path`, no tag, no digest. */
+export function checkImageRepository(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !/^[a-z0-9.-]+\.[a-z]{2,}(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$|^localhost(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+$/.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected an image repository such as \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/service\" (registry host and path, no tag or digest)");
+  }
+  return value;
+}
+
+/**
+ * A policy-controller image glob for images the platform owns: a literal registry
+ * host and at least one literal path segment before any wildcard, so `*`, `**`,
+ * `*\/**` or `**\/foo` (which match every image) are refused.
+ */
+export function checkImageGlob(component: string, argument: string, value: string): string {
+  const segments = typeof value === "string" ? value.split("/") : [];
+  const literal = (s: string | undefined): boolean => s !== undefined && s.length > 0 && !/[*?[\]]/.test(s);
+  const host = segments[0];
+  const hostOk = literal(host) && (/[.:]/.test(host ?? "") || host === "localhost");
+  if (!hostOk || segments.length < 2 || !literal(segments[1]) || segments.some((s) => s.length === 0)) {
+    throw new ArgumentError(component, argument, value, "expected an image glob for images the platform owns: a registry host and at least one literal path segment, e.g. \"ghcr.io/acme/**\" or \"123456789012.dkr.ecr.eu-west-1.amazonaws.com/payments/*\"; globs that match every image (\"*\", \"**\") are refused");
+  }
+  return value;
+}
+
+const PEM_PUBLIC = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/;
+/** cosign's own encrypted key format, the only one Chains and `cosign sign --key` load. */
+const PEM_PRIVATE = /^-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----\s*$/;
+
+/** A PEM public key (`cosign.pub`). */
+export function checkPublicKey(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !PEM_PUBLIC.test(value.trim() + "\n")) {
+    throw new ArgumentError(component, argument, value === "" ? "" : "(not a PEM public key)", "expected a PEM public key (-----BEGIN PUBLIC KEY----- …), the cosign.pub of the platform's signing key");
+  }
+  return value;
+}
+
+/**
+ * A cosign private key (`cosign.key`, encrypted). Plain strings are checked now;
+ * outputs (Pulumi secrets) when their value is known, without showing the value.
+ */
+export function checkPrivateKey(component: string, argument: string, value: pulumi.Input<string>): pulumi.Output<string> {
+  const check = (key: string): string => {
+    if (typeof key !== "string" || !PEM_PRIVATE.test(key.trim() + "\n")) {
+      throw new ArgumentError(component, argument, key === "" ? "" : "(secret, not shown)", "expected an encrypted cosign private key (cosign.key from `cosign generate-key-pair`, -----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----), passed as a Pulumi secret");
+    }
+    return key;
+  };
+  if (typeof value === "string") check(value);
+  return pulumi.secret(pulumi.output(value).apply(check));
+}
+
+/** A webhook secret: at least `min` characters. Plain strings now, outputs when known. */
+export function checkWebhookSecret(component: string, argument: string, value: pulumi.Input<string>, min = 32): pulumi.Output<string> {
+  const check = (secret: string): string => {
+    if (typeof secret !== "string" || secret.length < min || /\s/.test(secret)) {
+      throw new ArgumentError(component, argument, secret === "" ? "" : "(secret, not shown)", `expected a webhook secret of at least ${min} characters without whitespace (e.g. \`openssl rand -hex 32\`), passed as a Pulumi secret`);
+    }
+    return secret;
+  };
+  if (typeof value === "string") check(value);
+  return pulumi.secret(pulumi.output(value).apply(check));
+}
+
+/** A non-empty list whose every element passes `check`. */
+export function checkList<T>(component: string, argument: string, values: readonly T[] | undefined, check: (value: T, index: number) => unknown): readonly T[] {
+  if (values === undefined || values.length === 0) {
+    throw new ArgumentError(component, argument, values, "expected a non-empty list");
+  }
+  values.forEach((v, i) => check(v, i));
+  return values;
+}
+
+export function checkOneOf<T extends string>(component: string, argument: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) throw new ArgumentError(component, argument, value, `expected one of ${allowed.join(", ")}`);
+  return value;
+}
+
+/** A Helm chart or release version: semver without a leading `v`. */
+export function checkChartVersion(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected an exact chart version such as \"9.5.2\" (no ranges)");
+  }
+  return value;
+}

@@ -1,0 +1,193 @@
+/**
+ * GoApp and GoAppSet: Argo CD Applications for Go services, at pinned revisions (a
+ * commit SHA or semver tag), synced automatically with prune and self-heal, retried
+ * with backoff, applied server-side. GoAppSet is the ApplicationSet form for many
+ * services from one repository.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
+import { goMetadata } from "../go";
+import { type ArgoCd, IN_CLUSTER } from "./argocd";
+import { checkImageByDigest, checkList, checkRepoUrl, checkRevision } from "./checks";
+
+export interface SyncRetry {
+  /** Attempts. Default: 5. */
+  limit?: number;
+  /** First backoff, e.g. "5s". Default: "5s". Growth factor. Default: 2. Longest backoff. Default: "3m". */
+  backoff?: { duration?: string; factor?: number; maxDuration?: string };
+}
+
+export interface GoAppSource {
+  /** Git repository of the manifests (must be in the project's sourceRepos). */
+  repoUrl: string;
+  /** Directory of the manifests in the repository (plain YAML or Kustomize). */
+  path: string;
+  /** A full commit SHA or a semver tag. HEAD and branches are refused unless `allowFloatingRevision`. */
+  targetRevision: string;
+  /** Kustomize image overrides, each `name=registry/repo@sha256:…` (by digest). Default: none. */
+  images?: string[];
+}
+
+export interface GoAppArgs extends GoAppSource {
+  /** The Argo CD installation and project the Application belongs to. */
+  argoCd: ArgoCd;
+  /** Namespace the service deploys to (one of the project's destinations). */
+  namespace: string;
+  /** API server. Default: "https://kubernetes.default.svc". */
+  server?: string;
+  /** Accept HEAD or a branch as targetRevision. Default: false. */
+  allowFloatingRevision?: boolean;
+  /** Retry policy. Default: 5 attempts, 5s doubling to at most 3m. */
+  retry?: SyncRetry;
+  /** Deployments Argo CD keeps for rollback. Default: 10. */
+  revisionHistoryLimit?: number;
+  /** Go release the service is built with, recorded as `goplatform.dev/go-version`. Default: not recorded. */
+  goVersion?: string;
+}
+
+export interface GoAppSetArgs {
+  argoCd: ArgoCd;
+  /** Git repository of the manifests. */
+  repoUrl: string;
+  /** One Application per service. */
+  services: { name: string; path: string; targetRevision: string; namespace: string }[];
+  server?: string;
+  allowFloatingRevision?: boolean;
+  retry?: SyncRetry;
+  revisionHistoryLimit?: number;
+}
+
+const DURATION = /^([1-9]\d*)(s|m|h)$/;
+
+function syncPolicy(component: string, retry: SyncRetry | undefined): Record<string, unknown> {
+  const limit = checkNumber(component, "retry.limit", retry?.limit ?? 5, { min: 1, max: 50, integer: true });
+  const duration = retry?.backoff?.duration ?? "5s";
+  const maxDuration = retry?.backoff?.maxDuration ?? "3m";
+  for (const [argument, value] of [["retry.backoff.duration", duration], ["retry.backoff.maxDuration", maxDuration]] as const) {
+    if (!DURATION.test(value)) throw new ArgumentError(component, argument, value, "expected a duration such as \"5s\", \"2m\" or \"1h\"");
+  }
+  const factor = checkNumber(component, "retry.backoff.factor", retry?.backoff?.factor ?? 2, { min: 1, max: 10, integer: true });
+  return {
+    automated: { prune: true, selfHeal: true, allowEmpty: false },
+    retry: { limit, backoff: { duration, factor, maxDuration } },
+    syncOptions: ["ServerSideApply=true", "PruneLast=true", "FailOnSharedResource=true"],
+  };
+}
+
+function checkSource(component: string, prefix: string, s: { path: string; targetRevision: string; images?: string[] }, allowFloating: boolean): void {
+  if (typeof s.path !== "string" || s.path === "" || s.path.startsWith("/") || s.path.split("/").includes("..")) {
+    throw new ArgumentError(component, `${prefix}path`, s.path, "expected a directory inside the repository, such as \"deploy/api\"");
+  }
+  checkRevision(component, `${prefix}targetRevision`, s.targetRevision, allowFloating);
+  for (const [i, image] of (s.images ?? []).entries()) {
+    const [imageName, ref] = image.split("=", 2);
+    if (imageName === undefined || imageName === "" || ref === undefined) throw new ArgumentError(component, `${prefix}images[${i}]`, image, "expected name=registry/repository@sha256:<digest>");
+    checkImageByDigest(component, `${prefix}images[${i}]`, ref);
+  }
+}
+
+function checkServer(component: string, server: string): string {
+  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/\S*)?$/.test(server)) throw new ArgumentError(component, "server", server, "expected an https API server URL");
+  return server;
+}
+
+function source(repoUrl: string, s: { path: string; targetRevision: string; images?: string[] }): Record<string, unknown> {
+  return { repoURL: repoUrl, path: s.path, targetRevision: s.targetRevision, ...(s.images?.length ? { kustomize: { images: s.images } } : {}) };
+}
+
+export class GoApp extends pulumi.ComponentResource {
+  readonly applicationName: pulumi.Output<string>;
+  readonly targetRevision: string;
+
+  constructor(name: string, args: GoAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    const COMPONENT = "GoApp";
+    checkDnsLabel(COMPONENT, "name", name);
+    checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
+    checkSource(COMPONENT, "", args, args.allowFloatingRevision ?? false);
+    checkDnsLabel(COMPONENT, "namespace", args.namespace);
+    const server = checkServer(COMPONENT, args.server ?? IN_CLUSTER);
+    const policy = syncPolicy(COMPONENT, args.retry);
+    const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
+    const goLabels = args.goVersion === undefined ? {} : goMetadata(args.goVersion);
+    super("goplatform:k8s:GoApp", name, {}, opts);
+    this.targetRevision = args.targetRevision;
+
+    const app = new k8s.apiextensions.CustomResource(
+      name,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "Application",
+        metadata: {
+          name,
+          namespace: args.argoCd.namespace,
+          labels: { "app.kubernetes.io/managed-by": "goplatform", ...goLabels },
+          // Deleting the Application deletes what it deployed.
+          finalizers: ["resources-finalizer.argocd.argoproj.io"],
+        },
+        spec: {
+          project: args.argoCd.projectName,
+          source: source(args.repoUrl, args),
+          destination: { server, namespace: args.namespace },
+          syncPolicy: policy,
+          revisionHistoryLimit: history,
+        },
+      },
+      { parent: this, provider: args.argoCd.cluster.provider, dependsOn: args.argoCd.ready },
+    );
+    this.applicationName = app.metadata.name;
+    this.registerOutputs({ applicationName: this.applicationName, targetRevision: this.targetRevision });
+  }
+}
+
+export class GoAppSet extends pulumi.ComponentResource {
+  readonly applicationSetName: pulumi.Output<string>;
+
+  constructor(name: string, args: GoAppSetArgs, opts?: pulumi.ComponentResourceOptions) {
+    const COMPONENT = "GoAppSet";
+    checkDnsLabel(COMPONENT, "name", name);
+    checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
+    const allowFloating = args.allowFloatingRevision ?? false;
+    checkList(COMPONENT, "services", args.services, (s, i) => {
+      checkDnsLabel(COMPONENT, `services[${i}].name`, s.name);
+      checkDnsLabel(COMPONENT, `services[${i}].namespace`, s.namespace);
+      checkSource(COMPONENT, `services[${i}].`, s, allowFloating);
+    });
+    const names = args.services.map((s) => s.name);
+    if (new Set(names).size !== names.length) throw new ArgumentError(COMPONENT, "services", names, "expected distinct service names");
+    const server = checkServer(COMPONENT, args.server ?? IN_CLUSTER);
+    const policy = syncPolicy(COMPONENT, args.retry);
+    const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
+    super("goplatform:k8s:GoAppSet", name, {}, opts);
+
+    // The list generator carries each service's pinned revision; the template only fills them in.
+    const elements = args.services.map((s) => ({ name: s.name, path: s.path, targetRevision: s.targetRevision, namespace: s.namespace }));
+    const set = new k8s.apiextensions.CustomResource(
+      name,
+      {
+        apiVersion: "argoproj.io/v1alpha1",
+        kind: "ApplicationSet",
+        metadata: { name, namespace: args.argoCd.namespace, labels: { "app.kubernetes.io/managed-by": "goplatform" } },
+        spec: {
+          goTemplate: true,
+          goTemplateOptions: ["missingkey=error"],
+          generators: [{ list: { elements } }],
+          template: {
+            metadata: { name: "{{.name}}", labels: { "app.kubernetes.io/managed-by": "goplatform" }, finalizers: ["resources-finalizer.argocd.argoproj.io"] },
+            spec: {
+              project: args.argoCd.projectName,
+              source: { repoURL: args.repoUrl, path: "{{.path}}", targetRevision: "{{.targetRevision}}" },
+              destination: { server, namespace: "{{.namespace}}" },
+              syncPolicy: policy,
+              revisionHistoryLimit: history,
+            },
+          },
+          syncPolicy: { preserveResourcesOnDeletion: false },
+        },
+      },
+      { parent: this, provider: args.argoCd.cluster.provider, dependsOn: args.argoCd.ready },
+    );
+    this.applicationSetName = set.metadata.name;
+    this.registerOutputs({ applicationSetName: this.applicationSetName });
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./tekton";
+export * from "./go-pipeline";
+export * from "./argocd";
+export * from "./go-app";
+export * from "./signature-admission";
+export { isDigestRef, isPinnedRevision } from "./checks";

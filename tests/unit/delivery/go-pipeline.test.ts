@@ -1,0 +1,249 @@
+import { strict as assert } from "node:assert";
+import { ArgumentError, GoPipeline, type GoPipelineArgs, isDigestRef } from "../../../components";
+import { defaultGoVersion } from "../../../components/go";
+import { FakeDeliveryCluster } from "../../harness/fake-cluster-delivery";
+import { failureUnderMocks, type ResourceGraph, runUnderMocks } from "../../harness/mocks";
+import { AS_OF, ECR_ARN, GO_DIGESTS, IMAGE_REPO, PRIVATE_KEY, REPO, WEBHOOK_SECRET } from "./fixtures";
+import { type KubeObject, objectOf, objectsOfGroup, tektonLint } from "./validators";
+
+interface Step { name: string; image: string; script?: string; args?: string[]; env?: { name: string; value?: string }[] }
+interface TaskSpec { params?: { name: string }[]; results?: { name: string }[]; steps: Step[]; volumes?: { name: string; secret?: { secretName: string } }[] }
+interface PipelineTask { name: string; runAfter?: string[]; taskRef: { name: string }; params?: { name: string; value: string }[] }
+interface PipelineSpec { params: { name: string; default?: string }[]; results: { name: string; value: string }[]; tasks: PipelineTask[] }
+
+const base = (cluster: FakeDeliveryCluster, extra: Partial<GoPipelineArgs> = {}): GoPipelineArgs => ({
+  cluster,
+  repoUrl: REPO,
+  imageRepository: IMAGE_REPO,
+  registryPush: ECR_ARN,
+  goImageDigests: GO_DIGESTS,
+  goModule: "github.com/acme/payments",
+  asOf: AS_OF,
+  ...extra,
+});
+
+function tasks(resources: ResourceGraph): Map<string, TaskSpec> {
+  return new Map(resources.ofType("kubernetes:tekton.dev/v1:Task").map((r) => [r.name, r.inputs.spec as TaskSpec]));
+}
+
+function pipeline(resources: ResourceGraph): PipelineSpec {
+  return resources.one("kubernetes:tekton.dev/v1:Pipeline").inputs.spec as PipelineSpec;
+}
+
+const allSteps = (resources: ResourceGraph): Step[] => [...tasks(resources).values()].flatMap((t) => t.steps);
+
+describe("GoPipeline", () => {
+  it("orders the tasks clone → mod → vet/lint, test, govulncheck → build and passes the pipeline parameters", async () => {
+    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster())));
+    const spec = pipeline(resources);
+    const order = Object.fromEntries(spec.tasks.map((t) => [t.name, t.runAfter ?? []]));
+    assert.deepEqual(order, { clone: [], mod: ["clone"], lint: ["mod"], test: ["mod"], vulncheck: ["mod"], build: ["lint", "test", "vulncheck"] });
+    assert.deepEqual(spec.tasks.map((t) => t.taskRef.name), ["payments-clone", "payments-mod", "payments-lint", "payments-test", "payments-vulncheck", "payments-build"]);
+    assert.deepEqual(spec.params.map((p) => [p.name, p.default]), [["revision", undefined], ["repo-url", REPO], ["image-repo", IMAGE_REPO]]);
+    const clone = spec.tasks.find((t) => t.name === "clone");
+    assert.deepEqual(clone?.params, [{ name: "url", value: "$(params.repo-url)" }, { name: "revision", value: "$(params.revision)" }]);
+    const build = spec.tasks.find((t) => t.name === "build");
+    assert.deepEqual(build?.params, [{ name: "image-repo", value: "$(params.image-repo)" }, { name: "revision", value: "$(params.revision)" }]);
+
+    const t = tasks(resources);
+    assert.match(t.get("payments-mod")?.steps[0]?.script ?? "", /go mod download\ngo mod verify\n/);
+    assert.match(t.get("payments-lint")?.steps.map((s) => s.script).join("") ?? "", /go vet \.\/\.\.\.[\s\S]*golangci-lint run/);
+    assert.match(t.get("payments-test")?.steps[0]?.script ?? "", /go test -race -count=1 \.\/\.\.\./);
+    assert.match(t.get("payments-vulncheck")?.steps[0]?.script ?? "", /go install golang\.org\/x\/vuln\/cmd\/govulncheck@v\d+\.\d+\.\d+\n[\s\S]*govulncheck -db/);
+    assert.match(t.get("payments-build")?.steps[0]?.script ?? "", /ko build --bare --sbom=spdx --platform="\$PLATFORMS"/);
+    const env = Object.fromEntries((t.get("payments-build")?.steps[0]?.env ?? []).map((e) => [e.name, e.value]));
+    assert.equal(env.PLATFORMS, "linux/amd64,linux/arm64");
+    assert.equal(env.KO_DOCKER_REPO, "$(params.image-repo)");
+    assert.ok(isDigestRef(env.KO_DEFAULTBASEIMAGE ?? ""), "ko's base image is pinned by digest");
+  });
+
+  it("sets the Go module environment on every step and refuses GOSUMDB=off", async () => {
+    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { goProxy: "https://goproxy.internal", goPrivate: "github.com/acme/*", goFlags: "-mod=readonly -tags=netgo" })));
+    for (const [name, task] of tasks(resources)) {
+      const env = Object.fromEntries(((task as unknown as { stepTemplate: { env: { name: string; value: string }[] } }).stepTemplate.env).map((e) => [e.name, e.value]));
+      assert.deepEqual([env.GOPROXY, env.GOSUMDB, env.GOPRIVATE, env.GOFLAGS], ["https://goproxy.internal", "sum.golang.org", "github.com/acme/*", "-mod=readonly -tags=netgo"], name);
+    }
+    const { error, resources: none } = await failureUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { goSumDb: "off" })));
+    assert.match(error.message, /GoPipeline: invalid goSumDb "off"/);
+    assert.deepEqual(none.all, []);
+  });
+
+  for (const mode of ["chains", "cosign"] as const) {
+    it(`pins every step image by digest (${mode} signing)`, async () => {
+      const signing = mode === "chains" ? { mode } : { mode, privateKey: PRIVATE_KEY, password: "pw" };
+      const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { signing, testGoVersions: ["1.27.4", "1.26.11"] })));
+      const steps = allSteps(resources);
+      assert.ok(steps.length >= (mode === "chains" ? 8 : 11), `${steps.length} steps`);
+      for (const step of steps) assert.ok(isDigestRef(step.image), `${step.name}: ${step.image}`);
+      assert.deepEqual([...result.images].sort(), [...new Set(steps.map((s) => s.image))].sort());
+    });
+  }
+
+  it("propagates one Go version setting to every Go step, the labels and the outputs", async () => {
+    for (const goVersion of ["1.27.4", "1.26.11"]) {
+      const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { goVersion })));
+      const golang = allSteps(resources).filter((s) => s.image.startsWith("docker.io/library/golang:"));
+      assert.deepEqual(golang.map((s) => s.name).sort(), ["download-verify", "govulncheck", "ko-build", `test-go${goVersion.replaceAll(".", "-")}`, "vet"]);
+      const digest = GO_DIGESTS[goVersion as keyof typeof GO_DIGESTS];
+      for (const s of golang) assert.equal(s.image, `docker.io/library/golang:${goVersion}@${digest}`, s.name);
+      for (const r of [...resources.ofType("kubernetes:tekton.dev/v1:Task"), resources.one("kubernetes:tekton.dev/v1:Pipeline")]) {
+        const labels = (r.inputs.metadata as { labels: Record<string, string> }).labels;
+        assert.equal(labels["goplatform.dev/go-version"], `go${goVersion}`, r.name);
+        assert.equal(labels["goplatform.dev/go-module"], "github.com/acme/payments");
+      }
+      assert.equal(result.goVersion, goVersion);
+      // Go steps never switch toolchains behind the pinned image's back.
+      for (const s of golang) assert.ok(s.env?.some((e) => e.name === "GOTOOLCHAIN" && e.value === "local"), s.name);
+    }
+  });
+
+  it("defaults to the Go version model's newest release and runs one race-test step per Go version", async () => {
+    const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { testGoVersions: ["1.27.4", "go1.26.11", "1.27.4"] })));
+    assert.equal(result.goVersion, defaultGoVersion(AS_OF));
+    assert.equal(result.goVersion, "1.27.4");
+    const test = tasks(resources).get("payments-test");
+    assert.deepEqual(test?.steps.map((s) => [s.name, s.image.split("@")[0]]), [
+      ["test-go1-27-4", "docker.io/library/golang:1.27.4"],
+      ["test-go1-26-11", "docker.io/library/golang:1.26.11"],
+    ]);
+  });
+
+  it("signs through Tekton Chains by default: the build and the pipeline expose IMAGE_URL and IMAGE_DIGEST, the clone its commit", async () => {
+    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster())));
+    const t = tasks(resources);
+    assert.deepEqual(t.get("payments-build")?.results?.map((r) => r.name), ["IMAGE_URL", "IMAGE_DIGEST"]);
+    assert.deepEqual(t.get("payments-clone")?.results?.map((r) => r.name), ["CHAINS-GIT_URL", "CHAINS-GIT_COMMIT"]);
+    assert.deepEqual(pipeline(resources).results.map((r) => [r.name, r.value]), [
+      ["IMAGE_URL", "$(tasks.build.results.IMAGE_URL)"],
+      ["IMAGE_DIGEST", "$(tasks.build.results.IMAGE_DIGEST)"],
+      ["CHAINS-GIT_URL", "$(tasks.clone.results.CHAINS-GIT_URL)"],
+      ["CHAINS-GIT_COMMIT", "$(tasks.clone.results.CHAINS-GIT_COMMIT)"],
+    ]);
+    assert.equal(t.has("payments-sign"), false);
+    const annotations = (resources.one("kubernetes:tekton.dev/v1:Pipeline").inputs.metadata as { annotations: Record<string, string> }).annotations;
+    assert.deepEqual(annotations, { "goplatform.dev/signing": "tekton-chains", "goplatform.dev/provenance": "slsa" });
+  });
+
+  it("signs and attests SLSA provenance with explicit cosign steps in cosign mode, the key in a secret", async () => {
+    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { signing: { mode: "cosign", privateKey: PRIVATE_KEY, password: "pw" } })));
+    const sign = tasks(resources).get("payments-sign");
+    assert.ok(sign);
+    assert.deepEqual(sign.steps.map((s) => s.name), ["provenance", "sign", "attest"]);
+    assert.deepEqual(sign.steps[1]?.args, ["sign", "--yes", "--key", "/signing/cosign.key", "--tlog-upload=false", "$(params.image-url)@$(params.image-digest)"]);
+    assert.deepEqual(sign.steps[2]?.args?.slice(5, 9), ["--type", "slsaprovenance1", "--predicate", "/work/predicate.json"]);
+    assert.equal(sign.volumes?.find((v) => v.name === "signing")?.secret?.secretName, "payments-signing");
+    const signTask = pipeline(resources).tasks.find((x) => x.name === "sign");
+    assert.ok(signTask);
+    assert.deepEqual(signTask.runAfter, ["build"]);
+    assert.equal(signTask.params?.find((p) => p.name === "image-digest")?.value, "$(tasks.build.results.IMAGE_DIGEST)");
+    assert.equal((resources.one("kubernetes:tekton.dev/v1:Pipeline").inputs.metadata as { annotations: Record<string, string> }).annotations["goplatform.dev/signing"], "cosign");
+    const secret = resources.one("kubernetes:core/v1:Secret", "payments-signing");
+    for (const field of ["data", "stringData"]) assert.ok(secret.additionalSecretOutputs.includes(field), field);
+    assert.equal((secret.inputs.stringData as Record<string, string>)["cosign.key"], PRIVATE_KEY);
+  });
+
+  it("binds the build ServiceAccount to a cloud identity allowed to push, and runs the pipeline as it", async () => {
+    const cluster = new FakeDeliveryCluster("azure", { "azure.workload.identity/use": "true" });
+    const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(cluster, { trigger: { provider: "github", secret: WEBHOOK_SECRET } })));
+    assert.equal(cluster.bindings.length, 1);
+    const binding = cluster.bindings[0];
+    assert.ok(binding);
+    assert.equal(binding.args.serviceAccountName, "payments-build");
+    assert.deepEqual(binding.args.permissions, [{ kind: "registryPush", repository: ECR_ARN }]);
+    assert.equal(binding.parent, result);
+    const sa = resources.one("kubernetes:core/v1:ServiceAccount", "payments-build");
+    assert.deepEqual(sa.inputs.metadata, { name: "payments-build", namespace: "payments", annotations: { "fake.test/identity": "azure-identity-for-ci" } });
+    assert.equal(sa.parent, resources.one("goplatform:k8s:GoPipeline").urn);
+    const template = resources.one("kubernetes:triggers.tekton.dev/v1beta1:TriggerTemplate").inputs.spec as { resourcetemplates: { metadata: { labels: Record<string, string> }; spec: { taskRunTemplate: { serviceAccountName: string } } }[] };
+    const run = template.resourcetemplates[0];
+    assert.ok(run);
+    assert.equal(run.spec.taskRunTemplate.serviceAccountName, "payments-build");
+    assert.equal(run.metadata.labels["azure.workload.identity/use"], "true");
+  });
+
+  it("verifies push webhooks with the provider's interceptor and keeps the secret a secret", async () => {
+    for (const provider of ["github", "gitlab"] as const) {
+      const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { trigger: { provider, secret: WEBHOOK_SECRET, branch: "release" } })));
+      const listener = resources.one("kubernetes:triggers.tekton.dev/v1beta1:EventListener").inputs.spec as {
+        serviceAccountName: string;
+        triggers: { interceptors: { ref: { name: string }; params: { name: string; value: unknown }[] }[] }[];
+      };
+      const interceptors = listener.triggers[0]?.interceptors ?? [];
+      const verify = interceptors[0];
+      const filter = interceptors[1];
+      assert.ok(verify && filter);
+      assert.equal(verify.ref.name, provider);
+      assert.deepEqual(verify.params[0], { name: "secretRef", value: { secretName: "payments-webhook", secretKey: "token" } });
+      assert.deepEqual(verify.params[1]?.value, provider === "github" ? ["push"] : ["Push Hook"]);
+      assert.deepEqual(filter.params[0]?.value, "body.ref == 'refs/heads/release'");
+      assert.equal(listener.serviceAccountName, "payments-triggers");
+      const secret = resources.one("kubernetes:core/v1:Secret", "payments-webhook");
+      assert.deepEqual(secret.inputs.stringData, { token: WEBHOOK_SECRET });
+      for (const field of ["data", "stringData"]) assert.ok(secret.additionalSecretOutputs.includes(field), field);
+      const binding = resources.one("kubernetes:triggers.tekton.dev/v1beta1:TriggerBinding").inputs.spec as { params: { name: string; value: string }[] };
+      assert.deepEqual(binding.params, [{ name: "revision", value: provider === "github" ? "$(body.after)" : "$(body.checkout_sha)" }]);
+      assert.equal(resources.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").inputs.roleRef && (resources.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding").inputs.roleRef as { name: string }).name, "tekton-triggers-eventlistener-roles");
+    }
+  });
+
+  describe("tekton-lint", function () {
+    this.timeout(120_000);
+    let objects: KubeObject[] = [];
+
+    before(async () => {
+      const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), {
+        signing: { mode: "cosign", privateKey: PRIVATE_KEY, password: "pw" },
+        testGoVersions: ["1.27.4", "1.26.11"],
+        trigger: { provider: "github", secret: WEBHOOK_SECRET },
+      })));
+      objects = objectsOfGroup(resources, "tekton.dev");
+      assert.deepEqual(objects.map((o) => o.kind).sort(), ["EventListener", "Pipeline", "Task", "Task", "Task", "Task", "Task", "Task", "Task", "TriggerBinding", "TriggerTemplate"]);
+    });
+
+    it("finds no errors in the rendered Tasks, Pipeline and Triggers objects", async () => {
+      const problems = await tektonLint(objects);
+      assert.deepEqual(problems.filter((p) => p.level === "error"), []);
+    });
+
+    it("fails on a broken pipeline (a task parameter the pipeline does not pass)", async () => {
+      const broken = structuredClone(objects);
+      const pipelineObject = broken.find((o) => o.kind === "Pipeline") as KubeObject & { spec: PipelineSpec };
+      const clone = pipelineObject.spec.tasks.find((t) => t.name === "clone");
+      assert.ok(clone);
+      clone.params = clone.params?.filter((p) => p.name !== "revision");
+      const problems = await tektonLint(broken);
+      assert.ok(problems.some((p) => p.level === "error" && /revision/.test(p.message)), JSON.stringify(problems));
+    });
+  });
+
+  const bad: [string, Partial<GoPipelineArgs>, RegExp][] = [
+    ["repo URL that is neither https nor ssh", { repoUrl: "ftp://github.com/acme/payments.git" }, /GoPipeline: invalid repoUrl "ftp:\/\/github\.com\/acme\/payments\.git"; expected a Git repository URL over https .* or ssh/],
+    ["plain http repo URL", { repoUrl: "http://github.com/acme/payments.git" }, /invalid repoUrl "http:/],
+    ["Go version outside the supported lines", { goVersion: "1.24.13" }, /GoPipeline: invalid goVersion "1\.24\.13"; expected a release in a supported line/],
+    ["test Go version below the patch floor", { testGoVersions: ["1.26.1"] }, /invalid testGoVersions\[0\] "1\.26\.1"; it is below the 1\.26 patch floor/],
+    ["missing golang digest", { goImageDigests: { "1.26.11": GO_DIGESTS["1.26.11"] } }, /invalid goImageDigests .*; expected the digest of docker\.io\/library\/golang:1\.27\.4/],
+    ["golang digest that is a tag", { goImageDigests: { "1.27.4": "latest" } }, /invalid goImageDigests\["1\.27\.4"\] "latest"; expected an image digest/],
+    ["step image by tag", { images: { git: "docker.io/alpine/git:v2.49.1" } }, /invalid images\.git "docker\.io\/alpine\/git:v2\.49\.1"; expected an image pinned by digest/],
+    ["image repository with a tag", { imageRepository: `${IMAGE_REPO}:latest` }, /invalid imageRepository/],
+    ["empty signing key", { signing: { mode: "cosign", privateKey: "", password: "pw" } }, /GoPipeline: invalid signing\.privateKey ""; expected an encrypted cosign private key/],
+    ["unencrypted signing key", { signing: { mode: "cosign", privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", password: "pw" } }, /invalid signing\.privateKey "\(secret, not shown\)"/],
+    ["short webhook secret", { trigger: { provider: "github", secret: "hunter2" } }, /GoPipeline: invalid trigger\.secret "\(secret, not shown\)"; expected a webhook secret of at least 32 characters/],
+    ["empty webhook secret", { trigger: { provider: "gitlab", secret: "" } }, /invalid trigger\.secret ""/],
+    ["package outside the repository", { package: "../other" }, /invalid package "\.\.\/other"/],
+  ];
+  for (const [what, extra, message] of bad) {
+    it(`rejects a ${what} with an ArgumentError before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), extra)));
+      assert.ok(error instanceof ArgumentError, error.message);
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+
+  it("records what it registered as plain objects the policy pack can read", async () => {
+    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster())));
+    const task = objectOf(resources.one("kubernetes:tekton.dev/v1:Task", "payments-build"));
+    assert.equal(task.apiVersion, "tekton.dev/v1");
+    assert.equal((task.metadata as { namespace: string }).namespace, "payments");
+  });
+});

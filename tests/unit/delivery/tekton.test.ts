@@ -1,0 +1,88 @@
+import { strict as assert } from "node:assert";
+import { ArgumentError, Tekton, type TektonArgs } from "../../../components";
+import { FakeDeliveryCluster } from "../../harness/fake-cluster-delivery";
+import { failureUnderMocks, runUnderMocks } from "../../harness/mocks";
+import { PRIVATE_KEY, PUBLIC_KEY } from "./fixtures";
+
+const base = (cluster: FakeDeliveryCluster, extra: Partial<TektonArgs> = {}): TektonArgs => ({
+  cluster,
+  signingKey: { privateKey: PRIVATE_KEY, password: "correct horse", publicKey: PUBLIC_KEY },
+  ...extra,
+});
+
+describe("Tekton", () => {
+  it("installs Pipelines, Triggers, interceptors and Chains from pinned release manifests", async () => {
+    const { result, resources } = await runUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster())));
+    const files = Object.fromEntries(resources.ofType("kubernetes:yaml/v2:ConfigFile").map((r) => [r.name, r.inputs.file]));
+    assert.deepEqual(files, {
+      "tekton-pipeline": "https://infra.tekton.dev/tekton-releases/pipeline/previous/v1.16.0/release.yaml",
+      "tekton-triggers": "https://infra.tekton.dev/tekton-releases/triggers/previous/v0.37.0/release.yaml",
+      "tekton-interceptors": "https://infra.tekton.dev/tekton-releases/triggers/previous/v0.37.0/interceptors.yaml",
+      "tekton-chains": "https://infra.tekton.dev/tekton-releases/chains/previous/v0.29.0/release.yaml",
+    });
+    // Triggers and Chains wait for Pipelines, the interceptors for Triggers.
+    const urn = (n: string): string => resources.one("kubernetes:yaml/v2:ConfigFile", n).urn;
+    assert.deepEqual(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-interceptors").dependsOn, [urn("tekton-triggers")]);
+    assert.deepEqual(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains").dependsOn, [urn("tekton-pipeline")]);
+    assert.deepEqual(result.versions, { pipeline: "v1.16.0", triggers: "v0.37.0", chains: "v0.29.0" });
+    const component = resources.one("goplatform:k8s:Tekton");
+    for (const r of resources.all.filter((x) => x.custom && x.type !== "pulumi:providers:kubernetes")) {
+      assert.equal(r.parent, component.urn, r.name);
+      assert.ok(r.provider?.includes("fake-cluster"), r.name);
+    }
+  });
+
+  it("reads the manifests from local copies for air-gapped clusters", async () => {
+    const manifests = { pipeline: "/mirror/pipeline.yaml", triggers: "/mirror/triggers.yaml", interceptors: "/mirror/interceptors.yaml", chains: "/mirror/chains.yaml" };
+    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster(), { manifests })));
+    assert.deepEqual(resources.ofType("kubernetes:yaml/v2:ConfigFile").map((r) => r.inputs.file).sort(), Object.values(manifests).sort());
+  });
+
+  it("configures Chains for SLSA provenance signed with the platform key, held in signing-secrets", async () => {
+    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster())));
+    const config = resources.one("kubernetes:core/v1:ConfigMapPatch");
+    assert.deepEqual((config.inputs.metadata as { name: string; namespace: string }).name, "chains-config");
+    assert.deepEqual((config.inputs.metadata as { namespace: string }).namespace, "tekton-chains");
+    const data = config.inputs.data as Record<string, string>;
+    assert.equal(data["artifacts.taskrun.format"], "slsa/v1");
+    assert.equal(data["artifacts.taskrun.signer"], "x509");
+    assert.equal(data["artifacts.oci.signer"], "x509");
+    assert.equal(data["artifacts.oci.storage"], "oci");
+    assert.equal(data["transparency.enabled"], "false");
+    const secret = resources.one("kubernetes:core/v1:SecretPatch");
+    assert.deepEqual(secret.inputs.metadata, { name: "signing-secrets", namespace: "tekton-chains", labels: { "app.kubernetes.io/managed-by": "goplatform" }, annotations: { "pulumi.com/patchForce": "true" } });
+    assert.deepEqual(secret.inputs.stringData, { "cosign.key": PRIVATE_KEY, "cosign.password": "correct horse", "cosign.pub": PUBLIC_KEY });
+    for (const field of ["data", "stringData"]) assert.ok(secret.additionalSecretOutputs.includes(field), field);
+    // Configuration waits for the Chains release that creates both objects.
+    const chains = resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains");
+    assert.ok(secret.dependsOn.includes(chains.urn));
+    assert.ok(config.dependsOn.includes(chains.urn));
+  });
+
+  it("with install: false configures an existing Chains and installs nothing", async () => {
+    const { result, resources } = await runUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster(), { install: false, taskRunFormat: "in-toto", transparencyLog: { url: "https://rekor.internal" } })));
+    assert.equal(resources.ofType("kubernetes:yaml/v2:ConfigFile").length, 0);
+    assert.equal(result.installed, false);
+    const data = resources.one("kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>;
+    assert.equal(data["artifacts.taskrun.format"], "in-toto");
+    assert.equal(data["transparency.enabled"], "true");
+    assert.equal(data["transparency.url"], "https://rekor.internal");
+  });
+
+  const bad: [string, Partial<TektonArgs>, RegExp][] = [
+    ["empty signing key", { signingKey: { privateKey: "", password: "pw", publicKey: PUBLIC_KEY } }, /Tekton: invalid signingKey\.privateKey ""; expected an encrypted cosign private key/],
+    ["empty public key", { signingKey: { privateKey: PRIVATE_KEY, password: "pw", publicKey: "" } }, /Tekton: invalid signingKey\.publicKey ""; expected a PEM public key/],
+    ["empty key password", { signingKey: { privateKey: PRIVATE_KEY, password: "", publicKey: PUBLIC_KEY } }, /invalid signingKey\.password ""/],
+    ["unknown attestation format", { taskRunFormat: "tekton" as "in-toto" }, /invalid taskRunFormat "tekton"; expected one of slsa\/v1, in-toto/],
+    ["floating version", { versions: { pipeline: "latest" } }, /invalid versions\.pipeline "latest"/],
+    ["http transparency log", { transparencyLog: { url: "http://rekor" } }, /invalid transparencyLog\.url "http:\/\/rekor"/],
+  ];
+  for (const [what, extra, message] of bad) {
+    it(`rejects an ${what} before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster(), extra)));
+      assert.ok(error instanceof ArgumentError);
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+});
