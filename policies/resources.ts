@@ -21,10 +21,14 @@ export function isRecord(value: unknown): value is Props {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** `value.a.b.c`, or undefined when any step is missing or not an object. */
+/**
+ * `value.a.b.c`, or undefined when any step is missing or not an object. Below an
+ * unknown value everything is unknown, so an unknown parent gives {@link UNKNOWN}.
+ */
 export function at(value: unknown, ...path: (string | number)[]): unknown {
   let current = value;
   for (const key of path) {
+    if (isUnknown(current)) return UNKNOWN;
     if (typeof key === "number") {
       if (!Array.isArray(current)) return undefined;
       current = current[key] as unknown;

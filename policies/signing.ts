@@ -56,8 +56,15 @@ const KYVERNO_POLICY = /^kubernetes:kyverno\.io\/v1:(ClusterPolicy|Policy)$/;
 
 /** A ClusterImagePolicy with a key or keyless authority, or a Kyverno policy with a verifyImages rule. */
 function isSignatureAdmission(type: string, props: Record<string, unknown>): boolean {
-  if (SIGSTORE_POLICY.test(type)) return list(at(props, "spec", "authorities")).some((a) => isRecord(a) && (a.key !== undefined || a.keyless !== undefined));
-  if (KYVERNO_POLICY.test(type)) return list(at(props, "spec", "rules")).some((r) => list(at(r, "verifyImages")).length > 0);
+  // Not known yet during preview: not a violation.
+  if (SIGSTORE_POLICY.test(type)) {
+    const authorities = at(props, "spec", "authorities");
+    return isUnknown(authorities) || list(authorities).some((a) => isRecord(a) && (a.key !== undefined || a.keyless !== undefined));
+  }
+  if (KYVERNO_POLICY.test(type)) {
+    const rules = at(props, "spec", "rules");
+    return isUnknown(rules) || list(rules).some((r) => isUnknown(r) || isUnknown(at(r, "verifyImages")) || list(at(r, "verifyImages")).length > 0);
+  }
   return false;
 }
 

@@ -15,7 +15,7 @@
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster, ArgoCd, EksCluster, ExistingCluster, GkeCluster, GoApp, GoAppSet, GoCloudRunService, GoLambdaFunction, GoPipeline, Observability, s3CompatibleBucket, SignatureAdmission, type Cluster } from "../components";
+import { AksCluster, ArgoCd, EksCluster, ExistingCluster, GkeCluster, GoApp, GoAppSet, GoCloudRunService, GoLambdaFunction, GoPipeline, Observability, s3CompatibleBucket, SignatureAdmission, Tekton, type Cluster } from "../components";
 
 export const TARGETS = ["local", "aws", "gcp", "azure"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -136,10 +136,27 @@ function azureStack(): Record<string, unknown> {
 
 /**
  * What every cloud's example runs on its cluster, through the Cluster contract only:
- * Observability, with its Thanos bucket in the cloud's object storage.
+ * Observability (its Thanos bucket in the cloud's object storage), Tekton with Chains
+ * signing with the platform's cosign key, and SignatureAdmission requiring that key
+ * for the platform's images. The key comes from stack config:
+ * `goplatform:cosignPublicKey`, and the secrets `goplatform:cosignPrivateKey` and
+ * `goplatform:cosignPassword` (`pulumi config set --secret`).
  */
 function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unknown> {
+  const config = new pulumi.Config();
+  const publicKey = config.require("cosignPublicKey");
   const observability = new Observability("observability", { cluster });
+  const tekton = new Tekton("tekton", {
+    cluster,
+    signingKey: { privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword"), publicKey },
+  });
+  const admission = new SignatureAdmission("signed-images", {
+    cluster,
+    publicKey: tekton.publicKey,
+    images: [config.require("platformImages")],
+    namespaces: config.requireObject<string[]>("platformNamespaces"),
+    namespaceMode: "create",
+  });
   return {
     clusterName: cluster.clusterName,
     kubernetesVersion: cluster.kubernetesVersion,
@@ -147,5 +164,7 @@ function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unkn
     oidcIssuerUrl: cluster.oidcIssuerUrl,
     thanosBucket: observability.bucketName,
     thanosQueryUrl: observability.queryUrl,
+    tektonVersions: tekton.versions,
+    imagePolicy: admission.policyName,
   };
 }

@@ -124,8 +124,12 @@ describe("real Pulumi engine on the local stack", function () {
   });
 
   it("passes the policy pack on the compliant program", async () => {
-    const preview = await stack.preview({ policyPacks: [path.join(REPO_ROOT, "policies")] });
+    // The local stack targets a cluster where Tekton Chains already runs: its pack config says so.
+    const policyPackConfigs = [path.join(REPO_ROOT, "stacks", "policy-config.local.json")];
+    const preview = await stack.preview({ policyPacks: [path.join(REPO_ROOT, "policies")], policyPackConfigs });
     assert.ok(preview.stdout.includes("goplatform"), preview.stdout);
+    // Without that config the same program fails: the pack really judged it.
+    await assert.rejects(stack.preview({ policyPacks: [path.join(REPO_ROOT, "policies")] }), (err: Error) => /tekton-pipeline-signing/.test(err.message));
   });
 
   it("fails the policy pack on a violating program, with the policy's message", async () => {
@@ -141,7 +145,7 @@ describe("real Pulumi engine on the local stack", function () {
     });
     await assert.rejects(violating.preview({ policyPacks: [path.join(REPO_ROOT, "policies")] }), (err: Error) =>
       /mandatory.*go-version-supported|go-version-supported.*mandatory/s.test(err.message) &&
-      /metadata\.labels records Go 1\.25\.14; on \d{4}-\d{2}-\d{2} the Go project supports only the 1\.27 and 1\.26 lines\./.test(err.message),
+      /metadata\.labels chooses Go 1\.25\.14; on \d{4}-\d{2}-\d{2} the Go project supports only the 1\.27 and 1\.26 lines/.test(err.message),
     );
     assert.equal(existsSync(path.join(work, "rendered-violating")), false, "nothing was rendered for the violating program");
   });

@@ -1,9 +1,9 @@
 // Every example stack under stacks/ runs under mocks and passes the policy pack.
 import { strict as assert } from "node:assert";
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { checkResources } from "../../policies/index";
+import { checkResources, type PolicyConfig } from "../../policies/index";
 import { program } from "../../stacks/program";
 import { runUnderMocks, type MockOptions } from "../harness/mocks";
 
@@ -28,6 +28,13 @@ const CLUSTERS: Record<string, string> = { "aws-dev": "goplatform:aws:EksCluster
 const GO_WORKLOAD_STACKS = ["aws-dev", "gcp-dev"];
 
 const stacksDir = path.resolve(__dirname, "..", "..", "..", "stacks");
+const fixtures = path.resolve(__dirname, "..", "..", "..", "tests", "fixtures", "cosign");
+
+/** The policy pack config a stack is judged with: stacks/policy-config.<stack>.json, if any. */
+function policyConfig(stack: string): PolicyConfig {
+  const file = path.join(stacksDir, `policy-config.${stack}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PolicyConfig) : {};
+}
 const stacks = readdirSync(stacksDir)
   .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
   .map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""));
@@ -42,23 +49,28 @@ describe("example stacks", function () {
   for (const stack of stacks) {
     it(`${stack}: runs under mocks with no mandatory policy violation`, async () => {
       const doc = parse(readFileSync(path.join(stacksDir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
-      const config = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, String(v)]));
+      const config: Record<string, string> = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
+      // The secrets a real stack sets with `pulumi config set --secret`: a test-only key here.
+      const secretConfig = CLUSTERS[stack] === undefined ? [] : ["goplatform:cosignPrivateKey", "goplatform:cosignPassword"];
+      if (secretConfig.length > 0) {
+        config["goplatform:cosignPrivateKey"] = readFileSync(path.join(fixtures, "cosign.key"), "utf8");
+        config["goplatform:cosignPassword"] = "test-only";
+      }
       // As a preview: nothing is pushed or deployed.
-      const { resources } = await runUnderMocks(program, { stack, config, preview: true, calls });
+      const { resources } = await runUnderMocks(program, { stack, config, secretConfig, preview: true, calls });
       assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
-      const toCheck = resources.forPolicies();
       const asOf = { asOf: "2026-11-23" };
-      const violations = await checkResources(toCheck, { "go-version-supported": asOf, "go-patch-level": asOf });
+      const violations = await checkResources(resources.forPolicies(), { ...policyConfig(stack), "go-version-supported": asOf, "go-patch-level": asOf });
       assert.deepEqual(violations.filter((v) => v.enforcementLevel === "mandatory"), []);
       const clusterType = CLUSTERS[stack];
       if (clusterType !== undefined) {
-        // Each cloud stack runs its cluster, protected, with a bucket and a bound ServiceAccount.
+        // Each cloud stack runs its cluster, protected, with Observability, Tekton and signature admission on it.
         assert.equal(resources.one(clusterType).protect, true);
-        assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 1);
+        for (const component of ["goplatform:k8s:Observability", "goplatform:k8s:Tekton", "goplatform:k8s:SignatureAdmission"]) resources.one(component);
       }
       if (GO_WORKLOAD_STACKS.includes(stack)) {
         // The Go workloads record their toolchain, so the policies above had something to judge.
-        const recorded = JSON.stringify(toCheck.map((r) => r.props));
+        const recorded = JSON.stringify(resources.all.map((r) => r.inputs));
         assert.match(recorded, /"goplatform\.dev\/go-version":"go1\.27\.4"|"goplatform-go-version":"go1_27_4"/);
       }
     });
