@@ -7,6 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel } from "../args";
 import type { Cluster } from "../cluster";
+import { chartRelease } from "./chart-release";
 import { checkChartVersion, checkList, checkRepoUrl } from "./checks";
 import { ARGO_CD_CHART } from "./images";
 
@@ -101,24 +102,8 @@ export class ArgoCd extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.cluster.provider };
     const installed: pulumi.Resource[] = [];
     if (install) {
-      const repository = args.chartRepository ?? ARGO_CD_CHART.repository;
-      installed.push(
-        new k8s.helm.v3.Release(
-          name,
-          {
-            name,
-            chart: args.chart ?? ARGO_CD_CHART.chart,
-            version: chartVersion,
-            ...(repository === "" ? {} : { repositoryOpts: { repo: repository } }),
-            namespace,
-            createNamespace: true,
-            atomic: true,
-            cleanupOnFail: true,
-            values: deepMerge(argoCdValues(args.ha ?? false), args.values ?? {}),
-          },
-          child,
-        ),
-      );
+      const chart = { repository: args.chartRepository ?? ARGO_CD_CHART.repository, chart: args.chart ?? ARGO_CD_CHART.chart, version: chartVersion };
+      installed.push(chartRelease(name, chart, namespace, deepMerge(argoCdValues(args.ha ?? false), args.values ?? {}), child));
     }
     const appProject = new k8s.apiextensions.CustomResource(
       `${name}-project`,

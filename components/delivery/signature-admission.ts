@@ -8,6 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel } from "../args";
 import type { Cluster } from "../cluster";
+import { chartRelease } from "./chart-release";
 import { checkChartVersion, checkImageGlob, checkList, checkOneOf, checkPublicKey } from "./checks";
 import { POLICY_CONTROLLER_CHART } from "./images";
 
@@ -79,25 +80,9 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.cluster.provider };
     const installed: pulumi.Resource[] = [];
     if (install) {
-      const repository = args.chartRepository ?? POLICY_CONTROLLER_CHART.repository;
-      installed.push(
-        new k8s.helm.v3.Release(
-          name,
-          {
-            name,
-            chart: args.chart ?? POLICY_CONTROLLER_CHART.chart,
-            version: chartVersion,
-            ...(repository === "" ? {} : { repositoryOpts: { repo: repository } }),
-            namespace,
-            createNamespace: true,
-            atomic: true,
-            cleanupOnFail: true,
-            // Fail closed: when the webhook cannot answer, pods in opted-in namespaces are not admitted.
-            values: { webhook: { failurePolicy: "Fail", configData: { "no-match-policy": noMatchPolicy } } },
-          },
-          child,
-        ),
-      );
+      // Fail closed: when the webhook cannot answer, pods in opted-in namespaces are not admitted.
+      const chart = { repository: args.chartRepository ?? POLICY_CONTROLLER_CHART.repository, chart: args.chart ?? POLICY_CONTROLLER_CHART.chart, version: chartVersion };
+      installed.push(chartRelease(name, chart, namespace, { webhook: { failurePolicy: "Fail", configData: { "no-match-policy": noMatchPolicy } } }, child));
     }
     const policy = new k8s.apiextensions.CustomResource(
       name,
