@@ -54,9 +54,13 @@ async function main(): Promise<void> {
   try {
     const built = await buildGo(resolveGoBuild({ source: path.join(repo, "examples", "lambda-hello"), tags: ["lambda.norpc"], outDir: work, asOf: asOf.asOf }));
     const zip = await zipLambdaBootstrap(built.binary, path.join(work, "bootstrap.zip"));
-    const fn: ResourceToCheck[] = [{ type: "aws:lambda/function:Function", name: "hello", props: { runtime: "provided.al2023", code: new pulumi.asset.FileArchive(zip.path) } }];
-    const ms = await timed(() => checkResources(fn, config), 10);
-    results.push({ case: `one local Lambda archive (${String(zip.size)} bytes zip): unzip + build info, whole pack`, milliseconds: +ms.toFixed(1), violations: (await checkResources(fn, config)).length });
+    const fn: ResourceToCheck[] = [{ type: "aws:lambda/function:Function", name: "hello", props: { runtime: "provided.al2023", codeSigningConfigArn: "arn:aws:lambda:eu-west-1:1:code-signing-config:csc-1", code: new pulumi.asset.FileArchive(zip.path) } }];
+    // The first run reads the archive; later runs of the pack in the same process reuse it.
+    const first = process.hrtime.bigint();
+    const violations = await checkResources(fn, config);
+    const firstMs = Number(process.hrtime.bigint() - first) / 1e6;
+    results.push({ case: `one local Lambda archive (${String(zip.size)} bytes zip), first read: unzip + build info, whole pack`, milliseconds: +firstMs.toFixed(1), violations: violations.length });
+    results.push({ case: "the same archive again (read once per process)", milliseconds: +(await timed(() => checkResources(fn, config), 10)).toFixed(1), violations: violations.length });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -5,7 +5,7 @@
  * by @pulumi/docker or @pulumi/docker-build, and the bootstrap binary inside a local
  * Lambda archive (its real build info, not its labels).
  */
-import { readFile } from "node:fs/promises";
+import { readFile, stat } from "node:fs/promises";
 import { unzipSync } from "fflate";
 import { formatGoVersion, GCP_GO_VERSION_KEY, GO_VERSION_KEY, parseBuildInfo, parseGoVersion, readRecordedGoVersion, type GoBuildInfo } from "../components/go";
 import { parseImageRef } from "../components/supplychain";
@@ -110,13 +110,38 @@ export async function lambdaBootstrap(type: string, props: Props): Promise<Lambd
     return undefined;
   }
   if (file?.endsWith(".zip") !== true) return undefined;
+  return readBootstrap(file, `${where} ${file}`);
+}
+
+/**
+ * Archives already read, by path, size and modification time: several rules judge the
+ * same archive, and it is unzipped once.
+ */
+const bootstraps = new Map<string, Promise<LambdaBinary | undefined>>();
+
+async function readBootstrap(file: string, where: string): Promise<LambdaBinary | undefined> {
+  let key: string;
+  try {
+    const info = await stat(file);
+    key = `${file}\0${String(info.size)}\0${String(info.mtimeMs)}`;
+  } catch {
+    return undefined;
+  }
+  let pending = bootstraps.get(key);
+  if (pending === undefined) {
+    pending = unzipBootstrap(file, where);
+    bootstraps.set(key, pending);
+  }
+  return pending;
+}
+
+async function unzipBootstrap(file: string, where: string): Promise<LambdaBinary | undefined> {
   let archive: Uint8Array;
   try {
     archive = new Uint8Array(await readFile(file));
   } catch {
     return undefined;
   }
-  where = `${where} ${file}`;
   try {
     const bootstrap = unzipSync(archive, { filter: (entry) => entry.name === "bootstrap" }).bootstrap;
     if (bootstrap === undefined) return { where, error: "the archive has no bootstrap entry" };
