@@ -173,3 +173,17 @@ describe("policies: delivery (Tekton signing, Argo CD pinning)", () => {
     assert.deepEqual(await lines([app({ targetRevision: "main" })], { "argocd-revision-pinned": { allowUnpinned: true } }), []);
   });
 });
+
+describe("checkResources: the pack's config file", () => {
+  const tagged: ResourceToCheck = { type: "kubernetes:core/v1:Pod", name: "p", props: { spec: { containers: [{ image: "nginx:1.27" }] } } };
+  const levels = async (config: PolicyConfig) => (await checkResources([tagged], config, [imagesPinnedByDigest])).map((v) => v.enforcementLevel);
+
+  it("overrides a policy's enforcement level by name, by object, or for all; disabled skips it", async () => {
+    assert.deepEqual(await levels({}), ["mandatory"]);
+    assert.deepEqual(await levels({ "images-pinned-by-digest": "advisory" }), ["advisory"]);
+    assert.deepEqual(await levels({ "images-pinned-by-digest": { enforcementLevel: "advisory" } }), ["advisory"]);
+    assert.deepEqual(await levels({ all: "advisory" }), ["advisory"]);
+    assert.deepEqual(await levels({ all: "advisory", "images-pinned-by-digest": "mandatory" }), ["mandatory"]);
+    assert.deepEqual(await levels({ "images-pinned-by-digest": "disabled" }), []);
+  });
+});
