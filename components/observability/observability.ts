@@ -17,6 +17,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
 import { stringify } from "yaml";
 import { ArgumentError, checkDnsLabel, checkNumber, checkPromDuration } from "../args";
 import type { BoundServiceAccount, Cluster, CloudPermission, ObjectBucket } from "../cluster/contract";
@@ -35,6 +36,8 @@ import {
   type ThanosRetention,
 } from "./thanos";
 
+/** The Secret holding Grafana's admin login (the chart reads it through grafana.admin.existingSecret). */
+const GRAFANA_ADMIN_SECRET = "grafana-admin";
 const COMPONENT = "Observability";
 
 export const KUBE_PROMETHEUS_STACK_REPO = "https://prometheus-community.github.io/helm-charts";
@@ -230,6 +233,8 @@ export class Observability extends pulumi.ComponentResource {
   readonly alerts: pulumi.Output<string[]>;
   /** Name of the dashboard ConfigMap. */
   readonly dashboardConfigMap: pulumi.Output<string>;
+  /** Grafana's generated admin password (a secret); undefined when the stack is not installed here. */
+  readonly grafanaAdminPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     const c = checkArgs(args);
@@ -271,6 +276,18 @@ export class Observability extends pulumi.ComponentResource {
     if (c.installStack) {
       // The sidecar runs in the Prometheus pods: their ServiceAccount writes blocks.
       const prometheusSa = bind("prometheus", `${fullname}-prometheus`, "readWrite");
+      // Grafana's admin password: generated once and kept in state as a secret, never the chart's well-known default.
+      const grafanaPassword = new random.RandomPassword(`${name}-grafana-admin`, { length: 32, special: false }, { parent: this });
+      const grafanaAdmin = new k8s.core.v1.Secret(
+        `${name}-grafana-admin`,
+        {
+          metadata: { name: GRAFANA_ADMIN_SECRET, namespace: ns, labels: { "app.kubernetes.io/managed-by": "goplatform" } },
+          type: "Opaque",
+          stringData: { "admin-user": "admin", "admin-password": grafanaPassword.result },
+        },
+        inNamespace,
+      );
+      this.grafanaAdminPassword = grafanaPassword.result;
       release = new k8s.helm.v3.Release(
         `${name}-kube-prometheus-stack`,
         {
@@ -294,12 +311,13 @@ export class Observability extends pulumi.ComponentResource {
               },
             },
             grafana: {
+              admin: { existingSecret: GRAFANA_ADMIN_SECRET, userKey: "admin-user", passwordKey: "admin-password" },
               sidecar: { dashboards: { enabled: true, label: c.dashboardLabel[0], labelValue: c.dashboardLabel[1], searchNamespace: "ALL" } },
               additionalDataSources: [{ name: "Thanos", uid: "thanos", type: "prometheus", access: "proxy", url: `http://thanos-query.${ns}.svc:${HTTP_PORT}` }],
             },
           },
         },
-        { ...k8sOpts, dependsOn: [objstore, prometheusSa.serviceAccount, ...(namespace === undefined ? [] : [namespace])] },
+        { ...k8sOpts, dependsOn: [objstore, grafanaAdmin, prometheusSa.serviceAccount, ...(namespace === undefined ? [] : [namespace])] },
       );
     }
     // Custom resources need the operator's CRDs: after the release when this component installs it.
@@ -462,6 +480,7 @@ export class Observability extends pulumi.ComponentResource {
       bucketIdentities: this.bucketIdentities,
       alerts: this.alerts,
       dashboardConfigMap: this.dashboardConfigMap,
+      grafanaAdminPassword: this.grafanaAdminPassword,
     });
   }
 }
