@@ -40,9 +40,13 @@ function pipelineSteps(pipeline: Props, tasks: ReadonlyMap<string, Props>): Step
   return steps;
 }
 
-/** How Tekton Chains is configured in the stack: its chains-config ConfigMap, if any. */
+/**
+ * How Tekton Chains is configured in the stack: its chains-config ConfigMap, or the
+ * ConfigMapPatch that configures the one a Chains release ships (the Tekton
+ * component's way), if any.
+ */
 function chainsConfig(resources: readonly PolicyResource[]): Props | undefined {
-  const map = resources.find((r) => r.type === "kubernetes:core/v1:ConfigMap" && at(r.props, "metadata", "name") === "chains-config");
+  const map = resources.find((r) => (r.type === "kubernetes:core/v1:ConfigMap" || r.type === "kubernetes:core/v1:ConfigMapPatch") && at(r.props, "metadata", "name") === "chains-config");
   if (map === undefined) return undefined;
   const data = at(map.props, "data");
   return isRecord(data) ? data : {};
@@ -78,10 +82,14 @@ export const tektonPipelineSigning: StackValidationPolicy = {
     for (const pipeline of args.resources.filter((r) => TEKTON_PIPELINE.test(r.type))) {
       const steps = pipelineSteps(pipeline.props as Props, tasks);
       if (!steps.some((s) => IMAGE_BUILD.test(s.text) || IMAGE_BUILDER_IMAGES.test(s.image))) continue;
-      const explicitSign = steps.some((s) => /\bcosign\s+sign\b/.test(s.text));
-      const explicitAttest = steps.some((s) => /\bcosign\s+attest\b/.test(s.text));
+      // `sign`, not `sign-blob`: a blob signature does not sign the image.
+      const explicitSign = steps.some((s) => /\bcosign\s+sign(?![\w-])/.test(s.text));
+      const explicitAttest = steps.some((s) => /\bcosign\s+attest(?![\w-])/.test(s.text));
       if (explicitSign && explicitAttest) continue;
-      const results = list(at(pipeline.props, "spec", "results")).map((r) => str(at(r, "name")) ?? "");
+      const rawResults = at(pipeline.props, "spec", "results");
+      // Not known yet during preview: not judged.
+      if (isUnknown(rawResults) || list(rawResults).some((r) => isUnknown(r) || isUnknown(at(r, "name")))) continue;
+      const results = list(rawResults).map((r) => str(at(r, "name")) ?? "");
       const exposesImage = results.some((n) => CHAINS_RESULT.test(n));
       const gap = chains === undefined ? "no chains-config in the stack (Tekton component with Chains)" : chainsGap(chains);
       if (gap === undefined && exposesImage) continue;
@@ -94,7 +102,15 @@ export const tektonPipelineSigning: StackValidationPolicy = {
 const APPLICATION = "kubernetes:argoproj.io/v1alpha1:Application";
 const APPLICATION_SET = "kubernetes:argoproj.io/v1alpha1:ApplicationSet";
 const COMMIT = /^[0-9a-f]{40}$/;
-const EXACT_SEMVER = /^v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+/** An exact version: `v1.2.3`, a Go sub-module tag `services/api/v1.2.3`, or `refs/tags/…` of either. */
+const EXACT_VERSION = /^(refs\/tags\/)?([A-Za-z0-9._-]+\/)*v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+
+const isPinned = (revision: string): boolean => COMMIT.test(revision) || EXACT_VERSION.test(revision);
+
+/** `{{.key}}`, `{{ key }}` or `{{.values.key}}`: the generator parameter a templated revision reads. */
+function templateKey(revision: string): string | undefined {
+  return /^\{\{\s*\.?([\w.]+)\s*\}\}$/.exec(revision)?.[1]?.replace(/^values\./, "");
+}
 
 export interface ArgoRevisionConfig {
   /** Accept branch names and HEAD (not recommended). Default: false. */
@@ -118,9 +134,21 @@ export const argocdRevisionPinned: ResourceValidationPolicy = {
     list(at(spec, "sources")).forEach((s, i) => sources.push([`${base}.sources[${String(i)}]`, s]));
     for (const [where, source] of sources) {
       const revision = at(source, "targetRevision");
-      if (isUnknown(revision) || (typeof revision === "string" && revision.includes("{{"))) continue;
+      if (isUnknown(revision)) continue;
       const value = str(revision) ?? "";
-      if (!COMMIT.test(value) && !EXACT_SEMVER.test(value)) {
+      if (args.type === APPLICATION_SET && value.includes("{{")) {
+        // Templated: judge the values the list generators give it; other generators are not known here.
+        const key = templateKey(value);
+        const elements = list(at(args.props, "spec", "generators")).flatMap((g) => list(at(g, "list", "elements")));
+        for (const [i, element] of elements.entries()) {
+          const given = key === undefined ? undefined : at(element, ...key.split("."));
+          if (typeof given === "string" && !isUnknown(given) && !isPinned(given)) {
+            report(`${where}.targetRevision takes ${JSON.stringify(given)} from list generator element ${String(i)}; pin a full 40-character commit SHA or an exact version tag so a push cannot change what is deployed (GoAppSet does).`);
+          }
+        }
+        continue;
+      }
+      if (!isPinned(value)) {
         report(`${where}.targetRevision is ${JSON.stringify(value === "" ? "unset (HEAD)" : value)}; pin a full 40-character commit SHA or an exact version tag so a push cannot change what is deployed (GoApp does).`);
       }
     }
@@ -140,7 +168,7 @@ export const argocdProjectSignatureKeys: ResourceValidationPolicy = {
   validateResource: (args, report) => {
     if (args.type !== "kubernetes:argoproj.io/v1alpha1:AppProject" || args.getConfig<ArgoProjectConfig>().requireSignatureKeys === false) return;
     const keys = at(args.props, "spec", "signatureKeys");
-    if (isUnknown(keys)) return;
+    if (isUnknown(keys) || list(keys).some((k) => isUnknown(k) || isUnknown(at(k, "keyID")))) return;
     if (!list(keys).some((k) => (str(at(k, "keyID")) ?? "") !== "")) {
       report("spec.signatureKeys is empty, so Argo CD syncs unsigned commits; list the GPG key IDs allowed to sign (ArgoCd's signatureKeys argument).");
     }

@@ -47,13 +47,27 @@ export function goVersionOfImage(image: string, where: string): GoSource | undef
   }
 }
 
-/** `FROM golang:…` lines of a Dockerfile (every stage that can build Go). */
+/**
+ * `FROM golang:…` lines of a Dockerfile (every stage that can build Go), with
+ * `${NAME}` / `$NAME` filled from the `ARG NAME=default` lines before them (build
+ * args given at build time are not known here). A golang image whose tag still holds
+ * a variable is reported as not pinning a Go version.
+ */
 function dockerfileGoSources(dockerfile: string, where: string): GoSource[] {
   const found: GoSource[] = [];
+  const args = new Map<string, string>();
   for (const line of dockerfile.split(/\r?\n/)) {
+    const arg = /^\s*ARG\s+([A-Za-z_][A-Za-z0-9_]*)=("?)([^"\s]*)\2\s*$/i.exec(line);
+    if (arg?.[1] !== undefined) args.set(arg[1], arg[3] ?? "");
     const from = /^\s*FROM\s+(?:--platform=\S+\s+)?(\S+)/i.exec(line);
     if (from?.[1] === undefined) continue;
-    const source = goVersionOfImage(from[1], `${where}: ${line.trim()}`);
+    const image = from[1].replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (all, braced?: string, bare?: string) => args.get(braced ?? bare ?? "") ?? all);
+    const at = `${where}: ${line.trim()}`;
+    if (image.includes("$")) {
+      if (/(^|\/)golang[:@]/.test(image)) found.push({ where: at, invalid: `image ${JSON.stringify(image)} (its tag is a build argument with no default here)` });
+      continue;
+    }
+    const source = goVersionOfImage(image, at);
     if (source !== undefined) found.push(source);
   }
   return found;

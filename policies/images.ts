@@ -9,11 +9,11 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { imageName, parseImageRef, verifyCosignSignature, type CosignResult, type ImageRef, type RegistryCredentials } from "../components/supplychain";
+import { imageName, isUnderPrefix, normaliseRegistry, parseImageRef, verifyCosignSignature, type CosignResult, type ImageRef, type RegistryCredentials } from "../components/supplychain";
 import { imagesOf, isRecord, str } from "./resources";
 
 export interface AllowedRegistriesConfig {
-  /** Prefixes of `registry/repository` images may come from, e.g. "europe-docker.pkg.dev/my-project/". */
+  /** `registry` or `registry/path` images may come from, matched by whole segments, e.g. "europe-docker.pkg.dev/my-project". */
   allowedRegistries?: string[];
 }
 
@@ -22,8 +22,10 @@ export interface CosignPolicyConfig {
   publicKeys?: string[];
   /** Registries to speak plain HTTP to (loopback test registries). */
   insecureRegistries?: string[];
-  /** Only images whose `registry/repository` starts with one of these are checked. Default: all. */
+  /** Only images under these `registry` or `registry/path` prefixes are checked. Default: all (set it: public images are often signed keyless by their projects). */
   imagePrefixes?: string[];
+  /** Report an image whose registry cannot be asked as a mandatory violation too (fail closed). Default: false (advisory only). */
+  requireReachable?: boolean;
 }
 
 export const imagesPinnedByDigest: ResourceValidationPolicy = {
@@ -49,7 +51,7 @@ export const imagesFromAllowedRegistries: ResourceValidationPolicy = {
     if (allowed === undefined || allowed.length === 0) return;
     for (const { where, image } of imagesOf(args.type, args.props)) {
       const ref = parseImageRef(image);
-      if (ref !== undefined && !allowed.some((prefix) => imageName(ref).startsWith(prefix))) {
+      if (ref !== undefined && !allowed.some((prefix) => isUnderPrefix(ref, prefix))) {
         report(`${where} pulls ${imageName(ref)}, which is outside the allowed registries (${allowed.join(", ")}); mirror the image into one of them.`);
       }
     }
@@ -68,7 +70,8 @@ function dockerConfigCredentials(): Record<string, RegistryCredentials> {
       if (auth === undefined) continue;
       const decoded = Buffer.from(auth, "base64").toString("utf8");
       const colon = decoded.indexOf(":");
-      if (colon > 0) found[host.replace(/^https?:\/\//, "").replace(/\/.*$/, "")] = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+      // Docker Hub's entry is "https://index.docker.io/v1/"; normalised, it is "docker.io" like its image references.
+      if (colon > 0) found[normaliseRegistry(host.replace(/^https?:\/\//, "").replace(/\/.*$/, ""))] = { username: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
     }
   } catch {
     // No Docker config: anonymous pulls.
@@ -97,7 +100,7 @@ async function cosignResults(type: string, props: Record<string, unknown>, confi
   for (const { where, image } of imagesOf(type, props)) {
     const ref = parseImageRef(image);
     if (ref?.digest === undefined) continue; // images-pinned-by-digest reports those
-    if (config.imagePrefixes !== undefined && !config.imagePrefixes.some((p) => imageName(ref).startsWith(p))) continue;
+    if (config.imagePrefixes !== undefined && !config.imagePrefixes.some((p) => isUnderPrefix(ref, p))) continue;
     out.push({ where, ref, result: await verifyOnce(ref, config, publicKeys) });
   }
   return out;
@@ -107,7 +110,8 @@ const cosignConfigSchema = {
   properties: {
     publicKeys: { type: "array" as const, items: { type: "string" as const, pattern: "-----BEGIN PUBLIC KEY-----" }, description: "PEM public keys; a signature must verify with one." },
     insecureRegistries: { type: "array" as const, items: { type: "string" as const }, description: "Registries reached over plain HTTP (loopback only)." },
-    imagePrefixes: { type: "array" as const, items: { type: "string" as const }, description: "Only check images under these registry/repository prefixes." },
+    imagePrefixes: { type: "array" as const, items: { type: "string" as const }, description: "Only check images under these registry or registry/path prefixes." },
+    requireReachable: { type: "boolean" as const, description: "Fail (not just advise) when an image's registry cannot be asked." },
   },
 };
 
@@ -118,7 +122,9 @@ export const imageCosignSignature: ResourceValidationPolicy = {
   configSchema: cosignConfigSchema,
   validateResource: async (args, report) => {
     for (const { where, ref, result } of await cosignResults(args.type, args.props, args.getConfig<CosignPolicyConfig>())) {
-      if (result.status === "unsigned" || result.status === "invalid") {
+      if (result.status === "unreachable" && args.getConfig<CosignPolicyConfig>().requireReachable === true) {
+        report(`${where}: could not check the cosign signature of ${imageName(ref)}@${ref.digest ?? ""} (${result.detail}), and requireReachable is set; give the policy run network access and registry credentials ($DOCKER_CONFIG/config.json).`);
+      } else if (result.status === "unsigned" || result.status === "invalid") {
         report(`${where}: ${imageName(ref)}@${ref.digest ?? ""} has no valid cosign signature from the configured key (${result.detail}); sign it with \`cosign sign --key <key> ${imageName(ref)}@${ref.digest ?? ""}\` (GoPipeline and Tekton Chains do).`);
       }
     }

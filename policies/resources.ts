@@ -56,8 +56,9 @@ export interface ImageUse {
   readonly image: string;
 }
 
-const POD_KINDS = /^kubernetes:(core|apps|batch|extensions)\/v[0-9a-z]+:(Pod|PodTemplate|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob)$/;
-const TEKTON_KINDS = /^kubernetes:tekton\.dev\/v1(beta1)?:(Task|ClusterTask|Pipeline|TaskRun|PipelineRun|StepAction)$/;
+/** Workload kinds, their server-side-apply Patch forms, and Argo Rollouts (a Deployment with a rollout strategy). */
+const POD_KINDS = /^kubernetes:(?:(?:core|apps|batch|extensions)\/v[0-9a-z]+:(Pod|PodTemplate|Deployment|StatefulSet|DaemonSet|ReplicaSet|ReplicationController|Job|CronJob)(?:Patch)?|argoproj\.io\/v1alpha1:(Rollout))$/;
+const TEKTON_KINDS = /^kubernetes:tekton\.dev\/v1(?:alpha1|beta1)?:(Task|ClusterTask|Pipeline|TaskRun|PipelineRun|StepAction)$/;
 
 /** Path of the pod spec in a Kubernetes workload of `kind`. */
 function podSpecPath(kind: string): string[] {
@@ -104,13 +105,13 @@ export function imagesOf(type: string, props: Props): ImageUse[] {
   const out: ImageUse[] = [];
   const pod = POD_KINDS.exec(type);
   if (pod !== null) {
-    const path = podSpecPath(pod[2] ?? "");
+    const path = podSpecPath(pod[1] ?? pod[2] ?? "");
     podSpecImages(at(props, ...path), path.join("."), out);
     return out;
   }
   const tekton = TEKTON_KINDS.exec(type);
   if (tekton !== null) {
-    switch (tekton[2]) {
+    switch (tekton[1]) {
       case "Task":
       case "ClusterTask":
         taskSpecImages(props.spec, "spec", out);

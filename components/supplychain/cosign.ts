@@ -42,6 +42,9 @@ export interface CosignVerifyOptions {
 }
 
 const SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+const IN_TOTO = "application/vnd.in-toto+json";
+/** The predicate cosign 3 puts in a bundle that is an image signature (attestations carry their own). */
+const COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
 const MANIFEST_TYPES = ["application/vnd.oci.image.manifest.v1+json", "application/vnd.docker.distribution.manifest.v2+json"].join(", ");
 
@@ -158,9 +161,12 @@ async function bundleFindings(store: SignatureStore, digest: string, keys: KeyOb
       const bundle = parseJson(await store.blob(layer.digest)) as { dsseEnvelope?: { payload?: string; payloadType?: string; signatures?: { sig?: string }[] } } | undefined;
       const envelope = bundle?.dsseEnvelope;
       if (envelope?.payload === undefined || envelope.payloadType === undefined) continue;
+      // A signature, not an attestation made with the same key: cosign's signing predicate, as in-toto.
+      if (envelope.payloadType !== IN_TOTO) continue;
       const payload = Buffer.from(envelope.payload, "base64");
-      const statement = parseJson(payload) as { subject?: { digest?: { sha256?: string } }[] } | undefined;
-      if (!(statement?.subject ?? []).some((s) => `sha256:${s.digest?.sha256 ?? ""}` === digest)) {
+      const statement = parseJson(payload) as { predicateType?: string; subject?: { digest?: { sha256?: string } }[] } | undefined;
+      if (statement?.predicateType !== COSIGN_SIGN_PREDICATE) continue;
+      if (!(statement.subject ?? []).some((s) => `sha256:${s.digest?.sha256 ?? ""}` === digest)) {
         findings.push({ verified: false, problem: `a bundle's statement does not name ${digest}` });
         continue;
       }
@@ -182,7 +188,7 @@ export async function verifyCosignSignature(ref: ImageRef, options: CosignVerify
   const keys = keyObjects(options.publicKeys);
   const scheme = options.insecureRegistries?.includes(ref.registry) === true ? "http" : "https";
   const host = ref.registry === "docker.io" ? "registry-1.docker.io" : ref.registry;
-  const store = new SignatureStore(new RegistryClient(ref.registry, options.credentials?.[ref.registry]), `${scheme}://${host}/v2/${ref.repository}`);
+  const store = new SignatureStore(new RegistryClient(ref.registry, options.credentials?.[ref.registry], scheme === "http"), `${scheme}://${host}/v2/${ref.repository}`);
   let findings: Finding[];
   try {
     findings = await simpleSigningFindings(store, digest, keys);

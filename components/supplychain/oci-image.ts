@@ -226,7 +226,7 @@ export interface PushTarget {
 /** Pushes blobs then the manifest; returns `registry/repository@sha256:…`. */
 export async function pushImage(image: OciImage, target: PushTarget): Promise<{ digest: string; reference: string }> {
   const base = `${target.insecure === true ? "http" : "https"}://${target.registry}/v2/${target.repository}`;
-  const client = new RegistryClient(target.registry, target.credentials);
+  const client = new RegistryClient(target.registry, target.credentials, target.insecure === true);
   for (const blob of [...image.layers, image.config]) {
     const head = await client.request("HEAD", `${base}/blobs/${blob.digest}`);
     if (head.status === 200) continue;

@@ -2,8 +2,11 @@
  * A small OCI distribution API client: requests go out without credentials, and
  * answer a 401 the way registries ask — Basic auth, or a Bearer token from the
  * challenge's realm (docker token auth, anonymous when no credentials are given).
- * Credentials are sent only to the registry host and the realm it names.
+ * Credentials are sent only to the registry host and the realm it names, only for a
+ * challenge the registry itself sent, and to a realm over HTTPS (plain HTTP only for
+ * an insecure loopback test registry).
  */
+import { normaliseRegistry } from "./image-ref";
 
 export interface RegistryCredentials {
   username: string;
@@ -16,12 +19,15 @@ export class RegistryClient {
   constructor(
     readonly registry: string,
     private readonly credentials?: RegistryCredentials,
+    private readonly insecure = false,
   ) {}
 
   async request(method: string, url: string, body?: Buffer, headers: Record<string, string> = {}): Promise<Response> {
     const send = () => fetch(url, { method, body, headers: { ...headers, ...(this.authorization === undefined ? {} : { Authorization: this.authorization }) }, redirect: "follow" });
     const first = await send();
     if (first.status !== 401 || this.authorization !== undefined) return first;
+    // A 401 from somewhere a redirect led to is not the registry asking.
+    if (first.url !== "" && normaliseRegistry(new URL(first.url).host) !== normaliseRegistry(this.registry)) return first;
     const challenge = first.headers.get("www-authenticate") ?? "";
     if (/^Basic/i.test(challenge) && this.credentials !== undefined) {
       this.authorization = `Basic ${this.basic(this.credentials)}`;
@@ -41,6 +47,9 @@ export class RegistryClient {
     const params: Partial<Record<string, string>> = Object.fromEntries([...challenge.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]));
     if (params.realm === undefined) throw new Error(`registry ${this.registry}: Bearer challenge without a realm`);
     const url = new URL(params.realm);
+    if (url.protocol !== "https:" && !(this.insecure && url.protocol === "http:")) {
+      throw new Error(`registry ${this.registry}: refusing token realm ${url.origin}: credentials go only over HTTPS`);
+    }
     if (params.service !== undefined) url.searchParams.set("service", params.service);
     if (params.scope !== undefined) url.searchParams.set("scope", params.scope);
     const c = this.credentials;

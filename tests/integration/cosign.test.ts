@@ -22,7 +22,7 @@ describe("cosign signatures in a registry on loopback", function () {
   let cosign: string;
   let publicKey: string;
   const otherKey = generateKeyPairSync("ec", { namedCurve: "P-256" }).publicKey.export({ type: "spki", format: "pem" }).toString();
-  const refs: Record<"legacy" | "bundle" | "unsigned", string> = { legacy: "", bundle: "", unsigned: "" };
+  const refs: Record<"legacy" | "bundle" | "unsigned" | "copied" | "attested", string> = { legacy: "", bundle: "", unsigned: "", copied: "", attested: "" };
 
   const sign = async (reference: string, legacy: boolean) => {
     const flags = ["sign", "--key", path.join(work, "cosign.key"), "--use-signing-config=false", "--tlog-upload=false", "--allow-http-registry", "--yes"];
@@ -48,15 +48,28 @@ describe("cosign signatures in a registry on loopback", function () {
     await run(cosign, ["generate-key-pair"], { cwd: work, env: { PATH: process.env.PATH, HOME: work, COSIGN_PASSWORD: "test-only" } });
     publicKey = readFileSync(path.join(work, "cosign.pub"), "utf8");
 
-    // Three different images: each "binary" is a small file with its own content.
-    for (const which of ["legacy", "bundle", "unsigned"] as const) {
+    // Different images: each "binary" is a small file with its own content. "copied" shares
+    // the legacy image's repository, so a signature manifest can be copied onto it.
+    for (const which of ["legacy", "bundle", "unsigned", "copied", "attested"] as const) {
       const binary = path.join(work, which);
       writeFileSync(binary, `#!/bin/sh\necho ${which}\n`);
       const image = await buildGoImage({ binary, arch: "amd64", goVersion: "1.27.4", goModule: "example.com/signed" });
-      refs[which] = (await pushImage(image, { registry: host, repository: `goplatform/${which}`, insecure: true })).reference;
+      const repository = `goplatform/${which === "copied" ? "legacy" : which}`;
+      refs[which] = (await pushImage(image, { registry: host, repository, insecure: true })).reference;
     }
     await sign(refs.legacy, true);
     await sign(refs.bundle, false);
+    // A provenance-style attestation with the same key, in the bundle format: not a signature.
+    writeFileSync(path.join(work, "predicate.json"), JSON.stringify({ builder: "test" }));
+    await run(cosign, ["attest", "--key", path.join(work, "cosign.key"), "--type", "custom", "--predicate", path.join(work, "predicate.json"), "--use-signing-config=false", "--tlog-upload=false", "--allow-http-registry", "--yes", refs.attested], {
+      env: { PATH: process.env.PATH, HOME: work, COSIGN_PASSWORD: "test-only" },
+    });
+    // The legacy image's signature manifest copied onto another image's signature tag.
+    const digestOf = (reference: string) => reference.split("@")[1] ?? "";
+    const base = `http://${host}/v2/goplatform/legacy/manifests`;
+    const sig = await fetch(`${base}/${digestOf(refs.legacy).replace(":", "-")}.sig`, { headers: { Accept: "application/vnd.oci.image.manifest.v1+json" } });
+    const put = await fetch(`${base}/${digestOf(refs.copied).replace(":", "-")}.sig`, { method: "PUT", body: Buffer.from(await sig.arrayBuffer()), headers: { "Content-Type": "application/vnd.oci.image.manifest.v1+json" } });
+    assert.equal(put.status, 201);
   });
   after(() => {
     registry.kill();
@@ -79,6 +92,13 @@ describe("cosign signatures in a registry on loopback", function () {
   it("verifies a Sigstore bundle (cosign 3's default format) with the signing key, and only with it", async () => {
     assert.equal((await verify(refs.bundle, [publicKey])).status, "verified");
     assert.equal((await verify(refs.bundle, [otherKey])).status, "invalid");
+  });
+
+  it("refuses a signature copied from another image, and an attestation made with the key", async () => {
+    const copied = await verify(refs.copied, [publicKey]);
+    assert.equal(copied.status, "invalid");
+    assert.equal(copied.detail, `a signature payload names ${refs.legacy.split("@")[1] ?? ""}, not ${refs.copied.split("@")[1] ?? ""}`);
+    assert.notEqual((await verify(refs.attested, [publicKey])).status, "verified");
   });
 
   it("reports an unsigned image as unsigned, and an unreachable registry as unreachable", async () => {
