@@ -44,15 +44,19 @@ const annotations = (cloud: FakeCloud, id: string): Record<string, string> =>
     azure: { "azure.workload.identity/client-id": id },
   })[cloud];
 
-/** The objstore.yml document each cloud's bucket gives Thanos (no credentials: workload identity). */
+/**
+ * The objstore.yml document each cloud's bucket gives Thanos, in the shape EksCluster,
+ * GkeCluster and AksCluster produce (no credentials: workload identity). The example
+ * stacks test checks the real clusters' documents reach Observability the same way.
+ */
 export function fakeThanosObjectStore(cloud: FakeCloud, bucketName: string): Record<string, unknown> {
   switch (cloud) {
     case "aws":
-      return { type: "S3", config: { bucket: bucketName, endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", sse_config: { type: "SSE-KMS", kms_key_id: "arn:aws:kms:eu-west-1:123456789012:key/fake" } } };
+      return { type: "S3", config: { bucket: bucketName, endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", aws_sdk_auth: true } };
     case "gcp":
       return { type: "GCS", config: { bucket: bucketName } };
     case "azure":
-      return { type: "AZURE", config: { storage_account: "fakemetrics", container: bucketName, user_assigned_id: identity("azure", "thanos") } };
+      return { type: "AZURE", config: { storage_account: "fakemetrics", container: bucketName, endpoint: "blob.core.windows.net" } };
   }
 }
 

@@ -87,7 +87,8 @@ describe("Observability", function () {
         assert.equal(call.parent, obs);
         assert.equal(await valueOf(obs.bucketName), `obs-metrics-${cloud}`);
 
-        const secrets = resources.ofType("kubernetes:core/v1:Secret");
+        // Two Secrets: the objstore config and Grafana's generated admin login.
+        const secrets = resources.ofType("kubernetes:core/v1:Secret").filter((r) => r.name !== "obs-grafana-admin");
         assert.equal(secrets.length, 1, "one objstore Secret");
         const secret = secrets[0] as RecordedResource;
         assert.equal(secret.parent, component.urn);
@@ -185,6 +186,19 @@ describe("Observability", function () {
     for (const r of k8sResources) assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.type} ${r.name} uses the cluster's provider`);
     // Custom resources wait for the release (its CRDs).
     for (const r of resources.ofType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor")) assert.ok(r.dependsOn.includes(release.urn), r.name);
+  });
+
+  it("gives Grafana a generated admin password in a Secret the chart reads, never the chart's default", async () => {
+    const { result, resources } = await runUnderMocks(build("aws").program, { outputs: (a) => (a.type === "random:index/randomPassword:RandomPassword" ? { result: "generated-Xy7" } : undefined) });
+    const password = resources.one("random:index/randomPassword:RandomPassword");
+    assert.deepEqual([password.inputs.length, password.inputs.special], [32, false]);
+    const secret = resources.one("kubernetes:core/v1:Secret", "obs-grafana-admin");
+    assert.deepEqual(secret.inputs.stringData, { "admin-user": "admin", "admin-password": "generated-Xy7" });
+    const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { grafana: { admin: unknown; adminPassword?: unknown } };
+    assert.deepEqual(values.grafana.admin, { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
+    assert.equal(values.grafana.adminPassword, undefined);
+    assert.ok(resources.one("kubernetes:helm.sh/v3:Release").dependsOn.includes(secret.urn), "the Secret exists before the chart");
+    assert.equal(await valueOf(result.obs.grafanaAdminPassword ?? assert.fail()), "generated-Xy7");
   });
 
   it("runs Query, Store Gateway and Compactor from the digest-pinned image, non-root, with Query fanning out to the sidecars and the Store Gateway", async () => {
