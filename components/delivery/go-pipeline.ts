@@ -572,6 +572,16 @@ export function goPipelineSpec(name: string, repoUrl: string, imageRepository: s
   };
 }
 
+/**
+ * The CEL filter for pushes to `branch`. A branch deletion is a push event too (GitHub:
+ * `deleted: true`; GitLab: `checkout_sha: null`), with an all-zero `after`, and would
+ * start a PipelineRun that can only fail at clone.
+ */
+function pushFilter(provider: "github" | "gitlab", branch: string): string {
+  const notDeleted = provider === "github" ? "!body.deleted" : "body.checkout_sha != null";
+  return `body.ref == 'refs/heads/${branch}' && ${notDeleted}`;
+}
+
 /** TriggerBinding, TriggerTemplate and EventListener for push webhooks. */
 function triggerObjects(name: string, provider: "github" | "gitlab", branch: string, secretName: string, r: Resolved, workspaceSize: string, registrySecret: string | undefined) {
   // Only the commit comes from the webhook body: the repository and image stay fixed in the Pipeline.
@@ -616,7 +626,7 @@ function triggerObjects(name: string, provider: "github" | "gitlab", branch: str
                   { name: "eventTypes", value: eventTypes },
                 ],
               },
-              { ref: { name: "cel", kind: "ClusterInterceptor" }, params: [{ name: "filter", value: `body.ref == 'refs/heads/${branch}'` }] },
+              { ref: { name: "cel", kind: "ClusterInterceptor" }, params: [{ name: "filter", value: pushFilter(provider, branch) }] },
             ],
             bindings: [{ ref: `${name}-push` }],
             template: { ref: `${name}-run` },
