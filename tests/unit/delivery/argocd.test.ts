@@ -143,7 +143,7 @@ describe("GoApp", () => {
   });
 
   it("accepts semver tags, and HEAD or a branch only when floating revisions are allowed", async () => {
-    for (const targetRevision of ["v1.4.2", "2.0.0-rc.1"]) {
+    for (const targetRevision of ["v1.4.2", "2.0.0-rc.1", "refs/tags/v1.4.2", "services/api/v1.2.3", "refs/tags/services/api/v1.2.3", "tools/v0.3.0-rc.1+build.5"]) {
       const { resources } = await runUnderMocks(() => app(argo(new FakeDeliveryCluster()), { targetRevision }));
       assert.equal((resources.one("kubernetes:argoproj.io/v1alpha1:Application").inputs.spec as { source: { targetRevision: string } }).source.targetRevision, targetRevision);
     }
@@ -163,6 +163,13 @@ describe("GoApp", () => {
     ["HEAD when pinning is required", { targetRevision: "HEAD" }, /GoApp: invalid targetRevision "HEAD"; expected a pinned revision: a full 40-character commit SHA or a semver tag/],
     ["branch name", { targetRevision: "main" }, /invalid targetRevision "main"; expected a pinned revision/],
     ["short commit", { targetRevision: COMMIT.slice(0, 7) }, /invalid targetRevision "3f1c2a9"/],
+    ["branch under refs/heads", { targetRevision: "refs/heads/v1.2.3" }, /invalid targetRevision "refs\/heads\/v1\.2\.3"; expected a pinned revision/],
+    ["branch shorthand heads/", { targetRevision: "heads/v1.2.3" }, /invalid targetRevision "heads\/v1\.2\.3"/],
+    ["sub-module branch", { targetRevision: "services/api/main" }, /invalid targetRevision "services\/api\/main"/],
+    ["version range", { targetRevision: "services/api/v1.2.x" }, /invalid targetRevision "services\/api\/v1\.2\.x"/],
+    ["caret range", { targetRevision: "^1.2.3" }, /invalid targetRevision "\^1\.2\.3"/],
+    ["prefix escaping with ..", { targetRevision: "services/../v1.2.3" }, /invalid targetRevision "services\/\.\.\/v1\.2\.3"/],
+    ["empty prefix segment", { targetRevision: "services//v1.2.3" }, /invalid targetRevision "services\/\/v1\.2\.3"/],
     ["repo URL that is neither https nor ssh", { repoUrl: "file:///srv/deploy" }, /GoApp: invalid repoUrl "file:\/\/\/srv\/deploy"/],
     ["image override by tag", { images: ["payments=ghcr.io/acme/payments:v1"] }, /invalid images\[0\] "ghcr\.io\/acme\/payments:v1"; expected an image pinned by digest/],
     ["path escaping the repository", { path: "../secrets" }, /invalid path "\.\.\/secrets"/],
