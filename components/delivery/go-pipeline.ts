@@ -62,7 +62,13 @@ export interface GoPipelineArgs {
   namespace?: string;
   /** Create the namespace. Default: true. */
   createNamespace?: boolean;
-  /** Go release that builds the image, e.g. "1.27.4". Default: newest patch of the newest supported line on `asOf`. */
+  /**
+   * Go release that builds the image, e.g. "1.27.4". Default: newest patch of the newest
+   * supported line on `asOf`. A pinned release is checked against the supported window
+   * on `asOf`, which defaults to today: once its Go line leaves the window, every later
+   * preview of the stack throws. Pin `asOf` with it for a reproducible stack, or leave
+   * goVersion unset to follow the newest release.
+   */
   goVersion?: string;
   /** Go releases `go test -race` runs with, one step each. Default: [goVersion]. */
   testGoVersions?: string[];
@@ -104,7 +110,11 @@ export interface GoPipelineArgs {
   goModule?: string;
   /** Size of the per-run source workspace volume. Default: "2Gi". */
   workspaceSize?: string;
-  /** Day the Go version rules are judged for (YYYY-MM-DD). Default: today. */
+  /**
+   * Day the Go version rules are judged for (YYYY-MM-DD). Default: today, so the same
+   * program can start failing (a pinned goVersion leaving support) or change its default
+   * goVersion on a later day; set it to make previews reproducible.
+   */
   asOf?: string;
 }
 
