@@ -55,7 +55,11 @@ export interface GoPipelineArgs {
    * A Secret in the pipeline namespace of type kubernetes.io/dockerconfigjson with
    * registry credentials, for registries the cloud identity cannot reach. Default:
    * none (the push relies on the cloud identity; ko and cosign use the ECR, GCR/Artifact
-   * Registry and ACR credential helpers).
+   * Registry and ACR credential helpers). Mounted as the `dockerconfig` workspace of
+   * the build and cosign steps only: it is not among the build ServiceAccount's
+   * imagePullSecrets (that ServiceAccount comes from `cluster.bindServiceAccount`), so
+   * Tekton Chains, which pushes signatures and attestations with its controller's
+   * credentials and the TaskRun ServiceAccount's imagePullSecrets, does not see it.
    */
   registryCredentialsSecret?: string;
   /** Namespace for the pipeline objects. Default: the component name. */
