@@ -1,18 +1,42 @@
 /**
  * ArgoCd: installs Argo CD from its Helm chart at a pinned version (HA optional) and
  * creates an AppProject that restricts where applications come from and where they
- * deploy, and (by default) requires GPG-signed commits.
+ * deploy, and (by default) requires GPG-signed commits, importing the public keys
+ * they are checked with into Argo CD's keyring.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel } from "../args";
 import type { Cluster } from "../cluster";
 import { chartRelease } from "./chart-release";
-import { checkChartVersion, checkList, checkRepoUrl } from "./checks";
+import { checkChartVersion, checkList, checkOneOf, checkRepoUrl } from "./checks";
 import { ARGO_CD_CHART } from "./images";
+import { ARMOR_BEGIN, openPgpKeyIds } from "./openpgp";
 
 const COMPONENT = "ArgoCd";
 export const IN_CLUSTER = "https://kubernetes.default.svc";
+/** The ConfigMap Argo CD's repo server builds its GnuPG keyring from: key ID → armoured public key. */
+export const GPG_KEYS_CONFIGMAP = "argocd-gpg-keys-cm";
+const KEY_ID = /^[0-9A-F]{16}$/;
+
+function checkGpgPublicKeys(keys: Record<string, string>): void {
+  const entries = Object.entries(keys);
+  if (entries.length === 0) {
+    throw new ArgumentError(COMPONENT, "project.gpgPublicKeys", keys, "expected at least one GnuPG public key ({ \"<16-hex key ID>\": \"-----BEGIN PGP PUBLIC KEY BLOCK-----…\" }) so Argo CD can verify signed commits, or requireSignedCommits: false as an explicit opt-out");
+  }
+  for (const [id, armored] of entries) {
+    const argument = `project.gpgPublicKeys["${id}"]`;
+    if (!KEY_ID.test(id)) throw new ArgumentError(COMPONENT, argument, id, "expected the key's primary key ID, 16 uppercase hex digits, as the entry's name");
+    const read = typeof armored === "string" ? openPgpKeyIds(armored) : new Error("not a string");
+    if (read instanceof Error) {
+      throw new ArgumentError(COMPONENT, argument, "(not shown)", `expected an ASCII-armoured GnuPG public key (${ARMOR_BEGIN}, from \`gpg --armor --export ${id}\`): ${read.message}`);
+    }
+    if (read.primary !== id) {
+      const why = read.subkeys.includes(id) ? `${id} is one of its subkeys; Argo CD files keys under the primary key ID` : `it is a different key`;
+      throw new ArgumentError(COMPONENT, argument, id, `expected the entry's name to be the armoured key's primary key ID ${read.primary}; ${why}`);
+    }
+  }
+}
 
 export interface ArgoCdDestination {
   /** Namespace applications may deploy to (no wildcards). */
@@ -25,6 +49,13 @@ export interface ArgoCdArgs {
   cluster: Cluster;
   /** Install Argo CD from its Helm chart. Default: true. With false, Argo CD must already run in `namespace`; only the AppProject is created. */
   install?: boolean;
+  /**
+   * With `install: false`, how the GnuPG public keys reach `argocd-gpg-keys-cm`:
+   * "patch" adds them to the ConfigMap Argo CD's installation created (server-side
+   * apply; other keys are left alone); "create" creates the ConfigMap with only these
+   * keys (for rendered manifests, or an installation without one). Default: "patch".
+   */
+  gpgKeysMode?: "patch" | "create";
   /** Namespace Argo CD runs in. Default: "argocd". */
   namespace?: string;
   /** Chart version. Default: "9.5.2". */
@@ -46,8 +77,18 @@ export interface ArgoCdArgs {
     /** Clusters and namespaces applications may deploy to. */
     destinations: ArgoCdDestination[];
     /**
-     * GPG key IDs (16 hex digits) whose signatures Argo CD requires on the commits it
-     * syncs. Required unless `requireSignedCommits` is false.
+     * GnuPG public keys Argo CD verifies signatures with: primary key ID (16 uppercase
+     * hex digits, `gpg --list-keys --keyid-format long`) → ASCII-armoured public key
+     * (`gpg --armor --export <ID>`). They are imported into Argo CD's keyring (chart value
+     * `configs.gpg.keys`, or with `install: false` a patch of the `argocd-gpg-keys-cm`
+     * ConfigMap), without which Argo CD refuses every sync. Each key must be filed under
+     * its own primary key ID. Required unless `requireSignedCommits` is false.
+     */
+    gpgPublicKeys?: Record<string, string>;
+    /**
+     * Key IDs whose signatures Argo CD accepts on the commits and annotated tags it syncs
+     * (the AppProject's `signatureKeys`); each needs its public key in `gpgPublicKeys`.
+     * Default: every key of `gpgPublicKeys`.
      */
     signatureKeys?: string[];
     /** Require signed commits. Default: true. false is an explicit opt-out. */
@@ -80,18 +121,26 @@ export class ArgoCd extends pulumi.ComponentResource {
       }
     });
     const requireSigned = project.requireSignedCommits ?? true;
-    const keys = project.signatureKeys ?? [];
+    const publicKeys = project.gpgPublicKeys ?? {};
+    const keys = project.signatureKeys ?? Object.keys(publicKeys);
     if (requireSigned) {
+      // Named signature keys without public keys get the more helpful per-key message below.
+      if (project.signatureKeys === undefined || Object.keys(publicKeys).length > 0) checkGpgPublicKeys(publicKeys);
       checkList(COMPONENT, "project.signatureKeys", keys, (key, i) => {
-        if (!/^[0-9A-F]{16}$/.test(key)) throw new ArgumentError(COMPONENT, `project.signatureKeys[${i}]`, key, "expected a GPG key ID of 16 uppercase hex digits");
+        if (!KEY_ID.test(key)) throw new ArgumentError(COMPONENT, `project.signatureKeys[${i}]`, key, "expected a GPG key ID of 16 uppercase hex digits");
+        if (!Object.keys(publicKeys).includes(key)) {
+          throw new ArgumentError(COMPONENT, `project.signatureKeys[${i}]`, key, `expected a key whose ASCII-armoured public key is in project.gpgPublicKeys (add "${key}": the output of \`gpg --armor --export ${key}\`); without it Argo CD refuses every sync`);
+        }
       });
-    } else if (keys.length > 0) {
-      throw new ArgumentError(COMPONENT, "project.signatureKeys", keys, "signature keys are given but requireSignedCommits is false; drop one of the two");
+    } else if (keys.length > 0 || Object.keys(publicKeys).length > 0) {
+      throw new ArgumentError(COMPONENT, project.signatureKeys === undefined ? "project.gpgPublicKeys" : "project.signatureKeys", keys, "signature keys are given but requireSignedCommits is false; drop one of the two");
     }
     for (const [i, r] of (project.clusterResourceWhitelist ?? []).entries()) {
       if (r.kind === "*" || r.group === "*") throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, r, "expected a named group and kind (no wildcards)");
     }
     const install = args.install ?? true;
+    const gpgKeysMode = checkOneOf(COMPONENT, "gpgKeysMode", args.gpgKeysMode ?? "patch", ["patch", "create"]);
+    if (install && args.gpgKeysMode !== undefined) throw new ArgumentError(COMPONENT, "gpgKeysMode", args.gpgKeysMode, "expected no gpgKeysMode when install is true (the chart writes argocd-gpg-keys-cm itself)");
     super("goplatform:k8s:ArgoCd", name, {}, opts);
     this.namespace = namespace;
     this.projectName = projectName;
@@ -101,9 +150,19 @@ export class ArgoCd extends pulumi.ComponentResource {
 
     const child = { parent: this, provider: args.cluster.provider };
     const installed: pulumi.Resource[] = [];
+    const keyring = requireSigned ? publicKeys : {};
     if (install) {
       const chart = { repository: args.chartRepository ?? ARGO_CD_CHART.repository, chart: args.chart ?? ARGO_CD_CHART.chart, version: chartVersion };
-      installed.push(chartRelease(name, chart, namespace, deepMerge(argoCdValues(args.ha ?? false), args.values ?? {}), child));
+      const values = deepMerge(argoCdValues(args.ha ?? false), Object.keys(keyring).length > 0 ? { configs: { gpg: { keys: keyring } } } : {});
+      installed.push(chartRelease(name, chart, namespace, deepMerge(values, args.values ?? {}), child));
+    } else if (Object.keys(keyring).length > 0) {
+      // Argo CD's own manifests create this ConfigMap; a server-side apply patch adds our keys and leaves others' alone.
+      const metadata = { name: GPG_KEYS_CONFIGMAP, namespace };
+      installed.push(
+        gpgKeysMode === "patch"
+          ? new k8s.core.v1.ConfigMapPatch(`${name}-gpg-keys`, { metadata, data: keyring }, child)
+          : new k8s.core.v1.ConfigMap(`${name}-gpg-keys`, { metadata: { ...metadata, labels: { "app.kubernetes.io/part-of": "argocd", "app.kubernetes.io/managed-by": "goplatform" } }, data: keyring }, child),
+      );
     }
     const appProject = new k8s.apiextensions.CustomResource(
       `${name}-project`,

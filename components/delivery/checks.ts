@@ -19,23 +19,32 @@ export function checkRepoUrl(component: string, argument: string, value: string)
 }
 
 const COMMIT_SHA = /^[0-9a-f]{40}$/;
-/** A semver tag, with or without a leading `v` (`v1.4.2`, `1.4.2-rc.1`). */
-const SEMVER_TAG = /^v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+/**
+ * A semver tag, with or without a leading `v` (`v1.4.2`, `1.4.2-rc.1`), optionally under
+ * `refs/tags/` and a directory prefix of tag-safe segments, as Go modules in a
+ * subdirectory are tagged (`services/api/v1.2.3`).
+ */
+const SEMVER_TAG = /^(refs\/tags\/)?([A-Za-z0-9_][A-Za-z0-9_.-]*\/)*v?(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
+/** Prefixes that name branches or other refs, not tags. */
+const NOT_A_TAG = /^(refs\/(?!tags\/)|heads\/|remotes\/)/;
 
 export function isPinnedRevision(value: string): boolean {
-  return COMMIT_SHA.test(value) || SEMVER_TAG.test(value);
+  if (COMMIT_SHA.test(value)) return true;
+  const dirs = value.split("/").slice(0, -1);
+  return SEMVER_TAG.test(value) && !NOT_A_TAG.test(value) && !dirs.some((d) => d.includes("..") || d.endsWith(".lock") || d.endsWith("."));
 }
 
 /**
- * A Git revision for Argo CD: a full commit SHA or a semver tag. `HEAD`, branch names
- * and other floating refs are refused unless `allowFloating`.
+ * A Git revision for Argo CD: a full commit SHA or a semver tag (also `refs/tags/…` and
+ * sub-module tags such as `services/api/v1.2.3`). `HEAD`, branch names and other
+ * floating refs are refused unless `allowFloating`.
  */
 export function checkRevision(component: string, argument: string, value: string, allowFloating: boolean): string {
   if (typeof value !== "string" || value.length === 0 || /\s/.test(value)) {
     throw new ArgumentError(component, argument, value, "expected a full 40-character commit SHA or a semver tag such as \"v1.4.2\"");
   }
   if (!allowFloating && !isPinnedRevision(value)) {
-    throw new ArgumentError(component, argument, value, "expected a pinned revision: a full 40-character commit SHA or a semver tag such as \"v1.4.2\"; HEAD and branch names move (set allowFloatingRevision: true to accept them)");
+    throw new ArgumentError(component, argument, value, "expected a pinned revision: a full 40-character commit SHA or a semver tag such as \"v1.4.2\", \"refs/tags/v1.4.2\" or \"services/api/v1.4.2\"; HEAD and branch names move (set allowFloatingRevision: true to accept them)");
   }
   return value;
 }

@@ -23,7 +23,7 @@ export interface GoAppSource {
   repoUrl: string;
   /** Directory of the manifests in the repository (plain YAML or Kustomize). */
   path: string;
-  /** A full commit SHA or a semver tag. HEAD and branches are refused unless `allowFloatingRevision`. */
+  /** A full commit SHA or a semver tag (`v1.4.2`, `refs/tags/v1.4.2`, or a sub-module's `services/api/v1.4.2`). HEAD and branches are refused unless `allowFloatingRevision`. */
   targetRevision: string;
   /** Kustomize image overrides, each `name=registry/repo@sha256:…` (by digest). Default: none. */
   images?: string[];

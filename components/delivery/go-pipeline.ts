@@ -55,14 +55,24 @@ export interface GoPipelineArgs {
    * A Secret in the pipeline namespace of type kubernetes.io/dockerconfigjson with
    * registry credentials, for registries the cloud identity cannot reach. Default:
    * none (the push relies on the cloud identity; ko and cosign use the ECR, GCR/Artifact
-   * Registry and ACR credential helpers).
+   * Registry and ACR credential helpers). Mounted as the `dockerconfig` workspace of
+   * the build and cosign steps only: it is not among the build ServiceAccount's
+   * imagePullSecrets (that ServiceAccount comes from `cluster.bindServiceAccount`), so
+   * Tekton Chains, which pushes signatures and attestations with its controller's
+   * credentials and the TaskRun ServiceAccount's imagePullSecrets, does not see it.
    */
   registryCredentialsSecret?: string;
   /** Namespace for the pipeline objects. Default: the component name. */
   namespace?: string;
   /** Create the namespace. Default: true. */
   createNamespace?: boolean;
-  /** Go release that builds the image, e.g. "1.27.4". Default: newest patch of the newest supported line on `asOf`. */
+  /**
+   * Go release that builds the image, e.g. "1.27.4". Default: newest patch of the newest
+   * supported line on `asOf`. A pinned release is checked against the supported window
+   * on `asOf`, which defaults to today: once its Go line leaves the window, every later
+   * preview of the stack throws. Pin `asOf` with it for a reproducible stack, or leave
+   * goVersion unset to follow the newest release.
+   */
   goVersion?: string;
   /** Go releases `go test -race` runs with, one step each. Default: [goVersion]. */
   testGoVersions?: string[];
@@ -104,7 +114,11 @@ export interface GoPipelineArgs {
   goModule?: string;
   /** Size of the per-run source workspace volume. Default: "2Gi". */
   workspaceSize?: string;
-  /** Day the Go version rules are judged for (YYYY-MM-DD). Default: today. */
+  /**
+   * Day the Go version rules are judged for (YYYY-MM-DD). Default: today, so the same
+   * program can start failing (a pinned goVersion leaving support) or change its default
+   * goVersion on a later day; set it to make previews reproducible.
+   */
   asOf?: string;
 }
 
@@ -572,6 +586,16 @@ export function goPipelineSpec(name: string, repoUrl: string, imageRepository: s
   };
 }
 
+/**
+ * The CEL filter for pushes to `branch`. A branch deletion is a push event too (GitHub:
+ * `deleted: true`; GitLab: `checkout_sha: null`), with an all-zero `after`, and would
+ * start a PipelineRun that can only fail at clone.
+ */
+function pushFilter(provider: "github" | "gitlab", branch: string): string {
+  const notDeleted = provider === "github" ? "!body.deleted" : "body.checkout_sha != null";
+  return `body.ref == 'refs/heads/${branch}' && ${notDeleted}`;
+}
+
 /** TriggerBinding, TriggerTemplate and EventListener for push webhooks. */
 function triggerObjects(name: string, provider: "github" | "gitlab", branch: string, secretName: string, r: Resolved, workspaceSize: string, registrySecret: string | undefined) {
   // Only the commit comes from the webhook body: the repository and image stay fixed in the Pipeline.
@@ -616,7 +640,7 @@ function triggerObjects(name: string, provider: "github" | "gitlab", branch: str
                   { name: "eventTypes", value: eventTypes },
                 ],
               },
-              { ref: { name: "cel", kind: "ClusterInterceptor" }, params: [{ name: "filter", value: `body.ref == 'refs/heads/${branch}'` }] },
+              { ref: { name: "cel", kind: "ClusterInterceptor" }, params: [{ name: "filter", value: pushFilter(provider, branch) }] },
             ],
             bindings: [{ ref: `${name}-push` }],
             template: { ref: `${name}-run` },

@@ -2,14 +2,14 @@ import { strict as assert } from "node:assert";
 import { ArgoCd, type ArgoCdArgs, ArgumentError, GoApp, type GoAppArgs, GoAppSet, type GoAppSetArgs } from "../../../components";
 import { FakeDeliveryCluster } from "../../harness/fake-cluster-delivery";
 import { failureUnderMocks, runUnderMocks } from "../../harness/mocks";
-import { COMMIT, GPG_KEY, REPO } from "./fixtures";
+import { COMMIT, GPG_KEY, GPG_PUBLIC_KEY, OTHER_GPG_KEY, OTHER_GPG_PUBLIC_KEY, OTHER_GPG_SUBKEY, REPO } from "./fixtures";
 import { objectOf, validateArgoCd } from "./validators";
 
 const DEPLOY_REPO = "https://github.com/acme/deploy.git";
 const project = (extra: Partial<ArgoCdArgs["project"]> = {}): ArgoCdArgs["project"] => ({
   sourceRepos: [DEPLOY_REPO],
   destinations: [{ namespace: "payments" }],
-  signatureKeys: [GPG_KEY],
+  gpgPublicKeys: { [GPG_KEY]: GPG_PUBLIC_KEY },
   ...extra,
 });
 const argo = (cluster: FakeDeliveryCluster, extra: Partial<ArgoCdArgs> = {}): ArgoCd => new ArgoCd("argocd", { cluster, project: project(), ...extra });
@@ -37,6 +37,39 @@ describe("ArgoCd", () => {
     await validateArgoCd(objectOf(projectResource));
   });
 
+  it("imports the signature keys' public keys into Argo CD's keyring through the chart's configs.gpg.keys", async () => {
+    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { values: { configs: { gpg: { annotations: { team: "platform" } } } } }));
+    const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { configs: { gpg: unknown; params: unknown } };
+    assert.deepEqual(values.configs.gpg, { keys: { [GPG_KEY]: GPG_PUBLIC_KEY }, annotations: { team: "platform" } });
+    assert.deepEqual(values.configs.params, { "server.insecure": false });
+    assert.deepEqual(resources.ofType("kubernetes:core/v1:ConfigMapPatch"), []);
+  });
+
+  it("with install: false patches argocd-gpg-keys-cm in Argo CD's namespace, before the AppProject", async () => {
+    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { install: false, namespace: "gitops" }));
+    const patch = resources.one("kubernetes:core/v1:ConfigMapPatch");
+    assert.deepEqual(patch.inputs.metadata, { name: "argocd-gpg-keys-cm", namespace: "gitops" });
+    assert.deepEqual(patch.inputs.data, { [GPG_KEY]: GPG_PUBLIC_KEY });
+    assert.ok(resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").dependsOn.includes(patch.urn));
+  });
+
+  it("with install: false and gpgKeysMode: \"create\" creates argocd-gpg-keys-cm holding the keys", async () => {
+    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { install: false, gpgKeysMode: "create" }));
+    const configMap = resources.one("kubernetes:core/v1:ConfigMap");
+    assert.equal((configMap.inputs.metadata as { name: string }).name, "argocd-gpg-keys-cm");
+    assert.deepEqual(configMap.inputs.data, { [GPG_KEY]: GPG_PUBLIC_KEY });
+    assert.deepEqual(resources.ofType("kubernetes:core/v1:ConfigMapPatch"), []);
+    assert.ok(resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").dependsOn.includes(configMap.urn));
+  });
+
+  it("accepts signatureKeys naming a subset of the imported keys", async () => {
+    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { project: project({ gpgPublicKeys: { [GPG_KEY]: GPG_PUBLIC_KEY, [OTHER_GPG_KEY]: OTHER_GPG_PUBLIC_KEY }, signatureKeys: [OTHER_GPG_KEY] }) }));
+    const spec = resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").inputs.spec as Record<string, unknown>;
+    assert.deepEqual(spec.signatureKeys, [{ keyID: OTHER_GPG_KEY }]);
+    const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { configs: { gpg: { keys: Record<string, string> } } };
+    assert.deepEqual(values.configs.gpg.keys, { [GPG_KEY]: GPG_PUBLIC_KEY, [OTHER_GPG_KEY]: OTHER_GPG_PUBLIC_KEY });
+  });
+
   it("turns on HA values when asked", async () => {
     const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { ha: true }));
     const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as Record<string, Record<string, unknown>>;
@@ -46,9 +79,9 @@ describe("ArgoCd", () => {
     assert.equal(values.applicationSet?.replicas, 2);
   });
 
-  it("with install: false only creates the AppProject", async () => {
+  it("with install: false creates only the AppProject and the keyring patch", async () => {
     const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { install: false }));
-    assert.deepEqual(resources.types(), ["goplatform:k8s:ArgoCd", "kubernetes:argoproj.io/v1alpha1:AppProject", "pulumi:providers:kubernetes"]);
+    assert.deepEqual(resources.types(), ["goplatform:k8s:ArgoCd", "kubernetes:argoproj.io/v1alpha1:AppProject", "kubernetes:core/v1:ConfigMapPatch", "pulumi:providers:kubernetes"]);
   });
 
   it("fails schema validation for a malformed AppProject (the check can fail)", async () => {
@@ -62,7 +95,15 @@ describe("ArgoCd", () => {
     ["wildcard source repo", { project: project({ sourceRepos: ["*"] }) }, /ArgoCd: invalid project\.sourceRepos\[0\] "\*"; expected a Git repository URL/],
     ["wildcard destination namespace", { project: project({ destinations: [{ namespace: "*" }] }) }, /invalid project\.destinations\[0\]\.namespace "\*"/],
     ["missing signature keys", { project: project({ signatureKeys: [] }) }, /invalid project\.signatureKeys \[\]; expected a non-empty list/],
-    ["short GPG key id", { project: project({ signatureKeys: ["DEADBEEF"] }) }, /invalid project\.signatureKeys\[0\] "DEADBEEF"/],
+    ["missing public keys", { project: project({ gpgPublicKeys: undefined }) }, /invalid project\.gpgPublicKeys \{\}; expected at least one GnuPG public key/],
+    ["signature key without its public key (Argo CD would refuse every sync)", { project: project({ signatureKeys: [OTHER_GPG_KEY] }) }, /invalid project\.signatureKeys\[0\] "D119008EA166AA39"; expected a key whose ASCII-armoured public key is in project\.gpgPublicKeys .*refuses every sync/],
+    ["short GPG key id", { project: project({ gpgPublicKeys: { DEADBEEF: GPG_PUBLIC_KEY } }) }, /invalid project\.gpgPublicKeys\["DEADBEEF"\] "DEADBEEF"; expected the key's primary key ID/],
+    ["public key that is not armoured", { project: project({ gpgPublicKeys: { [GPG_KEY]: "ssh-ed25519 AAAAC3Nza" } }) }, /invalid project\.gpgPublicKeys\["F31B821E91051329"\] "\(not shown\)"; expected an ASCII-armoured GnuPG public key .*not an armoured public key/],
+    ["armoured block that is not base64", { project: project({ gpgPublicKeys: { [GPG_KEY]: GPG_PUBLIC_KEY.replace("mDME", "m*ME") } }) }, /expected an ASCII-armoured GnuPG public key .*not base64/],
+    ["public key filed under another key's ID", { project: project({ gpgPublicKeys: { [GPG_KEY]: OTHER_GPG_PUBLIC_KEY } }) }, /invalid project\.gpgPublicKeys\["F31B821E91051329"\] "F31B821E91051329"; expected the entry's name to be the armoured key's primary key ID D119008EA166AA39; it is a different key/],
+    ["public key filed under its subkey's ID", { project: project({ gpgPublicKeys: { [OTHER_GPG_SUBKEY]: OTHER_GPG_PUBLIC_KEY } }) }, /primary key ID D119008EA166AA39; 4090B95503436CAA is one of its subkeys/],
+    ["public keys given with signing opted out", { project: project({ requireSignedCommits: false }) }, /invalid project\.gpgPublicKeys \["F31B821E91051329"\]; signature keys are given but requireSignedCommits is false/],
+    ["gpgKeysMode with install: true", { gpgKeysMode: "create" }, /invalid gpgKeysMode "create"; expected no gpgKeysMode when install is true/],
     ["chart version range", { chartVersion: "9.x" }, /invalid chartVersion "9\.x"/],
   ];
   for (const [what, extra, message] of bad) {
@@ -75,9 +116,10 @@ describe("ArgoCd", () => {
   }
 
   it("allows an explicit opt-out of signed commits, and then sets no signatureKeys", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { project: project({ signatureKeys: undefined, requireSignedCommits: false }) }));
+    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { project: project({ gpgPublicKeys: undefined, requireSignedCommits: false }) }));
     const spec = resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").inputs.spec as Record<string, unknown>;
     assert.equal(spec.signatureKeys, undefined);
+    assert.equal((resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { configs: Record<string, unknown> }).configs.gpg, undefined);
   });
 });
 
@@ -101,7 +143,7 @@ describe("GoApp", () => {
   });
 
   it("accepts semver tags, and HEAD or a branch only when floating revisions are allowed", async () => {
-    for (const targetRevision of ["v1.4.2", "2.0.0-rc.1"]) {
+    for (const targetRevision of ["v1.4.2", "2.0.0-rc.1", "refs/tags/v1.4.2", "services/api/v1.2.3", "refs/tags/services/api/v1.2.3", "tools/v0.3.0-rc.1+build.5"]) {
       const { resources } = await runUnderMocks(() => app(argo(new FakeDeliveryCluster()), { targetRevision }));
       assert.equal((resources.one("kubernetes:argoproj.io/v1alpha1:Application").inputs.spec as { source: { targetRevision: string } }).source.targetRevision, targetRevision);
     }
@@ -121,6 +163,13 @@ describe("GoApp", () => {
     ["HEAD when pinning is required", { targetRevision: "HEAD" }, /GoApp: invalid targetRevision "HEAD"; expected a pinned revision: a full 40-character commit SHA or a semver tag/],
     ["branch name", { targetRevision: "main" }, /invalid targetRevision "main"; expected a pinned revision/],
     ["short commit", { targetRevision: COMMIT.slice(0, 7) }, /invalid targetRevision "3f1c2a9"/],
+    ["branch under refs/heads", { targetRevision: "refs/heads/v1.2.3" }, /invalid targetRevision "refs\/heads\/v1\.2\.3"; expected a pinned revision/],
+    ["branch shorthand heads/", { targetRevision: "heads/v1.2.3" }, /invalid targetRevision "heads\/v1\.2\.3"/],
+    ["sub-module branch", { targetRevision: "services/api/main" }, /invalid targetRevision "services\/api\/main"/],
+    ["version range", { targetRevision: "services/api/v1.2.x" }, /invalid targetRevision "services\/api\/v1\.2\.x"/],
+    ["caret range", { targetRevision: "^1.2.3" }, /invalid targetRevision "\^1\.2\.3"/],
+    ["prefix escaping with ..", { targetRevision: "services/../v1.2.3" }, /invalid targetRevision "services\/\.\.\/v1\.2\.3"/],
+    ["empty prefix segment", { targetRevision: "services//v1.2.3" }, /invalid targetRevision "services\/\/v1\.2\.3"/],
     ["repo URL that is neither https nor ssh", { repoUrl: "file:///srv/deploy" }, /GoApp: invalid repoUrl "file:\/\/\/srv\/deploy"/],
     ["image override by tag", { images: ["payments=ghcr.io/acme/payments:v1"] }, /invalid images\[0\] "ghcr\.io\/acme\/payments:v1"; expected an image pinned by digest/],
     ["path escaping the repository", { path: "../secrets" }, /invalid path "\.\.\/secrets"/],

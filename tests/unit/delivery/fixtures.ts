@@ -18,5 +18,32 @@ export const COMMIT = "3f1c2a9d8e7b6c5d4e3f2a1b0c9d8e7f6a5b4c3d";
 export const IMAGE_REPO = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/payments";
 export const ECR_ARN = "arn:aws:ecr:eu-west-1:123456789012:repository/acme/payments";
 export const WEBHOOK_SECRET = "0123456789abcdef0123456789abcdef0123456789abcdef";
-/** GitHub's web-flow commit signing key ID. */
-export const GPG_KEY = "B5690EEEBB952194";
+/** A real ed25519 GnuPG public key made for these tests with `gpg --quick-gen-key` (private half discarded), and its primary key ID. */
+export const GPG_KEY = "F31B821E91051329";
+export const GPG_PUBLIC_KEY = `-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mDMEawQoxBYJKwYBBAHaRw8BAQdAloGYhS283vtLGLwUU1rkaPnY9q1bCftn4/5p
+lyRWxB+0JmdvcGxhdGZvcm0gdGVzdCA8dGVzdEBleGFtcGxlLmludmFsaWQ+iJAE
+ExYIADgWIQTMOW0FWvrXQr9cWS/zG4IekQUTKQUCawQoxAIbAwULCQgHAgYVCgkI
+CwIEFgIDAQIeAQIXgAAKCRDzG4IekQUTKUh8AP9mjl1bjTtXKiC0jTttbp9Np8FM
+U/454AkiPsACeDU4cgEAnNB/q3+aQ/7DRiIYURGUBBLuxmKyz+3bpXmj2rRVQgQ=
+=ck/a
+-----END PGP PUBLIC KEY BLOCK-----
+`;
+/** A second test key, D119008EA166AA39, with an encryption subkey 4090B95503436CAA. */
+export const OTHER_GPG_KEY = "D119008EA166AA39";
+export const OTHER_GPG_SUBKEY = "4090B95503436CAA";
+export const OTHER_GPG_PUBLIC_KEY = `-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mDMEawQoxBYJKwYBBAHaRw8BAQdALiM0nC2WLSIKPKZ68GB48y2Eu92ZgHVt/UG7
+N7MKpP60KGdvcGxhdGZvcm0gb3RoZXIgPG90aGVyQGV4YW1wbGUuaW52YWxpZD6I
+kAQTFggAOBYhBFUYbMDrow92jOM569EZAI6hZqo5BQJrBCjEAhsDBQsJCAcCBhUK
+CQgLAgQWAgMBAh4BAheAAAoJENEZAI6hZqo59vgA/iyTNsgPxUJjpht6qqmZ4V0o
+4r9c09NXRq61yNPr4POuAQDY+0LgK5HM7hLJ7ewZVDS/vwVeMYjZRWw50hBuSFJt
+ALg4BGsEKQISCisGAQQBl1UBBQEBB0CHTTwelvPIxV9lFGLXXYX3HfJ3U9QBwaom
+oTXac2VsZwMBCAeIeAQYFggAIBYhBFUYbMDrow92jOM569EZAI6hZqo5BQJrBCkC
+AhsMAAoJENEZAI6hZqo56+AA/3lzYlJYcEKq9INNJHwdoIEjTTGt8cb805sNYiUP
+HgNFAQCJEPVXghm0UR1gJ8c2dy+Vepivg0jfqyaFvaFQGG/PBg==
+=8aqe
+-----END PGP PUBLIC KEY BLOCK-----
+`;

@@ -175,7 +175,8 @@ describe("GoPipeline", () => {
       assert.equal(verify.ref.name, provider);
       assert.deepEqual(verify.params[0], { name: "secretRef", value: { secretName: "payments-webhook", secretKey: "token" } });
       assert.deepEqual(verify.params[1]?.value, provider === "github" ? ["push"] : ["Push Hook"]);
-      assert.deepEqual(filter.params[0]?.value, "body.ref == 'refs/heads/release'");
+      // Branch deletions are push events too; they must not start a PipelineRun.
+      assert.deepEqual(filter.params[0]?.value, provider === "github" ? "body.ref == 'refs/heads/release' && !body.deleted" : "body.ref == 'refs/heads/release' && body.checkout_sha != null");
       assert.equal(listener.serviceAccountName, "payments-triggers");
       const secret = resources.one("kubernetes:core/v1:Secret", "payments-webhook");
       assert.deepEqual(secret.inputs.stringData, { token: WEBHOOK_SECRET });

@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
-import { ArgumentError, SignatureAdmission, type SignatureAdmissionArgs, Tekton } from "../../../components";
+import { generateKeyPairSync } from "node:crypto";
+import { ArgumentError, CHAINS_SIGNING_SECRET, SignatureAdmission, type SignatureAdmissionArgs, Tekton } from "../../../components";
 import { FakeDeliveryCluster } from "../../harness/fake-cluster-delivery";
 import { failureUnderMocks, runUnderMocks } from "../../harness/mocks";
 import { PRIVATE_KEY, PUBLIC_KEY } from "./fixtures";
@@ -17,11 +18,7 @@ interface PolicySpec { images: { glob: string }[]; authorities: { name: string; 
 
 describe("SignatureAdmission", () => {
   it("installs the pinned policy-controller chart and requires the pipeline's key for the platform's images", async () => {
-    const { resources } = await runUnderMocks(() => {
-      const cluster = new FakeDeliveryCluster();
-      const tekton = new Tekton("tekton", { cluster, install: false, signingKey: { privateKey: PRIVATE_KEY, password: "pw", publicKey: PUBLIC_KEY } });
-      return new SignatureAdmission("admission", base(cluster, { publicKey: tekton.publicKey }));
-    });
+    const { resources } = await runUnderMocks(() => new SignatureAdmission("admission", base(new FakeDeliveryCluster())));
     const release = resources.one("kubernetes:helm.sh/v3:Release");
     assert.equal(release.inputs.chart, "policy-controller");
     assert.equal(release.inputs.version, "0.10.6");
@@ -34,9 +31,26 @@ describe("SignatureAdmission", () => {
     assert.deepEqual(spec.images, IMAGES.map((glob) => ({ glob })));
     assert.deepEqual(spec.authorities, [{ name: "goplatform-signing-key", key: { data: PUBLIC_KEY, hashAlgorithm: "sha256" } }]);
     assert.equal(spec.mode, "enforce");
-    // The same key Chains signs with.
-    const signing = resources.one("kubernetes:core/v1:SecretPatch").inputs.stringData as Record<string, string>;
-    assert.equal(spec.authorities[0]?.key.data, signing["cosign.pub"]);
+  });
+
+  it("verifies with the same key Tekton gives Chains, when composed with Tekton's publicKey", async () => {
+    // A key of its own, so the assertions below cannot pass on the default PUBLIC_KEY of base().
+    const chainsKey = generateKeyPairSync("ec", { namedCurve: "P-256", publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } }).publicKey;
+    const { result, resources } = await runUnderMocks(() => {
+      const cluster = new FakeDeliveryCluster();
+      const tekton = new Tekton("tekton", { cluster, install: false, signingKey: { privateKey: PRIVATE_KEY, password: "pw", publicKey: chainsKey } });
+      const admission = new SignatureAdmission("admission", base(cluster, { publicKey: tekton.publicKey, install: false }));
+      return { tekton, admission };
+    });
+    assert.equal(result.tekton.publicKey, chainsKey);
+    const signing = resources.ofType("kubernetes:core/v1:SecretPatch").filter((r) => (r.inputs.metadata as { name: string }).name === CHAINS_SIGNING_SECRET);
+    assert.equal(signing.length, 1);
+    const cosignPub = (signing[0]?.inputs.stringData as Record<string, string>)["cosign.pub"];
+    const spec = resources.one("kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy").inputs.spec as PolicySpec;
+    const key = spec.authorities[0]?.key.data;
+    assert.equal(key, result.tekton.publicKey);
+    assert.equal(key, cosignPub);
+    assert.notEqual(key, PUBLIC_KEY);
   });
 
   it("opts the platform's namespaces in with policy.sigstore.dev/include=true", async () => {
