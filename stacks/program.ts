@@ -74,8 +74,18 @@ const DEMO = {
   appRepo: "https://github.com/example/payments.git",
   deployRepo: "https://github.com/example/deploy.git",
   imageRepository: "registry.example.com/platform/payments",
-  // GitHub's web-flow commit signing key.
-  gpgKey: "B5690EEEBB952194",
+  // A real ed25519 GnuPG key made for the demo (private half discarded): its primary key ID and armoured public key.
+  gpgKey: "EE97B17BE63605F7",
+  gpgPublicKey: `-----BEGIN PGP PUBLIC KEY BLOCK-----
+
+mDMEawQpbhYJKwYBBAHaRw8BAQdA2dJm5lRPL0liaEGp2J/udHCv//Arm+ecerLV
+9IRwCQK0LGdvcGxhdGZvcm0gbG9jYWwgZGVtbyA8ZGVtb0BleGFtcGxlLmludmFs
+aWQ+iJAEExYIADgWIQTcH4qKDGjRCgUpjFzul7F75jYF9wUCawQpbgIbAwULCQgH
+AgYVCgkICwIEFgIDAQIeAQIXgAAKCRDul7F75jYF9xNpAQCBBUBQi0XM+8JWhYgR
+OMPPV0josm2ew5rg7xscQjXy9wEAi/d4THsb4f2NoTgL0TjeqQltARCc68pHnTG4
+sxSopgc=
+=dHpB
+-----END PGP PUBLIC KEY BLOCK-----\n`,
   revision: "0123456789abcdef0123456789abcdef01234567",
 };
 
@@ -93,7 +103,9 @@ function localDelivery(config: pulumi.Config, cluster: ExistingCluster): Record<
   const argoCd = new ArgoCd("argocd", {
     cluster,
     install: false,
-    project: { sourceRepos: [DEMO.deployRepo], destinations: [{ namespace: "payments" }], signatureKeys: [DEMO.gpgKey] },
+    // The 2020 render provider has no Patch resources: render the keyring ConfigMap itself.
+    gpgKeysMode: "create",
+    project: { sourceRepos: [DEMO.deployRepo], destinations: [{ namespace: "payments" }], gpgPublicKeys: { [DEMO.gpgKey]: DEMO.gpgPublicKey } },
   });
   const app = new GoApp("payments", { argoCd, repoUrl: DEMO.deployRepo, path: "apps/payments", targetRevision: DEMO.revision, namespace: "payments", goVersion });
   const apps = new GoAppSet("payments-services", {

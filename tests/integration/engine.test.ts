@@ -59,6 +59,7 @@ describe("real Pulumi engine on the local stack", function () {
       "applicationset-payments-services.yaml",
       "appproject-goplatform.yaml",
       "clusterimagepolicy-goplatform-signed-images.yaml",
+      "configmap-argocd-gpg-keys-cm.yaml",
       "configmap-goplatform-go-runtime-dashboard.yaml",
       "deployment-thanos-query.yaml",
       "namespace-payments-ci.yaml",
