@@ -56,7 +56,11 @@ export interface EksClusterArgs {
    * `allowInternet: true`). Default: none; the endpoint is private to the VPC.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
-  /** IAM principal ARNs given cluster-admin through access entries. Default: the cluster creator, through EKS's bootstrap access entry. */
+  /**
+   * IAM principal ARNs given cluster-admin through access entries, in addition to the
+   * cluster creator (who always keeps cluster-admin through EKS's bootstrap access
+   * entry: this component's Kubernetes provider runs as the creator). Default: none.
+   */
   administrators?: string[];
   /** Managed node groups. Default: one group "system", 2–6 m7g.large (arm64) nodes, 3 to start, 50 GB disks. */
   nodeGroups?: EksNodeGroupArgs[];
@@ -233,7 +237,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         },
         encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
         enabledClusterLogTypes: [...EKS_LOG_TYPES],
-        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: args.administrators === undefined || args.administrators.length === 0 },
+        // The identity running `pulumi up` keeps cluster-admin (this component's own provider
+        // needs it); `administrators` are access entries on top. Changing this field replaces the cluster.
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         // The managed add-ons below replace the self-managed defaults.
         bootstrapSelfManagedAddons: false,
         tags,

@@ -122,14 +122,15 @@ describe("EksCluster", function () {
     assert.equal(one(resources.ofType("aws:eks/addon:Addon"), "prod-coredns").inputs.addonVersion, "v1.12.4-eksbuild.1");
   });
 
-  it("opens a public endpoint only to the listed CIDRs, and uses access entries for named administrators", async () => {
+  it("opens a public endpoint only to the listed CIDRs, and adds access entries for named administrators while the creator keeps admin", async () => {
     const admin = "arn:aws:iam::123456789012:role/platform-admin";
     const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["203.0.113.0/24"] }, administrators: [admin] }), awsMocks);
     const cluster = resources.one("aws:eks/cluster:Cluster");
     const vpcConfig = cluster.inputs.vpcConfig as { endpointPublicAccess: boolean; publicAccessCidrs: string[] };
     assert.equal(vpcConfig.endpointPublicAccess, true);
     assert.deepEqual(vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
-    assert.deepEqual(cluster.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+    // The creator keeps cluster-admin: the component's own provider runs as the creator.
+    assert.deepEqual(cluster.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
     assert.equal(resources.one("aws:eks/accessEntry:AccessEntry").inputs.principalArn, admin);
     const association = resources.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
     assert.equal(association.inputs.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
