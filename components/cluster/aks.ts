@@ -13,6 +13,7 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parse, stringify } from "yaml";
 import { ArgumentError } from "../args";
 import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
 import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
@@ -27,6 +28,7 @@ export const AZURE_ROLES = {
   storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
+  aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 } as const;
 
 /** The audience AKS workload identity tokens carry. */
@@ -55,6 +57,16 @@ export interface AksClusterArgs {
   upgradeChannel?: (typeof AKS_UPGRADE_CHANNELS)[number];
   /** Entra ID group object ids given cluster-admin. Default: none (grant Azure RBAC roles on the cluster instead). */
   adminGroupObjectIds?: string[];
+  /**
+   * Give the identity running `pulumi up` (the client config's object id) the built-in
+   * "Azure Kubernetes Service RBAC Cluster Admin" role on the cluster. Local accounts are
+   * off and Kubernetes authorization is Azure RBAC, so without it this component's own
+   * Kubernetes provider is refused (403). Default: true; set false only when that
+   * identity already holds the role (e.g. at subscription scope).
+   */
+  grantDeployerClusterAdmin?: boolean;
+  /** What the deploying identity is, for that role assignment. Default: not set (Azure looks it up). */
+  deployerPrincipalType?: "User" | "ServicePrincipal";
   /** Pod and service CIDRs for Azure CNI overlay. Default: "10.244.0.0/16" and "10.0.0.0/16" (DNS at .10). */
   podCidr?: string;
   serviceCidr?: string;
@@ -108,6 +120,9 @@ function checkArgs(name: string, args: AksClusterArgs) {
   checkCidr(COMPONENT, "podCidr", podCidr);
   checkCidr(COMPONENT, "serviceCidr", serviceCidr);
   const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
+  if (args.deployerPrincipalType !== undefined && !["User", "ServicePrincipal"].includes(args.deployerPrincipalType)) {
+    throw new ArgumentError(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, "expected \"User\" or \"ServicePrincipal\"");
+  }
   const seen = new Set<string>();
   const systemPool = checkPool("systemPool", args.systemPool ?? DEFAULT_SYSTEM, seen);
   const userPools = (args.userPools ?? [DEFAULT_USER]).map((pool, i) => checkPool(`userPools[${i}]`, pool, seen));
@@ -161,7 +176,8 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
     this.location = args.location;
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
     this.tags = tags;
-    this.subscriptionId = authorization.getClientConfigOutput(parent).subscriptionId;
+    const client = authorization.getClientConfigOutput(parent);
+    this.subscriptionId = client.subscriptionId;
 
     const resourceGroupName = args.resourceGroupName !== undefined ? pulumi.output(args.resourceGroupName) : new resources.ResourceGroup(name, { location: args.location, tags }, parent).name;
     this.resourceGroupName = resourceGroupName;
@@ -235,15 +251,25 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
       if (url === undefined) throw new Error(`${COMPONENT} ${name}: AKS reported no OIDC issuer URL`);
       return url;
     });
+    const deployerAdmin =
+      args.grantDeployerClusterAdmin === false
+        ? []
+        : [
+            new authorization.RoleAssignment(
+              `${name}-deployer-admin`,
+              { scope: cluster.id, roleDefinitionId: this.roleDefinition(AZURE_ROLES.aksRbacClusterAdmin), principalId: client.objectId, principalType: args.deployerPrincipalType },
+              parent,
+            ),
+          ];
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name, format: "exec" }, parent);
     this.kubeconfig = pulumi.secret(
       credentials.kubeconfigs.apply((kubeconfigs) => {
         const encoded = kubeconfigs[0]?.value;
         if (encoded === undefined) throw new Error(`${COMPONENT} ${name}: AKS returned no user kubeconfig`);
-        return Buffer.from(encoded, "base64").toString("utf8");
+        return azureCliKubeconfig(Buffer.from(encoded, "base64").toString("utf8"), `${COMPONENT} ${name}`);
       }),
     );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: userPools });
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [...userPools, ...deployerAdmin] });
     this.registerOutputs({
       clusterName: this.clusterName,
       clusterId: this.clusterId,
@@ -353,4 +379,29 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
     this.containerIds.set(bucket, container.id);
     return bucket;
   }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The AKS user kubeconfig (exec format) with every kubelogin user switched from
+ * `--login devicecode` (interactive, so it hangs a `pulumi up`) to `--login azurecli`:
+ * the token comes from the Azure CLI session that runs the deployment. The arguments are
+ * what `kubelogin convert-kubeconfig -l azurecli` writes: the server id is kept, and the
+ * client and tenant ids are dropped (the CLI session decides them).
+ */
+export function azureCliKubeconfig(kubeconfig: string, where = COMPONENT): string {
+  const config: unknown = parse(kubeconfig);
+  const users: unknown[] = isRecord(config) && Array.isArray(config.users) ? config.users : [];
+  for (const entry of users) {
+    const user = isRecord(entry) ? entry.user : undefined;
+    const exec = isRecord(user) ? user.exec : undefined;
+    if (!isRecord(exec) || typeof exec.command !== "string" || !/(^|\/)kubelogin(\.exe)?$/.test(exec.command)) continue;
+    const args: unknown[] = Array.isArray(exec.args) ? exec.args : [];
+    const at = args.indexOf("--server-id");
+    const serverId = at < 0 ? undefined : args[at + 1];
+    if (typeof serverId !== "string") throw new Error(`${where}: the AKS user kubeconfig's kubelogin arguments carry no --server-id`);
+    exec.args = ["get-token", "--login", "azurecli", "--server-id", serverId];
+  }
+  return stringify(config);
 }

@@ -1,11 +1,50 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster, AZURE_ROLES, type AksClusterArgs } from "../../../components";
+import { parse } from "yaml";
+import { AksCluster, AZURE_ROLES, azureCliKubeconfig, type AksClusterArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
 
 const ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant-1/cluster-1/";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
-export const AKS_USER_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster:\n    server: https://prod-abc.privatelink.westeurope.azmk8s.io:443\nusers:\n- name: clusterUser_rg_prod\n  user:\n    exec:\n      command: kubelogin\n";
+const DEPLOYER = "11111111-2222-3333-4444-555555555555";
+const AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+// What listManagedClusterUserCredentials(format: "exec") returns for an Entra ID cluster: kubelogin with device code login.
+export const AKS_USER_KUBECONFIG = `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: Q0EtREFUQQ==
+    server: https://prod-abc.privatelink.westeurope.azmk8s.io:443
+  name: prod
+contexts:
+- context:
+    cluster: prod
+    user: clusterUser_rg_prod
+  name: prod
+current-context: prod
+kind: Config
+preferences: {}
+users:
+- name: clusterUser_rg_prod
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      args:
+      - get-token
+      - --environment
+      - AzurePublicCloud
+      - --server-id
+      - ${AKS_SERVER_ID}
+      - --client-id
+      - 80faf920-1908-4b52-b5ef-a8e7bedfc67a
+      - --tenant-id
+      - tenant-1
+      - --login
+      - devicecode
+      command: kubelogin
+      env: null
+      installHint: kubelogin is not installed which is required to connect to AAD enabled cluster.
+      provideClusterInfo: false
+`;
 
 export const azureMocks: MockOptions = {
   outputs: (args) => {
@@ -22,7 +61,7 @@ export const azureMocks: MockOptions = {
     const inputs = args.inputs as Record<string, unknown>;
     switch (args.token) {
       case "azure-native:authorization:getClientConfig":
-        return { subscriptionId: SUBSCRIPTION, tenantId: "tenant-1", clientId: "c", objectId: "o" };
+        return { subscriptionId: SUBSCRIPTION, tenantId: "tenant-1", clientId: "c", objectId: DEPLOYER };
       case "azure-native:containerservice:listManagedClusterUserCredentials":
         // Only the exec (kubelogin) format is what an Entra ID cluster without local accounts can use.
         return inputs.format === "exec" && inputs.resourceName === "prod" ? { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_USER_KUBECONFIG).toString("base64") }] } : { kubeconfigs: [] };
@@ -79,15 +118,43 @@ describe("AksCluster", function () {
     assert.deepEqual(cluster.inputs.autoUpgradeProfile, { upgradeChannel: "stable", nodeOSUpgradeChannel: "NodeImage" });
   });
 
-  it("takes the kubeconfig from the user credentials, as a secret, and wires the provider to it", async () => {
+  it("takes the kubeconfig from the user credentials with kubelogin switched to the Azure CLI login, as a secret, and wires the provider to it", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();
       return { secret: await pulumi.isSecret(cluster.kubeconfig), kubeconfig: await valueOf(cluster.kubeconfig), issuer: await valueOf(cluster.oidcIssuerUrl) };
     }, azureMocks);
     assert.equal(result.secret, true);
-    assert.equal(result.kubeconfig, AKS_USER_KUBECONFIG);
-    assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, AKS_USER_KUBECONFIG);
+    type Kubeconfig = { clusters: { cluster: { server: string } }[]; users: { name: string; user: { exec: { command: string; args: string[]; apiVersion: string } } }[] };
+    const kubeconfig = parse(result.kubeconfig) as Kubeconfig;
+    const original = parse(AKS_USER_KUBECONFIG) as Kubeconfig;
+    // Device code login would wait for a person at a browser in the middle of `pulumi up`.
+    assert.deepEqual(kubeconfig.users[0]?.user.exec.args, ["get-token", "--login", "azurecli", "--server-id", AKS_SERVER_ID]);
+    assert.equal(kubeconfig.users[0].user.exec.command, "kubelogin");
+    assert.equal(kubeconfig.users[0].user.exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+    // Everything else is AKS's kubeconfig unchanged.
+    assert.deepEqual({ ...kubeconfig, users: [] }, { ...original, users: [] });
+    assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result.kubeconfig);
     assert.equal(result.issuer, ISSUER);
+  });
+
+  it("refuses to rewrite a kubelogin user without a server id, and leaves kubeconfigs without kubelogin users alone", () => {
+    assert.throws(() => azureCliKubeconfig(AKS_USER_KUBECONFIG.replace(/- --server-id\n\s+- \S+\n/, "")), /kubelogin arguments carry no --server-id/);
+    assert.deepEqual(parse(azureCliKubeconfig("apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: t\n")), { apiVersion: "v1", kind: "Config", users: [{ name: "u", user: { token: "t" } }] });
+  });
+
+  it("gives the deploying identity Azure RBAC cluster admin on the cluster before the provider is used, unless told not to", async () => {
+    const { resources } = await runUnderMocks(make({ deployerPrincipalType: "ServicePrincipal" }), azureMocks);
+    const grant = resources.one("azure-native:authorization:RoleAssignment");
+    // The cluster's id (the mock gives every resource the id `<name>-id`).
+    assert.equal(grant.inputs.scope, "prod-id");
+    assert.equal(grant.inputs.roleDefinitionId, `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`);
+    assert.equal(grant.inputs.principalId, DEPLOYER);
+    assert.equal(grant.inputs.principalType, "ServicePrincipal");
+    assert.ok(resources.one("pulumi:providers:kubernetes").dependsOn.includes(grant.urn));
+    assert.equal(grant.protect, true);
+
+    const { resources: without } = await runUnderMocks(make({ grantDeployerClusterAdmin: false }), azureMocks);
+    assert.equal(without.ofType("azure-native:authorization:RoleAssignment").length, 0);
   });
 
   it("binds a ServiceAccount through a user-assigned identity and a federated credential, with container-scoped roles", async () => {
@@ -120,7 +187,7 @@ describe("AksCluster", function () {
     assert.deepEqual(federated.inputs.audiences, ["api://AzureADTokenExchange"]);
     assert.equal(federated.inputs.resourceName, "thanos-store-8d2c");
 
-    const grants = resources.ofType("azure-native:authorization:RoleAssignment");
+    const grants = resources.ofType("azure-native:authorization:RoleAssignment").filter((g) => g.name.startsWith("thanos-store-"));
     const container = resources.one("azure-native:storage:BlobContainer");
     // The mock gives every resource the id `<name>-id`.
     const containerId = "thanos-id";
@@ -175,6 +242,7 @@ describe("AksCluster", function () {
     ["node count 0", { systemPool: { name: "system", minSize: 0, maxSize: 2 } }, /^AksCluster: invalid systemPool\.minSize 0; expected an integer at least 1/],
     ["bad pool name", { userPools: [{ name: "apps-pool", minSize: 1, maxSize: 2 }] }, /^AksCluster: invalid userPools\[0\]\.name "apps-pool"/],
     ["admin group that is not a GUID", { adminGroupObjectIds: ["platform-admins"] }, /^AksCluster: invalid adminGroupObjectIds "platform-admins"/],
+    ["unknown deployer principal type", { deployerPrincipalType: "Group" as "User" }, /^AksCluster: invalid deployerPrincipalType "Group"; expected "User" or "ServicePrincipal"$/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
