@@ -143,7 +143,9 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
 
   constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
-    super("goplatform:gcp:GkeCluster", name, {}, { ...opts, protect: args.protect ?? opts?.protect ?? true });
+    // One value for Pulumi's protect and GKE's deletionProtection.
+    const protect = args.protect ?? opts?.protect ?? true;
+    super("goplatform:gcp:GkeCluster", name, {}, { ...opts, protect });
     const parent = { parent: this };
     const { project, region } = checked;
     this.project = project;
@@ -182,7 +184,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
       datapathProvider: "ADVANCED_DATAPATH",
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"] },
-      deletionProtection: args.protect ?? true,
+      deletionProtection: protect,
       resourceLabels: labels,
     };
     const cluster = new gcp.container.Cluster(
@@ -195,13 +197,18 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             // GKE needs a pool at creation; it is removed at once for the managed pools below.
             removeDefaultNodePool: true,
             initialNodeCount: 1,
+            // For that temporary pool only: without it its nodes would run as the Compute Engine
+            // default service account (often roles/editor; disabled in hardened projects, which
+            // fails the create) with the metadata server open to pods.
             nodeConfig: {
               serviceAccount: nodeAccount.email,
               shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
               workloadMetadataConfig: { mode: "GKE_METADATA" },
             },
           },
-      { parent: this, dependsOn: nodeRoles },
+      // Once the default pool is gone GKE reports no nodeConfig, and a nodeConfig diff
+      // replaces the cluster: it only ever described the temporary pool, so it is not compared.
+      { parent: this, dependsOn: nodeRoles, ignoreChanges: checked.autopilot ? [] : ["nodeConfig"] },
     );
 
     const pools = checked.nodePools.map(

@@ -35,6 +35,10 @@ describe("GkeCluster", function () {
     assert.equal(cluster.inputs.enableShieldedNodes, true);
     assert.equal(cluster.inputs.datapathProvider, "ADVANCED_DATAPATH");
     assert.equal(cluster.inputs.removeDefaultNodePool, true);
+    // The cluster's nodeConfig only shapes the temporary default pool, and is not compared
+    // afterwards (GKE reports none once that pool is gone; a diff would replace the cluster).
+    assert.deepEqual(cluster.ignoreChanges, ["nodeConfig"]);
+    assert.equal((cluster.inputs.nodeConfig as { serviceAccount: string }).serviceAccount, `${String(resources.one("gcp:serviceaccount/account:Account").inputs.accountId)}@acme-prod.iam.gserviceaccount.com`);
     assert.equal(cluster.inputs.deletionProtection, true);
     assert.deepEqual((cluster.inputs.loggingConfig as { enableComponents: string[] }).enableComponents, ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]);
     assert.equal(cluster.protect, true);
@@ -74,11 +78,27 @@ describe("GkeCluster", function () {
     const cluster = resources.one("gcp:container/cluster:Cluster");
     assert.equal(cluster.inputs.enableAutopilot, true);
     assert.equal(cluster.inputs.removeDefaultNodePool, undefined);
+    assert.equal(cluster.inputs.nodeConfig, undefined);
+    assert.deepEqual(cluster.ignoreChanges, []);
     assert.deepEqual(cluster.inputs.binaryAuthorization, { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" });
     assert.deepEqual(cluster.inputs.releaseChannel, { channel: "STABLE" });
     const defaults = (cluster.inputs.clusterAutoscaling as { autoProvisioningDefaults: { serviceAccount: string } }).autoProvisioningDefaults;
     assert.match(defaults.serviceAccount, /@acme-prod\.iam\.gserviceaccount\.com$/);
     assert.equal(resources.ofType("gcp:container/nodePool:NodePool").length, 0);
+  });
+
+  it("gives GKE deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
+    for (const [args, opts, expected] of [
+      [{}, {}, true],
+      [{}, { protect: false }, false],
+      [{ protect: false }, { protect: true }, false],
+      [{ protect: true }, { protect: false }, true],
+    ] as [GkeClusterArgs, pulumi.ComponentResourceOptions, boolean][]) {
+      const { resources } = await runUnderMocks(() => new GkeCluster("prod", args, opts), gcpMocks);
+      const cluster = resources.one("gcp:container/cluster:Cluster");
+      assert.equal(cluster.inputs.deletionProtection, expected, JSON.stringify([args, opts]));
+      assert.equal(cluster.protect, expected, JSON.stringify([args, opts]));
+    }
   });
 
   it("opens a public endpoint only to the listed CIDRs", async () => {
