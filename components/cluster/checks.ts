@@ -2,6 +2,7 @@
  * Argument checks the cluster components share: names, CIDRs, node pool sizes and
  * the permissions a bound ServiceAccount asks for.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
 import type { BindServiceAccountArgs, Cloud, CloudPermission } from "./contract";
 
@@ -66,15 +67,43 @@ export function checkNodePoolSize(component: string, argument: string, size: Nod
   return { minSize, maxSize, desiredSize, diskSizeGb };
 }
 
+// ECR: partition, region, account, and a repository name (no wildcard can match this grammar).
+const ECR_REPOSITORY_ARN = /^arn:aws(-cn|-us-gov)?:ecr:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:repository\/(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+// ACR: Azure resource ids are case-insensitive; registry names are 5-50 letters and digits.
+const ACR_REGISTRY_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{0,89}[-\w()]\/providers\/Microsoft\.ContainerRegistry\/registries\/[a-z0-9]{5,50}$/i;
+
+const REGISTRY_REPOSITORY = {
+  aws: { pattern: ECR_REPOSITORY_ARN, expected: "expected one ECR repository ARN, arn:aws:ecr:<region>:<12-digit account>:repository/<name>, without wildcards" },
+  azure: {
+    pattern: ACR_REGISTRY_ID,
+    expected: "expected one Azure Container Registry resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>",
+  },
+} as const;
+
+/**
+ * A registryPush repository on AWS or Azure: checked now when it is a plain string,
+ * and when its value is known when it is an Output (a bad value then fails the grant
+ * that uses it).
+ */
+export function checkRegistryRepository(component: string, cloud: "aws" | "azure", argument: string, repository: pulumi.Input<string>): pulumi.Output<string> {
+  const { pattern, expected } = REGISTRY_REPOSITORY[cloud];
+  const check = (value: string): string => {
+    if (typeof value !== "string" || !pattern.test(value)) throw new ArgumentError(component, argument, value, expected);
+    return value;
+  };
+  return typeof repository === "string" ? pulumi.output(check(repository)) : pulumi.output(repository).apply(check);
+}
+
 /**
  * What bindServiceAccount may be asked for on `cloud`: a valid ServiceAccount name,
- * buckets made by the same cloud, known access levels.
+ * buckets made by the same cloud, known access levels, and on AWS and Azure one
+ * registry repository per registryPush (the returned permissions carry it checked).
  */
 export function checkBinding(component: string, cloud: Cloud, args: BindServiceAccountArgs): readonly CloudPermission[] {
   checkDnsLabel(component, "serviceAccountName", args.serviceAccountName);
   if (typeof args.namespace === "string") checkDnsLabel(component, "namespace", args.namespace);
   const permissions = args.permissions ?? [];
-  permissions.forEach((permission, i) => {
+  return permissions.map((permission, i): CloudPermission => {
     // Checked at run time too: JavaScript callers and stack config bypass the types.
     const kind: string = permission.kind;
     if (kind !== "bucket" && kind !== "registryPush") {
@@ -87,9 +116,13 @@ export function checkBinding(component: string, cloud: Cloud, args: BindServiceA
       if (!["read", "readWrite"].includes(permission.access)) {
         throw new ArgumentError(component, `permissions[${i}].access`, permission.access, "expected \"read\" or \"readWrite\"");
       }
+      return permission;
     }
+    if (cloud === "aws" || cloud === "azure") {
+      return { kind: "registryPush", repository: checkRegistryRepository(component, cloud, `permissions[${i}].repository`, permission.repository) };
+    }
+    return permission;
   });
-  return permissions;
 }
 
 /** A retention for noncurrent object versions, in days. */

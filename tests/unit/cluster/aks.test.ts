@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AksCluster, AZURE_ROLES, azureCliKubeconfig, type AksClusterArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+import { unhandledUnderMocks } from "./unhandled-rejections";
 
 const ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant-1/cluster-1/";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
@@ -158,7 +159,7 @@ describe("AksCluster", function () {
   });
 
   it("binds a ServiceAccount through a user-assigned identity and a federated credential, with container-scoped roles", async () => {
-    const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acme`;
+    const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acmeregistry`;
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();
       const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
@@ -252,6 +253,37 @@ describe("AksCluster", function () {
       assert.deepEqual(resources.all, []);
     });
   }
+
+  const ACR_EXPECTED = "expected one Azure Container Registry resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>";
+  for (const repository of [
+    "*",
+    `/subscriptions/${SUBSCRIPTION}`,
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg`,
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/*`,
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmeregistry`,
+    "acmeregistry.azurecr.io",
+  ]) {
+    it(`refuses the registryPush repository ${JSON.stringify(repository)} before creating the binding's resources`, async () => {
+      const { error, resources } = await failureUnderMocks(() => {
+        const cluster = make()();
+        cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository }] }, cluster);
+      }, azureMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, `AksCluster: invalid permissions[0].repository ${JSON.stringify(repository)}; ${ACR_EXPECTED}`);
+      assert.ok(!resources.all.some((r) => r.name.startsWith("x")), resources.all.map((r) => r.name).join(", "));
+    });
+  }
+
+  it("checks a registryPush repository given as an Output once its value is known: no role assignment at a subscription scope", async () => {
+    const subscription = `/subscriptions/${SUBSCRIPTION}`;
+    const { messages, resources } = await unhandledUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output(subscription) }] }, cluster);
+    }, azureMocks);
+    assert.ok(messages.length > 0);
+    for (const message of messages) assert.ok(message.includes(`AksCluster: invalid permissions[0].repository ${JSON.stringify(subscription)}; ${ACR_EXPECTED}`), message);
+    assert.ok(!resources.ofType("azure-native:authorization:RoleAssignment").some((r) => r.name.startsWith("x-")));
+  });
 
   it("refuses a bucket this cluster did not create", async () => {
     const { error, resources } = await failureUnderMocks(() => {

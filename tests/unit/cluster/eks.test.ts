@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { EksCluster, EKS_ADDONS, type EksClusterArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+import { unhandledUnderMocks } from "./unhandled-rejections";
 
 const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 
@@ -282,6 +283,37 @@ describe("EksCluster", function () {
       assert.deepEqual(resources.all, []);
     });
   }
+
+  for (const repository of ["*", "arn:aws:ecr:eu-west-1:123456789012:repository/*", "arn:aws:ecr:*:123456789012:repository/apps", "arn:aws:s3:::bucket", "apps/hello", "arn:aws:ecr:eu-west-1:12345:repository/apps"]) {
+    it(`refuses the registryPush repository ${JSON.stringify(repository)} before creating the binding's resources`, async () => {
+      const { error, resources } = await failureUnderMocks(() => {
+        const cluster = make()();
+        cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository }] }, cluster);
+      }, awsMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, `EksCluster: invalid permissions[0].repository ${JSON.stringify(repository)}; expected one ECR repository ARN, arn:aws:ecr:<region>:<12-digit account>:repository/<name>, without wildcards`);
+      assert.ok(!resources.all.some((r) => r.name.startsWith("x")), resources.all.map((r) => r.name).join(", "));
+    });
+  }
+
+  it("checks a registryPush repository given as an Output once its value is known, and grants nothing for a wildcard", async () => {
+    const { messages, resources } = await unhandledUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output("*") }] }, cluster);
+    }, awsMocks);
+    assert.ok(messages.length > 0);
+    for (const message of messages) assert.match(message, /EksCluster: invalid permissions\[0\]\.repository "\*"; expected one ECR repository ARN/);
+    assert.equal(resources.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
+
+    const good = "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello";
+    const { messages: none, resources: granted } = await unhandledUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output(good) }] }, cluster);
+    }, awsMocks);
+    assert.deepEqual(none, []);
+    const policy = JSON.parse(String(granted.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Resource: string }[] };
+    assert.deepEqual(policy.Statement.map((s) => s.Resource), ["*", good]);
+  });
 
   it("refuses a bad ServiceAccount binding before creating its resources", async () => {
     const { error, resources } = await failureUnderMocks(() => {
