@@ -323,8 +323,11 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
   createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
     const noncurrentDays = checkNoncurrentDays(COMPONENT, args.noncurrentVersionDays);
     const opts = { parent, retainOnDelete: args.retainOnDelete ?? true };
-    // Storage account names are global, 3–24 lowercase letters and digits: derived from the stack and name.
-    const accountName = `gp${createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`).digest("hex").slice(0, 22)}`;
+    // Storage account names are global, 3–24 lowercase letters and digits: derived from the
+    // subscription, resource group, project, stack and name, so two deployments never collide.
+    const accountName = pulumi
+      .all([this.subscriptionId, this.resourceGroupName])
+      .apply(([subscription, group]) => `gp${createHash("sha256").update(`${subscription}/${group}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`).digest("hex").slice(0, 22)}`);
     const account = new storage.StorageAccount(
       name,
       {

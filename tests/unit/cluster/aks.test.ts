@@ -1,4 +1,5 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AksCluster, AZURE_ROLES, azureCliKubeconfig, type AksClusterArgs } from "../../../components";
@@ -215,7 +216,8 @@ describe("AksCluster", function () {
     }, azureMocks);
     const account = resources.one("azure-native:storage:StorageAccount");
     const a = account.inputs;
-    assert.match(String(a.accountName), /^gp[0-9a-f]{22}$/);
+    // Global names: the subscription and resource group are part of the hash, not only project/stack/name.
+    assert.equal(a.accountName, `gp${createHash("sha256").update(`${SUBSCRIPTION}/prod-8d2c/goplatform/test/thanos`).digest("hex").slice(0, 22)}`);
     assert.deepEqual([a.allowBlobPublicAccess, a.allowSharedKeyAccess, a.enableHttpsTrafficOnly, a.minimumTlsVersion], [false, false, true, "TLS1_2"]);
     assert.deepEqual(a.encryption, { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: "Account" } } });
     assert.equal(resources.one("azure-native:storage:BlobServiceProperties").inputs.isVersioningEnabled, true);
@@ -224,6 +226,23 @@ describe("AksCluster", function () {
     for (const r of resources.all.filter((r) => r.type.startsWith("azure-native:storage:"))) assert.equal(r.retainOnDelete, true, `${r.type} retained`);
     assert.equal(result.name, "thanos-8d2c");
     assert.deepEqual(result.store, { type: "AZURE", config: { storage_account: a.accountName, container: "thanos-8d2c", endpoint: "blob.core.windows.net" } });
+  });
+
+  it("names storage accounts differently in another subscription or resource group, same project, stack and name", async () => {
+    const accountName = async (mocks: MockOptions, args: Partial<AksClusterArgs>) => {
+      const { resources } = await runUnderMocks(() => {
+        const cluster = make(args)();
+        cluster.createBucket("thanos", {}, cluster);
+      }, mocks);
+      return String(resources.one("azure-native:storage:StorageAccount").inputs.accountName);
+    };
+    const otherSubscription: MockOptions = {
+      ...azureMocks,
+      calls: (args) => (args.token === "azure-native:authorization:getClientConfig" ? { subscriptionId: "00000000-0000-0000-0000-000000000002", tenantId: "tenant-1", clientId: "c", objectId: DEPLOYER } : azureMocks.calls?.(args)),
+    };
+    const names = [await accountName(azureMocks, { resourceGroupName: "rg-a" }), await accountName(otherSubscription, { resourceGroupName: "rg-a" }), await accountName(azureMocks, { resourceGroupName: "rg-b" })];
+    assert.equal(new Set(names).size, 3, names.join(", "));
+    for (const n of names) assert.match(n, /^gp[0-9a-f]{22}$/);
   });
 
   it("uses an existing resource group without creating one", async () => {
