@@ -119,10 +119,15 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, nodePools };
 }
 
-/** A Google service account id (6–30 characters) derived from a Pulumi name, with a hash suffix so it stays unique. */
-function accountId(prefix: string, name: string): string {
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
-  const base = `${prefix}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "").slice(0, 23).replace(/-+$/, "");
+/**
+ * A Google service account id (6–30 characters): `<prefix>-<name>` cut to fit, and a hash
+ * of the whole of it together with the cluster's region and name, so accounts of two
+ * clusters in one project (or two long names cut alike) never share an id.
+ */
+function accountId(cluster: { region: string; clusterName: string }, prefix: string, name: string): string {
+  const full = `${prefix}-${name}`;
+  const hash = createHash("sha256").update(`${cluster.region}/${cluster.clusterName}/${full}`).digest("hex").slice(0, 6);
+  const base = full.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "").slice(0, 23).replace(/-+$/, "");
   return `${base}-${hash}`;
 }
 
@@ -140,6 +145,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   readonly project: string;
   readonly region: string;
   private readonly labels: Record<string, string>;
+  private readonly gkeClusterName: string;
 
   constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
@@ -150,13 +156,14 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     const { project, region } = checked;
     this.project = project;
     this.region = region;
+    this.gkeClusterName = checked.clusterName;
     this.workloadPool = `${project}.svc.id.goog`;
     const labels = { ...args.labels, "goplatform-cluster": checked.clusterName };
     this.labels = labels;
 
     const nodeAccount = new gcp.serviceaccount.Account(
       `${name}-nodes`,
-      { project, accountId: accountId(checked.clusterName, "nodes"), displayName: `GKE ${checked.clusterName} nodes (goplatform)` },
+      { project, accountId: accountId(checked, checked.clusterName, "nodes"), displayName: `GKE ${checked.clusterName} nodes (goplatform)` },
       parent,
     );
     const nodeRoles = GKE_NODE_ROLES.map(
@@ -295,7 +302,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     const registries = permissions.map((p, i) => (p.kind === "registryPush" ? parseRepository(p.repository, `permissions[${i}].repository`) : undefined));
     const account = new gcp.serviceaccount.Account(
       name,
-      { project: this.project, accountId: accountId("wi", name), displayName: `Workload identity ${args.serviceAccountName} (goplatform)` },
+      { project: this.project, accountId: accountId({ region: this.region, clusterName: this.gkeClusterName }, "wi", name), displayName: `Workload identity ${args.serviceAccountName} (goplatform)` },
       { parent },
     );
     const member = pulumi.interpolate`serviceAccount:${account.email}`;

@@ -166,6 +166,26 @@ describe("GkeCluster", function () {
     assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
   });
 
+  it("gives service accounts of two clusters in one project different ids, even for the same binding name or names cut alike", async () => {
+    const ids = async (clusterName: string, region = "europe-west1") => {
+      const { resources } = await runUnderMocks(() => {
+        const cluster = new GkeCluster("prod", { clusterName, region });
+        cluster.bindServiceAccount("thanos-store", { namespace: "monitoring", serviceAccountName: "thanos-store" }, cluster);
+      }, gcpMocks);
+      const accounts = resources.ofType("gcp:serviceaccount/account:Account");
+      const id = (name: string) => String(accounts.find((a) => a.name === name)?.inputs.accountId);
+      return { nodes: id("prod-nodes"), workload: id("thanos-store") };
+    };
+    // Both names cut to the same 23 characters ("platform-production-eas").
+    const [a, b, c] = [await ids("platform-production-east-a"), await ids("platform-production-east-b"), await ids("platform-production-east-a", "europe-west4")];
+    for (const x of [a, b, c]) {
+      assert.match(x.nodes, /^platform-production-eas-[0-9a-f]{6}$/);
+      assert.match(x.workload, /^wi-thanos-store-[0-9a-f]{6}$/);
+    }
+    assert.equal(new Set([a.nodes, b.nodes, c.nodes]).size, 3);
+    assert.equal(new Set([a.workload, b.workload, c.workload]).size, 3);
+  });
+
   it("gives readWrite bucket access as objectUser on that bucket", async () => {
     const { resources } = await runUnderMocks(() => {
       const cluster = make()();
