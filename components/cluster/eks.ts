@@ -64,7 +64,12 @@ export interface EksClusterArgs {
   administrators?: string[];
   /** Managed node groups. Default: one group "system", 2–6 m7g.large (arm64) nodes, 3 to start, 50 GB disks. */
   nodeGroups?: EksNodeGroupArgs[];
-  /** Pin add-on versions. Default: the newest version EKS lists for the cluster's minor (eks:DescribeAddonVersions). */
+  /**
+   * Pin add-on versions; a pinned add-on moves when its pin does. Default: the newest
+   * version EKS lists for the cluster's minor (eks:DescribeAddonVersions) when the add-on
+   * is created, kept afterwards (later runs do not upgrade it, not even after a change
+   * of `kubernetesVersion`: pin the add-ons to move them).
+   */
   addonVersions?: Partial<Record<EksAddonName, string>>;
   /** Workload identity: "irsa" (IAM roles for service accounts, default) or "podIdentity" (EKS Pod Identity associations). */
   workloadIdentity?: "irsa" | "podIdentity";
@@ -271,8 +276,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       const pinned = args.addonVersions?.[addonName];
       const version =
         pinned !== undefined ? pulumi.output(pinned) : aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: checked.kubernetesVersion, mostRecent: true }, parent).version;
-      addonVersions[addonName] = version;
-      return new aws.eks.Addon(
+      const resource = new aws.eks.Addon(
         `${name}-${addonName}`,
         {
           clusterName: cluster.name,
@@ -283,8 +287,14 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
           ...extra,
           tags,
         },
-        { parent: this, dependsOn },
+        // An unpinned add-on keeps the version it was created with: the lookup answers
+        // differently whenever EKS publishes a build, and an unrelated `pulumi up` must
+        // not upgrade it. Pinned add-ons follow their pins.
+        { parent: this, dependsOn, ignoreChanges: pinned === undefined ? ["addonVersion"] : [] },
       );
+      // What runs, as the provider reports it (not what the lookup would pick today).
+      addonVersions[addonName] = resource.addonVersion;
+      return resource;
     };
     const cniRole = this.irsaRole(`${name}-vpc-cni`, "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"], this);
     const ebsRole = this.irsaRole(`${name}-ebs-csi`, "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"], this);

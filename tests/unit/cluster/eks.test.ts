@@ -118,9 +118,15 @@ describe("EksCluster", function () {
     assert.deepEqual(await valueOf(result.addonVersions), Object.fromEntries(EKS_ADDONS.map((a) => [a, `v-${a}-for-1.33-eksbuild.1`])));
   });
 
-  it("pins add-on versions when asked, without asking EKS", async () => {
+  it("pins add-on versions when asked, without asking EKS; unpinned add-ons keep the version they were created with", async () => {
     const { resources } = await runUnderMocks(make({ addonVersions: { coredns: "v1.12.4-eksbuild.1" } }), awsMocks);
-    assert.equal(one(resources.ofType("aws:eks/addon:Addon"), "prod-coredns").inputs.addonVersion, "v1.12.4-eksbuild.1");
+    const addons = resources.ofType("aws:eks/addon:Addon");
+    const coredns = one(addons, "prod-coredns");
+    assert.equal(coredns.inputs.addonVersion, "v1.12.4-eksbuild.1");
+    // A pinned add-on follows its pin.
+    assert.deepEqual(coredns.ignoreChanges, []);
+    // The newest-build lookup only decides at creation: a later run does not upgrade.
+    for (const addon of addons.filter((a) => a !== coredns)) assert.deepEqual(addon.ignoreChanges, ["addonVersion"], addon.name);
   });
 
   it("opens a public endpoint only to the listed CIDRs, and adds access entries for named administrators while the creator keeps admin", async () => {
