@@ -48,7 +48,7 @@ export interface EksClusterArgs {
    * gateway. Or existing private subnets (at least two, in different zones) and their VPC.
    */
   vpcCidr?: string;
-  /** Zones for the new VPC, at least three. Default: the region's first three available zones. */
+  /** Zones for the new VPC, at least three. Default: the region's first three zones by name (whatever their state today, so the choice never moves). */
   availabilityZones?: string[];
   existingNetwork?: { vpcId: pulumi.Input<string>; privateSubnetIds: pulumi.Input<string>[] };
   /**
@@ -366,9 +366,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     const zones =
       checked.availabilityZones !== undefined
         ? pulumi.output(checked.availabilityZones)
-        : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names.apply((names: string[] | undefined) => {
+        : // No state filter: a zone that is impaired for a while must not shift the subnets (and replace them).
+          aws.getAvailabilityZonesOutput({ filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names.apply((names: string[] | undefined) => {
             if (names === undefined || names.length < 3) throw new Error(`${COMPONENT} ${name}: the region has fewer than three availability zones (${JSON.stringify(names)})`);
-            return names.slice(0, 3);
+            return [...names].sort().slice(0, 3);
           });
     const cidrs = subnetCidrs(checked.vpcCidr);
     const vpc = new aws.ec2.Vpc(name, { cidrBlock: checked.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } }, parent);

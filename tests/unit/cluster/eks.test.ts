@@ -29,7 +29,8 @@ export const awsMocks: MockOptions = {
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com" };
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"], zoneIds: [] };
+        // eu-west-1b is impaired today: a state filter would leave it out and shift the subnets.
+        return { names: inputs.state === "available" ? ["eu-west-1a", "eu-west-1c", "eu-west-1d"] : ["eu-west-1c", "eu-west-1a", "eu-west-1d", "eu-west-1b"], zoneIds: [] };
       case "aws:eks/getAddonVersion:getAddonVersion":
         // Only a mostRecent lookup gets the compatible version; anything else would show in the assertions.
         return { ...inputs, version: inputs.mostRecent === true ? `v-${String(inputs.addonName)}-for-${String(inputs.kubernetesVersion)}-eksbuild.1` : "not-most-recent" };
