@@ -21,7 +21,12 @@ import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes
 
 const COMPONENT = "AksCluster";
 
-export const AKS_UPGRADE_CHANNELS = ["patch", "stable", "rapid", "node-image"] as const;
+/**
+ * Cluster auto-upgrade channels that keep the minor `kubernetesVersion` pins. "stable" and
+ * "rapid" move the cluster to a newer minor behind the program's back, and the next run
+ * would then ask AKS for a downgrade; they are refused.
+ */
+export const AKS_UPGRADE_CHANNELS = ["patch", "node-image", "none"] as const;
 
 /** Built-in Azure role definition ids (the same GUID in every tenant). */
 export const AZURE_ROLES = {
@@ -53,7 +58,11 @@ export interface AksClusterArgs {
   resourceGroupName?: pulumi.Input<string>;
   /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.azure. Default: DEFAULT_KUBERNETES_VERSION. */
   kubernetesVersion?: string;
-  /** Cluster auto-upgrade channel. Default: "patch" (newest patch of the chosen minor). */
+  /**
+   * Cluster auto-upgrade channel, one that keeps the pinned minor: "patch" (newest patch
+   * of the chosen minor, default), "node-image" (node images only) or "none". "stable" and
+   * "rapid" are refused: they change the minor while `kubernetesVersion` stays pinned.
+   */
   upgradeChannel?: (typeof AKS_UPGRADE_CHANNELS)[number];
   /** Entra ID group object ids given cluster-admin. Default: none (grant Azure RBAC roles on the cluster instead). */
   adminGroupObjectIds?: string[];
@@ -111,7 +120,14 @@ function checkArgs(name: string, args: AksClusterArgs) {
   if (typeof args.location !== "string" || !LOCATION.test(args.location)) throw new ArgumentError(COMPONENT, "location", args.location, "expected an Azure region name such as \"westeurope\"");
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const upgradeChannel = args.upgradeChannel ?? "patch";
-  if (!(AKS_UPGRADE_CHANNELS as readonly string[]).includes(upgradeChannel)) throw new ArgumentError(COMPONENT, "upgradeChannel", upgradeChannel, `expected one of ${AKS_UPGRADE_CHANNELS.join(", ")}`);
+  if (!(AKS_UPGRADE_CHANNELS as readonly string[]).includes(upgradeChannel)) {
+    throw new ArgumentError(
+      COMPONENT,
+      "upgradeChannel",
+      upgradeChannel,
+      `expected one of ${AKS_UPGRADE_CHANNELS.join(", ")} ("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays ${kubernetesVersion}, and the next run would ask for a downgrade)`,
+    );
+  }
   for (const id of args.adminGroupObjectIds ?? []) {
     if (!GUID.test(id)) throw new ArgumentError(COMPONENT, "adminGroupObjectIds", id, "expected Entra ID group object ids (GUIDs)");
   }

@@ -114,10 +114,10 @@ describe("AksCluster", function () {
   });
 
   it("opens a public API server only to the listed CIDRs", async () => {
-    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["192.0.2.0/24"] }, upgradeChannel: "stable" }), azureMocks);
+    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["192.0.2.0/24"] }, upgradeChannel: "node-image" }), azureMocks);
     const cluster = resources.one("azure-native:containerservice:ManagedCluster");
     assert.deepEqual(cluster.inputs.apiServerAccessProfile, { enablePrivateCluster: false, authorizedIPRanges: ["192.0.2.0/24"] });
-    assert.deepEqual(cluster.inputs.autoUpgradeProfile, { upgradeChannel: "stable", nodeOSUpgradeChannel: "NodeImage" });
+    assert.deepEqual(cluster.inputs.autoUpgradeProfile, { upgradeChannel: "node-image", nodeOSUpgradeChannel: "NodeImage" });
   });
 
   it("takes the kubeconfig from the user credentials with kubelogin switched to the Azure CLI login, as a secret, and wires the provider to it", async () => {
@@ -262,6 +262,11 @@ describe("AksCluster", function () {
     ["node count 0", { systemPool: { name: "system", minSize: 0, maxSize: 2 } }, /^AksCluster: invalid systemPool\.minSize 0; expected an integer at least 1/],
     ["bad pool name", { userPools: [{ name: "apps-pool", minSize: 1, maxSize: 2 }] }, /^AksCluster: invalid userPools\[0\]\.name "apps-pool"/],
     ["admin group that is not a GUID", { adminGroupObjectIds: ["platform-admins"] }, /^AksCluster: invalid adminGroupObjectIds "platform-admins"/],
+    ...(["stable", "rapid"] as const).map((channel): [string, Partial<AksClusterArgs>, RegExp] => [
+      `upgrade channel "${channel}" with the pinned minor`,
+      { upgradeChannel: channel as "patch", kubernetesVersion: "1.33" },
+      new RegExp(`^AksCluster: invalid upgradeChannel "${channel}"; expected one of patch, node-image, none \\("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays 1\\.33, and the next run would ask for a downgrade\\)$`),
+    ]),
     ["unknown deployer principal type", { deployerPrincipalType: "Group" as "User" }, /^AksCluster: invalid deployerPrincipalType "Group"; expected "User" or "ServicePrincipal"$/],
   ];
   for (const [what, args, message] of bad) {
