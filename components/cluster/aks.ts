@@ -15,7 +15,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { ArgumentError } from "../args";
-import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
+import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
 
@@ -76,14 +76,14 @@ export interface AksClusterArgs {
   grantDeployerClusterAdmin?: boolean;
   /** What the deploying identity is, for that role assignment. Default: not set (Azure looks it up). */
   deployerPrincipalType?: "User" | "ServicePrincipal";
-  /** Pod and service CIDRs for Azure CNI overlay. Default: "10.244.0.0/16" and "10.0.0.0/16" (DNS at .10). */
+  /** Pod and service CIDRs for Azure CNI overlay, network addresses (host bits clear). Default: "10.244.0.0/16" and "10.0.0.0/16" (cluster DNS at the service network address + 10). */
   podCidr?: string;
   serviceCidr?: string;
   /** Subnet for the nodes. Default: a VNet AKS manages. */
   vnetSubnetId?: pulumi.Input<string>;
   /**
-   * A public API server, reachable only from `allowedCidrs` (0.0.0.0/0 refused unless
-   * `allowInternet: true`). Default: none; the API server is a private cluster endpoint.
+   * A public API server, reachable only from `allowedCidrs` (blocks shorter than /8,
+   * 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; the API server is a private cluster endpoint.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
   /** The system pool (CriticalAddonsOnly). Default: "system", 2–5 Standard_D4s_v5, 50 GB disks, zones 1–3. */
@@ -134,7 +134,9 @@ function checkArgs(name: string, args: AksClusterArgs) {
   const podCidr = args.podCidr ?? "10.244.0.0/16";
   const serviceCidr = args.serviceCidr ?? "10.0.0.0/16";
   checkCidr(COMPONENT, "podCidr", podCidr);
-  checkCidr(COMPONENT, "serviceCidr", serviceCidr);
+  const service = parseCidr(COMPONENT, "serviceCidr", serviceCidr);
+  // Room for the DNS address (network + 10) and the broadcast address after it.
+  if (service.prefix > 28) throw new ArgumentError(COMPONENT, "serviceCidr", serviceCidr, "expected a block of /28 or larger (cluster DNS takes the network address + 10)");
   const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
   if (args.deployerPrincipalType !== undefined && !["User", "ServicePrincipal"].includes(args.deployerPrincipalType)) {
     throw new ArgumentError(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, "expected \"User\" or \"ServicePrincipal\"");
@@ -142,15 +144,12 @@ function checkArgs(name: string, args: AksClusterArgs) {
   const seen = new Set<string>();
   const systemPool = checkPool("systemPool", args.systemPool ?? DEFAULT_SYSTEM, seen);
   const userPools = (args.userPools ?? [DEFAULT_USER]).map((pool, i) => checkPool(`userPools[${i}]`, pool, seen));
-  return { clusterName, kubernetesVersion, upgradeChannel, podCidr, serviceCidr, publicCidrs, systemPool, userPools };
+  return { clusterName, kubernetesVersion, upgradeChannel, podCidr, serviceCidr, service, publicCidrs, systemPool, userPools };
 }
 
-/** The tenth address of the service CIDR: where AKS runs cluster DNS. */
-function dnsServiceIp(serviceCidr: string): string {
-  const [address] = serviceCidr.split("/");
-  const octets = (address ?? "").split(".").map(Number);
-  octets[3] = (octets[3] ?? 0) + 10;
-  return octets.join(".");
+/** The network address + 10 of the service CIDR: where AKS runs cluster DNS. */
+function dnsServiceIp(service: Ipv4Block): string {
+  return formatIpv4(service.network + 10);
 }
 
 const poolProfile = (pool: CheckedPool, kubernetesVersion: string, subnet: pulumi.Input<string> | undefined) => ({
@@ -220,7 +219,7 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
           networkPolicy: "cilium",
           podCidr: checked.podCidr,
           serviceCidr: checked.serviceCidr,
-          dnsServiceIP: dnsServiceIp(checked.serviceCidr),
+          dnsServiceIP: dnsServiceIp(checked.service),
           loadBalancerSku: "standard",
         },
         apiServerAccessProfile:

@@ -20,28 +20,59 @@ export interface NodePoolSize {
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
-/** An IPv4 CIDR such as "10.0.0.0/16"; returns the prefix length. */
-export function checkCidr(component: string, argument: string, value: string): number {
-  const match = IPV4_CIDR.exec(value);
+/** An IPv4 CIDR block: its network address as a number and its prefix length. */
+export interface Ipv4Block {
+  network: number;
+  prefix: number;
+}
+
+/**
+ * An IPv4 CIDR block such as "10.0.0.0/16", written with its network address (no host
+ * bits set: "10.0.0.250/24" is refused, it means 10.0.0.0/24 or a typo).
+ */
+export function parseCidr(component: string, argument: string, value: string): Ipv4Block {
+  const match = typeof value === "string" ? IPV4_CIDR.exec(value) : null;
   const octets = match?.slice(1, 5).map(Number) ?? [];
   const prefix = Number(match?.[5]);
   if (match === null || octets.some((o) => o > 255) || prefix > 32) {
     throw new ArgumentError(component, argument, value, "expected an IPv4 CIDR block such as \"10.0.0.0/16\"");
   }
-  return prefix;
+  const address = octets.reduce((n, octet) => n * 256 + octet, 0);
+  const size = 2 ** (32 - prefix);
+  const network = address - (address % size);
+  if (network !== address) {
+    throw new ArgumentError(component, argument, value, `expected a CIDR block written with its network address (host bits clear), e.g. "${formatIpv4(network)}/${prefix}"`);
+  }
+  return { network, prefix };
 }
 
+/** An IPv4 CIDR block such as "10.0.0.0/16" (host bits clear); returns the prefix length. */
+export function checkCidr(component: string, argument: string, value: string): number {
+  return parseCidr(component, argument, value).prefix;
+}
+
+/** Dotted-quad form of an IPv4 address held as a number. */
+export function formatIpv4(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
+
+/** Shortest prefix an allow-list takes without `allowInternet`: a /8 is already 16.7 million addresses. */
+export const SHORTEST_ALLOWED_PREFIX = 8;
+
 /**
- * CIDRs allowed to reach a public API endpoint. Must be non-empty; 0.0.0.0/0 (or any
- * /0) is refused unless `allowInternet` says so in so many words.
+ * CIDRs allowed to reach a public API endpoint. Must be non-empty; any block shorter
+ * than /8 (0.0.0.0/0, or 0.0.0.0/1 with 128.0.0.0/1, …) is refused unless
+ * `allowInternet` says so in so many words.
  */
 export function checkAllowList(component: string, argument: string, cidrs: readonly string[] | undefined, allowInternet: boolean): string[] {
   if (cidrs === undefined || cidrs.length === 0) {
     throw new ArgumentError(component, argument, cidrs ?? [], "a public endpoint needs a non-empty CIDR allow-list, e.g. [\"203.0.113.0/24\"]");
   }
   for (const cidr of cidrs) {
-    if (checkCidr(component, argument, cidr) === 0 && !allowInternet) {
-      throw new ArgumentError(component, argument, cidr, "0.0.0.0/0 opens the API endpoint to the internet; list your networks, or set allowInternet: true to mean it");
+    const prefix = checkCidr(component, argument, cidr);
+    if (prefix < SHORTEST_ALLOWED_PREFIX && !allowInternet) {
+      const what = prefix === 0 ? "0.0.0.0/0 opens the API endpoint to the internet" : `a block shorter than /${SHORTEST_ALLOWED_PREFIX} opens the API endpoint to a large part of the internet`;
+      throw new ArgumentError(component, argument, cidr, `${what}; list your networks, or set allowInternet: true to mean it`);
     }
   }
   return [...cidrs];

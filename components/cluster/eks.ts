@@ -52,8 +52,8 @@ export interface EksClusterArgs {
   availabilityZones?: string[];
   existingNetwork?: { vpcId: pulumi.Input<string>; privateSubnetIds: pulumi.Input<string>[] };
   /**
-   * A public API endpoint, reachable only from `allowedCidrs` (0.0.0.0/0 refused unless
-   * `allowInternet: true`). Default: none; the endpoint is private to the VPC.
+   * A public API endpoint, reachable only from `allowedCidrs` (blocks shorter than /8,
+   * 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; the endpoint is private to the VPC.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
   /**

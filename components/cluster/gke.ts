@@ -56,8 +56,8 @@ export interface GkeClusterArgs {
   serviceCidr?: string;
   existingNetwork?: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string>; podRangeName: pulumi.Input<string>; serviceRangeName: pulumi.Input<string> };
   /**
-   * A public control-plane endpoint, reachable only from `allowedCidrs` (0.0.0.0/0
-   * refused unless `allowInternet: true`). Default: none; only the private endpoint.
+   * A public control-plane endpoint, reachable only from `allowedCidrs` (blocks shorter
+   * than /8, 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; only the private endpoint.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
   /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */

@@ -245,6 +245,19 @@ describe("AksCluster", function () {
     for (const n of names) assert.match(n, /^gp[0-9a-f]{22}$/);
   });
 
+  it("puts cluster DNS at the service network address + 10", async () => {
+    for (const [serviceCidr, dns] of [["10.0.0.0/16", "10.0.0.10"], ["172.16.4.0/22", "172.16.4.10"], ["10.0.0.240/28", "10.0.0.250"], ["192.168.255.0/24", "192.168.255.10"]]) {
+      const { resources } = await runUnderMocks(make({ serviceCidr }), azureMocks);
+      const network = resources.one("azure-native:containerservice:ManagedCluster").inputs.networkProfile as { serviceCidr: string; dnsServiceIP: string };
+      assert.deepEqual([network.serviceCidr, network.dnsServiceIP], [serviceCidr, dns]);
+    }
+  });
+
+  it("accepts a wide allow-list only with allowInternet", async () => {
+    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"], allowInternet: true } }), azureMocks);
+    assert.deepEqual(resources.one("azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile, { enablePrivateCluster: false, authorizedIPRanges: ["0.0.0.0/1", "128.0.0.0/1"] });
+  });
+
   it("uses an existing resource group without creating one", async () => {
     const { resources } = await runUnderMocks(make({ resourceGroupName: "platform-rg" }), azureMocks);
     assert.equal(resources.ofType("azure-native:resources:ResourceGroup").length, 0);
@@ -257,6 +270,10 @@ describe("AksCluster", function () {
     ["malformed location", { location: "West Europe" }, /^AksCluster: invalid location "West Europe"; expected an Azure region name/],
     ["empty name", { clusterName: "" }, /^AksCluster: invalid clusterName ""/],
     ["bad service CIDR", { serviceCidr: "10.0.0.0/40" }, /^AksCluster: invalid serviceCidr "10\.0\.0\.0\/40"/],
+    ["a service CIDR with host bits set", { serviceCidr: "10.0.0.250/24" }, /^AksCluster: invalid serviceCidr "10\.0\.0\.250\/24"; expected a CIDR block written with its network address \(host bits clear\), e\.g\. "10\.0\.0\.0\/24"$/],
+    ["a pod CIDR with host bits set", { podCidr: "10.244.1.0/16" }, /^AksCluster: invalid podCidr "10\.244\.1\.0\/16"; expected a CIDR block written with its network address/],
+    ["a service CIDR too small for the DNS address", { serviceCidr: "10.0.0.248/29" }, /^AksCluster: invalid serviceCidr "10\.0\.0\.248\/29"; expected a block of \/28 or larger/],
+    ["an allow-list of two /1 halves", { publicEndpoint: { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } }, /^AksCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/1"; a block shorter than \/8 opens the API endpoint to a large part of the internet; list your networks, or set allowInternet: true to mean it$/],
     ["0.0.0.0/0 without saying so", { publicEndpoint: { allowedCidrs: ["10.0.0.0/8", "0.0.0.0/0"] } }, /^AksCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/0"/],
     ["minSize > maxSize", { userPools: [{ name: "apps", minSize: 3, maxSize: 2 }] }, /^AksCluster: invalid userPools\[0\]\.minSize 3; expected minSize at most maxSize \(2\)$/],
     ["node count 0", { systemPool: { name: "system", minSize: 0, maxSize: 2 } }, /^AksCluster: invalid systemPool\.minSize 0; expected an integer at least 1/],

@@ -218,6 +218,8 @@ describe("GkeCluster", function () {
     ["empty name", { clusterName: "" }, /^GkeCluster: invalid clusterName ""/],
     ["bad pod CIDR", { podCidr: "10.16.0.0" }, /^GkeCluster: invalid podCidr "10\.16\.0\.0"; expected an IPv4 CIDR block/],
     ["0.0.0.0/0 without saying so", { publicEndpoint: { allowedCidrs: ["0.0.0.0/0"] } }, /^GkeCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/0"/],
+    ["two /1 halves without saying so", { publicEndpoint: { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } }, /^GkeCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/1"; a block shorter than \/8/],
+    ["a node CIDR with host bits set", { nodeCidr: "10.10.0.1/20" }, /^GkeCluster: invalid nodeCidr "10\.10\.0\.1\/20"; expected a CIDR block written with its network address/],
     ["minSize > maxSize", { nodePools: [{ name: "a", minSize: 4, maxSize: 2 }] }, /^GkeCluster: invalid nodePools\[0\]\.minSize 4; expected minSize at most maxSize \(2\)$/],
     ["node count 0", { nodePools: [{ name: "a", minSize: 1, maxSize: 0 }] }, /^GkeCluster: invalid nodePools\[0\]\.maxSize 0; expected an integer at least 1/],
     ["node pools with Autopilot", { autopilot: true, nodePools: [{ name: "a", minSize: 1, maxSize: 2 }] }, /^GkeCluster: invalid nodePools \["a"\]; Autopilot manages the nodes/],
