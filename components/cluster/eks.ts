@@ -75,7 +75,10 @@ export interface EksClusterArgs {
   workloadIdentity?: "irsa" | "podIdentity";
   /** Retention of the control-plane log group, in days. Default: 90. */
   logRetentionDays?: number;
-  /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
+  /**
+   * Protect the cluster and its children from deletion: Pulumi `protect`, and EKS
+   * deletion protection on the cluster. Default: `opts.protect`, else true; opt out with false.
+   */
   protect?: boolean;
   /** Tags for every AWS resource. Default: none. */
   tags?: Record<string, string>;
@@ -200,7 +203,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
 
   constructor(name: string, args: EksClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
-    super("goplatform:aws:EksCluster", name, {}, { ...opts, protect: args.protect ?? opts?.protect ?? true });
+    // One value for Pulumi's protect and EKS's deletionProtection.
+    const protect = args.protect ?? opts?.protect ?? true;
+    super("goplatform:aws:EksCluster", name, {}, { ...opts, protect });
     const parent = { parent: this };
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
     this.tags = tags;
@@ -247,6 +252,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         // The managed add-ons below replace the self-managed defaults.
         bootstrapSelfManagedAddons: false,
+        deletionProtection: protect,
         tags,
       },
       { parent: this, dependsOn: [clusterPolicy, logGroup] },

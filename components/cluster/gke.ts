@@ -62,7 +62,10 @@ export interface GkeClusterArgs {
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
   /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */
   nodePools?: GkeNodePoolArgs[];
-  /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
+  /**
+   * Protect the cluster and its children from deletion: Pulumi `protect`, and GKE
+   * deletion protection on the cluster. Default: `opts.protect`, else true; opt out with false.
+   */
   protect?: boolean;
   /** Labels for every GCP resource. Default: none. */
   labels?: Record<string, string>;

@@ -86,7 +86,8 @@ describe("EksCluster", function () {
     assert.deepEqual(subnets.filter((s) => s.name.startsWith("prod-public-")).map((s) => s.inputs.mapPublicIpOnLaunch), [false, false, false]);
     assert.equal(resources.ofType("aws:ec2/natGateway:NatGateway").length, 1);
 
-    // Protected by default, children included.
+    // Protected by default, children included, and EKS deletion protection on.
+    assert.equal(cluster.inputs.deletionProtection, true);
     const component = resources.one("goplatform:aws:EksCluster");
     assert.equal(component.protect, true);
     for (const r of [cluster, key, logGroup]) assert.equal(r.protect, true, `${r.type} ${r.name} protected`);
@@ -150,6 +151,20 @@ describe("EksCluster", function () {
     assert.equal(resources.ofType("aws:ec2/vpc:Vpc").length, 0);
     assert.deepEqual((resources.one("aws:eks/cluster:Cluster").inputs.vpcConfig as { subnetIds: string[] }).subnetIds, ["subnet-a", "subnet-b", "subnet-c"]);
     assert.ok(resources.all.every((r) => !r.protect));
+  });
+
+  it("gives EKS deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
+    for (const [args, opts, expected] of [
+      [{}, {}, true],
+      [{}, { protect: false }, false],
+      [{ protect: false }, { protect: true }, false],
+      [{ protect: true }, { protect: false }, true],
+    ] as [EksClusterArgs, pulumi.ComponentResourceOptions, boolean][]) {
+      const { resources } = await runUnderMocks(() => new EksCluster("prod", args, opts), awsMocks);
+      const cluster = resources.one("aws:eks/cluster:Cluster");
+      assert.equal(cluster.inputs.deletionProtection, expected, JSON.stringify([args, opts]));
+      assert.equal(cluster.protect, expected, JSON.stringify([args, opts]));
+    }
   });
 
   it("exposes a secret kubeconfig and a Kubernetes provider wired to it, plus the IAM OIDC provider", async () => {
