@@ -13,20 +13,27 @@ import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { parse, stringify } from "yaml";
 import { ArgumentError } from "../args";
-import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
+import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
 
 const COMPONENT = "AksCluster";
 
-export const AKS_UPGRADE_CHANNELS = ["patch", "stable", "rapid", "node-image"] as const;
+/**
+ * Cluster auto-upgrade channels that keep the minor `kubernetesVersion` pins. "stable" and
+ * "rapid" move the cluster to a newer minor behind the program's back, and the next run
+ * would then ask AKS for a downgrade; they are refused.
+ */
+export const AKS_UPGRADE_CHANNELS = ["patch", "node-image", "none"] as const;
 
 /** Built-in Azure role definition ids (the same GUID in every tenant). */
 export const AZURE_ROLES = {
   storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
+  aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 } as const;
 
 /** The audience AKS workload identity tokens carry. */
@@ -51,18 +58,32 @@ export interface AksClusterArgs {
   resourceGroupName?: pulumi.Input<string>;
   /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.azure. Default: DEFAULT_KUBERNETES_VERSION. */
   kubernetesVersion?: string;
-  /** Cluster auto-upgrade channel. Default: "patch" (newest patch of the chosen minor). */
+  /**
+   * Cluster auto-upgrade channel, one that keeps the pinned minor: "patch" (newest patch
+   * of the chosen minor, default), "node-image" (node images only) or "none". "stable" and
+   * "rapid" are refused: they change the minor while `kubernetesVersion` stays pinned.
+   */
   upgradeChannel?: (typeof AKS_UPGRADE_CHANNELS)[number];
   /** Entra ID group object ids given cluster-admin. Default: none (grant Azure RBAC roles on the cluster instead). */
   adminGroupObjectIds?: string[];
-  /** Pod and service CIDRs for Azure CNI overlay. Default: "10.244.0.0/16" and "10.0.0.0/16" (DNS at .10). */
+  /**
+   * Give the identity running `pulumi up` (the client config's object id) the built-in
+   * "Azure Kubernetes Service RBAC Cluster Admin" role on the cluster. Local accounts are
+   * off and Kubernetes authorization is Azure RBAC, so without it this component's own
+   * Kubernetes provider is refused (403). Default: true; set false only when that
+   * identity already holds the role (e.g. at subscription scope).
+   */
+  grantDeployerClusterAdmin?: boolean;
+  /** What the deploying identity is, for that role assignment. Default: not set (Azure looks it up). */
+  deployerPrincipalType?: "User" | "ServicePrincipal";
+  /** Pod and service CIDRs for Azure CNI overlay, network addresses (host bits clear). Default: "10.244.0.0/16" and "10.0.0.0/16" (cluster DNS at the service network address + 10). */
   podCidr?: string;
   serviceCidr?: string;
   /** Subnet for the nodes. Default: a VNet AKS manages. */
   vnetSubnetId?: pulumi.Input<string>;
   /**
-   * A public API server, reachable only from `allowedCidrs` (0.0.0.0/0 refused unless
-   * `allowInternet: true`). Default: none; the API server is a private cluster endpoint.
+   * A public API server, reachable only from `allowedCidrs` (blocks shorter than /8,
+   * 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; the API server is a private cluster endpoint.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
   /** The system pool (CriticalAddonsOnly). Default: "system", 2–5 Standard_D4s_v5, 50 GB disks, zones 1–3. */
@@ -99,27 +120,36 @@ function checkArgs(name: string, args: AksClusterArgs) {
   if (typeof args.location !== "string" || !LOCATION.test(args.location)) throw new ArgumentError(COMPONENT, "location", args.location, "expected an Azure region name such as \"westeurope\"");
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const upgradeChannel = args.upgradeChannel ?? "patch";
-  if (!(AKS_UPGRADE_CHANNELS as readonly string[]).includes(upgradeChannel)) throw new ArgumentError(COMPONENT, "upgradeChannel", upgradeChannel, `expected one of ${AKS_UPGRADE_CHANNELS.join(", ")}`);
+  if (!(AKS_UPGRADE_CHANNELS as readonly string[]).includes(upgradeChannel)) {
+    throw new ArgumentError(
+      COMPONENT,
+      "upgradeChannel",
+      upgradeChannel,
+      `expected one of ${AKS_UPGRADE_CHANNELS.join(", ")} ("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays ${kubernetesVersion}, and the next run would ask for a downgrade)`,
+    );
+  }
   for (const id of args.adminGroupObjectIds ?? []) {
     if (!GUID.test(id)) throw new ArgumentError(COMPONENT, "adminGroupObjectIds", id, "expected Entra ID group object ids (GUIDs)");
   }
   const podCidr = args.podCidr ?? "10.244.0.0/16";
   const serviceCidr = args.serviceCidr ?? "10.0.0.0/16";
   checkCidr(COMPONENT, "podCidr", podCidr);
-  checkCidr(COMPONENT, "serviceCidr", serviceCidr);
+  const service = parseCidr(COMPONENT, "serviceCidr", serviceCidr);
+  // Room for the DNS address (network + 10) and the broadcast address after it.
+  if (service.prefix > 28) throw new ArgumentError(COMPONENT, "serviceCidr", serviceCidr, "expected a block of /28 or larger (cluster DNS takes the network address + 10)");
   const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
+  if (args.deployerPrincipalType !== undefined && !["User", "ServicePrincipal"].includes(args.deployerPrincipalType)) {
+    throw new ArgumentError(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, "expected \"User\" or \"ServicePrincipal\"");
+  }
   const seen = new Set<string>();
   const systemPool = checkPool("systemPool", args.systemPool ?? DEFAULT_SYSTEM, seen);
   const userPools = (args.userPools ?? [DEFAULT_USER]).map((pool, i) => checkPool(`userPools[${i}]`, pool, seen));
-  return { clusterName, kubernetesVersion, upgradeChannel, podCidr, serviceCidr, publicCidrs, systemPool, userPools };
+  return { clusterName, kubernetesVersion, upgradeChannel, podCidr, serviceCidr, service, publicCidrs, systemPool, userPools };
 }
 
-/** The tenth address of the service CIDR: where AKS runs cluster DNS. */
-function dnsServiceIp(serviceCidr: string): string {
-  const [address] = serviceCidr.split("/");
-  const octets = (address ?? "").split(".").map(Number);
-  octets[3] = (octets[3] ?? 0) + 10;
-  return octets.join(".");
+/** The network address + 10 of the service CIDR: where AKS runs cluster DNS. */
+function dnsServiceIp(service: Ipv4Block): string {
+  return formatIpv4(service.network + 10);
 }
 
 const poolProfile = (pool: CheckedPool, kubernetesVersion: string, subnet: pulumi.Input<string> | undefined) => ({
@@ -161,7 +191,8 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
     this.location = args.location;
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
     this.tags = tags;
-    this.subscriptionId = authorization.getClientConfigOutput(parent).subscriptionId;
+    const client = authorization.getClientConfigOutput(parent);
+    this.subscriptionId = client.subscriptionId;
 
     const resourceGroupName = args.resourceGroupName !== undefined ? pulumi.output(args.resourceGroupName) : new resources.ResourceGroup(name, { location: args.location, tags }, parent).name;
     this.resourceGroupName = resourceGroupName;
@@ -188,7 +219,7 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
           networkPolicy: "cilium",
           podCidr: checked.podCidr,
           serviceCidr: checked.serviceCidr,
-          dnsServiceIP: dnsServiceIp(checked.serviceCidr),
+          dnsServiceIP: dnsServiceIp(checked.service),
           loadBalancerSku: "standard",
         },
         apiServerAccessProfile:
@@ -235,15 +266,25 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
       if (url === undefined) throw new Error(`${COMPONENT} ${name}: AKS reported no OIDC issuer URL`);
       return url;
     });
+    const deployerAdmin =
+      args.grantDeployerClusterAdmin === false
+        ? []
+        : [
+            new authorization.RoleAssignment(
+              `${name}-deployer-admin`,
+              { scope: cluster.id, roleDefinitionId: this.roleDefinition(AZURE_ROLES.aksRbacClusterAdmin), principalId: client.objectId, principalType: args.deployerPrincipalType },
+              parent,
+            ),
+          ];
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name, format: "exec" }, parent);
     this.kubeconfig = pulumi.secret(
       credentials.kubeconfigs.apply((kubeconfigs) => {
         const encoded = kubeconfigs[0]?.value;
         if (encoded === undefined) throw new Error(`${COMPONENT} ${name}: AKS returned no user kubeconfig`);
-        return Buffer.from(encoded, "base64").toString("utf8");
+        return azureCliKubeconfig(Buffer.from(encoded, "base64").toString("utf8"), `${COMPONENT} ${name}`);
       }),
     );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: userPools });
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [...userPools, ...deployerAdmin] });
     this.registerOutputs({
       clusterName: this.clusterName,
       clusterId: this.clusterId,
@@ -297,8 +338,11 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
   createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
     const noncurrentDays = checkNoncurrentDays(COMPONENT, args.noncurrentVersionDays);
     const opts = { parent, retainOnDelete: args.retainOnDelete ?? true };
-    // Storage account names are global, 3–24 lowercase letters and digits: derived from the stack and name.
-    const accountName = `gp${createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${name}`).digest("hex").slice(0, 22)}`;
+    // Storage account names are global, 3–24 lowercase letters and digits: derived from the
+    // subscription, resource group, project, stack and name, so two deployments never collide.
+    const accountName = pulumi
+      .all([this.subscriptionId, this.resourceGroupName])
+      .apply(([subscription, group]) => `gp${createHash("sha256").update(`${subscription}/${group}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`).digest("hex").slice(0, 22)}`);
     const account = new storage.StorageAccount(
       name,
       {
@@ -353,4 +397,29 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
     this.containerIds.set(bucket, container.id);
     return bucket;
   }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * The AKS user kubeconfig (exec format) with every kubelogin user switched from
+ * `--login devicecode` (interactive, so it hangs a `pulumi up`) to `--login azurecli`:
+ * the token comes from the Azure CLI session that runs the deployment. The arguments are
+ * what `kubelogin convert-kubeconfig -l azurecli` writes: the server id is kept, and the
+ * client and tenant ids are dropped (the CLI session decides them).
+ */
+export function azureCliKubeconfig(kubeconfig: string, where = COMPONENT): string {
+  const config: unknown = parse(kubeconfig);
+  const users: unknown[] = isRecord(config) && Array.isArray(config.users) ? config.users : [];
+  for (const entry of users) {
+    const user = isRecord(entry) ? entry.user : undefined;
+    const exec = isRecord(user) ? user.exec : undefined;
+    if (!isRecord(exec) || typeof exec.command !== "string" || !/(^|\/)kubelogin(\.exe)?$/.test(exec.command)) continue;
+    const args: unknown[] = Array.isArray(exec.args) ? exec.args : [];
+    const at = args.indexOf("--server-id");
+    const serverId = at < 0 ? undefined : args[at + 1];
+    if (typeof serverId !== "string") throw new Error(`${where}: the AKS user kubeconfig's kubelogin arguments carry no --server-id`);
+    exec.args = ["get-token", "--login", "azurecli", "--server-id", serverId];
+  }
+  return stringify(config);
 }

@@ -2,6 +2,7 @@
  * Argument checks the cluster components share: names, CIDRs, node pool sizes and
  * the permissions a bound ServiceAccount asks for.
  */
+import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
 import type { BindServiceAccountArgs, Cloud, CloudPermission } from "./contract";
 
@@ -19,28 +20,59 @@ export interface NodePoolSize {
 
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
-/** An IPv4 CIDR such as "10.0.0.0/16"; returns the prefix length. */
-export function checkCidr(component: string, argument: string, value: string): number {
-  const match = IPV4_CIDR.exec(value);
+/** An IPv4 CIDR block: its network address as a number and its prefix length. */
+export interface Ipv4Block {
+  network: number;
+  prefix: number;
+}
+
+/**
+ * An IPv4 CIDR block such as "10.0.0.0/16", written with its network address (no host
+ * bits set: "10.0.0.250/24" is refused, it means 10.0.0.0/24 or a typo).
+ */
+export function parseCidr(component: string, argument: string, value: string): Ipv4Block {
+  const match = typeof value === "string" ? IPV4_CIDR.exec(value) : null;
   const octets = match?.slice(1, 5).map(Number) ?? [];
   const prefix = Number(match?.[5]);
   if (match === null || octets.some((o) => o > 255) || prefix > 32) {
     throw new ArgumentError(component, argument, value, "expected an IPv4 CIDR block such as \"10.0.0.0/16\"");
   }
-  return prefix;
+  const address = octets.reduce((n, octet) => n * 256 + octet, 0);
+  const size = 2 ** (32 - prefix);
+  const network = address - (address % size);
+  if (network !== address) {
+    throw new ArgumentError(component, argument, value, `expected a CIDR block written with its network address (host bits clear), e.g. "${formatIpv4(network)}/${prefix}"`);
+  }
+  return { network, prefix };
 }
 
+/** An IPv4 CIDR block such as "10.0.0.0/16" (host bits clear); returns the prefix length. */
+export function checkCidr(component: string, argument: string, value: string): number {
+  return parseCidr(component, argument, value).prefix;
+}
+
+/** Dotted-quad form of an IPv4 address held as a number. */
+export function formatIpv4(address: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
+
+/** Shortest prefix an allow-list takes without `allowInternet`: a /8 is already 16.7 million addresses. */
+export const SHORTEST_ALLOWED_PREFIX = 8;
+
 /**
- * CIDRs allowed to reach a public API endpoint. Must be non-empty; 0.0.0.0/0 (or any
- * /0) is refused unless `allowInternet` says so in so many words.
+ * CIDRs allowed to reach a public API endpoint. Must be non-empty; any block shorter
+ * than /8 (0.0.0.0/0, or 0.0.0.0/1 with 128.0.0.0/1, …) is refused unless
+ * `allowInternet` says so in so many words.
  */
 export function checkAllowList(component: string, argument: string, cidrs: readonly string[] | undefined, allowInternet: boolean): string[] {
   if (cidrs === undefined || cidrs.length === 0) {
     throw new ArgumentError(component, argument, cidrs ?? [], "a public endpoint needs a non-empty CIDR allow-list, e.g. [\"203.0.113.0/24\"]");
   }
   for (const cidr of cidrs) {
-    if (checkCidr(component, argument, cidr) === 0 && !allowInternet) {
-      throw new ArgumentError(component, argument, cidr, "0.0.0.0/0 opens the API endpoint to the internet; list your networks, or set allowInternet: true to mean it");
+    const prefix = checkCidr(component, argument, cidr);
+    if (prefix < SHORTEST_ALLOWED_PREFIX && !allowInternet) {
+      const what = prefix === 0 ? "0.0.0.0/0 opens the API endpoint to the internet" : `a block shorter than /${SHORTEST_ALLOWED_PREFIX} opens the API endpoint to a large part of the internet`;
+      throw new ArgumentError(component, argument, cidr, `${what}; list your networks, or set allowInternet: true to mean it`);
     }
   }
   return [...cidrs];
@@ -66,15 +98,43 @@ export function checkNodePoolSize(component: string, argument: string, size: Nod
   return { minSize, maxSize, desiredSize, diskSizeGb };
 }
 
+// ECR: partition, region, account, and a repository name (no wildcard can match this grammar).
+const ECR_REPOSITORY_ARN = /^arn:aws(-cn|-us-gov)?:ecr:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:repository\/(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+// ACR: Azure resource ids are case-insensitive; registry names are 5-50 letters and digits.
+const ACR_REGISTRY_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{0,89}[-\w()]\/providers\/Microsoft\.ContainerRegistry\/registries\/[a-z0-9]{5,50}$/i;
+
+const REGISTRY_REPOSITORY = {
+  aws: { pattern: ECR_REPOSITORY_ARN, expected: "expected one ECR repository ARN, arn:aws:ecr:<region>:<12-digit account>:repository/<name>, without wildcards" },
+  azure: {
+    pattern: ACR_REGISTRY_ID,
+    expected: "expected one Azure Container Registry resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>",
+  },
+} as const;
+
+/**
+ * A registryPush repository on AWS or Azure: checked now when it is a plain string,
+ * and when its value is known when it is an Output (a bad value then fails the grant
+ * that uses it).
+ */
+export function checkRegistryRepository(component: string, cloud: "aws" | "azure", argument: string, repository: pulumi.Input<string>): pulumi.Output<string> {
+  const { pattern, expected } = REGISTRY_REPOSITORY[cloud];
+  const check = (value: string): string => {
+    if (typeof value !== "string" || !pattern.test(value)) throw new ArgumentError(component, argument, value, expected);
+    return value;
+  };
+  return typeof repository === "string" ? pulumi.output(check(repository)) : pulumi.output(repository).apply(check);
+}
+
 /**
  * What bindServiceAccount may be asked for on `cloud`: a valid ServiceAccount name,
- * buckets made by the same cloud, known access levels.
+ * buckets made by the same cloud, known access levels, and on AWS and Azure one
+ * registry repository per registryPush (the returned permissions carry it checked).
  */
 export function checkBinding(component: string, cloud: Cloud, args: BindServiceAccountArgs): readonly CloudPermission[] {
   checkDnsLabel(component, "serviceAccountName", args.serviceAccountName);
   if (typeof args.namespace === "string") checkDnsLabel(component, "namespace", args.namespace);
   const permissions = args.permissions ?? [];
-  permissions.forEach((permission, i) => {
+  return permissions.map((permission, i): CloudPermission => {
     // Checked at run time too: JavaScript callers and stack config bypass the types.
     const kind: string = permission.kind;
     if (kind !== "bucket" && kind !== "registryPush") {
@@ -87,9 +147,13 @@ export function checkBinding(component: string, cloud: Cloud, args: BindServiceA
       if (!["read", "readWrite"].includes(permission.access)) {
         throw new ArgumentError(component, `permissions[${i}].access`, permission.access, "expected \"read\" or \"readWrite\"");
       }
+      return permission;
     }
+    if (cloud === "aws" || cloud === "azure") {
+      return { kind: "registryPush", repository: checkRegistryRepository(component, cloud, `permissions[${i}].repository`, permission.repository) };
+    }
+    return permission;
   });
-  return permissions;
 }
 
 /** A retention for noncurrent object versions, in days. */

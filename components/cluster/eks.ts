@@ -48,25 +48,37 @@ export interface EksClusterArgs {
    * gateway. Or existing private subnets (at least two, in different zones) and their VPC.
    */
   vpcCidr?: string;
-  /** Zones for the new VPC, at least three. Default: the region's first three available zones. */
+  /** Zones for the new VPC, at least three. Default: the region's first three zones by name (whatever their state today, so the choice never moves). */
   availabilityZones?: string[];
   existingNetwork?: { vpcId: pulumi.Input<string>; privateSubnetIds: pulumi.Input<string>[] };
   /**
-   * A public API endpoint, reachable only from `allowedCidrs` (0.0.0.0/0 refused unless
-   * `allowInternet: true`). Default: none; the endpoint is private to the VPC.
+   * A public API endpoint, reachable only from `allowedCidrs` (blocks shorter than /8,
+   * 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; the endpoint is private to the VPC.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
-  /** IAM principal ARNs given cluster-admin through access entries. Default: the cluster creator, through EKS's bootstrap access entry. */
+  /**
+   * IAM principal ARNs given cluster-admin through access entries, in addition to the
+   * cluster creator (who always keeps cluster-admin through EKS's bootstrap access
+   * entry: this component's Kubernetes provider runs as the creator). Default: none.
+   */
   administrators?: string[];
   /** Managed node groups. Default: one group "system", 2–6 m7g.large (arm64) nodes, 3 to start, 50 GB disks. */
   nodeGroups?: EksNodeGroupArgs[];
-  /** Pin add-on versions. Default: the newest version EKS lists for the cluster's minor (eks:DescribeAddonVersions). */
+  /**
+   * Pin add-on versions; a pinned add-on moves when its pin does. Default: the newest
+   * version EKS lists for the cluster's minor (eks:DescribeAddonVersions) when the add-on
+   * is created, kept afterwards (later runs do not upgrade it, not even after a change
+   * of `kubernetesVersion`: pin the add-ons to move them).
+   */
   addonVersions?: Partial<Record<EksAddonName, string>>;
   /** Workload identity: "irsa" (IAM roles for service accounts, default) or "podIdentity" (EKS Pod Identity associations). */
   workloadIdentity?: "irsa" | "podIdentity";
   /** Retention of the control-plane log group, in days. Default: 90. */
   logRetentionDays?: number;
-  /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
+  /**
+   * Protect the cluster and its children from deletion: Pulumi `protect`, and EKS
+   * deletion protection on the cluster. Default: `opts.protect`, else true; opt out with false.
+   */
   protect?: boolean;
   /** Tags for every AWS resource. Default: none. */
   tags?: Record<string, string>;
@@ -191,7 +203,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
 
   constructor(name: string, args: EksClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
-    super("goplatform:aws:EksCluster", name, {}, { ...opts, protect: args.protect ?? opts?.protect ?? true });
+    // One value for Pulumi's protect and EKS's deletionProtection.
+    const protect = args.protect ?? opts?.protect ?? true;
+    super("goplatform:aws:EksCluster", name, {}, { ...opts, protect });
     const parent = { parent: this };
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
     this.tags = tags;
@@ -233,9 +247,12 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         },
         encryptionConfig: { provider: { keyArn: key.arn }, resources: ["secrets"] },
         enabledClusterLogTypes: [...EKS_LOG_TYPES],
-        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: args.administrators === undefined || args.administrators.length === 0 },
+        // The identity running `pulumi up` keeps cluster-admin (this component's own provider
+        // needs it); `administrators` are access entries on top. Changing this field replaces the cluster.
+        accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true },
         // The managed add-ons below replace the self-managed defaults.
         bootstrapSelfManagedAddons: false,
+        deletionProtection: protect,
         tags,
       },
       { parent: this, dependsOn: [clusterPolicy, logGroup] },
@@ -265,8 +282,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       const pinned = args.addonVersions?.[addonName];
       const version =
         pinned !== undefined ? pulumi.output(pinned) : aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: checked.kubernetesVersion, mostRecent: true }, parent).version;
-      addonVersions[addonName] = version;
-      return new aws.eks.Addon(
+      const resource = new aws.eks.Addon(
         `${name}-${addonName}`,
         {
           clusterName: cluster.name,
@@ -277,8 +293,14 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
           ...extra,
           tags,
         },
-        { parent: this, dependsOn },
+        // An unpinned add-on keeps the version it was created with: the lookup answers
+        // differently whenever EKS publishes a build, and an unrelated `pulumi up` must
+        // not upgrade it. Pinned add-ons follow their pins.
+        { parent: this, dependsOn, ignoreChanges: pinned === undefined ? ["addonVersion"] : [] },
       );
+      // What runs, as the provider reports it (not what the lookup would pick today).
+      addonVersions[addonName] = resource.addonVersion;
+      return resource;
     };
     const cniRole = this.irsaRole(`${name}-vpc-cni`, "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"], this);
     const ebsRole = this.irsaRole(`${name}-ebs-csi`, "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"], this);
@@ -350,9 +372,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     const zones =
       checked.availabilityZones !== undefined
         ? pulumi.output(checked.availabilityZones)
-        : aws.getAvailabilityZonesOutput({ state: "available", filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names.apply((names: string[] | undefined) => {
+        : // No state filter: a zone that is impaired for a while must not shift the subnets (and replace them).
+          aws.getAvailabilityZonesOutput({ filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names.apply((names: string[] | undefined) => {
             if (names === undefined || names.length < 3) throw new Error(`${COMPONENT} ${name}: the region has fewer than three availability zones (${JSON.stringify(names)})`);
-            return names.slice(0, 3);
+            return [...names].sort().slice(0, 3);
           });
     const cidrs = subnetCidrs(checked.vpcCidr);
     const vpc = new aws.ec2.Vpc(name, { cidrBlock: checked.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } }, parent);

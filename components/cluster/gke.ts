@@ -56,13 +56,16 @@ export interface GkeClusterArgs {
   serviceCidr?: string;
   existingNetwork?: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string>; podRangeName: pulumi.Input<string>; serviceRangeName: pulumi.Input<string> };
   /**
-   * A public control-plane endpoint, reachable only from `allowedCidrs` (0.0.0.0/0
-   * refused unless `allowInternet: true`). Default: none; only the private endpoint.
+   * A public control-plane endpoint, reachable only from `allowedCidrs` (blocks shorter
+   * than /8, 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; only the private endpoint.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
   /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */
   nodePools?: GkeNodePoolArgs[];
-  /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
+  /**
+   * Protect the cluster and its children from deletion: Pulumi `protect`, and GKE
+   * deletion protection on the cluster. Default: `opts.protect`, else true; opt out with false.
+   */
   protect?: boolean;
   /** Labels for every GCP resource. Default: none. */
   labels?: Record<string, string>;
@@ -119,10 +122,15 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, nodePools };
 }
 
-/** A Google service account id (6–30 characters) derived from a Pulumi name, with a hash suffix so it stays unique. */
-function accountId(prefix: string, name: string): string {
-  const hash = createHash("sha256").update(name).digest("hex").slice(0, 6);
-  const base = `${prefix}-${name}`.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "").slice(0, 23).replace(/-+$/, "");
+/**
+ * A Google service account id (6–30 characters): `<prefix>-<name>` cut to fit, and a hash
+ * of the whole of it together with the cluster's region and name, so accounts of two
+ * clusters in one project (or two long names cut alike) never share an id.
+ */
+function accountId(cluster: { region: string; clusterName: string }, prefix: string, name: string): string {
+  const full = `${prefix}-${name}`;
+  const hash = createHash("sha256").update(`${cluster.region}/${cluster.clusterName}/${full}`).digest("hex").slice(0, 6);
+  const base = full.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "").slice(0, 23).replace(/-+$/, "");
   return `${base}-${hash}`;
 }
 
@@ -140,21 +148,25 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   readonly project: string;
   readonly region: string;
   private readonly labels: Record<string, string>;
+  private readonly gkeClusterName: string;
 
   constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
-    super("goplatform:gcp:GkeCluster", name, {}, { ...opts, protect: args.protect ?? opts?.protect ?? true });
+    // One value for Pulumi's protect and GKE's deletionProtection.
+    const protect = args.protect ?? opts?.protect ?? true;
+    super("goplatform:gcp:GkeCluster", name, {}, { ...opts, protect });
     const parent = { parent: this };
     const { project, region } = checked;
     this.project = project;
     this.region = region;
+    this.gkeClusterName = checked.clusterName;
     this.workloadPool = `${project}.svc.id.goog`;
     const labels = { ...args.labels, "goplatform-cluster": checked.clusterName };
     this.labels = labels;
 
     const nodeAccount = new gcp.serviceaccount.Account(
       `${name}-nodes`,
-      { project, accountId: accountId(checked.clusterName, "nodes"), displayName: `GKE ${checked.clusterName} nodes (goplatform)` },
+      { project, accountId: accountId(checked, checked.clusterName, "nodes"), displayName: `GKE ${checked.clusterName} nodes (goplatform)` },
       parent,
     );
     const nodeRoles = GKE_NODE_ROLES.map(
@@ -182,7 +194,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
       datapathProvider: "ADVANCED_DATAPATH",
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"] },
-      deletionProtection: args.protect ?? true,
+      deletionProtection: protect,
       resourceLabels: labels,
     };
     const cluster = new gcp.container.Cluster(
@@ -195,13 +207,18 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
             // GKE needs a pool at creation; it is removed at once for the managed pools below.
             removeDefaultNodePool: true,
             initialNodeCount: 1,
+            // For that temporary pool only: without it its nodes would run as the Compute Engine
+            // default service account (often roles/editor; disabled in hardened projects, which
+            // fails the create) with the metadata server open to pods.
             nodeConfig: {
               serviceAccount: nodeAccount.email,
               shieldedInstanceConfig: { enableSecureBoot: true, enableIntegrityMonitoring: true },
               workloadMetadataConfig: { mode: "GKE_METADATA" },
             },
           },
-      { parent: this, dependsOn: nodeRoles },
+      // Once the default pool is gone GKE reports no nodeConfig, and a nodeConfig diff
+      // replaces the cluster: it only ever described the temporary pool, so it is not compared.
+      { parent: this, dependsOn: nodeRoles, ignoreChanges: checked.autopilot ? [] : ["nodeConfig"] },
     );
 
     const pools = checked.nodePools.map(
@@ -288,7 +305,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     const registries = permissions.map((p, i) => (p.kind === "registryPush" ? parseRepository(p.repository, `permissions[${i}].repository`) : undefined));
     const account = new gcp.serviceaccount.Account(
       name,
-      { project: this.project, accountId: accountId("wi", name), displayName: `Workload identity ${args.serviceAccountName} (goplatform)` },
+      { project: this.project, accountId: accountId({ region: this.region, clusterName: this.gkeClusterName }, "wi", name), displayName: `Workload identity ${args.serviceAccountName} (goplatform)` },
       { parent },
     );
     const member = pulumi.interpolate`serviceAccount:${account.email}`;

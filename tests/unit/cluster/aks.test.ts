@@ -1,11 +1,52 @@
 import { strict as assert } from "node:assert";
+import { createHash } from "node:crypto";
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster, AZURE_ROLES, type AksClusterArgs } from "../../../components";
+import { parse } from "yaml";
+import { AksCluster, AZURE_ROLES, azureCliKubeconfig, type AksClusterArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+import { unhandledUnderMocks } from "./unhandled-rejections";
 
 const ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant-1/cluster-1/";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
-export const AKS_USER_KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters:\n- name: prod\n  cluster:\n    server: https://prod-abc.privatelink.westeurope.azmk8s.io:443\nusers:\n- name: clusterUser_rg_prod\n  user:\n    exec:\n      command: kubelogin\n";
+const DEPLOYER = "11111111-2222-3333-4444-555555555555";
+const AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
+// What listManagedClusterUserCredentials(format: "exec") returns for an Entra ID cluster: kubelogin with device code login.
+export const AKS_USER_KUBECONFIG = `apiVersion: v1
+clusters:
+- cluster:
+    certificate-authority-data: Q0EtREFUQQ==
+    server: https://prod-abc.privatelink.westeurope.azmk8s.io:443
+  name: prod
+contexts:
+- context:
+    cluster: prod
+    user: clusterUser_rg_prod
+  name: prod
+current-context: prod
+kind: Config
+preferences: {}
+users:
+- name: clusterUser_rg_prod
+  user:
+    exec:
+      apiVersion: client.authentication.k8s.io/v1beta1
+      args:
+      - get-token
+      - --environment
+      - AzurePublicCloud
+      - --server-id
+      - ${AKS_SERVER_ID}
+      - --client-id
+      - 80faf920-1908-4b52-b5ef-a8e7bedfc67a
+      - --tenant-id
+      - tenant-1
+      - --login
+      - devicecode
+      command: kubelogin
+      env: null
+      installHint: kubelogin is not installed which is required to connect to AAD enabled cluster.
+      provideClusterInfo: false
+`;
 
 export const azureMocks: MockOptions = {
   outputs: (args) => {
@@ -22,7 +63,7 @@ export const azureMocks: MockOptions = {
     const inputs = args.inputs as Record<string, unknown>;
     switch (args.token) {
       case "azure-native:authorization:getClientConfig":
-        return { subscriptionId: SUBSCRIPTION, tenantId: "tenant-1", clientId: "c", objectId: "o" };
+        return { subscriptionId: SUBSCRIPTION, tenantId: "tenant-1", clientId: "c", objectId: DEPLOYER };
       case "azure-native:containerservice:listManagedClusterUserCredentials":
         // Only the exec (kubelogin) format is what an Entra ID cluster without local accounts can use.
         return inputs.format === "exec" && inputs.resourceName === "prod" ? { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_USER_KUBECONFIG).toString("base64") }] } : { kubeconfigs: [] };
@@ -73,25 +114,53 @@ describe("AksCluster", function () {
   });
 
   it("opens a public API server only to the listed CIDRs", async () => {
-    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["192.0.2.0/24"] }, upgradeChannel: "stable" }), azureMocks);
+    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["192.0.2.0/24"] }, upgradeChannel: "node-image" }), azureMocks);
     const cluster = resources.one("azure-native:containerservice:ManagedCluster");
     assert.deepEqual(cluster.inputs.apiServerAccessProfile, { enablePrivateCluster: false, authorizedIPRanges: ["192.0.2.0/24"] });
-    assert.deepEqual(cluster.inputs.autoUpgradeProfile, { upgradeChannel: "stable", nodeOSUpgradeChannel: "NodeImage" });
+    assert.deepEqual(cluster.inputs.autoUpgradeProfile, { upgradeChannel: "node-image", nodeOSUpgradeChannel: "NodeImage" });
   });
 
-  it("takes the kubeconfig from the user credentials, as a secret, and wires the provider to it", async () => {
+  it("takes the kubeconfig from the user credentials with kubelogin switched to the Azure CLI login, as a secret, and wires the provider to it", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();
       return { secret: await pulumi.isSecret(cluster.kubeconfig), kubeconfig: await valueOf(cluster.kubeconfig), issuer: await valueOf(cluster.oidcIssuerUrl) };
     }, azureMocks);
     assert.equal(result.secret, true);
-    assert.equal(result.kubeconfig, AKS_USER_KUBECONFIG);
-    assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, AKS_USER_KUBECONFIG);
+    type Kubeconfig = { clusters: { cluster: { server: string } }[]; users: { name: string; user: { exec: { command: string; args: string[]; apiVersion: string } } }[] };
+    const kubeconfig = parse(result.kubeconfig) as Kubeconfig;
+    const original = parse(AKS_USER_KUBECONFIG) as Kubeconfig;
+    // Device code login would wait for a person at a browser in the middle of `pulumi up`.
+    assert.deepEqual(kubeconfig.users[0]?.user.exec.args, ["get-token", "--login", "azurecli", "--server-id", AKS_SERVER_ID]);
+    assert.equal(kubeconfig.users[0].user.exec.command, "kubelogin");
+    assert.equal(kubeconfig.users[0].user.exec.apiVersion, "client.authentication.k8s.io/v1beta1");
+    // Everything else is AKS's kubeconfig unchanged.
+    assert.deepEqual({ ...kubeconfig, users: [] }, { ...original, users: [] });
+    assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result.kubeconfig);
     assert.equal(result.issuer, ISSUER);
   });
 
+  it("refuses to rewrite a kubelogin user without a server id, and leaves kubeconfigs without kubelogin users alone", () => {
+    assert.throws(() => azureCliKubeconfig(AKS_USER_KUBECONFIG.replace(/- --server-id\n\s+- \S+\n/, "")), /kubelogin arguments carry no --server-id/);
+    assert.deepEqual(parse(azureCliKubeconfig("apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: t\n")), { apiVersion: "v1", kind: "Config", users: [{ name: "u", user: { token: "t" } }] });
+  });
+
+  it("gives the deploying identity Azure RBAC cluster admin on the cluster before the provider is used, unless told not to", async () => {
+    const { resources } = await runUnderMocks(make({ deployerPrincipalType: "ServicePrincipal" }), azureMocks);
+    const grant = resources.one("azure-native:authorization:RoleAssignment");
+    // The cluster's id (the mock gives every resource the id `<name>-id`).
+    assert.equal(grant.inputs.scope, "prod-id");
+    assert.equal(grant.inputs.roleDefinitionId, `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b`);
+    assert.equal(grant.inputs.principalId, DEPLOYER);
+    assert.equal(grant.inputs.principalType, "ServicePrincipal");
+    assert.ok(resources.one("pulumi:providers:kubernetes").dependsOn.includes(grant.urn));
+    assert.equal(grant.protect, true);
+
+    const { resources: without } = await runUnderMocks(make({ grantDeployerClusterAdmin: false }), azureMocks);
+    assert.equal(without.ofType("azure-native:authorization:RoleAssignment").length, 0);
+  });
+
   it("binds a ServiceAccount through a user-assigned identity and a federated credential, with container-scoped roles", async () => {
-    const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acme`;
+    const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acmeregistry`;
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();
       const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
@@ -120,7 +189,7 @@ describe("AksCluster", function () {
     assert.deepEqual(federated.inputs.audiences, ["api://AzureADTokenExchange"]);
     assert.equal(federated.inputs.resourceName, "thanos-store-8d2c");
 
-    const grants = resources.ofType("azure-native:authorization:RoleAssignment");
+    const grants = resources.ofType("azure-native:authorization:RoleAssignment").filter((g) => g.name.startsWith("thanos-store-"));
     const container = resources.one("azure-native:storage:BlobContainer");
     // The mock gives every resource the id `<name>-id`.
     const containerId = "thanos-id";
@@ -147,7 +216,8 @@ describe("AksCluster", function () {
     }, azureMocks);
     const account = resources.one("azure-native:storage:StorageAccount");
     const a = account.inputs;
-    assert.match(String(a.accountName), /^gp[0-9a-f]{22}$/);
+    // Global names: the subscription and resource group are part of the hash, not only project/stack/name.
+    assert.equal(a.accountName, `gp${createHash("sha256").update(`${SUBSCRIPTION}/prod-8d2c/goplatform/test/thanos`).digest("hex").slice(0, 22)}`);
     assert.deepEqual([a.allowBlobPublicAccess, a.allowSharedKeyAccess, a.enableHttpsTrafficOnly, a.minimumTlsVersion], [false, false, true, "TLS1_2"]);
     assert.deepEqual(a.encryption, { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: "Account" } } });
     assert.equal(resources.one("azure-native:storage:BlobServiceProperties").inputs.isVersioningEnabled, true);
@@ -156,6 +226,36 @@ describe("AksCluster", function () {
     for (const r of resources.all.filter((r) => r.type.startsWith("azure-native:storage:"))) assert.equal(r.retainOnDelete, true, `${r.type} retained`);
     assert.equal(result.name, "thanos-8d2c");
     assert.deepEqual(result.store, { type: "AZURE", config: { storage_account: a.accountName, container: "thanos-8d2c", endpoint: "blob.core.windows.net" } });
+  });
+
+  it("names storage accounts differently in another subscription or resource group, same project, stack and name", async () => {
+    const accountName = async (mocks: MockOptions, args: Partial<AksClusterArgs>) => {
+      const { resources } = await runUnderMocks(() => {
+        const cluster = make(args)();
+        cluster.createBucket("thanos", {}, cluster);
+      }, mocks);
+      return String(resources.one("azure-native:storage:StorageAccount").inputs.accountName);
+    };
+    const otherSubscription: MockOptions = {
+      ...azureMocks,
+      calls: (args) => (args.token === "azure-native:authorization:getClientConfig" ? { subscriptionId: "00000000-0000-0000-0000-000000000002", tenantId: "tenant-1", clientId: "c", objectId: DEPLOYER } : azureMocks.calls?.(args)),
+    };
+    const names = [await accountName(azureMocks, { resourceGroupName: "rg-a" }), await accountName(otherSubscription, { resourceGroupName: "rg-a" }), await accountName(azureMocks, { resourceGroupName: "rg-b" })];
+    assert.equal(new Set(names).size, 3, names.join(", "));
+    for (const n of names) assert.match(n, /^gp[0-9a-f]{22}$/);
+  });
+
+  it("puts cluster DNS at the service network address + 10", async () => {
+    for (const [serviceCidr, dns] of [["10.0.0.0/16", "10.0.0.10"], ["172.16.4.0/22", "172.16.4.10"], ["10.0.0.240/28", "10.0.0.250"], ["192.168.255.0/24", "192.168.255.10"]]) {
+      const { resources } = await runUnderMocks(make({ serviceCidr }), azureMocks);
+      const network = resources.one("azure-native:containerservice:ManagedCluster").inputs.networkProfile as { serviceCidr: string; dnsServiceIP: string };
+      assert.deepEqual([network.serviceCidr, network.dnsServiceIP], [serviceCidr, dns]);
+    }
+  });
+
+  it("accepts a wide allow-list only with allowInternet", async () => {
+    const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"], allowInternet: true } }), azureMocks);
+    assert.deepEqual(resources.one("azure-native:containerservice:ManagedCluster").inputs.apiServerAccessProfile, { enablePrivateCluster: false, authorizedIPRanges: ["0.0.0.0/1", "128.0.0.0/1"] });
   });
 
   it("uses an existing resource group without creating one", async () => {
@@ -170,11 +270,21 @@ describe("AksCluster", function () {
     ["malformed location", { location: "West Europe" }, /^AksCluster: invalid location "West Europe"; expected an Azure region name/],
     ["empty name", { clusterName: "" }, /^AksCluster: invalid clusterName ""/],
     ["bad service CIDR", { serviceCidr: "10.0.0.0/40" }, /^AksCluster: invalid serviceCidr "10\.0\.0\.0\/40"/],
+    ["a service CIDR with host bits set", { serviceCidr: "10.0.0.250/24" }, /^AksCluster: invalid serviceCidr "10\.0\.0\.250\/24"; expected a CIDR block written with its network address \(host bits clear\), e\.g\. "10\.0\.0\.0\/24"$/],
+    ["a pod CIDR with host bits set", { podCidr: "10.244.1.0/16" }, /^AksCluster: invalid podCidr "10\.244\.1\.0\/16"; expected a CIDR block written with its network address/],
+    ["a service CIDR too small for the DNS address", { serviceCidr: "10.0.0.248/29" }, /^AksCluster: invalid serviceCidr "10\.0\.0\.248\/29"; expected a block of \/28 or larger/],
+    ["an allow-list of two /1 halves", { publicEndpoint: { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } }, /^AksCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/1"; a block shorter than \/8 opens the API endpoint to a large part of the internet; list your networks, or set allowInternet: true to mean it$/],
     ["0.0.0.0/0 without saying so", { publicEndpoint: { allowedCidrs: ["10.0.0.0/8", "0.0.0.0/0"] } }, /^AksCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/0"/],
     ["minSize > maxSize", { userPools: [{ name: "apps", minSize: 3, maxSize: 2 }] }, /^AksCluster: invalid userPools\[0\]\.minSize 3; expected minSize at most maxSize \(2\)$/],
     ["node count 0", { systemPool: { name: "system", minSize: 0, maxSize: 2 } }, /^AksCluster: invalid systemPool\.minSize 0; expected an integer at least 1/],
     ["bad pool name", { userPools: [{ name: "apps-pool", minSize: 1, maxSize: 2 }] }, /^AksCluster: invalid userPools\[0\]\.name "apps-pool"/],
     ["admin group that is not a GUID", { adminGroupObjectIds: ["platform-admins"] }, /^AksCluster: invalid adminGroupObjectIds "platform-admins"/],
+    ...(["stable", "rapid"] as const).map((channel): [string, Partial<AksClusterArgs>, RegExp] => [
+      `upgrade channel "${channel}" with the pinned minor`,
+      { upgradeChannel: channel as "patch", kubernetesVersion: "1.33" },
+      new RegExp(`^AksCluster: invalid upgradeChannel "${channel}"; expected one of patch, node-image, none \\("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays 1\\.33, and the next run would ask for a downgrade\\)$`),
+    ]),
+    ["unknown deployer principal type", { deployerPrincipalType: "Group" as "User" }, /^AksCluster: invalid deployerPrincipalType "Group"; expected "User" or "ServicePrincipal"$/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
@@ -184,6 +294,37 @@ describe("AksCluster", function () {
       assert.deepEqual(resources.all, []);
     });
   }
+
+  const ACR_EXPECTED = "expected one Azure Container Registry resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>";
+  for (const repository of [
+    "*",
+    `/subscriptions/${SUBSCRIPTION}`,
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg`,
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/*`,
+    `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.Storage/storageAccounts/acmeregistry`,
+    "acmeregistry.azurecr.io",
+  ]) {
+    it(`refuses the registryPush repository ${JSON.stringify(repository)} before creating the binding's resources`, async () => {
+      const { error, resources } = await failureUnderMocks(() => {
+        const cluster = make()();
+        cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository }] }, cluster);
+      }, azureMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, `AksCluster: invalid permissions[0].repository ${JSON.stringify(repository)}; ${ACR_EXPECTED}`);
+      assert.ok(!resources.all.some((r) => r.name.startsWith("x")), resources.all.map((r) => r.name).join(", "));
+    });
+  }
+
+  it("checks a registryPush repository given as an Output once its value is known: no role assignment at a subscription scope", async () => {
+    const subscription = `/subscriptions/${SUBSCRIPTION}`;
+    const { messages, resources } = await unhandledUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output(subscription) }] }, cluster);
+    }, azureMocks);
+    assert.ok(messages.length > 0);
+    for (const message of messages) assert.ok(message.includes(`AksCluster: invalid permissions[0].repository ${JSON.stringify(subscription)}; ${ACR_EXPECTED}`), message);
+    assert.ok(!resources.ofType("azure-native:authorization:RoleAssignment").some((r) => r.name.startsWith("x-")));
+  });
 
   it("refuses a bucket this cluster did not create", async () => {
     const { error, resources } = await failureUnderMocks(() => {

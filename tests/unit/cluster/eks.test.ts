@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { EksCluster, EKS_ADDONS, type EksClusterArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+import { unhandledUnderMocks } from "./unhandled-rejections";
 
 const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 
@@ -28,7 +29,8 @@ export const awsMocks: MockOptions = {
       case "aws:index/getPartition:getPartition":
         return { partition: "aws", dnsSuffix: "amazonaws.com" };
       case "aws:index/getAvailabilityZones:getAvailabilityZones":
-        return { names: ["eu-west-1a", "eu-west-1b", "eu-west-1c", "eu-west-1d"], zoneIds: [] };
+        // eu-west-1b is impaired today: a state filter would leave it out and shift the subnets.
+        return { names: inputs.state === "available" ? ["eu-west-1a", "eu-west-1c", "eu-west-1d"] : ["eu-west-1c", "eu-west-1a", "eu-west-1d", "eu-west-1b"], zoneIds: [] };
       case "aws:eks/getAddonVersion:getAddonVersion":
         // Only a mostRecent lookup gets the compatible version; anything else would show in the assertions.
         return { ...inputs, version: inputs.mostRecent === true ? `v-${String(inputs.addonName)}-for-${String(inputs.kubernetesVersion)}-eksbuild.1` : "not-most-recent" };
@@ -84,7 +86,8 @@ describe("EksCluster", function () {
     assert.deepEqual(subnets.filter((s) => s.name.startsWith("prod-public-")).map((s) => s.inputs.mapPublicIpOnLaunch), [false, false, false]);
     assert.equal(resources.ofType("aws:ec2/natGateway:NatGateway").length, 1);
 
-    // Protected by default, children included.
+    // Protected by default, children included, and EKS deletion protection on.
+    assert.equal(cluster.inputs.deletionProtection, true);
     const component = resources.one("goplatform:aws:EksCluster");
     assert.equal(component.protect, true);
     for (const r of [cluster, key, logGroup]) assert.equal(r.protect, true, `${r.type} ${r.name} protected`);
@@ -117,19 +120,26 @@ describe("EksCluster", function () {
     assert.deepEqual(await valueOf(result.addonVersions), Object.fromEntries(EKS_ADDONS.map((a) => [a, `v-${a}-for-1.33-eksbuild.1`])));
   });
 
-  it("pins add-on versions when asked, without asking EKS", async () => {
+  it("pins add-on versions when asked, without asking EKS; unpinned add-ons keep the version they were created with", async () => {
     const { resources } = await runUnderMocks(make({ addonVersions: { coredns: "v1.12.4-eksbuild.1" } }), awsMocks);
-    assert.equal(one(resources.ofType("aws:eks/addon:Addon"), "prod-coredns").inputs.addonVersion, "v1.12.4-eksbuild.1");
+    const addons = resources.ofType("aws:eks/addon:Addon");
+    const coredns = one(addons, "prod-coredns");
+    assert.equal(coredns.inputs.addonVersion, "v1.12.4-eksbuild.1");
+    // A pinned add-on follows its pin.
+    assert.deepEqual(coredns.ignoreChanges, []);
+    // The newest-build lookup only decides at creation: a later run does not upgrade.
+    for (const addon of addons.filter((a) => a !== coredns)) assert.deepEqual(addon.ignoreChanges, ["addonVersion"], addon.name);
   });
 
-  it("opens a public endpoint only to the listed CIDRs, and uses access entries for named administrators", async () => {
+  it("opens a public endpoint only to the listed CIDRs, and adds access entries for named administrators while the creator keeps admin", async () => {
     const admin = "arn:aws:iam::123456789012:role/platform-admin";
     const { resources } = await runUnderMocks(make({ publicEndpoint: { allowedCidrs: ["203.0.113.0/24"] }, administrators: [admin] }), awsMocks);
     const cluster = resources.one("aws:eks/cluster:Cluster");
     const vpcConfig = cluster.inputs.vpcConfig as { endpointPublicAccess: boolean; publicAccessCidrs: string[] };
     assert.equal(vpcConfig.endpointPublicAccess, true);
     assert.deepEqual(vpcConfig.publicAccessCidrs, ["203.0.113.0/24"]);
-    assert.deepEqual(cluster.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: false });
+    // The creator keeps cluster-admin: the component's own provider runs as the creator.
+    assert.deepEqual(cluster.inputs.accessConfig, { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true });
     assert.equal(resources.one("aws:eks/accessEntry:AccessEntry").inputs.principalArn, admin);
     const association = resources.one("aws:eks/accessPolicyAssociation:AccessPolicyAssociation");
     assert.equal(association.inputs.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
@@ -141,6 +151,20 @@ describe("EksCluster", function () {
     assert.equal(resources.ofType("aws:ec2/vpc:Vpc").length, 0);
     assert.deepEqual((resources.one("aws:eks/cluster:Cluster").inputs.vpcConfig as { subnetIds: string[] }).subnetIds, ["subnet-a", "subnet-b", "subnet-c"]);
     assert.ok(resources.all.every((r) => !r.protect));
+  });
+
+  it("gives EKS deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
+    for (const [args, opts, expected] of [
+      [{}, {}, true],
+      [{}, { protect: false }, false],
+      [{ protect: false }, { protect: true }, false],
+      [{ protect: true }, { protect: false }, true],
+    ] as [EksClusterArgs, pulumi.ComponentResourceOptions, boolean][]) {
+      const { resources } = await runUnderMocks(() => new EksCluster("prod", args, opts), awsMocks);
+      const cluster = resources.one("aws:eks/cluster:Cluster");
+      assert.equal(cluster.inputs.deletionProtection, expected, JSON.stringify([args, opts]));
+      assert.equal(cluster.protect, expected, JSON.stringify([args, opts]));
+    }
   });
 
   it("exposes a secret kubeconfig and a Kubernetes provider wired to it, plus the IAM OIDC provider", async () => {
@@ -265,6 +289,9 @@ describe("EksCluster", function () {
     ["bad VPC CIDR", { vpcCidr: "10.0.0.300/16" }, /^EksCluster: invalid vpcCidr "10\.0\.0\.300\/16"; expected an IPv4 CIDR block/],
     ["bad allow-list CIDR", { publicEndpoint: { allowedCidrs: ["203.0.113.0/33"] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs "203\.0\.113\.0\/33"/],
     ["0.0.0.0/0 without saying so", { publicEndpoint: { allowedCidrs: ["0.0.0.0/0"] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/0"; 0\.0\.0\.0\/0 opens the API endpoint to the internet/],
+    ["a /7 in the allow-list", { publicEndpoint: { allowedCidrs: ["203.0.113.0/24", "10.0.0.0/7"] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs "10\.0\.0\.0\/7"; a block shorter than \/8 opens the API endpoint to a large part of the internet/],
+    ["an allow-list CIDR with host bits set", { publicEndpoint: { allowedCidrs: ["203.0.113.7/24"] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs "203\.0\.113\.7\/24"; expected a CIDR block written with its network address \(host bits clear\), e\.g\. "203\.0\.113\.0\/24"$/],
+    ["a VPC CIDR with host bits set", { vpcCidr: "10.0.1.0/16" }, /^EksCluster: invalid vpcCidr "10\.0\.1\.0\/16"; expected a CIDR block written with its network address/],
     ["empty allow-list", { publicEndpoint: { allowedCidrs: [] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs \[\]; a public endpoint needs a non-empty CIDR allow-list/],
     ["minSize > maxSize", { nodeGroups: [{ name: "a", minSize: 5, maxSize: 3 }] }, /^EksCluster: invalid nodeGroups\[0\]\.minSize 5; expected minSize at most maxSize \(3\)$/],
     ["node count 0", { nodeGroups: [{ name: "a", minSize: 0, maxSize: 3 }] }, /^EksCluster: invalid nodeGroups\[0\]\.minSize 0; expected an integer at least 1 and at most 450$/],
@@ -281,6 +308,37 @@ describe("EksCluster", function () {
       assert.deepEqual(resources.all, []);
     });
   }
+
+  for (const repository of ["*", "arn:aws:ecr:eu-west-1:123456789012:repository/*", "arn:aws:ecr:*:123456789012:repository/apps", "arn:aws:s3:::bucket", "apps/hello", "arn:aws:ecr:eu-west-1:12345:repository/apps"]) {
+    it(`refuses the registryPush repository ${JSON.stringify(repository)} before creating the binding's resources`, async () => {
+      const { error, resources } = await failureUnderMocks(() => {
+        const cluster = make()();
+        cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository }] }, cluster);
+      }, awsMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, `EksCluster: invalid permissions[0].repository ${JSON.stringify(repository)}; expected one ECR repository ARN, arn:aws:ecr:<region>:<12-digit account>:repository/<name>, without wildcards`);
+      assert.ok(!resources.all.some((r) => r.name.startsWith("x")), resources.all.map((r) => r.name).join(", "));
+    });
+  }
+
+  it("checks a registryPush repository given as an Output once its value is known, and grants nothing for a wildcard", async () => {
+    const { messages, resources } = await unhandledUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output("*") }] }, cluster);
+    }, awsMocks);
+    assert.ok(messages.length > 0);
+    for (const message of messages) assert.match(message, /EksCluster: invalid permissions\[0\]\.repository "\*"; expected one ECR repository ARN/);
+    assert.equal(resources.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
+
+    const good = "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello";
+    const { messages: none, resources: granted } = await unhandledUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output(good) }] }, cluster);
+    }, awsMocks);
+    assert.deepEqual(none, []);
+    const policy = JSON.parse(String(granted.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Resource: string }[] };
+    assert.deepEqual(policy.Statement.map((s) => s.Resource), ["*", good]);
+  });
 
   it("refuses a bad ServiceAccount binding before creating its resources", async () => {
     const { error, resources } = await failureUnderMocks(() => {

@@ -35,6 +35,10 @@ describe("GkeCluster", function () {
     assert.equal(cluster.inputs.enableShieldedNodes, true);
     assert.equal(cluster.inputs.datapathProvider, "ADVANCED_DATAPATH");
     assert.equal(cluster.inputs.removeDefaultNodePool, true);
+    // The cluster's nodeConfig only shapes the temporary default pool, and is not compared
+    // afterwards (GKE reports none once that pool is gone; a diff would replace the cluster).
+    assert.deepEqual(cluster.ignoreChanges, ["nodeConfig"]);
+    assert.equal((cluster.inputs.nodeConfig as { serviceAccount: string }).serviceAccount, `${String(resources.one("gcp:serviceaccount/account:Account").inputs.accountId)}@acme-prod.iam.gserviceaccount.com`);
     assert.equal(cluster.inputs.deletionProtection, true);
     assert.deepEqual((cluster.inputs.loggingConfig as { enableComponents: string[] }).enableComponents, ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]);
     assert.equal(cluster.protect, true);
@@ -74,11 +78,27 @@ describe("GkeCluster", function () {
     const cluster = resources.one("gcp:container/cluster:Cluster");
     assert.equal(cluster.inputs.enableAutopilot, true);
     assert.equal(cluster.inputs.removeDefaultNodePool, undefined);
+    assert.equal(cluster.inputs.nodeConfig, undefined);
+    assert.deepEqual(cluster.ignoreChanges, []);
     assert.deepEqual(cluster.inputs.binaryAuthorization, { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" });
     assert.deepEqual(cluster.inputs.releaseChannel, { channel: "STABLE" });
     const defaults = (cluster.inputs.clusterAutoscaling as { autoProvisioningDefaults: { serviceAccount: string } }).autoProvisioningDefaults;
     assert.match(defaults.serviceAccount, /@acme-prod\.iam\.gserviceaccount\.com$/);
     assert.equal(resources.ofType("gcp:container/nodePool:NodePool").length, 0);
+  });
+
+  it("gives GKE deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
+    for (const [args, opts, expected] of [
+      [{}, {}, true],
+      [{}, { protect: false }, false],
+      [{ protect: false }, { protect: true }, false],
+      [{ protect: true }, { protect: false }, true],
+    ] as [GkeClusterArgs, pulumi.ComponentResourceOptions, boolean][]) {
+      const { resources } = await runUnderMocks(() => new GkeCluster("prod", args, opts), gcpMocks);
+      const cluster = resources.one("gcp:container/cluster:Cluster");
+      assert.equal(cluster.inputs.deletionProtection, expected, JSON.stringify([args, opts]));
+      assert.equal(cluster.protect, expected, JSON.stringify([args, opts]));
+    }
   });
 
   it("opens a public endpoint only to the listed CIDRs", async () => {
@@ -146,6 +166,26 @@ describe("GkeCluster", function () {
     assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
   });
 
+  it("gives service accounts of two clusters in one project different ids, even for the same binding name or names cut alike", async () => {
+    const ids = async (clusterName: string, region = "europe-west1") => {
+      const { resources } = await runUnderMocks(() => {
+        const cluster = new GkeCluster("prod", { clusterName, region });
+        cluster.bindServiceAccount("thanos-store", { namespace: "monitoring", serviceAccountName: "thanos-store" }, cluster);
+      }, gcpMocks);
+      const accounts = resources.ofType("gcp:serviceaccount/account:Account");
+      const id = (name: string) => String(accounts.find((a) => a.name === name)?.inputs.accountId);
+      return { nodes: id("prod-nodes"), workload: id("thanos-store") };
+    };
+    // Both names cut to the same 23 characters ("platform-production-eas").
+    const [a, b, c] = [await ids("platform-production-east-a"), await ids("platform-production-east-b"), await ids("platform-production-east-a", "europe-west4")];
+    for (const x of [a, b, c]) {
+      assert.match(x.nodes, /^platform-production-eas-[0-9a-f]{6}$/);
+      assert.match(x.workload, /^wi-thanos-store-[0-9a-f]{6}$/);
+    }
+    assert.equal(new Set([a.nodes, b.nodes, c.nodes]).size, 3);
+    assert.equal(new Set([a.workload, b.workload, c.workload]).size, 3);
+  });
+
   it("gives readWrite bucket access as objectUser on that bucket", async () => {
     const { resources } = await runUnderMocks(() => {
       const cluster = make()();
@@ -178,6 +218,8 @@ describe("GkeCluster", function () {
     ["empty name", { clusterName: "" }, /^GkeCluster: invalid clusterName ""/],
     ["bad pod CIDR", { podCidr: "10.16.0.0" }, /^GkeCluster: invalid podCidr "10\.16\.0\.0"; expected an IPv4 CIDR block/],
     ["0.0.0.0/0 without saying so", { publicEndpoint: { allowedCidrs: ["0.0.0.0/0"] } }, /^GkeCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/0"/],
+    ["two /1 halves without saying so", { publicEndpoint: { allowedCidrs: ["0.0.0.0/1", "128.0.0.0/1"] } }, /^GkeCluster: invalid publicEndpoint\.allowedCidrs "0\.0\.0\.0\/1"; a block shorter than \/8/],
+    ["a node CIDR with host bits set", { nodeCidr: "10.10.0.1/20" }, /^GkeCluster: invalid nodeCidr "10\.10\.0\.1\/20"; expected a CIDR block written with its network address/],
     ["minSize > maxSize", { nodePools: [{ name: "a", minSize: 4, maxSize: 2 }] }, /^GkeCluster: invalid nodePools\[0\]\.minSize 4; expected minSize at most maxSize \(2\)$/],
     ["node count 0", { nodePools: [{ name: "a", minSize: 1, maxSize: 0 }] }, /^GkeCluster: invalid nodePools\[0\]\.maxSize 0; expected an integer at least 1/],
     ["node pools with Autopilot", { autopilot: true, nodePools: [{ name: "a", minSize: 1, maxSize: 2 }] }, /^GkeCluster: invalid nodePools \["a"\]; Autopilot manages the nodes/],
