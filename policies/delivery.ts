@@ -4,6 +4,7 @@
  * revisions from projects that require signed commits.
  */
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { isPinnedRevision } from "../components/delivery/checks";
 import { at, isRecord, isUnknown, list, str, type Props } from "./resources";
 
 const TEKTON_PIPELINE = /^kubernetes:tekton\.dev\/v1(beta1)?:Pipeline$/;
@@ -101,12 +102,6 @@ export const tektonPipelineSigning: StackValidationPolicy = {
 
 const APPLICATION = "kubernetes:argoproj.io/v1alpha1:Application";
 const APPLICATION_SET = "kubernetes:argoproj.io/v1alpha1:ApplicationSet";
-const COMMIT = /^[0-9a-f]{40}$/;
-/** An exact version: `v1.2.3`, a Go sub-module tag `services/api/v1.2.3`, or `refs/tags/…` of either. */
-const EXACT_VERSION = /^(refs\/tags\/)?([A-Za-z0-9._-]+\/)*v?\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$/;
-
-const isPinned = (revision: string): boolean => COMMIT.test(revision) || EXACT_VERSION.test(revision);
-
 /** `{{.key}}`, `{{ key }}` or `{{.values.key}}`: the generator parameter a templated revision reads. */
 function templateKey(revision: string): string | undefined {
   return /^\{\{\s*\.?([\w.]+)\s*\}\}$/.exec(revision)?.[1]?.replace(/^values\./, "");
@@ -142,13 +137,13 @@ export const argocdRevisionPinned: ResourceValidationPolicy = {
         const elements = list(at(args.props, "spec", "generators")).flatMap((g) => list(at(g, "list", "elements")));
         for (const [i, element] of elements.entries()) {
           const given = key === undefined ? undefined : at(element, ...key.split("."));
-          if (typeof given === "string" && !isUnknown(given) && !isPinned(given)) {
+          if (typeof given === "string" && !isUnknown(given) && !isPinnedRevision(given)) {
             report(`${where}.targetRevision takes ${JSON.stringify(given)} from list generator element ${String(i)}; pin a full 40-character commit SHA or an exact version tag so a push cannot change what is deployed (GoAppSet does).`);
           }
         }
         continue;
       }
-      if (!isPinned(value)) {
+      if (!isPinnedRevision(value)) {
         report(`${where}.targetRevision is ${JSON.stringify(value === "" ? "unset (HEAD)" : value)}; pin a full 40-character commit SHA or an exact version tag so a push cannot change what is deployed (GoApp does).`);
       }
     }

@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError } from "../args";
+import { parseImageRef } from "../supplychain/image-ref";
 
 /** `https://host/path` or `ssh://git@host/path` or scp-like `git@host:path`. */
 const HTTPS_REPO = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+$/;
@@ -49,11 +50,10 @@ export function checkRevision(component: string, argument: string, value: string
   return value;
 }
 
-/** `registry/path[:tag]@sha256:<64 hex>`. */
-const DIGEST_REF = /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:\d+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+(:[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?@sha256:[0-9a-f]{64}$/;
-
+/** `registry/path[:tag]@sha256:<64 hex>`: an image reference (the supply chain's parser) with a path and a digest. */
 export function isDigestRef(image: string): boolean {
-  return DIGEST_REF.test(image);
+  const host = image.split("/")[0] ?? "";
+  return image.includes("/") && host === host.toLowerCase() && parseImageRef(image)?.digest !== undefined;
 }
 
 export function checkImageByDigest(component: string, argument: string, value: string): string {
