@@ -152,7 +152,9 @@ function azureStack(): Record<string, unknown> {
  * signing with the platform's cosign key, and SignatureAdmission requiring that key
  * for the platform's images. The key comes from stack config:
  * `goplatform:cosignPublicKey`, and the secrets `goplatform:cosignPrivateKey` and
- * `goplatform:cosignPassword` (`pulumi config set --secret`).
+ * `goplatform:cosignPassword` (`pulumi config set --secret`). Chains pushes signatures
+ * and attestations with a cloud identity allowed to push to the repositories listed in
+ * `goplatform:chainsRegistryPush` (none when unset).
  */
 function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unknown> {
   const config = new pulumi.Config();
@@ -161,6 +163,7 @@ function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unkn
   const tekton = new Tekton("tekton", {
     cluster,
     signingKey: { privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword"), publicKey },
+    registryPush: config.getObject<string[]>("chainsRegistryPush"),
   });
   const admission = new SignatureAdmission("signed-images", {
     cluster,

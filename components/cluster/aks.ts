@@ -16,7 +16,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { ArgumentError } from "../args";
 import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
-import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
+import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
 
 const COMPONENT = "AksCluster";
@@ -300,6 +300,21 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
   }
 
   bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
+    const bound = this.identity(name, args, parent);
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      name,
+      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: bound.annotations } },
+      { parent, provider: this.provider },
+    );
+    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: bound.podLabels, cloudIdentity: bound.cloudIdentity };
+  }
+
+  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
+    return this.identity(name, args, parent);
+  }
+
+  /** A user-assigned identity federated to namespace/name, with its role assignments. */
+  private identity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
     const permissions = checkBinding(COMPONENT, "azure", args);
     const scopes = permissions.map((permission, i) => {
       if (permission.kind === "registryPush") return { scope: pulumi.output(permission.repository), role: AZURE_ROLES.acrPush };
@@ -326,13 +341,7 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
         { parent },
       );
     });
-    const podLabels = { "azure.workload.identity/use": "true" };
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      name,
-      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: { "azure.workload.identity/client-id": identity.clientId } } },
-      { parent, provider: this.provider },
-    );
-    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels, cloudIdentity: identity.clientId };
+    return { annotations: { "azure.workload.identity/client-id": identity.clientId }, podLabels: { "azure.workload.identity/use": "true" }, cloudIdentity: identity.clientId };
   }
 
   createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {

@@ -48,7 +48,7 @@ export type CloudPermission =
 export interface BindServiceAccountArgs {
   /** Namespace of the ServiceAccount (created by the caller or another component). */
   namespace: pulumi.Input<string>;
-  /** The ServiceAccount's name; bindServiceAccount creates it. */
+  /** The ServiceAccount's name: bindServiceAccount creates it; bindExistingServiceAccount expects it to exist. */
   serviceAccountName: string;
   /** What the workload may do in the cloud. Default: nothing (an identity with no grants). */
   permissions?: readonly CloudPermission[];
@@ -62,6 +62,20 @@ export interface BoundServiceAccount {
    * Labels the pods using the ServiceAccount must carry (AKS workload identity needs
    * `azure.workload.identity/use: "true"`); empty where the cloud needs none.
    */
+  readonly podLabels: Record<string, string>;
+  /** The cloud identity: IAM role ARN (AWS), Google service account email (GCP), managed identity client id (Azure). */
+  readonly cloudIdentity: pulumi.Output<string>;
+}
+
+/**
+ * A cloud identity bound to a ServiceAccount the cluster does not create (one a release
+ * manifest ships): the caller puts `annotations` on that ServiceAccount and `podLabels`
+ * on its pods' template.
+ */
+export interface BoundIdentity {
+  /** Annotations the ServiceAccount must carry; empty where the cloud needs none (EKS Pod Identity). */
+  readonly annotations: Record<string, pulumi.Output<string>>;
+  /** Labels its pods must carry (AKS: `azure.workload.identity/use: "true"`); empty where the cloud needs none. */
   readonly podLabels: Record<string, string>;
   /** The cloud identity: IAM role ARN (AWS), Google service account email (GCP), managed identity client id (Azure). */
   readonly cloudIdentity: pulumi.Output<string>;
@@ -84,6 +98,12 @@ export interface Cluster {
    * resources are children of `parent` (the calling component).
    */
   bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount;
+  /**
+   * The same cloud identity, grants and trust for `namespace`/`serviceAccountName`, for a
+   * ServiceAccount something else creates: no ServiceAccount is created; the caller
+   * applies the returned annotations and pod labels.
+   */
+  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity;
   /** Creates an object storage bucket in the cluster's cloud and region, as a child of `parent`. */
   createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket;
 }

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ArgumentError } from "../args";
 import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
-import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, CloudPermission, ObjectBucket, ObjectBucketArgs } from "./contract";
+import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, CloudPermission, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
 
 const COMPONENT = "EksCluster";
@@ -429,10 +429,25 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
   }
 
   bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
+    const bound = this.identity(name, args, parent);
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      name,
+      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: bound.annotations } },
+      { parent, provider: this.provider },
+    );
+    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: bound.podLabels, cloudIdentity: bound.cloudIdentity };
+  }
+
+  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
+    return this.identity(name, args, parent);
+  }
+
+  /** The IAM role (IRSA trust or a Pod Identity association) for namespace/name, with its grants. */
+  private identity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
     const permissions = checkBinding(COMPONENT, "aws", args);
     const statements = permissions.flatMap((p) => this.statements(p));
     let role: aws.iam.Role;
-    const annotations: Record<string, pulumi.Input<string>> = {};
+    const annotations: Record<string, pulumi.Output<string>> = {};
     if (this.workloadIdentity === "irsa") {
       role = this.irsaRole(name, args.namespace, args.serviceAccountName, [], parent);
       annotations["eks.amazonaws.com/role-arn"] = role.arn;
@@ -454,12 +469,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         { parent },
       );
     }
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      name,
-      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations } },
-      { parent, provider: this.provider },
-    );
-    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: {}, cloudIdentity: role.arn };
+    return { annotations, podLabels: {}, cloudIdentity: role.arn };
   }
 
   /** Named actions on named resources only; ecr:GetAuthorizationToken has no resource type, so it alone takes "*". */

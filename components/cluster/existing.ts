@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel } from "../args";
-import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, ObjectBucket } from "./contract";
+import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, ObjectBucket } from "./contract";
 
 export interface ExistingClusterArgs {
   /** Provider for the cluster (kubeconfig, or `renderYamlToDirectory`). */
@@ -45,16 +45,26 @@ export class ExistingCluster implements Cluster {
   }
 
   bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
-    checkDnsLabel(COMPONENT, "serviceAccountName", args.serviceAccountName);
-    if ((args.permissions ?? []).length > 0) {
-      throw new ArgumentError(COMPONENT, "permissions", args.permissions?.map((p) => p.kind), "an ExistingCluster has no cloud identity to grant permissions to; use EksCluster, GkeCluster or AksCluster");
-    }
+    this.identity(args);
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       name,
       { metadata: { name: args.serviceAccountName, namespace: args.namespace } },
       { parent, provider: this.provider },
     );
     return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: {}, cloudIdentity: pulumi.output("") };
+  }
+
+  /** Nothing to bind: no annotations, no pod labels, no cloud identity (and no permissions accepted). */
+  bindExistingServiceAccount(_name: string, args: BindServiceAccountArgs): BoundIdentity {
+    return this.identity(args);
+  }
+
+  private identity(args: BindServiceAccountArgs): BoundIdentity {
+    checkDnsLabel(COMPONENT, "serviceAccountName", args.serviceAccountName);
+    if ((args.permissions ?? []).length > 0) {
+      throw new ArgumentError(COMPONENT, "permissions", args.permissions?.map((p) => p.kind), "an ExistingCluster has no cloud identity to grant permissions to; use EksCluster, GkeCluster or AksCluster");
+    }
+    return { annotations: {}, podLabels: {}, cloudIdentity: pulumi.output("") };
   }
 
   createBucket(name: string): ObjectBucket {

@@ -12,7 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ArgumentError } from "../args";
 import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
-import type { BindServiceAccountArgs, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
+import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
 
 const COMPONENT = "GkeCluster";
@@ -301,6 +301,21 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   }
 
   bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
+    const bound = this.identity(name, args, parent);
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      name,
+      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: bound.annotations } },
+      { parent, provider: this.provider },
+    );
+    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: bound.podLabels, cloudIdentity: bound.cloudIdentity };
+  }
+
+  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
+    return this.identity(name, args, parent);
+  }
+
+  /** A Google service account that namespace/name may impersonate (Workload Identity), with its grants. */
+  private identity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
     const permissions = checkBinding(COMPONENT, "gcp", args);
     const registries = permissions.map((p, i) => (p.kind === "registryPush" ? parseRepository(p.repository, `permissions[${i}].repository`) : undefined));
     const account = new gcp.serviceaccount.Account(
@@ -330,12 +345,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         );
       }
     });
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      name,
-      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: { "iam.gke.io/gcp-service-account": account.email } } },
-      { parent, provider: this.provider },
-    );
-    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: {}, cloudIdentity: account.email };
+    return { annotations: { "iam.gke.io/gcp-service-account": account.email }, podLabels: {}, cloudIdentity: account.email };
   }
 
   createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {

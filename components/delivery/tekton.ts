@@ -15,6 +15,8 @@ const COMPONENT = "Tekton";
 export const CHAINS_NAMESPACE = "tekton-chains";
 export const CHAINS_SIGNING_SECRET = "signing-secrets";
 export const CHAINS_CONFIG = "chains-config";
+/** The ServiceAccount and Deployment of the Chains controller, as the Chains release names them. */
+export const CHAINS_CONTROLLER = "tekton-chains-controller";
 
 export type ChainsTaskRunFormat = "slsa/v1" | "in-toto";
 
@@ -52,6 +54,15 @@ export interface TektonArgs {
   transparencyLog?: false | { url: string };
   /** SLSA builder id recorded in provenance. Default: "https://goplatform.dev/tekton-chains". */
   builderId?: string;
+  /**
+   * Registry repositories Chains pushes signatures (.sig) and attestations (.att) to, in
+   * the cluster's registryPush format: ECR repository ARNs (AWS), Artifact Registry ids
+   * `projects/<p>/locations/<l>/repositories/<r>` (GCP), ACR resource ids (Azure). The
+   * `tekton-chains-controller` ServiceAccount gets a cloud identity allowed to push
+   * there. Default: none, no identity is bound (Chains then needs registry credentials
+   * some other way, e.g. a docker-registry Secret on that ServiceAccount).
+   */
+  registryPush?: pulumi.Input<string>[];
 }
 
 export class Tekton extends pulumi.ComponentResource {
@@ -79,10 +90,20 @@ export class Tekton extends pulumi.ComponentResource {
     }
     const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
     const install = args.install ?? true;
+    const registryPush = checkRegistryPush(args.cluster, args.registryPush);
     super("goplatform:k8s:Tekton", name, {}, opts);
     this.versions = versions;
     this.publicKey = publicKey;
     this.installed = install;
+    // First child: the cluster checks each repository's format for its cloud and throws before anything else exists.
+    const identity =
+      registryPush.length === 0
+        ? undefined
+        : args.cluster.bindExistingServiceAccount(
+            `${name}-chains`,
+            { namespace: CHAINS_NAMESPACE, serviceAccountName: CHAINS_CONTROLLER, permissions: registryPush.map((repository) => ({ kind: "registryPush", repository })) },
+            this,
+          );
 
     const child = { parent: this, provider: args.cluster.provider };
     const manifest = (component: keyof typeof versions, file: string): string => `${TEKTON_RELEASES}/${component}/previous/${versions[component]}/${file}`;
@@ -114,9 +135,46 @@ export class Tekton extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: installed },
     );
-    this.ready = [...installed, signing, config];
+    const ready: pulumi.Resource[] = [...installed, signing, config];
+    if (identity !== undefined) {
+      const serviceAccount = new k8s.core.v1.ServiceAccountPatch(
+        `${name}-chains-identity`,
+        { metadata: { name: CHAINS_CONTROLLER, namespace: CHAINS_NAMESPACE, labels, annotations: { ...identity.annotations, "pulumi.com/patchForce": "true" } } },
+        { ...child, dependsOn: installed },
+      );
+      ready.push(serviceAccount);
+      if (Object.keys(identity.podLabels).length > 0) {
+        // The pod template change rolls the controller, after the ServiceAccount carries its identity.
+        ready.push(
+          new k8s.apps.v1.DeploymentPatch(
+            `${name}-chains-controller`,
+            {
+              metadata: { name: CHAINS_CONTROLLER, namespace: CHAINS_NAMESPACE, annotations: { "pulumi.com/patchForce": "true" } },
+              spec: { template: { metadata: { labels: identity.podLabels } } },
+            },
+            { ...child, dependsOn: [...installed, serviceAccount] },
+          ),
+        );
+      }
+    }
+    this.ready = ready;
     this.registerOutputs({ versions: this.versions, publicKey: this.publicKey, installed: this.installed });
   }
+}
+
+/** registryPush entries: a list of non-empty repositories, and none on a cluster without a cloud identity. */
+function checkRegistryPush(cluster: Cluster, registryPush: pulumi.Input<string>[] | undefined): pulumi.Input<string>[] {
+  if (registryPush === undefined) return [];
+  if (!Array.isArray(registryPush)) throw new ArgumentError(COMPONENT, "registryPush", registryPush, "expected a list of registry repositories");
+  registryPush.forEach((repository, i) => {
+    if (typeof repository === "string" && repository.length === 0) {
+      throw new ArgumentError(COMPONENT, `registryPush[${i}]`, repository, "expected a registry repository (ECR repository ARN, Artifact Registry repository id or ACR resource id)");
+    }
+  });
+  if (registryPush.length > 0 && cluster.cloud === "existing") {
+    throw new ArgumentError(COMPONENT, "registryPush", registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
+  }
+  return [...registryPush];
 }
 
 /** The chains-config data: sign TaskRuns and OCI images with the x509 (cosign key) signer, store in the registry. */

@@ -1,16 +1,18 @@
 /**
  * A test-only Cluster for the delivery tests: a plain Kubernetes provider and a
  * bindServiceAccount that creates the ServiceAccount, annotates it with a made-up
- * identity and records every call, so tests can assert what the component asked for.
+ * identity (bindExistingServiceAccount returns that annotation) and records every call, so tests can assert what the component asked for.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { BindServiceAccountArgs, BoundServiceAccount, Cloud, Cluster, ObjectBucket } from "../../components/cluster";
+import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cloud, Cluster, ObjectBucket } from "../../components/cluster";
 
 export interface RecordedBinding {
   readonly name: string;
   readonly args: BindServiceAccountArgs;
   readonly parent: pulumi.Resource;
+  /** True for bindExistingServiceAccount (no ServiceAccount created). */
+  readonly existing: boolean;
 }
 
 export class FakeDeliveryCluster implements Cluster {
@@ -36,13 +38,18 @@ export class FakeDeliveryCluster implements Cluster {
   }
 
   bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
-    this.bindings.push({ name, args, parent });
+    this.bindings.push({ name, args, parent, existing: false });
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       name,
       { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: { "fake.test/identity": this.cloudIdentityValue } } },
       { parent, provider: this.provider },
     );
     return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: this.podLabels, cloudIdentity: pulumi.output(this.cloudIdentityValue) };
+  }
+
+  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
+    this.bindings.push({ name, args, parent, existing: true });
+    return { annotations: { "fake.test/identity": pulumi.output(this.cloudIdentityValue) }, podLabels: this.podLabels, cloudIdentity: pulumi.output(this.cloudIdentityValue) };
   }
 
   createBucket(name: string): ObjectBucket {

@@ -2,13 +2,15 @@
  * Test-only Clusters for aws, gcp and azure: they implement the Cluster contract
  * without any cloud resource. `createBucket` returns an ObjectBucket with the Thanos
  * objstore configuration the real bucket component gives for that cloud, and
- * `bindServiceAccount` creates the annotated ServiceAccount; both record their calls
+ * `bindServiceAccount` creates the annotated ServiceAccount (`bindExistingServiceAccount`
+ * returns the annotations instead); all record their calls
  * so tests can assert what an in-cluster component asked for.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type {
   BindServiceAccountArgs,
+  BoundIdentity,
   BoundServiceAccount,
   Cluster,
   ObjectBucket,
@@ -28,6 +30,8 @@ export interface BindCall {
   readonly args: BindServiceAccountArgs;
   readonly parent: pulumi.Resource;
   readonly cloudIdentity: string;
+  /** True for bindExistingServiceAccount (no ServiceAccount created). */
+  readonly existing: boolean;
 }
 
 const identity = (cloud: FakeCloud, sa: string): string =>
@@ -77,7 +81,7 @@ export class FakeCluster implements Cluster {
 
   bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
     const cloudIdentity = identity(this.cloud, args.serviceAccountName);
-    this.bindCalls.push({ name, args, parent, cloudIdentity });
+    this.bindCalls.push({ name, args, parent, cloudIdentity, existing: false });
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       name,
       { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: annotations(this.cloud, cloudIdentity) } },
@@ -86,6 +90,16 @@ export class FakeCluster implements Cluster {
     return {
       serviceAccount,
       serviceAccountName: serviceAccount.metadata.name,
+      podLabels: this.cloud === "azure" ? { "azure.workload.identity/use": "true" } : {},
+      cloudIdentity: pulumi.output(cloudIdentity),
+    };
+  }
+
+  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
+    const cloudIdentity = identity(this.cloud, args.serviceAccountName);
+    this.bindCalls.push({ name, args, parent, cloudIdentity, existing: true });
+    return {
+      annotations: Object.fromEntries(Object.entries(annotations(this.cloud, cloudIdentity)).map(([k, v]) => [k, pulumi.output(v)])),
       podLabels: this.cloud === "azure" ? { "azure.workload.identity/use": "true" } : {},
       cloudIdentity: pulumi.output(cloudIdentity),
     };

@@ -26,6 +26,7 @@ const calls: MockOptions["calls"] = (args) => {
 };
 const CLUSTERS: Record<string, string> = { "aws-dev": "goplatform:aws:EksCluster", "gcp-dev": "goplatform:gcp:GkeCluster", "azure-dev": "goplatform:azure:AksCluster" };
 const GO_WORKLOAD_STACKS = ["aws-dev", "gcp-dev"];
+const CHAINS_ANNOTATION: Record<string, string> = { "aws-dev": "eks.amazonaws.com/role-arn", "gcp-dev": "iam.gke.io/gcp-service-account", "azure-dev": "azure.workload.identity/client-id" };
 
 const stacksDir = path.resolve(__dirname, "..", "..", "..", "stacks");
 const fixtures = path.resolve(__dirname, "..", "..", "..", "tests", "fixtures", "cosign");
@@ -67,6 +68,11 @@ describe("example stacks", function () {
         // Each cloud stack runs its cluster, protected, with Observability, Tekton and signature admission on it.
         assert.equal(resources.one(clusterType).protect, true);
         for (const component of ["goplatform:k8s:Observability", "goplatform:k8s:Tekton", "goplatform:k8s:SignatureAdmission"]) resources.one(component);
+        // Chains pushes signatures with a cloud identity on its controller's ServiceAccount (goplatform:chainsRegistryPush).
+        const chains = resources.one("kubernetes:core/v1:ServiceAccountPatch").inputs.metadata as { name: string; namespace: string; annotations: Record<string, unknown> };
+        assert.deepEqual([chains.name, chains.namespace], ["tekton-chains-controller", "tekton-chains"]);
+        assert.ok(Object.keys(chains.annotations).includes(CHAINS_ANNOTATION[stack] ?? "none"), JSON.stringify(chains.annotations));
+        assert.equal(resources.ofType("kubernetes:apps/v1:DeploymentPatch").length, stack === "azure-dev" ? 1 : 0);
       }
       if (GO_WORKLOAD_STACKS.includes(stack)) {
         // The Go workloads record their toolchain, so the policies above had something to judge.

@@ -208,6 +208,27 @@ describe("AksCluster", function () {
     assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
   });
 
+  it("binds an existing ServiceAccount: the same identity, federation and AcrPush grant, no ServiceAccount, client-id annotation and pod label returned", async () => {
+    const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/platform/providers/Microsoft.ContainerRegistry/registries/goplatformdev`;
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const bound = cluster.bindExistingServiceAccount("tekton-chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: acr }] }, cluster);
+      return { annotations: await valueOf(pulumi.all(bound.annotations)), labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
+    }, azureMocks);
+    assert.deepEqual(result, {
+      annotations: { "azure.workload.identity/client-id": "client-tekton-chains" },
+      labels: { "azure.workload.identity/use": "true" },
+      identity: "client-tekton-chains",
+    });
+    assert.equal(resources.one("azure-native:managedidentity:FederatedIdentityCredential").inputs.subject, "system:serviceaccount:tekton-chains:tekton-chains-controller");
+    const grants = resources.ofType("azure-native:authorization:RoleAssignment").filter((g) => g.name.startsWith("tekton-chains-"));
+    assert.deepEqual(
+      grants.map((g) => [g.inputs.scope, g.inputs.roleDefinitionId, g.inputs.principalId]),
+      [[acr, `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/${AZURE_ROLES.acrPush}`, "principal-tekton-chains"]],
+    );
+    assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
+  });
+
   it("creates an encrypted, versioned, private storage container, retained on delete", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();

@@ -235,6 +235,42 @@ describe("EksCluster", function () {
     assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
   });
 
+  it("binds an existing ServiceAccount: the same IRSA role and grants, no ServiceAccount, the role-arn annotation returned", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const bound = cluster.bindExistingServiceAccount(
+        "tekton-chains",
+        { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: "arn:aws:ecr:eu-west-1:123456789012:repository/platform/payments" }] },
+        cluster,
+      );
+      return { annotations: await valueOf(pulumi.all(bound.annotations)), labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
+    }, awsMocks);
+    assert.deepEqual(result.annotations, { "eks.amazonaws.com/role-arn": "arn:aws:mock:::aws:iam/role:Role/tekton-chains" });
+    assert.deepEqual(result.labels, {});
+    assert.equal(result.identity, "arn:aws:mock:::aws:iam/role:Role/tekton-chains");
+    assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
+    const trust = JSON.parse(String(one(resources.ofType("aws:iam/role:Role"), "tekton-chains").inputs.assumeRolePolicy)) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
+    assert.equal(trust.Statement[0]?.Condition.StringEquals["oidc.eks.eu-west-1.amazonaws.com/id/ABC123:sub"], "system:serviceaccount:tekton-chains:tekton-chains-controller");
+    const policy = JSON.parse(String(resources.one("aws:iam/rolePolicy:RolePolicy", "tekton-chains-grants").inputs.policy)) as { Statement: { Action: string[]; Resource: string }[] };
+    assert.deepEqual(
+      policy.Statement.map((st) => st.Resource),
+      ["*", "arn:aws:ecr:eu-west-1:123456789012:repository/platform/payments"],
+    );
+    assert.ok(policy.Statement[1]?.Action.includes("ecr:PutImage"));
+  });
+
+  it("binds an existing ServiceAccount with Pod Identity: an association for it and no annotation to apply", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make({ workloadIdentity: "podIdentity" })();
+      const bound = cluster.bindExistingServiceAccount("tekton-chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller" }, cluster);
+      return { annotations: await valueOf(pulumi.all(bound.annotations)), labels: bound.podLabels };
+    }, awsMocks);
+    assert.deepEqual(result, { annotations: {}, labels: {} });
+    const association = resources.one("aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    assert.deepEqual([association.inputs.namespace, association.inputs.serviceAccount], ["tekton-chains", "tekton-chains-controller"]);
+    assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
+  });
+
   it("binds read-only bucket access to list and get only", async () => {
     const { resources } = await runUnderMocks(() => {
       const cluster = make()();

@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ExistingCluster } from "../../../components";
+import { ExistingCluster, type Cluster } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf } from "../../harness/mocks";
 
 const cluster = (args: Partial<ConstructorParameters<typeof ExistingCluster>[0]> = {}) =>
@@ -28,6 +28,21 @@ describe("ExistingCluster", () => {
     });
     assert.match(error.message, /^ExistingCluster: invalid permissions \["registryPush"\]; an ExistingCluster has no cloud identity/);
     assert.throws(() => cluster().createBucket("metrics"), /ExistingCluster: invalid bucket "metrics"; an ExistingCluster has no cloud object storage; pass a bucket explicitly/);
+  });
+
+  it("binds an existing ServiceAccount to nothing: empty annotations and labels, no resources; permissions refused", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const c: Cluster = cluster();
+      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
+      const bound = c.bindExistingServiceAccount("chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller" }, caller);
+      assert.throws(
+        () => c.bindExistingServiceAccount("chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: "x" }] }, caller),
+        /ExistingCluster: invalid permissions \["registryPush"\]; an ExistingCluster has no cloud identity/,
+      );
+      return { annotations: bound.annotations, labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
+    });
+    assert.deepEqual(result, { annotations: {}, labels: {}, identity: "" });
+    assert.deepEqual(resources.all.filter((r) => r.custom && r.type !== "pulumi:providers:kubernetes"), []);
   });
 
   for (const [what, args, message] of [

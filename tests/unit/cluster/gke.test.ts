@@ -166,6 +166,29 @@ describe("GkeCluster", function () {
     assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
   });
 
+  it("binds an existing ServiceAccount: the same Google service account and grants, no ServiceAccount, the gcp-service-account annotation returned", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      const bound = cluster.bindExistingServiceAccount(
+        "tekton-chains",
+        { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: "projects/acme-prod/locations/europe-west1/repositories/platform" }] },
+        cluster,
+      );
+      return { annotations: await valueOf(pulumi.all(bound.annotations)), labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
+    }, gcpMocks);
+    const account = resources.ofType("gcp:serviceaccount/account:Account").find((a) => a.name === "tekton-chains");
+    assert.ok(account);
+    const email = `${String(account.inputs.accountId)}@acme-prod.iam.gserviceaccount.com`;
+    assert.deepEqual(result, { annotations: { "iam.gke.io/gcp-service-account": email }, labels: {}, identity: email });
+    assert.equal(resources.one("gcp:serviceaccount/iAMMember:IAMMember").inputs.member, "serviceAccount:acme-prod.svc.id.goog[tekton-chains/tekton-chains-controller]");
+    const repoGrant = resources.one("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember");
+    assert.deepEqual(
+      [repoGrant.inputs.project, repoGrant.inputs.location, repoGrant.inputs.repository, repoGrant.inputs.role, repoGrant.inputs.member],
+      ["acme-prod", "europe-west1", "platform", "roles/artifactregistry.writer", `serviceAccount:${email}`],
+    );
+    assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
+  });
+
   it("gives service accounts of two clusters in one project different ids, even for the same binding name or names cut alike", async () => {
     const ids = async (clusterName: string, region = "europe-west1") => {
       const { resources } = await runUnderMocks(() => {

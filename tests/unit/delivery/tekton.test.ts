@@ -69,6 +69,61 @@ describe("Tekton", () => {
     assert.equal(data["transparency.url"], "https://rekor.internal");
   });
 
+  const repository = "arn:aws:ecr:eu-west-1:123456789012:repository/platform/payments";
+  it("with registryPush binds a cloud identity to tekton-chains-controller and annotates that ServiceAccount after the Chains install", async () => {
+    const cluster = new FakeDeliveryCluster("aws");
+    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(cluster, { registryPush: [repository] })));
+    assert.equal(cluster.bindings.length, 1);
+    const binding = cluster.bindings[0];
+    assert.ok(binding);
+    assert.deepEqual([binding.name, binding.existing, binding.args], [
+      "tekton-chains",
+      true,
+      { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository }] },
+    ]);
+    const patch = resources.one("kubernetes:core/v1:ServiceAccountPatch");
+    assert.deepEqual(patch.inputs.metadata, {
+      name: "tekton-chains-controller",
+      namespace: "tekton-chains",
+      labels: { "app.kubernetes.io/managed-by": "goplatform" },
+      annotations: { "fake.test/identity": "aws-identity-for-ci", "pulumi.com/patchForce": "true" },
+    });
+    assert.ok(patch.dependsOn.includes(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains").urn));
+    assert.equal(patch.parent, resources.one("goplatform:k8s:Tekton").urn);
+    assert.equal(resources.ofType("kubernetes:apps/v1:DeploymentPatch").length, 0);
+    assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
+  });
+
+  it("adds the identity's pod labels to the Chains controller's pod template when the cloud needs them (AKS)", async () => {
+    const cluster = new FakeDeliveryCluster("azure", { "azure.workload.identity/use": "true" });
+    const acr = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/platform/providers/Microsoft.ContainerRegistry/registries/goplatformdev";
+    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(cluster, { registryPush: [acr] })));
+    assert.deepEqual(cluster.bindings[0]?.args.permissions, [{ kind: "registryPush", repository: acr }]);
+    const deployment = resources.one("kubernetes:apps/v1:DeploymentPatch");
+    assert.deepEqual(deployment.inputs.metadata, { name: "tekton-chains-controller", namespace: "tekton-chains", annotations: { "pulumi.com/patchForce": "true" } });
+    assert.deepEqual(deployment.inputs.spec, { template: { metadata: { labels: { "azure.workload.identity/use": "true" } } } });
+    // The rollout the label causes comes after the ServiceAccount carries the identity.
+    assert.ok(deployment.dependsOn.includes(resources.one("kubernetes:core/v1:ServiceAccountPatch").urn));
+    assert.ok(deployment.dependsOn.includes(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains").urn));
+  });
+
+  it("without registryPush binds no identity and patches neither the ServiceAccount nor the Deployment", async () => {
+    const cluster = new FakeDeliveryCluster("azure", { "azure.workload.identity/use": "true" });
+    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(cluster, { registryPush: [] })));
+    assert.deepEqual(cluster.bindings, []);
+    assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccountPatch").length, 0);
+    assert.equal(resources.ofType("kubernetes:apps/v1:DeploymentPatch").length, 0);
+  });
+
+  it("refuses registryPush on a cluster without a cloud identity before registering anything", async () => {
+    const cluster = new FakeDeliveryCluster("existing");
+    const { error, resources } = await failureUnderMocks(() => new Tekton("tekton", base(cluster, { registryPush: [repository] })));
+    assert.ok(error instanceof ArgumentError);
+    assert.match(error.message, /^Tekton: invalid registryPush \["arn:aws:ecr:[^"]+"\]; an ExistingCluster has no cloud identity for Chains/);
+    assert.deepEqual(resources.all, []);
+    assert.deepEqual(cluster.bindings, []);
+  });
+
   const bad: [string, Partial<TektonArgs>, RegExp][] = [
     ["empty signing key", { signingKey: { privateKey: "", password: "pw", publicKey: PUBLIC_KEY } }, /Tekton: invalid signingKey\.privateKey ""; expected an encrypted cosign private key/],
     ["empty public key", { signingKey: { privateKey: PRIVATE_KEY, password: "pw", publicKey: "" } }, /Tekton: invalid signingKey\.publicKey ""; expected a PEM public key/],
@@ -76,6 +131,7 @@ describe("Tekton", () => {
     ["unknown attestation format", { taskRunFormat: "tekton" as "in-toto" }, /invalid taskRunFormat "tekton"; expected one of slsa\/v1, in-toto/],
     ["floating version", { versions: { pipeline: "latest" } }, /invalid versions\.pipeline "latest"/],
     ["http transparency log", { transparencyLog: { url: "http://rekor" } }, /invalid transparencyLog\.url "http:\/\/rekor"/],
+    ["empty registryPush repository", { registryPush: [""] }, /Tekton: invalid registryPush\[0\] ""; expected a registry repository/],
   ];
   for (const [what, extra, message] of bad) {
     it(`rejects an ${what} before registering anything`, async () => {
