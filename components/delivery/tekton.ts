@@ -143,19 +143,19 @@ export class Tekton extends pulumi.ComponentResource {
         { ...child, dependsOn: installed },
       );
       ready.push(serviceAccount);
-      if (Object.keys(identity.podLabels).length > 0) {
-        // The pod template change rolls the controller, after the ServiceAccount carries its identity.
-        ready.push(
-          new k8s.apps.v1.DeploymentPatch(
-            `${name}-chains-controller`,
-            {
-              metadata: { name: CHAINS_CONTROLLER, namespace: CHAINS_NAMESPACE, annotations: { "pulumi.com/patchForce": "true" } },
-              spec: { template: { metadata: { labels: identity.podLabels } } },
-            },
-            { ...child, dependsOn: [...installed, serviceAccount] },
-          ),
-        );
-      }
+      // Identities attach when a pod starts (IRSA, AKS workload identity), and the controller
+      // started with the release: changing its pod template rolls it after the ServiceAccount
+      // carries the identity. The annotation changes when the identity does, so it rolls again then.
+      ready.push(
+        new k8s.apps.v1.DeploymentPatch(
+          `${name}-chains-controller`,
+          {
+            metadata: { name: CHAINS_CONTROLLER, namespace: CHAINS_NAMESPACE, annotations: { "pulumi.com/patchForce": "true" } },
+            spec: { template: { metadata: { labels: identity.podLabels, annotations: { [CLOUD_IDENTITY_ANNOTATION]: identity.cloudIdentity } } } },
+          },
+          { ...child, dependsOn: [...installed, serviceAccount] },
+        ),
+      );
     }
     this.ready = ready;
     this.registerOutputs({ versions: this.versions, publicKey: this.publicKey, installed: this.installed });
@@ -163,6 +163,9 @@ export class Tekton extends pulumi.ComponentResource {
 }
 
 /** registryPush entries: a list of non-empty repositories, and none on a cluster without a cloud identity. */
+/** Pod template annotation naming the cloud identity the Chains controller runs as. */
+export const CLOUD_IDENTITY_ANNOTATION = "goplatform.dev/cloud-identity";
+
 function checkRegistryPush(cluster: Cluster, registryPush: pulumi.Input<string>[] | undefined): pulumi.Input<string>[] {
   if (registryPush === undefined) return [];
   if (!Array.isArray(registryPush)) throw new ArgumentError(COMPONENT, "registryPush", registryPush, "expected a list of registry repositories");

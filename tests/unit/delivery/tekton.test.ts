@@ -90,7 +90,10 @@ describe("Tekton", () => {
     });
     assert.ok(patch.dependsOn.includes(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains").urn));
     assert.equal(patch.parent, resources.one("goplatform:k8s:Tekton").urn);
-    assert.equal(resources.ofType("kubernetes:apps/v1:DeploymentPatch").length, 0);
+    // The controller started before its ServiceAccount had the identity: its pod template changes, so it rolls.
+    const deployment = resources.one("kubernetes:apps/v1:DeploymentPatch");
+    assert.deepEqual(deployment.inputs.spec, { template: { metadata: { labels: {}, annotations: { "goplatform.dev/cloud-identity": "aws-identity-for-ci" } } } });
+    assert.ok(deployment.dependsOn.includes(patch.urn));
     assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
   });
 
@@ -101,7 +104,7 @@ describe("Tekton", () => {
     assert.deepEqual(cluster.bindings[0]?.args.permissions, [{ kind: "registryPush", repository: acr }]);
     const deployment = resources.one("kubernetes:apps/v1:DeploymentPatch");
     assert.deepEqual(deployment.inputs.metadata, { name: "tekton-chains-controller", namespace: "tekton-chains", annotations: { "pulumi.com/patchForce": "true" } });
-    assert.deepEqual(deployment.inputs.spec, { template: { metadata: { labels: { "azure.workload.identity/use": "true" } } } });
+    assert.deepEqual(deployment.inputs.spec, { template: { metadata: { labels: { "azure.workload.identity/use": "true" }, annotations: { "goplatform.dev/cloud-identity": "azure-identity-for-ci" } } } });
     // The rollout the label causes comes after the ServiceAccount carries the identity.
     assert.ok(deployment.dependsOn.includes(resources.one("kubernetes:core/v1:ServiceAccountPatch").urn));
     assert.ok(deployment.dependsOn.includes(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains").urn));
