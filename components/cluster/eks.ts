@@ -13,6 +13,7 @@ import { ArgumentError } from "../args";
 import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
 import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, CloudPermission, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+import { annotatedServiceAccount } from "./service-account";
 
 const COMPONENT = "EksCluster";
 
@@ -429,13 +430,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
   }
 
   bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
-    const bound = this.identity(name, args, parent);
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      name,
-      { metadata: { name: args.serviceAccountName, namespace: args.namespace, annotations: bound.annotations } },
-      { parent, provider: this.provider },
-    );
-    return { serviceAccount, serviceAccountName: serviceAccount.metadata.name, podLabels: bound.podLabels, cloudIdentity: bound.cloudIdentity };
+    return annotatedServiceAccount(name, args, this.identity(name, args, parent), this.provider, parent);
   }
 
   bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
