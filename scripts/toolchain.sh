@@ -1,27 +1,73 @@
 #!/usr/bin/env bash
-# Makes the Pulumi toolchain available without downloading it: the pulumi CLI and
-# the Kubernetes resource provider are built with Go from the Go module proxy (the
-# wrapper modules in tools/ pin them), plus the policy-pack analyzer launcher.
-# Binaries are cached by version under $GOPLATFORM_TOOLS (default
-# ~/.cache/goplatform/tools), so a second run takes a second. Prints the bin
-# directory to put on PATH as its last line.
+# The Pulumi toolchain, built with Go from the Go module proxy through the wrapper
+# modules in tools/ (pinned go.sum, -mod=readonly); nothing is downloaded as a binary.
 #
-# Installed tools are used when they are on PATH at the right version.
+#   toolchain.sh            the CLI, the Node.js language host and the Kubernetes
+#                           provider: prints the bin directory to put on PATH
+#   toolchain.sh TOOL       one test tool (promtool, registry, cosign): prints its path
 #
+# Every binary is cached under $GOPLATFORM_TOOLS (default ~/.cache/goplatform/tools),
+# keyed by its module version (and, for goplatform's own wrapper code, a hash of
+# it), so only the first run on a machine compiles. The pieces:
+#   pulumi                           tools/pulumi: pkg/v3 at the @pulumi/pulumi version
+#   pulumi-language-nodejs-upstream  tools/language-nodejs-upstream: sdk/v3 v3.68.0's host
+#   pulumi-language-nodejs           tools/language-nodejs: forwards to the upstream host
+#                                    and implements RunPlugin (policy packs)
+#   pulumi-resource-kubernetes       tools/kubernetes-provider: provider/v4 at the commit
+#                                    tools/kubernetes-provider/VERSION names
+# The CLI and both hosts are hard-linked into one directory (the CLI finds language
+# hosts next to itself); the provider is installed into $PULUMI_HOME's plugin cache
+# with `pulumi plugin install --file`, where the CLI looks for plugins, so nothing
+# runs "from $PATH". $PULUMI_HOME defaults to <repo>/.pulumi/home; <repo>/.pulumi/bin
+# links to the bin directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 
-PULUMI_VERSION=$(node -p 'require("./node_modules/@pulumi/pulumi/package.json").version')
-K8S_PROVIDER_VERSION=$(sed -n 's#^require github.com/pulumi/pulumi-kubernetes/provider/v2 v\(.*\)$#\1#p' tools/kubernetes-provider/go.mod)
 tools=${GOPLATFORM_TOOLS:-${XDG_CACHE_HOME:-$HOME/.cache}/goplatform/tools}
-bin="$tools/pulumi-v$PULUMI_VERSION-k8s-v$K8S_PROVIDER_VERSION/bin"
-mkdir -p "$bin"
-
+mkdir -p "$tools"
 log() { echo "toolchain: $*" >&2; }
 
-# Test tools: `toolchain.sh promtool|registry|cosign` builds (or reuses) that one tool
-# from its wrapper module in tools/ and prints its path. cosign is the slow one:
-# about 11 minutes on a 2-core machine with a cold Go build cache.
+# module_version DIR MODULE: the version DIR's go.mod requires MODULE at.
+module_version() {
+  sed -n "s#^\t$2 v\([^ ]*\).*#\1#p; s#^require $2 v\([^ ]*\).*#\1#p" "$1/go.mod" | head -1
+}
+# source_hash DIR: a short hash of the wrapper's own files, so a change rebuilds it.
+source_hash() {
+  (cd "$1" && git ls-files -co --exclude-standard | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12
+}
+
+# go_build NAME DIR OUT PACKAGE [go build args...]: builds PACKAGE in wrapper module DIR
+# to OUT, printing every 30 s how many of its packages have been compiled so far.
+go_build() {
+  local name=$1 dir=$2 out=$3 pkg=$4; shift 4
+  local start=$SECONDS progress total
+  progress=$(mktemp)
+  total=$(cd "$dir" && GOFLAGS=-mod=readonly go list -deps "$pkg" 2>/dev/null | wc -l)
+  log "building $name from the Go module proxy ($pkg, $total packages); cached after the first time"
+  mkdir -p "$(dirname "$out")"
+  ( cd "$dir" && GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 \
+      go build -v -trimpath -buildvcs=false "$@" -o "$out.partial" "$pkg" ) 2>"$progress" &
+  local pid=$! shown=$SECONDS
+  while kill -0 "$pid" 2>/dev/null; do
+    sleep 1
+    if ((SECONDS - shown >= 30)); then
+      shown=$SECONDS
+      log "  $name: $(grep -cv '^#' "$progress") of $total packages compiled ($((SECONDS - start)) s)"
+    fi
+  done
+  if ! wait "$pid"; then
+    grep -v '^[a-z0-9./_~-]*$' "$progress" >&2 || cat "$progress" >&2
+    rm -f "$progress"
+    log "building $name failed"
+    exit 1
+  fi
+  rm -f "$progress"
+  mv "$out.partial" "$out"
+  log "built $name in $((SECONDS - start)) s"
+}
+
+# Test tools: one binary each, from its wrapper module.
 declare -A TOOL_PACKAGES=(
   [promtool]="github.com/prometheus/prometheus github.com/prometheus/prometheus/cmd/promtool"
   [registry]="github.com/google/go-containerregistry github.com/google/go-containerregistry/cmd/registry"
@@ -31,64 +77,63 @@ if [[ -n ${1:-} ]]; then
   spec=${TOOL_PACKAGES[$1]:-}
   [[ -n $spec ]] || { log "unknown tool '$1'; expected one of: ${!TOOL_PACKAGES[*]}"; exit 2; }
   read -r module pkg <<<"$spec"
-  version=$(sed -n "s#^\t$module v\([^ ]*\).*#\1#p; s#^require $module v\([^ ]*\).*#\1#p" "tools/$1/go.mod" | head -1)
-  out="$tools/$1-v$version"
-  if [[ ! -x $out/$1 ]]; then
-    mkdir -p "$out"
-    start=$SECONDS
-    log "building $1 v$version from the Go module proxy; this takes minutes the first time"
-    ( cd "tools/$1" && GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath -o "$out/$1.partial" "$pkg" )
-    mv "$out/$1.partial" "$out/$1"
-    log "built $1 in $((SECONDS - start)) s"
-  fi
-  echo "$out/$1"
+  out="$tools/$1-v$(module_version "tools/$1" "$module")/$1"
+  [[ -x $out ]] || go_build "$1" "tools/$1" "$out" "$pkg"
+  echo "$out"
   exit 0
 fi
 
-# The wrapper module must pin the same CLI version as the npm SDK.
-grep -q "github.com/pulumi/pulumi/pkg/v3 v$PULUMI_VERSION\$" tools/pulumi/go.mod || {
+# --- The Pulumi toolchain ---------------------------------------------------------
+PULUMI_VERSION=$(node -p 'require("./node_modules/@pulumi/pulumi/package.json").version')
+K8S_SDK_VERSION=$(node -p 'require("./node_modules/@pulumi/kubernetes/package.json").version')
+K8S_PROVIDER_VERSION=$(tr -d '[:space:]' <tools/kubernetes-provider/VERSION)
+K8S_PROVIDER_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
+UPSTREAM_HOST_VERSION=$(module_version tools/language-nodejs-upstream github.com/pulumi/pulumi/sdk/v3)
+
+# The engine warns when a provider plugin is older than the SDK that asks for it, and
+# a stamp other than the release the code is would be a lie: keep the three in step.
+[[ $(module_version tools/pulumi github.com/pulumi/pulumi/pkg/v3) == "$PULUMI_VERSION" ]] || {
   log "tools/pulumi/go.mod does not pin pkg/v3 v$PULUMI_VERSION (the @pulumi/pulumi version in package-lock.json)"; exit 1; }
+[[ $K8S_PROVIDER_VERSION == "$K8S_SDK_VERSION" ]] || {
+  log "tools/kubernetes-provider builds provider v$K8S_PROVIDER_VERSION but package-lock.json has @pulumi/kubernetes $K8S_SDK_VERSION"; exit 1; }
 
-build() { # name, wrapper dir, main package, extra go build args...
-  local name=$1 dir=$2 pkg=$3; shift 3
-  local start=$SECONDS
-  log "building $name from the Go module proxy ($pkg); this takes several minutes the first time"
-  ( cd "$dir" && GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 go build -trimpath "$@" -o "$bin/$name.partial" "$pkg" ) &
-  local pid=$!
-  while kill -0 "$pid" 2>/dev/null; do
-    sleep 30
-    kill -0 "$pid" 2>/dev/null && log "  still building $name ($((SECONDS - start)) s)"
-  done
-  wait "$pid"
-  mv "$bin/$name.partial" "$bin/$name"
-  log "built $name in $((SECONDS - start)) s"
-}
+cli="$tools/pulumi-v$PULUMI_VERSION/pulumi"
+[[ -x $cli ]] || go_build pulumi tools/pulumi "$cli" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
+  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
 
-installed=$(command -v pulumi || true)
-if [[ -x $bin/pulumi ]]; then
-  :
-elif [[ -n $installed ]] && [[ $("$installed" version 2>/dev/null) == "v$PULUMI_VERSION" ]]; then
-  ln -sf "$installed" "$bin/pulumi"
-else
-  build pulumi tools/pulumi github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
-    -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
+upstream_host="$tools/pulumi-language-nodejs-upstream-v$UPSTREAM_HOST_VERSION/pulumi-language-nodejs-upstream"
+[[ -x $upstream_host ]] || go_build pulumi-language-nodejs-upstream tools/language-nodejs-upstream "$upstream_host" \
+  github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs \
+  -ldflags "-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$UPSTREAM_HOST_VERSION"
+
+node_host="$tools/pulumi-language-nodejs-$(source_hash tools/language-nodejs)/pulumi-language-nodejs"
+[[ -x $node_host ]] || go_build pulumi-language-nodejs tools/language-nodejs "$node_host" .
+
+provider="$tools/pulumi-resource-kubernetes-v$K8S_PROVIDER_VERSION-$(source_hash tools/kubernetes-provider)/pulumi-resource-kubernetes"
+if [[ ! -x $provider ]]; then
+  module_dir=$(cd tools/kubernetes-provider && GOFLAGS=-mod=readonly go mod download -json "$K8S_PROVIDER_MODULE" |
+    node -e 'let s="";process.stdin.on("data",d=>s+=d).on("end",()=>process.stdout.write(JSON.parse(s).Dir))')
+  (cd tools/kubernetes-provider && GOFLAGS=-mod=readonly GOTOOLCHAIN=local go run ./gen "$module_dir" "$K8S_PROVIDER_VERSION" .)
+  go_build pulumi-resource-kubernetes tools/kubernetes-provider "$provider" . \
+    -ldflags "-X $K8S_PROVIDER_MODULE/pkg/version.Version=$K8S_PROVIDER_VERSION"
 fi
 
-if [[ ! -x $bin/pulumi-resource-kubernetes ]]; then
-  build pulumi-resource-kubernetes tools/kubernetes-provider github.com/pulumi/pulumi-kubernetes/provider/v2/cmd/pulumi-resource-kubernetes \
-    -ldflags "-X github.com/pulumi/pulumi-kubernetes/provider/v2/pkg/version.Version=v$K8S_PROVIDER_VERSION"
+# One directory with the CLI and the hosts it finds next to itself.
+bin="$tools/bin-pulumi-v$PULUMI_VERSION-$(basename "$(dirname "$node_host")")-v$UPSTREAM_HOST_VERSION"
+if [[ ! -x $bin/pulumi ]]; then
+  mkdir -p "$bin.partial"
+  for f in "$upstream_host" "$node_host" "$cli"; do ln -f "$f" "$bin.partial/" 2>/dev/null || cp "$f" "$bin.partial/"; done
+  rm -rf "$bin" && mv "$bin.partial" "$bin"
+fi
+mkdir -p "$repo/.pulumi"
+ln -sfn "$bin" "$repo/.pulumi/bin"
+
+export PULUMI_HOME=${PULUMI_HOME:-$repo/.pulumi/home} PULUMI_SKIP_UPDATE_CHECK=true
+installed="$PULUMI_HOME/plugins/resource-kubernetes-v$K8S_PROVIDER_VERSION"
+if [[ ! -x $installed/pulumi-resource-kubernetes || $(cat "$PULUMI_HOME/goplatform-provider-stamp" 2>/dev/null) != "$provider" ]]; then
+  log "installing the kubernetes v$K8S_PROVIDER_VERSION provider plugin into $PULUMI_HOME"
+  "$bin/pulumi" plugin install resource kubernetes "v$K8S_PROVIDER_VERSION" --file "$provider" --reinstall >&2
+  echo "$provider" >"$PULUMI_HOME/goplatform-provider-stamp"
 fi
 
-# The CLI starts a Node.js policy pack through an analyzer plugin of this name when no
-# Node.js language host is installed; it runs the SDK's own policy-pack runner.
-cat > "$bin/pulumi-analyzer-policy-nodejs.partial" <<'SH'
-#!/bin/sh
-# Runs a Node.js policy pack with @pulumi/pulumi's runner, resolved from the pack's directory.
-runner=$(node -e 'process.stdout.write(require.resolve("@pulumi/pulumi/cmd/run-policy-pack"))') || exit 1
-exec node "$runner" "$@"
-SH
-chmod +x "$bin/pulumi-analyzer-policy-nodejs.partial"
-mv "$bin/pulumi-analyzer-policy-nodejs.partial" "$bin/pulumi-analyzer-policy-nodejs"
-
-"$bin/pulumi" version >/dev/null
 echo "$bin"
