@@ -1,4 +1,4 @@
-// The policy pack the Pulumi CLI runs: `pulumi preview --policy-pack policies`.
+// The policy pack the Pulumi CLI runs (policy-pack/ loads it): `pulumi preview --policy-pack policy-pack`.
 import { PolicyPack } from "@pulumi/policy";
 import { goplatformPolicies } from "./catalog";
 
