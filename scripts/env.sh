@@ -1,4 +1,18 @@
-# Sourced by the project's scripts: puts the project's own tools first on PATH
-# (the Node.js >= 22 that setup.sh installed, tsc, mocha, eslint).
+# Sourced by the project's scripts, and by a user's shell (`source scripts/env.sh`) to
+# type `pulumi …` against the embedded `local` stack:
+#  - PATH: the project's Node.js, tsc, mocha, eslint (node_modules/.bin) and the Pulumi
+#    toolchain (.pulumi/bin, linked by scripts/toolchain.sh: the CLI and its language hosts);
+#  - PULUMI_HOME: .pulumi/home, where toolchain.sh installed the provider plugins;
+#  - PULUMI_BACKEND_URL: the file backend in .pulumi/state;
+#  - PULUMI_CONFIG_PASSPHRASE: the documented demo passphrase, unless a passphrase or a
+#    passphrase file is already set. Not a secret: the demo stack holds nothing worth
+#    protecting, and every clone must be able to open it.
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-export PATH="$root/node_modules/.bin:$PATH"
+export PATH="$root/.pulumi/bin:$root/node_modules/.bin:$PATH"
+export PULUMI_HOME="${PULUMI_HOME:-$root/.pulumi/home}"
+export PULUMI_BACKEND_URL="file://$root/.pulumi/state"
+if [[ -z ${PULUMI_CONFIG_PASSPHRASE:-} && -z ${PULUMI_CONFIG_PASSPHRASE_FILE:-} ]]; then
+  export PULUMI_CONFIG_PASSPHRASE=goplatform-local-demo
+fi
+export PULUMI_SKIP_UPDATE_CHECK=true
+mkdir -p "$root/.pulumi/state"

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
-# npm start: the main job, a real `pulumi up` on the embedded `local` stack.
+# npm start: the main job. `pulumi up` of the repository's own project (Pulumi.yaml,
+# program dist/stacks/index.js) on the embedded `local` stack, through the real CLI
+# and Node.js language host, with state in .pulumi/state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
+echo "start: tsc"
 tsc -p tsconfig.json
-node dist/stacks/up.js
+pulumi stack select --create local --non-interactive
+echo "start: pulumi up --stack local"
+pulumi up --stack local --yes --non-interactive --skip-preview
+node dist/stacks/report.js

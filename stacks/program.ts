@@ -3,9 +3,11 @@
  *
  * - `local`: Kubernetes objects rendered to YAML files in `renderDirectory` (the
  *   Kubernetes provider's renderYamlToDirectory): no cluster, no cloud credentials.
- *   Observability and the delivery components run with their installs switched off
- *   (charts and release manifests cannot be fetched offline): Observability targets a cluster where kube-prometheus-stack already runs (Helm
- *   charts cannot be fetched here) and an S3-compatible bucket endpoint.
+ *   Observability, Tekton, Argo CD and the signature admission run with their installs
+ *   switched off (charts and release manifests cannot be fetched offline), so they
+ *   configure installations that already run: Observability targets an existing
+ *   kube-prometheus-stack and an S3-compatible bucket endpoint, Tekton patches the
+ *   Chains release's `chains-config` and `signing-secrets`.
  * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction,
  *   and an EksCluster with Observability (its Thanos bucket in S3).
  * - `gcp`: the sample HTTP service (examples/http-service) as a GoCloudRunService, and a
@@ -62,13 +64,11 @@ function local(config: pulumi.Config): Record<string, unknown> {
 }
 
 /**
- * Demo values for the `local` stack's delivery objects. The public key is a real
- * P-256 key whose private half was discarded; the golang digest is NOT a real image
+ * Demo values for the `local` stack's delivery objects. The golang digest is NOT a real image
  * digest (goplatform ships none it could not verify): set `goplatform:golangImageDigests`
  * to `{ "<go version>": "sha256:…" }` from your registry before running the pipeline.
  */
 const DEMO = {
-  publicKey: "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE+vA6tu0z8D2XDZsJOkJt/jtDhrRJ\nEz0HmkcHupQyckQO/aDKq12kkmYIDu/GiU4I/vruwj6knlNAso1OtanCMQ==\n-----END PUBLIC KEY-----\n",
   goVersion: "1.27.4",
   golangImageDigests: { "1.27.4": `sha256:${"0".repeat(64)}` },
   appRepo: "https://github.com/example/payments.git",
@@ -91,6 +91,13 @@ sxSopgc=
 
 function localDelivery(config: pulumi.Config, cluster: ExistingCluster): Record<string, unknown> {
   const goVersion = config.get("pipelineGoVersion") ?? DEMO.goVersion;
+  // The stack's signing key is the repository's throwaway test key (tests/fixtures/cosign),
+  // kept in Pulumi.local.yaml as passphrase-encrypted secrets.
+  const tekton = new Tekton("tekton", {
+    cluster,
+    install: false,
+    signingKey: { privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword"), publicKey: config.require("cosignPublicKey") },
+  });
   const pipeline = new GoPipeline("payments-ci", {
     cluster,
     repoUrl: DEMO.appRepo,
@@ -103,8 +110,6 @@ function localDelivery(config: pulumi.Config, cluster: ExistingCluster): Record<
   const argoCd = new ArgoCd("argocd", {
     cluster,
     install: false,
-    // The 2020 render provider has no Patch resources: render the keyring ConfigMap itself.
-    gpgKeysMode: "create",
     project: { sourceRepos: [DEMO.deployRepo], destinations: [{ namespace: "payments" }], gpgPublicKeys: { [DEMO.gpgKey]: DEMO.gpgPublicKey } },
   });
   const app = new GoApp("payments", { argoCd, repoUrl: DEMO.deployRepo, path: "apps/payments", targetRevision: DEMO.revision, namespace: "payments", goVersion });
@@ -119,12 +124,12 @@ function localDelivery(config: pulumi.Config, cluster: ExistingCluster): Record<
   const admission = new SignatureAdmission("signed-images", {
     cluster,
     install: false,
-    publicKey: DEMO.publicKey,
+    publicKey: tekton.publicKey,
     images: [`${DEMO.imageRepository}*`, "registry.example.com/platform/**"],
     namespaces: ["payments"],
     namespaceMode: "create",
   });
-  return { pipeline: pipeline.pipelineName, pipelineGoVersion: pipeline.goVersion, application: app.applicationName, applicationSet: apps.applicationSetName, imagePolicy: admission.policyName };
+  return { tektonVersions: tekton.versions, pipeline: pipeline.pipelineName, pipelineGoVersion: pipeline.goVersion, application: app.applicationName, applicationSet: apps.applicationSetName, imagePolicy: admission.policyName };
 }
 
 function awsStack(): Record<string, unknown> {

@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { buildGoImage, parseImageRef, pushImage, verifyCosignSignature } from "../../components";
 import { checkResources, imageCosignReachable, imageCosignSignature } from "../../policies/index";
-import { toolchain } from "../../stacks/engine";
+import { toolchain } from "../harness/pulumi-cli";
 
 const run = promisify(execFile);
 

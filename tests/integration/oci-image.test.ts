@@ -11,7 +11,7 @@ import { gunzipSync } from "fflate";
 import { extract } from "tar-stream";
 import { buildGoImage, NONROOT_ID, OCI_MANIFEST, pushImage } from "../../components";
 import { buildGo, goModulePath, resolveGoBuild } from "../../components/go";
-import { REPO_ROOT, toolchain } from "../../stacks/engine";
+import { REPO_ROOT, toolchain } from "../harness/pulumi-cli";
 
 const sha256 = (data: Uint8Array) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { stringify } from "yaml";
 import { goRuntimeAlertRules, goRuntimeDashboard } from "../../components";
-import { toolchain } from "../../stacks/engine";
+import { toolchain } from "../harness/pulumi-cli";
 
 // Pinned floor, so the expectations do not move when the release table is refreshed.
 const FLOORS = ["1.27.4", "1.26.11"];

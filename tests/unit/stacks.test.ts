@@ -52,7 +52,9 @@ describe("example stacks", function () {
       const doc = parse(readFileSync(path.join(stacksDir, `Pulumi.${stack}.yaml`), "utf8")) as { config?: Record<string, unknown> };
       const config: Record<string, string> = Object.fromEntries(Object.entries(doc.config ?? {}).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]));
       // The secrets a real stack sets with `pulumi config set --secret`: a test-only key here.
-      const secretConfig = CLUSTERS[stack] === undefined ? [] : ["goplatform:cosignPrivateKey", "goplatform:cosignPassword"];
+      // (The local stack keeps the same test key in its file, passphrase-encrypted.)
+      const needsKey = CLUSTERS[stack] !== undefined || "goplatform:cosignPrivateKey" in (doc.config ?? {});
+      const secretConfig = needsKey ? ["goplatform:cosignPrivateKey", "goplatform:cosignPassword"] : [];
       if (secretConfig.length > 0) {
         config["goplatform:cosignPrivateKey"] = readFileSync(path.join(fixtures, "cosign.key"), "utf8");
         config["goplatform:cosignPassword"] = "test-only";

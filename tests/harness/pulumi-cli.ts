@@ -1,0 +1,88 @@
+/**
+ * The real Pulumi CLI as a process, the way a user or CI types it: the binaries
+ * scripts/toolchain.sh built (CLI, Node.js language host, Kubernetes provider v4
+ * installed in PULUMI_HOME), a file backend in a directory of the test's own and
+ * passphrase secrets.
+ */
+import { strict as assert } from "node:assert";
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import * as path from "node:path";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
+
+/** The `local` stack's documented demo passphrase (scripts/env.sh). */
+export const DEMO_PASSPHRASE = "goplatform-local-demo";
+
+/**
+ * What scripts/toolchain.sh provides, built on first use: with no argument the
+ * directory holding `pulumi` and its language hosts, with a tool name ("promtool",
+ * "registry", "cosign") that tool's path.
+ */
+export function toolchain(tool?: string): string {
+  const args = [path.join(REPO_ROOT, "scripts", "toolchain.sh"), ...(tool === undefined ? [] : [tool])];
+  const out = execFileSync("bash", args, { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  return out.trim().split("\n").at(-1) ?? "";
+}
+
+/** Where toolchain.sh installed the provider plugins (scripts/env.sh uses the same). */
+export const PULUMI_HOME = path.join(REPO_ROOT, ".pulumi", "home");
+
+export interface CliResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr together, for messages. */
+  output: string;
+}
+
+export class PulumiCli {
+  readonly env: NodeJS.ProcessEnv;
+
+  /**
+   * @param cwd the project directory commands run in
+   * @param stateDir the file backend's directory (created)
+   */
+  constructor(
+    readonly cwd: string,
+    readonly stateDir: string,
+  ) {
+    const bin = toolchain();
+    mkdirSync(stateDir, { recursive: true });
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      PATH: `${bin}${path.delimiter}${process.env.PATH ?? ""}`,
+      PULUMI_HOME,
+      PULUMI_BACKEND_URL: `file://${stateDir}`,
+      PULUMI_CONFIG_PASSPHRASE: DEMO_PASSPHRASE,
+      PULUMI_SKIP_UPDATE_CHECK: "true",
+    };
+    delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+    delete env.PULUMI_ACCESS_TOKEN;
+    this.env = env;
+  }
+
+  /** Runs `pulumi <args>`; never throws, the caller judges the result. */
+  run(args: string[]): CliResult {
+    const result = spawnSync("pulumi", ["--non-interactive", ...args], { cwd: this.cwd, env: this.env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    if (result.error !== undefined) throw result.error;
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr, output: `${result.stdout}\n${result.stderr}` };
+  }
+
+  /**
+   * Runs `pulumi <args>` and asserts it succeeded and printed no warning other than
+   * those `allowedWarnings` names.
+   */
+  ok(args: string[], allowedWarnings?: RegExp): CliResult {
+    const result = this.run(args);
+    assert.equal(result.status, 0, `pulumi ${args.join(" ")} failed:\n${result.output}`);
+    assertNoWarnings(result, args, allowedWarnings);
+    return result;
+  }
+}
+
+/** The CLI prints engine and plugin warnings (plugin versions, "from $PATH") as `warning:` lines. */
+export function assertNoWarnings(result: CliResult, args: string[], allowed?: RegExp): void {
+  const warnings = result.output.split("\n").filter((line) => /\bwarning:/i.test(line) && !(allowed?.test(line) ?? false));
+  assert.deepEqual(warnings, [], `pulumi ${args.join(" ")} printed warnings:\n${result.output}`);
+}
