@@ -44,6 +44,13 @@ export interface GoAppArgs extends GoAppSource {
   revisionHistoryLimit?: number;
   /** Go release the service is built with, recorded as `goplatform.dev/go-version`. Default: not recorded. */
   goVersion?: string;
+  /**
+   * Deleting the Application deletes what it deployed (Argo CD's resources
+   * finalizer), and waits for Argo CD to do so. False leaves the deployed objects in
+   * place, and is what a cluster with no running Argo CD controller needs, where
+   * nothing would ever remove the finalizer. Default: true.
+   */
+  cascadeDelete?: boolean;
 }
 
 export interface GoAppSetArgs {
@@ -56,6 +63,13 @@ export interface GoAppSetArgs {
   allowFloatingRevision?: boolean;
   retry?: SyncRetry;
   revisionHistoryLimit?: number;
+  /** As GoApp's `cascadeDelete`, for each generated Application. Default: true. */
+  cascadeDelete?: boolean;
+}
+
+/** Argo CD's finalizer: deleting an Application deletes what it deployed. */
+function cascadeFinalizers(cascadeDelete: boolean | undefined): { finalizers?: string[] } {
+  return cascadeDelete ?? true ? { finalizers: ["resources-finalizer.argocd.argoproj.io"] } : {};
 }
 
 const DURATION = /^([1-9]\d*)(s|m|h)$/;
@@ -122,8 +136,7 @@ export class GoApp extends pulumi.ComponentResource {
           name,
           namespace: args.argoCd.namespace,
           labels: { "app.kubernetes.io/managed-by": "goplatform", ...goLabels },
-          // Deleting the Application deletes what it deployed.
-          finalizers: ["resources-finalizer.argocd.argoproj.io"],
+          ...cascadeFinalizers(args.cascadeDelete),
         },
         spec: {
           project: args.argoCd.projectName,
@@ -173,7 +186,7 @@ export class GoAppSet extends pulumi.ComponentResource {
           goTemplateOptions: ["missingkey=error"],
           generators: [{ list: { elements } }],
           template: {
-            metadata: { name: "{{.name}}", labels: { "app.kubernetes.io/managed-by": "goplatform" }, finalizers: ["resources-finalizer.argocd.argoproj.io"] },
+            metadata: { name: "{{.name}}", labels: { "app.kubernetes.io/managed-by": "goplatform" }, ...cascadeFinalizers(args.cascadeDelete) },
             spec: {
               project: args.argoCd.projectName,
               source: { repoURL: args.repoUrl, path: "{{.path}}", targetRevision: "{{.targetRevision}}" },

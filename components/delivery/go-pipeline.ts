@@ -11,7 +11,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel } from "../args";
 import type { Cluster, CloudPermission } from "../cluster";
-import { checkGoVersion, defaultGoVersion, formatGoVersion, goMetadata, parseGoVersion, toDay } from "../go";
+import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion, toDay } from "../go";
 import { checkImageByDigest, checkImageRepository, checkList, checkOneOf, checkPrivateKey, checkRepoUrl, checkWebhookSecret } from "./checks";
 import { COSIGN_IMAGE, GIT_IMAGE, GOLANG_REPOSITORY, GOLANGCI_LINT_IMAGE, GOVULNCHECK_MODULE, KO_BASE_IMAGE, KO_MODULE } from "./images";
 import type { Tekton } from "./tekton";
@@ -134,6 +134,7 @@ interface Resolved {
   pkg: string;
   platforms: string[];
   labels: Record<string, string>;
+  annotations: Record<string, string>;
 }
 
 export class GoPipeline extends pulumi.ComponentResource {
@@ -178,10 +179,15 @@ export class GoPipeline extends pulumi.ComponentResource {
       dependsOn: [...(args.tekton?.ready ?? []), ...deps.filter((d): d is pulumi.Resource => d !== undefined)],
     });
     const namespace = args.createNamespace ?? true
-      ? new k8s.core.v1.Namespace(name, { metadata: { name: r.namespace, labels: r.labels } }, child)
+      ? new k8s.core.v1.Namespace(name, { metadata: { name: r.namespace, labels: r.labels, annotations: r.annotations } }, child)
       : undefined;
     const ns = namespace?.metadata.name ?? pulumi.output(r.namespace);
-    const meta = (objectName: string): { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> } => ({ name: objectName, namespace: ns, labels: r.labels });
+    const meta = (objectName: string): { name: string; namespace: pulumi.Input<string>; labels: Record<string, string>; annotations: Record<string, string> } => ({
+      name: objectName,
+      namespace: ns,
+      labels: r.labels,
+      annotations: r.annotations,
+    });
 
     const permissions: CloudPermission[] = args.registryPush === undefined ? [] : [{ kind: "registryPush", repository: args.registryPush }];
     const bound = args.cluster.bindServiceAccount(`${name}-build`, { namespace: ns, serviceAccountName: `${name}-build`, permissions }, this);
@@ -199,7 +205,7 @@ export class GoPipeline extends pulumi.ComponentResource {
     const pipelineSpec = goPipelineSpec(name, args.repoUrl, args.imageRepository, signing.mode);
     // How the built image is signed, for people and policies reading the Pipeline.
     const annotations = { [SIGNING_KEY]: signing.mode === "chains" ? "tekton-chains" : "cosign", [PROVENANCE_KEY]: "slsa" };
-    const pipeline = new k8s.apiextensions.CustomResource(name, { apiVersion: TEKTON_API, kind: "Pipeline", metadata: { ...meta(name), annotations }, spec: pipelineSpec }, after(...taskResources));
+    const pipeline = new k8s.apiextensions.CustomResource(name, { apiVersion: TEKTON_API, kind: "Pipeline", metadata: { ...meta(name), annotations: { ...r.annotations, ...annotations } }, spec: pipelineSpec }, after(...taskResources));
 
     if (args.trigger !== undefined && webhookSecret !== undefined) {
       const branch = args.trigger.branch ?? "main";
@@ -222,7 +228,7 @@ export class GoPipeline extends pulumi.ComponentResource {
       new k8s.rbac.v1.ClusterRoleBinding(
         `${name}-triggers`,
         {
-          metadata: { name: pulumi.interpolate`${ns}-${name}-triggers`, labels: r.labels },
+          metadata: { name: pulumi.interpolate`${ns}-${name}-triggers`, labels: r.labels, annotations: r.annotations },
           subjects: [{ kind: "ServiceAccount", name: listenerAccount.metadata.name, namespace: ns }],
           roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "tekton-triggers-eventlistener-clusterroles" },
         },
@@ -313,6 +319,7 @@ function resolve(name: string, args: GoPipelineArgs): Resolved {
     throw new ArgumentError(COMPONENT, "workspaceSize", args.workspaceSize, "expected a volume size such as \"2Gi\"");
   }
 
+  const goMeta = kubernetesGoMetadata(goVersion, args.goModule);
   return {
     namespace,
     goVersion,
@@ -331,7 +338,8 @@ function resolve(name: string, args: GoPipelineArgs): Resolved {
     vulnDb,
     pkg,
     platforms: [...platforms],
-    labels: { "app.kubernetes.io/managed-by": "goplatform", "app.kubernetes.io/part-of": name, ...goMetadata(goVersion, args.goModule) },
+    labels: { "app.kubernetes.io/managed-by": "goplatform", "app.kubernetes.io/part-of": name, ...goMeta.labels },
+    annotations: goMeta.annotations,
   };
 }
 
@@ -611,7 +619,7 @@ function triggerObjects(name: string, provider: "github" | "gitlab", branch: str
           apiVersion: TEKTON_API,
           kind: "PipelineRun",
           // Labels propagate to TaskRuns and their pods (AKS workload identity needs its pod label).
-          metadata: { generateName: `${name}-`, labels: { ...r.labels, ...podLabels } },
+          metadata: { generateName: `${name}-`, labels: { ...r.labels, ...podLabels }, annotations: r.annotations },
           spec: {
             pipelineRef: { name },
             params: [{ name: "revision", value: "$(tt.params.revision)" }],

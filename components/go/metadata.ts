@@ -21,6 +21,16 @@ export function goMetadata(version: GoVersion | string, module?: string): Record
   };
 }
 
+/**
+ * Kubernetes objects: the Go version as a label (a valid label value, and selectable),
+ * the module path as an annotation, because label values cannot hold its `/`
+ * (`github.com/example/payments` is refused by the API server).
+ */
+export function kubernetesGoMetadata(version: GoVersion | string, module?: string): { labels: Record<string, string>; annotations: Record<string, string> } {
+  const { [GO_MODULE_KEY]: modulePath, ...labels } = goMetadata(version, module);
+  return { labels, annotations: modulePath === undefined ? {} : { [GO_MODULE_KEY]: modulePath } };
+}
+
 /** `go1.26.8` → `go1_26_8`. */
 export function encodeGcpGoVersion(version: GoVersion | string): string {
   const parsed = typeof version === "string" ? parseGoVersion(version, "goVersion") : version;

@@ -185,6 +185,17 @@ describe("GoApp", () => {
   }
 });
 
+describe("GoApp cascadeDelete", () => {
+  it("keeps Argo CD's resources finalizer by default, and drops it with cascadeDelete: false", async () => {
+    const finalizers = async (extra: Partial<GoAppArgs>) => {
+      const { resources } = await runUnderMocks(() => app(argo(new FakeDeliveryCluster()), extra));
+      return (resources.one("kubernetes:argoproj.io/v1alpha1:Application").inputs.metadata as { finalizers?: string[] }).finalizers;
+    };
+    assert.deepEqual(await finalizers({}), ["resources-finalizer.argocd.argoproj.io"]);
+    assert.equal(await finalizers({ cascadeDelete: false }), undefined);
+  });
+});
+
 describe("GoAppSet", () => {
   const services: GoAppSetArgs["services"] = [
     { name: "payments", path: "apps/payments", targetRevision: COMMIT, namespace: "payments" },
@@ -199,6 +210,15 @@ describe("GoAppSet", () => {
     assert.deepEqual(spec.template.spec.source, { repoURL: DEPLOY_REPO, path: "{{.path}}", targetRevision: "{{.targetRevision}}" });
     assert.deepEqual(spec.template.spec.syncPolicy.automated, { prune: true, selfHeal: true, allowEmpty: false });
     await validateArgoCd(objectOf(set));
+  });
+
+  it("gives the generated Applications the resources finalizer unless cascadeDelete is false", async () => {
+    const finalizers = async (cascadeDelete?: boolean) => {
+      const { resources } = await runUnderMocks(() => new GoAppSet("services", { argoCd: argo(new FakeDeliveryCluster()), repoUrl: DEPLOY_REPO, services, ...(cascadeDelete === undefined ? {} : { cascadeDelete }) }));
+      return (resources.one("kubernetes:argoproj.io/v1alpha1:ApplicationSet").inputs.spec as { template: { metadata: { finalizers?: string[] } } }).template.metadata.finalizers;
+    };
+    assert.deepEqual(await finalizers(), ["resources-finalizer.argocd.argoproj.io"]);
+    assert.equal(await finalizers(false), undefined);
   });
 
   it("refuses a service on HEAD, naming the service", async () => {
