@@ -5,6 +5,10 @@
 #   toolchain.sh            the CLI, the Node.js language host and the Kubernetes
 #                           provider: prints the bin directory to put on PATH
 #   toolchain.sh TOOL       one test tool (promtool, registry, cosign): prints its path
+#   toolchain.sh control-plane
+#                           the local Kubernetes control plane (scripts/cluster.sh):
+#                           etcd, kube-apiserver, kube-controller-manager,
+#                           kube-scheduler, kubectl and kwok; prints their directory
 #
 # Every binary is cached under $GOPLATFORM_TOOLS (default ~/.cache/goplatform/tools),
 # keyed by its module version (and, for goplatform's own wrapper code, a hash of
@@ -37,17 +41,21 @@ source_hash() {
   (cd "$1" && git ls-files -co --exclude-standard | LC_ALL=C sort | xargs sha256sum) | sha256sum | cut -c1-12
 }
 
-# go_build NAME DIR OUT PACKAGE [go build args...]: builds PACKAGE in wrapper module DIR
-# to OUT, printing every 30 s how many of its packages have been compiled so far.
+# go_build NAME DIR OUT PACKAGES [go build args...]: builds the (space-separated) PACKAGES
+# in wrapper module DIR to OUT (a file, or with several packages a directory),
+# printing every 30 s how many of their packages have been compiled so far.
 go_build() {
-  local name=$1 dir=$2 out=$3 pkg=$4; shift 4
-  local start=$SECONDS progress total
+  local name=$1 dir=$2 out=$3 pkgs=$4; shift 4
+  local start=$SECONDS progress total target="$out.partial"
   progress=$(mktemp)
-  total=$(cd "$dir" && GOFLAGS=-mod=readonly go list -deps "$pkg" 2>/dev/null | wc -l)
-  log "building $name from the Go module proxy ($pkg, $total packages); cached after the first time"
+  # shellcheck disable=SC2086 # PACKAGES is a list
+  total=$(cd "$dir" && GOFLAGS=-mod=readonly go list -deps $pkgs 2>/dev/null | wc -l)
+  log "building $name from the Go module proxy ($pkgs, $total packages); cached after the first time"
   mkdir -p "$(dirname "$out")"
+  [[ $pkgs == *" "* ]] && { rm -rf "$target"; mkdir -p "$target"; target="$target/"; }
+  # shellcheck disable=SC2086
   ( cd "$dir" && GOFLAGS=-mod=readonly GOTOOLCHAIN=local CGO_ENABLED=0 \
-      go build -v -trimpath -buildvcs=false "$@" -o "$out.partial" "$pkg" ) 2>"$progress" &
+      go build -v -trimpath -buildvcs=false "$@" -o "$target" $pkgs ) 2>"$progress" &
   local pid=$! shown=$SECONDS
   while kill -0 "$pid" 2>/dev/null; do
     sleep 1
@@ -63,6 +71,7 @@ go_build() {
     exit 1
   fi
   rm -f "$progress"
+  rm -rf "$out"
   mv "$out.partial" "$out"
   log "built $name in $((SECONDS - start)) s"
 }
@@ -73,6 +82,29 @@ declare -A TOOL_PACKAGES=(
   [registry]="github.com/google/go-containerregistry github.com/google/go-containerregistry/cmd/registry"
   [cosign]="github.com/sigstore/cosign/v3 github.com/sigstore/cosign/v3/cmd/cosign"
 )
+if [[ ${1:-} == control-plane ]]; then
+  k8s_version=$(module_version tools/kubernetes k8s.io/kubernetes)
+  etcd_version=$(module_version tools/etcd go.etcd.io/etcd/server/v3)
+  kwok_version=$(module_version tools/kwok sigs.k8s.io/kwok)
+  k8s="$tools/kubernetes-v$k8s_version"
+  [[ -x $k8s/kubectl ]] || go_build kubernetes tools/kubernetes "$k8s" \
+    "k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kubectl" \
+    -ldflags "-X k8s.io/component-base/version.gitVersion=v$k8s_version -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=$(cut -d. -f2 <<<"$k8s_version")"
+  etcd="$tools/etcd-v$etcd_version/etcd"
+  [[ -x $etcd ]] || go_build etcd tools/etcd "$etcd" go.etcd.io/etcd/server/v3
+  kwok="$tools/kwok-v$kwok_version/kwok"
+  [[ -x $kwok ]] || go_build kwok tools/kwok "$kwok" sigs.k8s.io/kwok/cmd/kwok
+  bin="$tools/control-plane-k8s-v$k8s_version-etcd-v$etcd_version-kwok-v$kwok_version"
+  if [[ ! -x $bin/kwok ]]; then
+    mkdir -p "$bin.partial"
+    for f in "$k8s"/* "$etcd" "$kwok"; do ln -f "$f" "$bin.partial/" 2>/dev/null || cp "$f" "$bin.partial/"; done
+    rm -rf "$bin" && mv "$bin.partial" "$bin"
+  fi
+  mkdir -p "$repo/.pulumi"
+  ln -sfn "$bin" "$repo/.pulumi/control-plane"
+  echo "$bin"
+  exit 0
+fi
 if [[ -n ${1:-} ]]; then
   spec=${TOOL_PACKAGES[$1]:-}
   [[ -n $spec ]] || { log "unknown tool '$1'; expected one of: ${!TOOL_PACKAGES[*]}"; exit 2; }

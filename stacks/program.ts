@@ -1,8 +1,9 @@
 /**
  * The example program: composes goplatform components for the stack's target.
  *
- * - `local`: Kubernetes objects rendered to YAML files in `renderDirectory` (the
- *   Kubernetes provider's renderYamlToDirectory): no cluster, no cloud credentials.
+ * - `local`: applied to the local Kubernetes control plane (scripts/cluster.sh: etcd,
+ *   kube-apiserver, controller manager, scheduler and kwok on loopback) through the
+ *   kubeconfig at `goplatform:kubeconfig`: no cloud, no credentials.
  *   Observability, Tekton, Argo CD and the signature admission run with their installs
  *   switched off (charts and release manifests cannot be fetched offline), so they
  *   configure installations that already run: Observability targets an existing
@@ -14,6 +15,7 @@
  *   GkeCluster with Observability (GCS).
  * - `azure`: an AksCluster with Observability (Blob storage).
  */
+import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
@@ -44,8 +46,13 @@ export function program(): Record<string, unknown> {
 
 function local(config: pulumi.Config): Record<string, unknown> {
   // Relative to the project root: the provider process runs in another directory.
-  const renderDirectory = path.resolve(projectRoot, config.get("renderDirectory") ?? ".pulumi/rendered/local");
-  const provider = new k8s.Provider("render", { renderYamlToDirectory: renderDirectory });
+  const kubeconfigPath = path.resolve(projectRoot, config.get("kubeconfig") ?? ".pulumi/cluster/kubeconfig");
+  if (!existsSync(kubeconfigPath)) {
+    throw new Error(`config goplatform:kubeconfig: ${JSON.stringify(kubeconfigPath)} does not exist; start the local control plane first (npm start does, or: bash scripts/cluster.sh start)`);
+  }
+  // The kubeconfig carries the cluster admin's client key.
+  const kubeconfig = pulumi.secret(readFileSync(kubeconfigPath, "utf8"));
+  const provider = new k8s.Provider("local", { kubeconfig });
   const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
   const observability = new Observability("observability", {
     cluster,
@@ -55,7 +62,6 @@ function local(config: pulumi.Config): Record<string, unknown> {
   const delivery = localDelivery(config, cluster);
   return {
     target: "local",
-    renderDirectory,
     ...delivery,
     goRuntimeAlerts: observability.alerts,
     thanosQueryUrl: observability.queryUrl,
@@ -112,9 +118,11 @@ function localDelivery(config: pulumi.Config, cluster: ExistingCluster): Record<
     install: false,
     project: { sourceRepos: [DEMO.deployRepo], destinations: [{ namespace: "payments" }], gpgPublicKeys: { [DEMO.gpgKey]: DEMO.gpgPublicKey } },
   });
-  const app = new GoApp("payments", { argoCd, repoUrl: DEMO.deployRepo, path: "apps/payments", targetRevision: DEMO.revision, namespace: "payments", goVersion });
+  // No Argo CD controller runs on the local control plane to remove the cascade-delete finalizer.
+  const app = new GoApp("payments", { argoCd, repoUrl: DEMO.deployRepo, path: "apps/payments", targetRevision: DEMO.revision, namespace: "payments", goVersion, cascadeDelete: false });
   const apps = new GoAppSet("payments-services", {
     argoCd,
+    cascadeDelete: false,
     repoUrl: DEMO.deployRepo,
     services: [
       { name: "ledger", path: "apps/ledger", targetRevision: "v1.4.2", namespace: "payments" },

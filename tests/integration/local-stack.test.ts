@@ -1,16 +1,18 @@
 /**
  * The repository's own project (Pulumi.yaml, program dist/stacks/index.js) on the
- * `local` stack, through the real pulumi CLI run as a process: the Node.js language
- * host, the Kubernetes provider v4 from the plugin cache, a file backend of the
- * test's own and the stack's passphrase-encrypted config, as `npm start` runs it.
- * The stack config is a copy of stacks/Pulumi.local.yaml with its own render
- * directory (`--config-file`), so the test touches nothing `npm start` keeps.
+ * `local` stack, as `npm start` runs it: the real pulumi CLI as a process (Node.js
+ * language host, Kubernetes provider v4 from the plugin cache), a file backend of the
+ * test's own, and a local control plane of its own (scripts/cluster.sh). The stack
+ * config is a copy of stacks/Pulumi.local.yaml pointing at that control plane
+ * (`--config-file`), so the test touches nothing `npm start` keeps. What the stack
+ * made is read back from the API server.
  */
 import { strict as assert } from "node:assert";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
-import { parse, parseDocument } from "yaml";
+import { parseDocument } from "yaml";
+import { type KubeItem, LocalCluster } from "../harness/local-cluster";
 import { PulumiCli, REPO_ROOT } from "../harness/pulumi-cli";
 import { type KubeObject, tektonLint, validateArgoCd } from "../unit/delivery/validators";
 
@@ -18,18 +20,26 @@ function files(dir: string): string[] {
   return readdirSync(dir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).map((e) => path.join(e.parentPath, e.name));
 }
 
-describe("the local stack through the pulumi CLI", function () {
+/** An object as it was applied, without the fields the API server adds. */
+function asApplied(o: KubeItem): KubeObject {
+  const added = new Set(["uid", "resourceVersion", "generation", "creationTimestamp", "managedFields"]);
+  const metadata = Object.fromEntries(Object.entries(o.metadata).filter(([key]) => !added.has(key)));
+  return { apiVersion: o.apiVersion, kind: o.kind, metadata, spec: o.spec as Record<string, unknown> };
+}
+
+describe("the local stack through the pulumi CLI, on a local control plane", function () {
   this.timeout(1_800_000);
   let work: string;
   let cli: PulumiCli;
+  let cluster: LocalCluster;
   let configFile: string;
-  const rendered = () => path.join(work, "rendered");
   const stack = (...args: string[]) => [...args, "--stack", "local", "--config-file", configFile];
 
   before(() => {
     work = mkdtempSync(path.join(tmpdir(), "goplatform-local-stack-"));
+    cluster = LocalCluster.start(path.join(work, "cluster"));
     const doc = parseDocument(readFileSync(path.join(REPO_ROOT, "stacks", "Pulumi.local.yaml"), "utf8"));
-    doc.setIn(["config", "goplatform:renderDirectory"], rendered());
+    doc.setIn(["config", "goplatform:kubeconfig"], cluster.kubeconfig);
     configFile = path.join(work, "Pulumi.local.yaml");
     writeFileSync(configFile, doc.toString());
     cli = new PulumiCli(REPO_ROOT, path.join(work, "state"));
@@ -37,43 +47,55 @@ describe("the local stack through the pulumi CLI", function () {
   });
 
   after(() => {
+    LocalCluster.purge(path.join(work, "cluster"));
     rmSync(work, { recursive: true, force: true });
   });
 
-  // The provider's true warning that render mode writes Secret data in plaintext (the
-  // Chains signing key, the Thanos objstore config), and nothing else.
-  const RENDERED_SECRETS = /warning: rendered (YAML will contain|file \S+\/v1-secret-(tekton-chains-signing-secrets|monitoring-thanos-objstore)\.yaml contains) a secret value in plaintext$/;
-
-  it("pulumi up renders every in-cluster component, the Chains and Argo CD patches included", () => {
-    const up = cli.ok(stack("up", "--yes", "--skip-preview"), RENDERED_SECRETS);
-    assert.match(up.stdout, /Resources:\s+\+ \d+ created/);
-    const names = files(rendered()).map((f) => path.basename(f));
-    // What the v2 provider could not render: the patches Tekton and Argo CD apply to the objects their releases own.
-    for (const patch of ["v1-configmap-tekton-chains-chains-config.yaml", "v1-secret-tekton-chains-signing-secrets.yaml", "v1-configmap-argocd-argocd-gpg-keys-cm.yaml"]) {
-      assert.ok(names.includes(patch), `${patch} not in ${names.join(", ")}`);
+  it("pulumi up applies every in-cluster component to the API server", () => {
+    const up = cli.ok(stack("up", "--yes", "--skip-preview"));
+    assert.match(up.stdout, /Resources:\s+\+ 41 created/);
+    assert.deepEqual(cluster.list("pipelines.tekton.dev", "-A").map((o) => o.metadata.name), ["payments-ci"]);
+    assert.equal(cluster.list("tasks.tekton.dev", "-n", "payments-ci").length, 6);
+    assert.deepEqual(cluster.list("applications.argoproj.io", "-A").map((o) => o.metadata.name), ["payments"]);
+    assert.deepEqual(cluster.list("clusterimagepolicies.policy.sigstore.dev").map((o) => o.metadata.name), ["goplatform-signed-images"]);
+    const rule = cluster.get("prometheusrules.monitoring.coreos.com", "observability-go-runtime", "monitoring") as { spec: { groups: { rules: unknown[] }[] } } | undefined;
+    assert.equal(rule?.spec.groups[0]?.rules.length, 8);
+    // The Go module path is an annotation (label values cannot hold it), the version a label.
+    const pipeline = cluster.get("pipelines.tekton.dev", "payments-ci", "payments-ci");
+    assert.ok(pipeline);
+    assert.equal(pipeline.metadata.labels?.["goplatform.dev/go-version"], "go1.27.4");
+    assert.equal(pipeline.metadata.annotations?.["goplatform.dev/go-module"], "github.com/example/payments");
+    // Deployments and StatefulSets are ready (kwok reports their pods running).
+    for (const kind of ["deployment/thanos-query", "statefulset/thanos-store", "statefulset/thanos-compact"]) {
+      const [type, name] = kind.split("/") as [string, string];
+      const status = cluster.get(type, name, "monitoring")?.status as { readyReplicas?: number } | undefined;
+      assert.equal(status?.readyReplicas, 1, `${kind} is ready`);
     }
-    const read = (name: string) => parse(readFileSync(files(rendered()).find((f) => path.basename(f) === name) ?? "", "utf8")) as Record<string, unknown>;
-    const chains = read("v1-configmap-tekton-chains-chains-config.yaml") as { metadata: { namespace: string }; data: Record<string, string> };
-    assert.equal(chains.metadata.namespace, "tekton-chains");
-    assert.equal(chains.data["artifacts.oci.signer"], "x509");
-    const rule = read("monitoring.coreos.com_v1-prometheusrule-monitoring-observability-go-runtime.yaml") as { kind: string; spec: { groups: { rules: { alert: string }[] }[] } };
-    assert.equal(rule.kind, "PrometheusRule");
-    assert.equal(rule.spec.groups[0]?.rules.length, 8);
   });
 
-  it("renders delivery objects that pass tekton-lint and the Argo CD CRD schemas", async () => {
-    const objects = files(rendered()).map((f) => parse(readFileSync(f, "utf8")) as KubeObject);
-    const tekton = objects.filter((o) => o.apiVersion === "tekton.dev/v1");
+  it("patches the objects the Tekton Chains and Argo CD releases own, as their field manager", () => {
+    const chains = cluster.get("configmap", "chains-config", "tekton-chains");
+    assert.ok(chains);
+    assert.equal(chains.data?.["artifacts.oci.signer"], "x509");
+    assert.equal(chains.metadata.labels?.["app.kubernetes.io/part-of"], "tekton-chains", "the release's own labels stay");
+    assert.ok(chains.metadata.managedFields?.some((f) => f.manager.startsWith("pulumi")), JSON.stringify(chains.metadata.managedFields));
+    const signing = cluster.get("secret", "signing-secrets", "tekton-chains");
+    assert.deepEqual(Object.keys(signing?.data ?? {}).sort(), ["cosign.key", "cosign.password", "cosign.pub"]);
+    const keyring = cluster.get("configmap", "argocd-gpg-keys-cm", "argocd");
+    assert.deepEqual(Object.keys(keyring?.data ?? {}), ["EE97B17BE63605F7"]);
+  });
+
+  it("what the API server holds passes tekton-lint and the Argo CD CRD schemas", async () => {
+    const tekton = [...cluster.list("pipelines.tekton.dev", "-A"), ...cluster.list("tasks.tekton.dev", "-A")].map(asApplied);
     assert.equal(tekton.length, 7);
     assert.deepEqual((await tektonLint(tekton)).filter((p) => p.level === "error"), []);
-    const argo = objects.filter((o) => o.apiVersion === "argoproj.io/v1alpha1");
+    const argo = ["applications", "applicationsets", "appprojects"].flatMap((kind) => cluster.list(`${kind}.argoproj.io`, "-n", "argocd"));
     assert.deepEqual(argo.map((o) => o.kind).sort(), ["AppProject", "Application", "ApplicationSet"]);
-    for (const o of argo) await validateArgoCd(o);
+    for (const o of argo) await validateArgoCd(asApplied(o));
   });
 
-  it("a second preview shows no changes (--expect-no-changes)", () => {
-    const preview = cli.ok(stack("preview", "--expect-no-changes"));
-    assert.doesNotMatch(preview.stdout, /[+~-] \d+ to (create|update|delete)/);
+  it("a second preview shows no changes (--expect-no-changes): no drift from API server defaulting", () => {
+    cli.ok(stack("preview", "--expect-no-changes"));
   });
 
   it("passes the policy pack, and the same pack with a stricter Go floor fails it", () => {
@@ -87,22 +109,34 @@ describe("the local stack through the pulumi CLI", function () {
     assert.match(failed.output, /chooses Go 1\.27\.4, below this organisation's floor Go 1\.28\.0; use Go 1\.28\.0 or newer\./);
   });
 
-  it("keeps the signing key's secrets out of the exported and the stored state", () => {
+  it("keeps the signing key and the kubeconfig's client key out of the exported and the stored state", () => {
     const exported = cli.ok(["stack", "export", "--stack", "local"]).stdout;
-    const key = readFileSync(path.join(REPO_ROOT, "tests", "fixtures", "cosign", "cosign.key"), "utf8").split("\n")[1] ?? "";
-    assert.ok(key.length > 20);
+    const signingKey = readFileSync(path.join(REPO_ROOT, "tests", "fixtures", "cosign", "cosign.key"), "utf8").split("\n")[1] ?? "";
+    const clientKey = /client-key-data: (\S+)/.exec(readFileSync(cluster.kubeconfig, "utf8"))?.[1] ?? "";
+    assert.ok(signingKey.length > 20 && clientKey.length > 20);
     assert.ok(exported.includes('"ciphertext"'), "secrets are stored as ciphertext");
     assert.ok(exported.includes("kubernetes:core/v1:SecretPatch"), "the signing secret is in the stack");
-    for (const secret of [key, "test-only"]) assert.ok(!exported.includes(secret), `plaintext ${secret} in pulumi stack export`);
+    const secrets = [signingKey, clientKey, "test-only"];
+    for (const secret of secrets) assert.ok(!exported.includes(secret), `plaintext ${secret.slice(0, 12)}… in pulumi stack export`);
     for (const file of files(path.join(work, "state"))) {
       const stored = readFileSync(file, "utf8");
-      for (const secret of [key, "test-only"]) assert.ok(!stored.includes(secret), `plaintext secret in ${file}`);
+      for (const secret of secrets) assert.ok(!stored.includes(secret), `plaintext secret in ${file}`);
     }
   });
 
-  it("pulumi destroy leaves an empty stack", () => {
+  it("pulumi destroy leaves none of the stack's objects or namespaces in the API server", () => {
     cli.ok(stack("destroy", "--yes", "--skip-preview"));
     const deployment = JSON.parse(cli.ok(["stack", "export", "--stack", "local"]).stdout) as { deployment: { resources?: unknown[] } };
     assert.deepEqual(deployment.deployment.resources ?? [], []);
+    for (const ns of ["payments", "payments-ci"]) assert.equal(cluster.get("namespace", ns), undefined, `namespace ${ns} is gone`);
+    for (const kind of ["pipelines.tekton.dev", "tasks.tekton.dev", "applications.argoproj.io", "applicationsets.argoproj.io", "appprojects.argoproj.io", "prometheusrules.monitoring.coreos.com", "servicemonitors.monitoring.coreos.com"]) {
+      assert.deepEqual(cluster.list(kind, "-A").map((o) => o.metadata.name), [], `${kind} left behind`);
+    }
+    assert.deepEqual(cluster.list("clusterimagepolicies.policy.sigstore.dev").map((o) => o.metadata.name), []);
+    assert.deepEqual(cluster.list("statefulsets,deployments,services,secrets", "-n", "monitoring", "-l", "app.kubernetes.io/managed-by=goplatform").map((o) => o.metadata.name), []);
+    // The release's own objects stay; the fields the stack patched in are released.
+    const chains = cluster.get("configmap", "chains-config", "tekton-chains");
+    assert.ok(chains !== undefined, "the Chains release's chains-config stays");
+    assert.equal(chains.data?.["artifacts.oci.signer"], undefined, JSON.stringify(chains.data));
   });
 });

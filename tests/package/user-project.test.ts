@@ -2,13 +2,15 @@
  * goplatform as a platform team uses it: `npm pack` the package as npm would publish
  * it, then a Pulumi TypeScript project of their own outside this repository
  * installs the tarball, type-checks against all three entry points, and runs the
- * real pulumi CLI (up, preview, the policy pack from node_modules/goplatform, destroy).
+ * real pulumi CLI (up, preview, the policy pack from node_modules/goplatform, destroy)
+ * against a local control plane (scripts/cluster.sh).
  */
 import { strict as assert } from "node:assert";
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
+import { LocalCluster } from "../harness/local-cluster";
 import { PulumiCli, REPO_ROOT } from "../harness/pulumi-cli";
 
 const run = (cmd: string, args: string[], cwd: string): string => execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
@@ -20,7 +22,7 @@ import * as gp from "goplatform";
 import { goMetadata } from "goplatform/go";
 
 const config = new pulumi.Config();
-const provider = new k8s.Provider("render", { renderYamlToDirectory: config.require("renderDirectory") });
+const provider = new k8s.Provider("acme", { kubeconfig: config.requireSecret("kubeconfig") });
 const cluster = new gp.ExistingCluster({ provider, clusterName: "acme", kubernetesVersion: "1.34" });
 const alerts = new gp.GoRuntimeAlerts("go-runtime", { namespace: "monitoring" }, { provider });
 const admission = new gp.SignatureAdmission("signed-images", {
@@ -34,6 +36,10 @@ const admission = new gp.SignatureAdmission("signed-images", {
 if (config.getBoolean("useOldGo")) {
   // A team pinning a Go release the Go project no longer supports.
   new k8s.core.v1.ConfigMap("legacy-build", { metadata: { namespace: "payments", labels: goMetadata("1.25.14") } }, { provider, dependsOn: [admission] });
+}
+if (config.getBoolean("typo")) {
+  // A PrometheusRule whose groups are not a list: only the API server's CRD schema knows.
+  new k8s.apiextensions.CustomResource("typo-rule", { apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { namespace: "monitoring" }, spec: { groups: "not-a-list" } }, { provider });
 }
 export const rules = alerts.alerts;
 export const policy = admission.policyName;
@@ -84,7 +90,7 @@ describe("a platform team's own project installing the packed goplatform", funct
     );
     writeFileSync(
       path.join(project, "tsconfig.json"),
-      JSON.stringify({ compilerOptions: { strict: true, outDir: "bin", module: "commonjs", moduleResolution: "node16", target: "ES2022", skipLibCheck: true, types: ["node"] }, files: ["index.ts"] }),
+      JSON.stringify({ compilerOptions: { strict: true, outDir: "bin", module: "node16", moduleResolution: "node16", target: "ES2022", skipLibCheck: true, types: ["node"] }, files: ["index.ts"] }),
     );
     writeFileSync(path.join(project, "index.ts"), PROGRAM);
     run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], project);
@@ -129,24 +135,29 @@ describe("a platform team's own project installing the packed goplatform", funct
 
   describe("the pulumi CLI in that project", () => {
     let cli: PulumiCli;
+    let cluster: LocalCluster;
     const pack = () => path.join(project, "node_modules", "goplatform", "policy-pack");
-    const rendered = () => path.join(work, "rendered");
     const TOKEN = "acme-registry-token-that-must-not-leak";
 
     before(() => {
+      cluster = LocalCluster.start(path.join(work, "cluster"));
       cli = new PulumiCli(project, path.join(work, "state"));
       cli.ok(["stack", "init", "dev"]);
-      cli.ok(["config", "set", "renderDirectory", rendered()]);
+      cli.ok(["config", "set", "--secret", "kubeconfig", "--", readFileSync(cluster.kubeconfig, "utf8")]);
       cli.ok(["config", "set", "cosignPublicKey", "--", readFileSync(path.join(REPO_ROOT, "tests", "fixtures", "cosign", "cosign.pub"), "utf8")]);
       cli.ok(["config", "set", "--secret", "registryToken", TOKEN]);
     });
 
-    it("pulumi up deploys the program", () => {
+    after(() => {
+      LocalCluster.purge(path.join(work, "cluster"));
+    });
+
+    it("pulumi up deploys the program to the cluster", () => {
       const up = cli.ok(["up", "--yes", "--skip-preview"]);
       assert.match(up.stdout, /Resources:\s+\+ \d+ created/);
-      const manifests = readdirSync(rendered(), { recursive: true }).map(String);
-      assert.ok(manifests.some((f) => f.endsWith("policy.sigstore.dev_v1beta1-clusterimagepolicy-default-goplatform-signed-images.yaml")), manifests.join(", "));
-      assert.ok(manifests.some((f) => f.endsWith("monitoring.coreos.com_v1-prometheusrule-monitoring-go-runtime.yaml")), manifests.join(", "));
+      assert.deepEqual(cluster.list("clusterimagepolicies.policy.sigstore.dev").map((o) => o.metadata.name), ["goplatform-signed-images"]);
+      assert.ok(cluster.get("prometheusrules.monitoring.coreos.com", "go-runtime", "monitoring") !== undefined, "the PrometheusRule is in the API server");
+      assert.ok(cluster.get("namespace", "payments") !== undefined, "the admission namespace is created");
     });
 
     it("a second preview shows no changes (--expect-no-changes)", () => {
@@ -171,16 +182,32 @@ describe("a platform team's own project installing the packed goplatform", funct
       }
     });
 
+    it("pulumi up shows the API server's error for a custom resource field of the wrong type, and creates nothing else", () => {
+      cli.ok(["config", "set", "typo", "true"]);
+      try {
+        const up = cli.run(["up", "--yes", "--skip-preview"]);
+        assert.notEqual(up.status, 0, up.output);
+        // Server-side apply checks the object against the CRD's structural schema.
+        assert.match(up.output, /typo-rule" was not successfully created by the Kubernetes API server: failed to create typed patch object \(monitoring\/typo-rule-[0-9a-f]+; monitoring\.coreos\.com\/v1, Kind=PrometheusRule\): \.spec\.groups: expected list/);
+        assert.deepEqual(cluster.list("prometheusrules.monitoring.coreos.com", "-n", "monitoring").map((o) => o.metadata.name), ["go-runtime"]);
+      } finally {
+        cli.ok(["config", "rm", "typo"]);
+      }
+    });
+
     it("pulumi stack export holds no plaintext secret", () => {
       const exported = cli.ok(["stack", "export"]).stdout;
       assert.ok(exported.includes('"ciphertext"'));
       assert.ok(!exported.includes(TOKEN), "plaintext secret in pulumi stack export");
     });
 
-    it("pulumi destroy leaves an empty stack", () => {
+    it("pulumi destroy leaves an empty stack and nothing of it in the cluster", () => {
       cli.ok(["destroy", "--yes", "--skip-preview"]);
       const deployment = JSON.parse(cli.ok(["stack", "export"]).stdout) as { deployment: { resources?: unknown[] } };
       assert.deepEqual(deployment.deployment.resources ?? [], []);
+      assert.equal(cluster.get("namespace", "payments"), undefined);
+      assert.deepEqual(cluster.list("prometheusrules.monitoring.coreos.com", "-A"), []);
+      assert.deepEqual(cluster.list("clusterimagepolicies.policy.sigstore.dev"), []);
     });
   });
 });

@@ -36,6 +36,7 @@ function policyConfig(stack: string): PolicyConfig {
   const file = path.join(stacksDir, `policy-config.${stack}.json`);
   return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as PolicyConfig) : {};
 }
+const mockKubeconfig = path.resolve(__dirname, "..", "..", "..", "tests", "fixtures", "kubeconfig-mocks.yaml");
 const stacks = readdirSync(stacksDir)
   .filter((f) => /^Pulumi\..+\.yaml$/.test(f))
   .map((f) => f.replace(/^Pulumi\.|\.yaml$/g, ""));
@@ -59,6 +60,8 @@ describe("example stacks", function () {
         config["goplatform:cosignPrivateKey"] = readFileSync(path.join(fixtures, "cosign.key"), "utf8");
         config["goplatform:cosignPassword"] = "test-only";
       }
+      // The local stack's control plane (scripts/cluster.sh) does not run under mocks: any kubeconfig file will do.
+      if (config["goplatform:kubeconfig"] !== undefined) config["goplatform:kubeconfig"] = mockKubeconfig;
       // As a preview: nothing is pushed or deployed.
       const { resources } = await runUnderMocks(program, { stack, config, secretConfig, preview: true, calls });
       assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
