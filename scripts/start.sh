@@ -11,5 +11,5 @@ echo "start: tsc"
 tsc -p tsconfig.json
 pulumi stack select --create local --non-interactive
 echo "start: pulumi up --stack local"
-pulumi up --stack local --yes --non-interactive --skip-preview
+pulumi up --stack local --yes --skip-preview
 node dist/stacks/report.js
