@@ -25,8 +25,8 @@ export function toolchain(tool?: string): string {
   return out.trim().split("\n").at(-1) ?? "";
 }
 
-/** Where toolchain.sh installed the provider plugins (scripts/env.sh uses the same). */
-export const PULUMI_HOME = path.join(REPO_ROOT, ".pulumi", "home");
+/** Where toolchain.sh installed the provider plugins: the same default as scripts/env.sh. */
+export const PULUMI_HOME = process.env.PULUMI_HOME ?? path.join(REPO_ROOT, ".pulumi", "home");
 
 export interface CliResult {
   status: number | null;
