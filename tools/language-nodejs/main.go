@@ -92,7 +92,16 @@ func startUpstream(args []string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("%s printed no port: %w", upstreamName, err)
 	}
-	go func() { _, _ = io.Copy(os.Stderr, lines) }()
+	// The upstream host exits when the engine goes away (it health-checks the engine's
+	// address); this host lives exactly as long, so neither outlives a killed CLI.
+	go func() {
+		_, _ = io.Copy(os.Stderr, lines)
+		if err := cmd.Wait(); err != nil {
+			fmt.Fprintln(os.Stderr, "pulumi-language-nodejs:", upstreamName, "exited:", err)
+			os.Exit(1)
+		}
+		os.Exit(0)
+	}()
 	return "127.0.0.1:" + strings.TrimSpace(port), nil
 }
 
