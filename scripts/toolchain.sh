@@ -76,6 +76,16 @@ go_build() {
   log "built $name in $((SECONDS - start)) s"
 }
 
+# link_dir DIR FILES...: DIR holds hard links to FILES (copies across file systems),
+# written aside and renamed into place; an existing DIR is kept.
+link_dir() {
+  local dir=$1; shift
+  [[ -d $dir ]] && return 0
+  rm -rf "$dir.partial" && mkdir -p "$dir.partial"
+  for f in "$@"; do ln -f "$f" "$dir.partial/" 2>/dev/null || cp "$f" "$dir.partial/"; done
+  mv "$dir.partial" "$dir"
+}
+
 # Test tools: one binary each, from its wrapper module.
 declare -A TOOL_PACKAGES=(
   [promtool]="github.com/prometheus/prometheus github.com/prometheus/prometheus/cmd/promtool"
@@ -95,11 +105,7 @@ if [[ ${1:-} == control-plane ]]; then
   kwok="$tools/kwok-v$kwok_version/kwok"
   [[ -x $kwok ]] || go_build kwok tools/kwok "$kwok" sigs.k8s.io/kwok/cmd/kwok
   bin="$tools/control-plane-k8s-v$k8s_version-etcd-v$etcd_version-kwok-v$kwok_version"
-  if [[ ! -x $bin/kwok ]]; then
-    mkdir -p "$bin.partial"
-    for f in "$k8s"/* "$etcd" "$kwok"; do ln -f "$f" "$bin.partial/" 2>/dev/null || cp "$f" "$bin.partial/"; done
-    rm -rf "$bin" && mv "$bin.partial" "$bin"
-  fi
+  link_dir "$bin" "$k8s"/* "$etcd" "$kwok"
   mkdir -p "$repo/.pulumi"
   ln -sfn "$bin" "$repo/.pulumi/control-plane"
   echo "$bin"
@@ -152,11 +158,7 @@ fi
 
 # One directory with the CLI and the hosts it finds next to itself.
 bin="$tools/bin-pulumi-v$PULUMI_VERSION-$(basename "$(dirname "$node_host")")-v$UPSTREAM_HOST_VERSION"
-if [[ ! -x $bin/pulumi ]]; then
-  mkdir -p "$bin.partial"
-  for f in "$upstream_host" "$node_host" "$cli"; do ln -f "$f" "$bin.partial/" 2>/dev/null || cp "$f" "$bin.partial/"; done
-  rm -rf "$bin" && mv "$bin.partial" "$bin"
-fi
+link_dir "$bin" "$upstream_host" "$node_host" "$cli"
 mkdir -p "$repo/.pulumi"
 ln -sfn "$bin" "$repo/.pulumi/bin"
 

@@ -11,7 +11,7 @@ const pulumi = (...args: string[]): string => execFileSync("pulumi", [...args, "
 const deployment = JSON.parse(pulumi("stack", "export")) as { deployment: { resources?: { type: string }[] } };
 const resources = deployment.deployment.resources ?? [];
 const components = resources.filter((r) => r.type.startsWith("goplatform:")).map((r) => r.type.split(":").at(-1) ?? r.type);
-const objects = resources.filter((r) => r.type.startsWith("kubernetes:") && !r.type.startsWith("pulumi:providers:")).length;
+const objects = resources.filter((r) => r.type.startsWith("kubernetes:")).length;
 
 console.log(`
 start: stack local holds ${resources.length} resources (state in .pulumi/state), ${objects} of them Kubernetes objects

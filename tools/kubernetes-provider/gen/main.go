@@ -4,6 +4,7 @@
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -18,35 +19,37 @@ func main() {
 	cmdDir := filepath.Join(moduleDir, "cmd", "pulumi-resource-kubernetes")
 
 	var schema map[string]json.RawMessage
-	read(filepath.Join(cmdDir, "schema.json"), &schema)
+	if err := json.Unmarshal(read(filepath.Join(cmdDir, "schema.json")), &schema); err != nil {
+		fail(fmt.Errorf("schema.json: %w", err))
+	}
 	encodedVersion, err := json.Marshal(version)
 	if err != nil {
 		fail(err)
 	}
 	schema["version"] = encodedVersion
-	write(filepath.Join(outDir, "schema-embed.json"), schema)
+	encodedSchema, err := json.Marshal(schema)
+	if err != nil {
+		fail(err)
+	}
+	write(filepath.Join(outDir, "schema-embed.json"), encodedSchema)
 
-	var mapping any
-	read(filepath.Join(cmdDir, "terraform-mapping.json"), &mapping)
-	write(filepath.Join(outDir, "terraform-mapping-embed.json"), mapping)
+	var mapping bytes.Buffer
+	if err := json.Compact(&mapping, read(filepath.Join(cmdDir, "terraform-mapping.json"))); err != nil {
+		fail(fmt.Errorf("terraform-mapping.json: %w", err))
+	}
+	write(filepath.Join(outDir, "terraform-mapping-embed.json"), mapping.Bytes())
 }
 
-func read(path string, into any) {
+func read(path string) []byte {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		fail(err)
 	}
-	if err := json.Unmarshal(data, into); err != nil {
-		fail(fmt.Errorf("%s: %w", path, err))
-	}
+	return data
 }
 
 // write replaces path atomically so an interrupted run leaves no half file behind.
-func write(path string, value any) {
-	data, err := json.Marshal(value)
-	if err != nil {
-		fail(err)
-	}
+func write(path string, data []byte) {
 	if err := os.WriteFile(path+".partial", data, 0o644); err != nil {
 		fail(err)
 	}
