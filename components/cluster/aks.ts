@@ -34,6 +34,7 @@ export const AZURE_ROLES = {
   storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
   storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
   acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
+  acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 } as const;
 
@@ -313,6 +314,7 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
     const permissions = checkBinding(COMPONENT, "azure", args);
     const scopes = permissions.map((permission, i) => {
       if (permission.kind === "registryPush") return { scope: pulumi.output(permission.repository), role: AZURE_ROLES.acrPush };
+      if (permission.kind === "registryRead") return { scope: pulumi.output(permission.repository), role: AZURE_ROLES.acrPull };
       const containerId = this.containerIds.get(permission.bucket);
       if (containerId === undefined) throw new ArgumentError(COMPONENT, `permissions[${i}].bucket`, "an Azure bucket from another cluster", "expected a bucket made by this cluster's createBucket");
       return { scope: containerId, role: permission.access === "read" ? AZURE_ROLES.storageBlobDataReader : AZURE_ROLES.storageBlobDataContributor };

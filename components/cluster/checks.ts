@@ -128,7 +128,7 @@ export function checkRegistryRepository(component: string, cloud: "aws" | "azure
 /**
  * What bindServiceAccount may be asked for on `cloud`: a valid ServiceAccount name,
  * buckets made by the same cloud, known access levels, and on AWS and Azure one
- * registry repository per registryPush (the returned permissions carry it checked).
+ * registry repository per registryPush or registryRead (the returned permissions carry it checked).
  */
 export function checkBinding(component: string, cloud: Cloud, args: BindServiceAccountArgs): readonly CloudPermission[] {
   checkDnsLabel(component, "serviceAccountName", args.serviceAccountName);
@@ -137,8 +137,8 @@ export function checkBinding(component: string, cloud: Cloud, args: BindServiceA
   return permissions.map((permission, i): CloudPermission => {
     // Checked at run time too: JavaScript callers and stack config bypass the types.
     const kind: string = permission.kind;
-    if (kind !== "bucket" && kind !== "registryPush") {
-      throw new ArgumentError(component, `permissions[${i}].kind`, kind, "expected \"bucket\" or \"registryPush\"");
+    if (kind !== "bucket" && kind !== "registryPush" && kind !== "registryRead") {
+      throw new ArgumentError(component, `permissions[${i}].kind`, kind, "expected \"bucket\", \"registryPush\" or \"registryRead\"");
     }
     if (permission.kind === "bucket") {
       if (permission.bucket.cloud !== cloud) {
@@ -150,7 +150,7 @@ export function checkBinding(component: string, cloud: Cloud, args: BindServiceA
       return permission;
     }
     if (cloud === "aws" || cloud === "azure") {
-      return { kind: "registryPush", repository: checkRegistryRepository(component, cloud, `permissions[${i}].repository`, permission.repository) };
+      return { kind: permission.kind, repository: checkRegistryRepository(component, cloud, `permissions[${i}].repository`, permission.repository) };
     }
     return permission;
   });

@@ -43,7 +43,9 @@ export type CloudPermission =
    * Registry repository id `projects/<p>/locations/<l>/repositories/<r>` (GCP), or an
    * Azure Container Registry resource id (Azure).
    */
-  | { readonly kind: "registryPush"; readonly repository: pulumi.Input<string> };
+  | { readonly kind: "registryPush"; readonly repository: pulumi.Input<string> }
+  /** Pull images, signatures and attestations from one registry repository, named as for `registryPush`. */
+  | { readonly kind: "registryRead"; readonly repository: pulumi.Input<string> };
 
 export interface BindServiceAccountArgs {
   /** Namespace of the ServiceAccount (created by the caller or another component). */

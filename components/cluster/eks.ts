@@ -477,13 +477,11 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         bucketArn.apply((arn): IamStatement => ({ Effect: "Allow", Action: objectActions, Resource: `${arn}/*` })),
       ];
     }
+    const read = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+    const actions = permission.kind === "registryRead" ? read : [...read, "ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"].sort();
     return [
       pulumi.output<IamStatement>({ Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" }),
-      pulumi.output(permission.repository).apply((arn): IamStatement => ({
-        Effect: "Allow",
-        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:CompleteLayerUpload", "ecr:GetDownloadUrlForLayer", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"],
-        Resource: arn,
-      })),
+      pulumi.output(permission.repository).apply((arn): IamStatement => ({ Effect: "Allow", Action: actions, Resource: arn })),
     ];
   }
 

@@ -312,7 +312,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   /** A Google service account that namespace/name may impersonate (Workload Identity), with its grants. */
   private identity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
     const permissions = checkBinding(COMPONENT, "gcp", args);
-    const registries = permissions.map((p, i) => (p.kind === "registryPush" ? parseRepository(p.repository, `permissions[${i}].repository`) : undefined));
+    const registries = permissions.map((p, i) => (p.kind !== "bucket" ? parseRepository(p.repository, `permissions[${i}].repository`) : undefined));
     const account = new gcp.serviceaccount.Account(
       name,
       { project: this.project, accountId: accountId({ region: this.region, clusterName: this.gkeClusterName }, "wi", name), displayName: `Workload identity ${args.serviceAccountName} (goplatform)` },
@@ -335,7 +335,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         const repo = registries[i];
         new gcp.artifactregistry.RepositoryIamMember(
           `${name}-registry-${i}`,
-          { ...(repo ?? { repository: permission.repository }), role: "roles/artifactregistry.writer", member },
+          { ...(repo ?? { repository: permission.repository }), role: permission.kind === "registryPush" ? "roles/artifactregistry.writer" : "roles/artifactregistry.reader", member },
           { parent },
         );
       }
