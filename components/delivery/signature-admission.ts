@@ -6,11 +6,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel } from "../args";
-import type { Cluster } from "../cluster";
+import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
+import type { BoundIdentity, Cluster } from "../cluster";
 import { chartRelease } from "./chart-release";
 import { checkChartVersion, checkImageGlob, checkList, checkOneOf, checkPublicKey } from "./checks";
 import { POLICY_CONTROLLER_CHART } from "./images";
+import { CLOUD_IDENTITY_ANNOTATION } from "./tekton";
 
 const COMPONENT = "SignatureAdmission";
 export const INCLUDE_LABEL = "policy.sigstore.dev/include";
@@ -48,7 +49,29 @@ export interface SignatureAdmissionArgs {
   noMatchPolicy?: "deny" | "warn" | "allow";
   /** ClusterImagePolicy name. Default: "goplatform-signed-images". */
   policyName?: string;
+  /**
+   * Webhook replicas, 2–10. Default: 3. The webhook fails closed, so one replica would
+   * stop every pod in the opted-in namespaces whenever it restarts. The replicas prefer
+   * distinct zones, then distinct nodes (podAntiAffinity: the chart has no
+   * topologySpreadConstraints value), and a PodDisruptionBudget lets one go at a time
+   * (maxUnavailable 1, in place of the chart's minAvailable 1, which blocks the drain
+   * of a node running a single replica). Only with `install`.
+   */
+  replicas?: number;
+  /**
+   * Registry repositories the webhook reads signatures from, in the cluster's
+   * registryRead format: ECR repository ARNs (AWS), Artifact Registry ids
+   * `projects/<p>/locations/<l>/repositories/<r>` (GCP), ACR resource ids (Azure). The
+   * chart's webhook ServiceAccount gets a cloud identity allowed to pull there.
+   * Default: none, no identity is bound (public registries, or credentials from the
+   * admitted pod's imagePullSecrets). Only with `install` (the identity goes on the
+   * ServiceAccount the chart creates), and not on an ExistingCluster (no cloud identity).
+   */
+  registryRead?: pulumi.Input<string>[];
 }
+
+/** Default webhook replicas: one per zone of a three-zone cluster. */
+export const DEFAULT_WEBHOOK_REPLICAS = 3;
 
 export class SignatureAdmission extends pulumi.ComponentResource {
   readonly policyName: string;
@@ -72,17 +95,31 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     const noMatchPolicy = checkOneOf(COMPONENT, "noMatchPolicy", args.noMatchPolicy ?? "deny", ["deny", "warn", "allow"]);
     const policyName = checkDnsLabel(COMPONENT, "policyName", args.policyName ?? "goplatform-signed-images");
     const install = args.install ?? true;
+    if (!install && args.replicas !== undefined) {
+      throw new ArgumentError(COMPONENT, "replicas", args.replicas, "expected no replicas with install: false (the existing policy-controller installation sets its own)");
+    }
+    const replicas = checkNumber(COMPONENT, "replicas", args.replicas ?? DEFAULT_WEBHOOK_REPLICAS, { min: 2, max: 10, integer: true });
+    const registryRead = checkRegistryRead(args.cluster, install, args.registryRead);
     super("goplatform:k8s:SignatureAdmission", name, {}, opts);
     this.policyName = policyName;
     this.images = images;
     this.namespaces = namespaces;
 
+    // First child: the cluster checks each repository's format for its cloud and throws before anything else exists.
+    const identity =
+      registryRead.length === 0
+        ? undefined
+        : args.cluster.bindExistingServiceAccount(
+            `${name}-webhook`,
+            { namespace, serviceAccountName: webhookServiceAccountName(name), permissions: registryRead.map((repository) => ({ kind: "registryRead", repository })) },
+            this,
+          );
+
     const child = { parent: this, provider: args.cluster.provider };
     const installed: pulumi.Resource[] = [];
     if (install) {
-      // Fail closed: when the webhook cannot answer, pods in opted-in namespaces are not admitted.
       const chart = { repository: args.chartRepository ?? POLICY_CONTROLLER_CHART.repository, chart: args.chart ?? POLICY_CONTROLLER_CHART.chart, version: chartVersion };
-      installed.push(chartRelease(name, chart, namespace, { webhook: { failurePolicy: "Fail", configData: { "no-match-policy": noMatchPolicy } } }, child));
+      installed.push(chartRelease(name, chart, namespace, { webhook: webhookValues(name, replicas, noMatchPolicy, identity) }, child));
     }
     const policy = new k8s.apiextensions.CustomResource(
       name,
@@ -104,6 +141,72 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     }
     this.registerOutputs({ policyName, images, namespaces });
   }
+}
+
+/**
+ * The `fullname` the policy-controller chart (0.10.x, `_helpers.tpl`) gives a release:
+ * the release name when it contains the chart name, else `<release>-policy-controller`,
+ * cut to 63 characters and without a trailing '-'.
+ */
+export function policyControllerFullname(release: string): string {
+  const full = release.includes(POLICY_CONTROLLER_CHART.chart) ? release : `${release}-${POLICY_CONTROLLER_CHART.chart}`;
+  const cut = full.slice(0, 63);
+  return cut.endsWith("-") ? cut.slice(0, -1) : cut;
+}
+
+/** The webhook ServiceAccount the chart creates (its `webhook.serviceAccountName` with create: true and no name). */
+export function webhookServiceAccountName(release: string): string {
+  return `${policyControllerFullname(release)}-webhook`;
+}
+
+/**
+ * The chart's `webhook` values: fail closed (when the webhook cannot answer, pods in
+ * opted-in namespaces are not admitted), so several replicas, spread, and a budget that
+ * lets one go; and the cloud identity, when there is one, on its ServiceAccount and pods.
+ */
+function webhookValues(release: string, replicas: number, noMatchPolicy: string, identity?: BoundIdentity): Record<string, unknown> {
+  // The label the chart puts on the webhook pods (and selects them by).
+  const selector = { matchLabels: { "control-plane": `${policyControllerFullname(release)}-webhook` } };
+  const spread = (topologyKey: string) => ({ weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey } });
+  return {
+    failurePolicy: "Fail",
+    configData: { "no-match-policy": noMatchPolicy },
+    replicaCount: replicas,
+    // Preferred, not required: a required term would leave a rollout's surge pod (or a
+    // replica on a cluster with fewer zones or nodes than replicas) Pending for good.
+    affinity: { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [spread("topology.kubernetes.io/zone"), spread("kubernetes.io/hostname")] } },
+    // The template writes minAvailable only when it is truthy: 0 drops the chart's default of 1.
+    podDisruptionBudget: { enabled: true, minAvailable: 0, maxUnavailable: 1 },
+    ...(identity === undefined
+      ? {}
+      : {
+          serviceAccount: { create: true, annotations: identity.annotations },
+          // The chart writes customLabels unquoted (`key: value`) into every object's labels,
+          // pod template included: JSON-quoted, "true" stays a string and not a YAML boolean.
+          customLabels: Object.fromEntries(Object.entries(identity.podLabels).map(([key, value]) => [key, JSON.stringify(value)])),
+          // Identities attach when a pod starts: a new identity rolls the webhook.
+          podAnnotations: { [CLOUD_IDENTITY_ANNOTATION]: identity.cloudIdentity },
+        }),
+  };
+}
+
+/** registryRead entries: a list of non-empty repositories, only with install, and none on a cluster without a cloud identity. */
+function checkRegistryRead(cluster: Cluster, install: boolean, registryRead: pulumi.Input<string>[] | undefined): pulumi.Input<string>[] {
+  if (registryRead === undefined) return [];
+  if (!Array.isArray(registryRead)) throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected a list of registry repositories");
+  registryRead.forEach((repository, i) => {
+    if (typeof repository === "string" && repository.length === 0) {
+      throw new ArgumentError(COMPONENT, `registryRead[${i}]`, repository, "expected a registry repository (ECR repository ARN, Artifact Registry repository id or ACR resource id)");
+    }
+  });
+  if (registryRead.length === 0) return [];
+  if (!install) {
+    throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected no registryRead with install: false; bind a cloud identity to the existing policy-controller webhook ServiceAccount instead");
+  }
+  if (cluster.cloud === "existing") {
+    throw new ArgumentError(COMPONENT, "registryRead", registryRead, "an ExistingCluster has no cloud identity for the webhook; give its ServiceAccount registry credentials (imagePullSecrets) instead");
+  }
+  return [...registryRead];
 }
 
 export function clusterImagePolicySpec(images: readonly string[], publicKey: string, mode: "enforce" | "warn", tlog?: { url: string }): Record<string, unknown> {

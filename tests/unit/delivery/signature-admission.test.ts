@@ -24,13 +24,56 @@ describe("SignatureAdmission", () => {
     assert.equal(release.inputs.version, "0.10.6");
     assert.deepEqual(release.inputs.repositoryOpts, { repo: "https://sigstore.github.io/helm-charts" });
     assert.equal(release.inputs.namespace, "cosign-system");
-    assert.deepEqual((release.inputs.values as { webhook: unknown }).webhook, { failurePolicy: "Fail", configData: { "no-match-policy": "deny" } });
+    const webhook = (release.inputs.values as { webhook: Record<string, unknown> }).webhook;
+    assert.equal(webhook.failurePolicy, "Fail");
+    assert.deepEqual(webhook.configData, { "no-match-policy": "deny" });
     const policy = resources.one("kubernetes:policy.sigstore.dev/v1beta1:ClusterImagePolicy");
     assert.ok(policy.dependsOn.includes(release.urn));
     const spec = policy.inputs.spec as PolicySpec;
     assert.deepEqual(spec.images, IMAGES.map((glob) => ({ glob })));
     assert.deepEqual(spec.authorities, [{ name: "goplatform-signing-key", key: { data: PUBLIC_KEY, hashAlgorithm: "sha256" } }]);
     assert.equal(spec.mode, "enforce");
+  });
+
+  it("runs three webhook replicas spread over zones and nodes, with a budget that lets one go", async () => {
+    const cluster = new FakeDeliveryCluster();
+    const { resources } = await runUnderMocks(() => new SignatureAdmission("admission", base(cluster)));
+    const webhook = (resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { webhook: Record<string, unknown> }).webhook;
+    assert.equal(webhook.replicaCount, 3);
+    // minAvailable 0: the chart template omits a falsy minAvailable, so only maxUnavailable is rendered.
+    assert.deepEqual(webhook.podDisruptionBudget, { enabled: true, minAvailable: 0, maxUnavailable: 1 });
+    const selector = { matchLabels: { "control-plane": "admission-policy-controller-webhook" } };
+    assert.deepEqual(webhook.affinity, {
+      podAntiAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: "topology.kubernetes.io/zone" } },
+          { weight: 100, podAffinityTerm: { labelSelector: selector, topologyKey: "kubernetes.io/hostname" } },
+        ],
+      },
+    });
+    // No registryRead: no identity, and the chart's ServiceAccount is left as the chart makes it.
+    assert.equal(webhook.serviceAccount, undefined);
+    assert.equal(webhook.customLabels, undefined);
+    assert.deepEqual(cluster.bindings, []);
+    const five = await runUnderMocks(() => new SignatureAdmission("admission", base(new FakeDeliveryCluster(), { replicas: 5 })));
+    assert.equal((five.resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { webhook: { replicaCount: number } }).webhook.replicaCount, 5);
+  });
+
+  it("gives the webhook ServiceAccount a cloud identity that reads the registryRead repositories", async () => {
+    const cluster = new FakeDeliveryCluster("azure", { "azure.workload.identity/use": "true" });
+    const acr = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acme";
+    const { resources } = await runUnderMocks(() => new SignatureAdmission("admission", base(cluster, { registryRead: [acr] })));
+    assert.equal(cluster.bindings.length, 1);
+    const binding = cluster.bindings[0];
+    assert.ok(binding);
+    assert.equal(binding.existing, true);
+    assert.equal(binding.name, "admission-webhook");
+    assert.deepEqual(binding.args, { namespace: "cosign-system", serviceAccountName: "admission-policy-controller-webhook", permissions: [{ kind: "registryRead", repository: acr }] });
+    const webhook = (resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { webhook: Record<string, unknown> }).webhook;
+    assert.deepEqual(webhook.serviceAccount, { create: true, annotations: { "fake.test/identity": "azure-identity-for-ci" } });
+    // Quoted for the chart's unquoted label template: renders as the string "true".
+    assert.deepEqual(webhook.customLabels, { "azure.workload.identity/use": '"true"' });
+    assert.deepEqual(webhook.podAnnotations, { "goplatform.dev/cloud-identity": "azure-identity-for-ci" });
   });
 
   it("verifies with the same key Tekton gives Chains, when composed with Tekton's publicKey", async () => {
@@ -79,6 +122,10 @@ describe("SignatureAdmission", () => {
     ["empty public key", { publicKey: "" }, /SignatureAdmission: invalid publicKey ""; expected a PEM public key/],
     ["private key in place of the public key", { publicKey: PRIVATE_KEY }, /invalid publicKey "\(not a PEM public key\)"/],
     ["kube-system namespace", { namespaces: ["kube-system"] }, /invalid namespaces "kube-system"/],
+    ["single webhook replica", { replicas: 1 }, /SignatureAdmission: invalid replicas 1; expected an integer at least 2 and at most 10/],
+    ["replica count with install: false", { replicas: 3, install: false }, /invalid replicas 3; expected no replicas with install: false/],
+    ["registryRead with install: false", { registryRead: ["arn:aws:ecr:eu-west-1:123456789012:repository/acme/payments"], install: false }, /invalid registryRead .*; expected no registryRead with install: false/],
+    ["empty registryRead repository", { registryRead: [""] }, /invalid registryRead\[0\] ""; expected a registry repository/],
   ];
   for (const [what, extra, message] of bad) {
     it(`rejects a ${what} before registering anything`, async () => {
@@ -88,4 +135,11 @@ describe("SignatureAdmission", () => {
       assert.deepEqual(resources.all, []);
     });
   }
+
+  it("rejects registryRead on an ExistingCluster (no cloud identity) before registering anything", async () => {
+    const { error, resources } = await failureUnderMocks(() => new SignatureAdmission("admission", base(new FakeDeliveryCluster("existing"), { registryRead: ["registry.example.com/acme"] })));
+    assert.ok(error instanceof ArgumentError);
+    assert.match(error.message, /invalid registryRead .*an ExistingCluster has no cloud identity/);
+    assert.deepEqual(resources.all, []);
+  });
 });
