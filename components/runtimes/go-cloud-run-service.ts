@@ -8,6 +8,7 @@
  * the registry API, so its digest is known at preview; "docker" hands a generated
  * build context to @pulumi/docker, for machines with a Docker daemon.
  */
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
@@ -64,6 +65,26 @@ export interface GoCloudRunServiceArgs {
   labels?: Record<string, string>;
   /** Day the Go version rules are judged for (YYYY-MM-DD). Default: today. */
   asOf?: string;
+  /**
+   * Protect the service and its children from deletion: Pulumi `protect`, and Cloud Run
+   * `deletionProtection` on the service (which the provider otherwise turns on, so
+   * `pulumi destroy` and any replacement of the service fail). Default: `opts.protect`,
+   * else false: the service is stateless and its image is rebuilt from source, so
+   * destroy and replacement work; opt in with true.
+   */
+  protect?: boolean;
+}
+
+/**
+ * A GCP id (service account id, 6-30 characters; Artifact Registry repository id) for
+ * `<name>-<suffix>`: that, cut to 23 characters, and a hash of it with the Pulumi project,
+ * stack and location, so two stacks (or projects) deploying the same service into one
+ * GCP project never share an id. Deterministic: the same stack gets the same id.
+ */
+function cloudRunId(name: string, suffix: string, location: string): string {
+  const full = `${name}-${suffix}`;
+  const hash = createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${location}/${full}`).digest("hex").slice(0, 6);
+  return `${full.slice(0, 23).replace(/-+$/, "")}-${hash}`;
 }
 
 export class GoCloudRunService extends pulumi.ComponentResource {
@@ -96,7 +117,9 @@ export class GoCloudRunService extends pulumi.ComponentResource {
       if (value !== undefined && !value.startsWith("/")) throw new ArgumentError(COMPONENT, argument, value, "expected an HTTP path starting with '/'");
     }
     const goModule = goModulePath(build.source, COMPONENT);
-    super("goplatform:gcp:GoCloudRunService", name, {}, opts);
+    // One value for Pulumi's protect and Cloud Run's deletionProtection.
+    const protect = args.protect ?? opts?.protect ?? false;
+    super("goplatform:gcp:GoCloudRunService", name, {}, { ...opts, protect });
     this.goVersion = build.goVersion;
     this.goModule = goModule;
 
@@ -105,12 +128,12 @@ export class GoCloudRunService extends pulumi.ComponentResource {
 
     const repository = new gcp.artifactregistry.Repository(
       name,
-      { location: args.location, project: args.project, repositoryId: `${name}-images`, format: "DOCKER", dockerConfig: { immutableTags: true }, labels },
+      { location: args.location, project: args.project, repositoryId: cloudRunId(name, "images", args.location), format: "DOCKER", dockerConfig: { immutableTags: true }, labels },
       parent,
     );
     const account = new gcp.serviceaccount.Account(
       name,
-      { accountId: `${name}-run`.slice(0, 30), project: args.project, displayName: `${name} (Cloud Run, goplatform)` },
+      { accountId: cloudRunId(name, "run", args.location), project: args.project, displayName: `${name} (Cloud Run, goplatform)` },
       parent,
     );
 
@@ -151,6 +174,7 @@ export class GoCloudRunService extends pulumi.ComponentResource {
         location: args.location,
         project: args.project,
         ingress: INGRESS[ingress],
+        deletionProtection: protect,
         labels,
         binaryAuthorization: args.binaryAuthorization === false ? undefined : args.binaryAuthorization === undefined ? { useDefault: true } : { policy: args.binaryAuthorization.policy },
         template: {

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { rootCertificates } from "node:tls";
+import type * as pulumi from "@pulumi/pulumi";
 import { GoCloudRunService, type GoCloudRunServiceArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
 
@@ -53,12 +54,12 @@ describe("GoCloudRunService", function () {
     assert.equal(template.maxInstanceRequestConcurrency, 80);
     const container = template.containers[0];
     assert.ok(container);
-    assert.match(container.image, /^europe-west1-docker\.pkg\.dev\/proj\/hello-images\/hello@sha256:[0-9a-f]{64}$/);
+    assert.match(container.image, /^europe-west1-docker\.pkg\.dev\/proj\/hello-images-[0-9a-f]{6}\/hello@sha256:[0-9a-f]{64}$/);
     assert.equal(await valueOf(result.image), container.image);
     assert.equal(container.startupProbe.httpGet.path, "/readyz");
     assert.equal(container.livenessProbe.httpGet.path, "/healthz");
     assert.equal(container.ports.containerPort, 8080);
-    assert.equal(resources.one("gcp:serviceaccount/account:Account").inputs.accountId, "hello-run");
+    assert.match(resources.one("gcp:serviceaccount/account:Account").inputs.accountId as string, /^hello-run-[0-9a-f]{6}$/);
     const repository = resources.one("gcp:artifactregistry/repository:Repository");
     assert.equal(repository.inputs.format, "DOCKER");
     assert.deepEqual(repository.inputs.dockerConfig, { immutableTags: true });
@@ -77,7 +78,7 @@ describe("GoCloudRunService", function () {
     const build = image.inputs.build as { context: string; dockerfile: string; platform: string };
     assert.equal(build.platform, "linux/amd64");
     assert.equal(build.dockerfile, path.join(build.context, "Dockerfile"));
-    assert.match(image.inputs.imageName as string, /^europe-west1-docker\.pkg\.dev\/proj\/hello-images\/hello:[0-9a-f]{16}$/);
+    assert.match(image.inputs.imageName as string, /^europe-west1-docker\.pkg\.dev\/proj\/hello-images-[0-9a-f]{6}\/hello:[0-9a-f]{16}$/);
     assert.deepEqual(image.inputs.registry, { server: "europe-west1-docker.pkg.dev", username: "oauth2accesstoken", password: "ya29.mock" });
 
     const dockerfile = readFileSync(build.dockerfile, "utf8");
@@ -92,6 +93,42 @@ describe("GoCloudRunService", function () {
     assert.equal((service.inputs.template as Template).containers[0]?.image, `europe-west1-docker.pkg.dev/proj/hello-images/hello@sha256:${"d".repeat(64)}`);
     const again = await runUnderMocks(make({ builder: "docker" }), gcp);
     assert.deepEqual(again.resources.one("docker:index/image:Image").inputs, image.inputs, "the same inputs on a second run");
+  });
+
+  it("turns Cloud Run deletion protection off by default, and on with Pulumi protect when protect is true", async () => {
+    const cases: [Partial<GoCloudRunServiceArgs>, pulumi.ComponentResourceOptions, boolean][] = [
+      [{}, {}, false],
+      [{ protect: true }, {}, true],
+      [{}, { protect: true }, true],
+      [{ protect: false }, { protect: true }, false],
+    ];
+    for (const [args, opts, expected] of cases) {
+      const { resources } = await runUnderMocks(() => new GoCloudRunService("hello", { source, location: "europe-west1", asOf, ...args }, opts), gcp);
+      const service = resources.one("gcp:cloudrunv2/service:Service");
+      // Explicit even when false: the provider's default is true.
+      assert.equal(service.inputs.deletionProtection, expected, JSON.stringify([args, opts]));
+      assert.equal(service.protect, expected, JSON.stringify([args, opts]));
+      assert.equal(resources.one("goplatform:gcp:GoCloudRunService").protect, expected);
+    }
+  });
+
+  it("names its repository and service account per stack: two stacks in one GCP project never collide", async () => {
+    const ids = async (stack: string, name = "hello") => {
+      const { resources } = await runUnderMocks(() => new GoCloudRunService(name, { source, location: "europe-west1", asOf }), { ...gcp, stack });
+      return { repositoryId: resources.one("gcp:artifactregistry/repository:Repository").inputs.repositoryId as string, accountId: resources.one("gcp:serviceaccount/account:Account").inputs.accountId as string };
+    };
+    const dev = await ids("dev");
+    const prod = await ids("prod");
+    assert.notEqual(dev.repositoryId, prod.repositoryId);
+    assert.notEqual(dev.accountId, prod.accountId);
+    assert.deepEqual(await ids("dev"), dev, "deterministic: the same stack gets the same ids");
+    const longest = await ids("prod", "a-name-of-twenty-six-chars");
+    for (const { repositoryId, accountId } of [dev, prod, longest]) {
+      // Service account ids: 6-30 characters of [a-z]([-a-z0-9]*[a-z0-9]).
+      assert.match(accountId, /^[a-z][-a-z0-9]{4,28}[a-z0-9]$/);
+      assert.match(repositoryId, /^[a-z][-a-z0-9]{0,28}[a-z0-9]$/);
+    }
+    assert.match(longest.accountId, /^a-name-of-twenty-six-ch-[0-9a-f]{6}$/);
   });
 
   const bad: [string, Partial<GoCloudRunServiceArgs>, RegExp][] = [
