@@ -5,6 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError } from "../args";
+import type { Cluster } from "../cluster";
 import { parseImageRef } from "../supplychain/image-ref";
 
 /** `https://host/path` or `ssh://git@host/path` or scp-like `git@host:path`. */
@@ -146,4 +147,24 @@ export function checkChartVersion(component: string, argument: string, value: st
     throw new ArgumentError(component, argument, value, "expected an exact chart version such as \"9.5.2\" (no ranges)");
   }
   return value;
+}
+
+/**
+ * Registry repositories a component binds a cloud identity to (Tekton's `registryPush`,
+ * SignatureAdmission's `registryRead`): a list of non-empty entries (the cluster checks
+ * their format when it binds them), and none on a cluster without a cloud identity
+ * (`refusal` says so, and what to do instead).
+ */
+export function checkRegistryRepositories(component: string, argument: string, cluster: Cluster, repositories: pulumi.Input<string>[] | undefined, refusal: string): pulumi.Input<string>[] {
+  if (repositories === undefined) return [];
+  if (!Array.isArray(repositories)) throw new ArgumentError(component, argument, repositories, "expected a list of registry repositories");
+  repositories.forEach((repository, i) => {
+    if (typeof repository === "string" && repository.length === 0) {
+      throw new ArgumentError(component, `${argument}[${i}]`, repository, "expected a registry repository (ECR repository ARN, Artifact Registry repository id or ACR resource id)");
+    }
+  });
+  if (repositories.length > 0 && cluster.cloud === "existing") {
+    throw new ArgumentError(component, argument, repositories, refusal);
+  }
+  return [...repositories];
 }

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
 import type { BoundIdentity, Cluster } from "../cluster";
 import { chartRelease } from "./chart-release";
-import { checkChartVersion, checkImageGlob, checkList, checkOneOf, checkPublicKey } from "./checks";
+import { checkChartVersion, checkImageGlob, checkList, checkOneOf, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { POLICY_CONTROLLER_CHART } from "./images";
 import { CLOUD_IDENTITY_ANNOTATION } from "./tekton";
 
@@ -99,7 +99,10 @@ export class SignatureAdmission extends pulumi.ComponentResource {
       throw new ArgumentError(COMPONENT, "replicas", args.replicas, "expected no replicas with install: false (the existing policy-controller installation sets its own)");
     }
     const replicas = checkNumber(COMPONENT, "replicas", args.replicas ?? DEFAULT_WEBHOOK_REPLICAS, { min: 2, max: 10, integer: true });
-    const registryRead = checkRegistryRead(args.cluster, install, args.registryRead);
+    const registryRead = checkRegistryRepositories(COMPONENT, "registryRead", args.cluster, args.registryRead, "an ExistingCluster has no cloud identity for the webhook; give its ServiceAccount registry credentials (imagePullSecrets) instead");
+    if (!install && registryRead.length > 0) {
+      throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected no registryRead with install: false; bind a cloud identity to the existing policy-controller webhook ServiceAccount instead");
+    }
     super("goplatform:k8s:SignatureAdmission", name, {}, opts);
     this.policyName = policyName;
     this.images = images;
@@ -188,25 +191,6 @@ function webhookValues(release: string, replicas: number, noMatchPolicy: string,
           podAnnotations: { [CLOUD_IDENTITY_ANNOTATION]: identity.cloudIdentity },
         }),
   };
-}
-
-/** registryRead entries: a list of non-empty repositories, only with install, and none on a cluster without a cloud identity. */
-function checkRegistryRead(cluster: Cluster, install: boolean, registryRead: pulumi.Input<string>[] | undefined): pulumi.Input<string>[] {
-  if (registryRead === undefined) return [];
-  if (!Array.isArray(registryRead)) throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected a list of registry repositories");
-  registryRead.forEach((repository, i) => {
-    if (typeof repository === "string" && repository.length === 0) {
-      throw new ArgumentError(COMPONENT, `registryRead[${i}]`, repository, "expected a registry repository (ECR repository ARN, Artifact Registry repository id or ACR resource id)");
-    }
-  });
-  if (registryRead.length === 0) return [];
-  if (!install) {
-    throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected no registryRead with install: false; bind a cloud identity to the existing policy-controller webhook ServiceAccount instead");
-  }
-  if (cluster.cloud === "existing") {
-    throw new ArgumentError(COMPONENT, "registryRead", registryRead, "an ExistingCluster has no cloud identity for the webhook; give its ServiceAccount registry credentials (imagePullSecrets) instead");
-  }
-  return [...registryRead];
 }
 
 export function clusterImagePolicySpec(images: readonly string[], publicKey: string, mode: "enforce" | "warn", tlog?: { url: string }): Record<string, unknown> {

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError } from "../args";
 import type { Cluster } from "../cluster";
-import { checkOneOf, checkPrivateKey, checkPublicKey } from "./checks";
+import { checkOneOf, checkPrivateKey, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
 
 const COMPONENT = "Tekton";
@@ -90,7 +90,7 @@ export class Tekton extends pulumi.ComponentResource {
     }
     const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
     const install = args.install ?? true;
-    const registryPush = checkRegistryPush(args.cluster, args.registryPush);
+    const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", args.cluster, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
     super("goplatform:k8s:Tekton", name, {}, opts);
     this.versions = versions;
     this.publicKey = publicKey;
@@ -162,23 +162,8 @@ export class Tekton extends pulumi.ComponentResource {
   }
 }
 
-/** registryPush entries: a list of non-empty repositories, and none on a cluster without a cloud identity. */
 /** Pod template annotation naming the cloud identity the Chains controller runs as. */
 export const CLOUD_IDENTITY_ANNOTATION = "goplatform.dev/cloud-identity";
-
-function checkRegistryPush(cluster: Cluster, registryPush: pulumi.Input<string>[] | undefined): pulumi.Input<string>[] {
-  if (registryPush === undefined) return [];
-  if (!Array.isArray(registryPush)) throw new ArgumentError(COMPONENT, "registryPush", registryPush, "expected a list of registry repositories");
-  registryPush.forEach((repository, i) => {
-    if (typeof repository === "string" && repository.length === 0) {
-      throw new ArgumentError(COMPONENT, `registryPush[${i}]`, repository, "expected a registry repository (ECR repository ARN, Artifact Registry repository id or ACR resource id)");
-    }
-  });
-  if (registryPush.length > 0 && cluster.cloud === "existing") {
-    throw new ArgumentError(COMPONENT, "registryPush", registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
-  }
-  return [...registryPush];
-}
 
 /** The chains-config data: sign TaskRuns and OCI images with the x509 (cosign key) signer, store in the registry. */
 export function chainsConfig(format: ChainsTaskRunFormat, tlog: false | { url: string }, builderId: string): Record<string, string> {
