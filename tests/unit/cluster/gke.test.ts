@@ -209,6 +209,22 @@ describe("GkeCluster", function () {
     assert.equal(new Set([a.workload, b.workload, c.workload]).size, 3);
   });
 
+  it("gives a registryRead binding Artifact Registry reader on that repository, never writer", async () => {
+    const { resources } = await runUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount(
+        "verifier",
+        { namespace: "ns", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository: "projects/acme-prod/locations/europe-west1/repositories/signatures" }] },
+        cluster,
+      );
+    }, gcpMocks);
+    const grants = resources.ofType("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember");
+    assert.deepEqual(
+      grants.map((g) => [g.inputs.project, g.inputs.location, g.inputs.repository, g.inputs.role]),
+      [["acme-prod", "europe-west1", "signatures", "roles/artifactregistry.reader"]],
+    );
+  });
+
   it("gives readWrite bucket access as objectUser on that bucket", async () => {
     const { resources } = await runUnderMocks(() => {
       const cluster = make()();
