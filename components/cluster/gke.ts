@@ -1,8 +1,9 @@
 /**
  * GkeCluster: a regional Google Kubernetes Engine cluster behind the Cluster contract.
- * Private nodes, a release channel, Workload Identity, Binary Authorization enforcing
- * the project policy, shielded nodes, Dataplane V2 (network policy built in), a
- * dedicated least-privilege node service account and a managed node pool in place of
+ * Private nodes, a private IP endpoint with the IAM-authorized DNS endpoint for
+ * callers outside the VPC, a release channel, Workload Identity, Binary Authorization
+ * enforcing the project policy, shielded nodes, Dataplane V2 (network policy built in),
+ * a dedicated least-privilege node service account and a managed node pool in place of
  * the default one; Autopilot as an option.
  */
 import { createHash } from "node:crypto";
@@ -61,6 +62,19 @@ export interface GkeClusterArgs {
    * than /8, 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; only the private endpoint.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
+  /**
+   * Open GKE's DNS-based control-plane endpoint (`gke-….<region>.gke.goog`) to callers
+   * outside the VPC, and point `kubeconfig` (and so `provider`) at it. Every request to
+   * it is authorized by Google IAM (`container.clusters.connect`) before it reaches the
+   * API server, and Kubernetes RBAC still applies; no network allow-list is involved.
+   * The IP endpoint stays private, so the machine running `pulumi up` reaches the API
+   * server without a VPN or bastion, which the private IP alone would not allow.
+   * `false` closes the DNS endpoint to traffic from outside Google Cloud
+   * (`allowExternalTraffic: false`) and the kubeconfig uses the IP endpoint: the
+   * private address, unreachable from outside the VPC unless `publicEndpoint` is set.
+   * @default true
+   */
+  dnsEndpoint?: boolean;
   /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */
   nodePools?: GkeNodePoolArgs[];
   /**
@@ -86,6 +100,7 @@ interface CheckedGkeArgs {
   autopilot: boolean;
   cidrs: { node: string; pod: string; service: string };
   publicCidrs?: string[];
+  dnsEndpoint: boolean;
   nodePools: (Required<NodePoolSize> & { name: string; machineType: string; spot: boolean; labels: Record<string, string> })[];
 }
 
@@ -120,7 +135,9 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
     if (!MACHINE_TYPE.test(machineType)) throw new ArgumentError(COMPONENT, `${where}.machineType`, machineType, "expected a Compute Engine machine type such as \"e2-standard-4\"");
     return { ...size, name: pool.name, machineType, spot: pool.spot === true, labels: pool.labels ?? {} };
   });
-  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, nodePools };
+  const dnsEndpoint = args.dnsEndpoint ?? true;
+  if (typeof dnsEndpoint !== "boolean") throw new ArgumentError(COMPONENT, "dnsEndpoint", dnsEndpoint, "expected true or false");
+  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, nodePools };
 }
 
 /**
@@ -142,7 +159,10 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly oidcIssuerUrl: pulumi.Output<string>;
+  /** The IP endpoint: the private address unless `publicEndpoint` is set. */
   readonly endpoint: pulumi.Output<string>;
+  /** The DNS-based endpoint's host name; `kubeconfig` uses it unless `dnsEndpoint: false`. */
+  readonly dnsEndpoint: pulumi.Output<string>;
   /** `<project>.svc.id.goog` */
   readonly workloadPool: string;
   readonly nodeServiceAccountEmail: pulumi.Output<string>;
@@ -191,6 +211,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         cidrBlocks: (checked.publicCidrs ?? []).map((cidrBlock) => ({ cidrBlock, displayName: `allowed ${cidrBlock}` })),
         gcpPublicCidrsAccessEnabled: false,
       },
+      // Set either way, so that `false` also closes an endpoint GKE or someone else opened.
+      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: checked.dnsEndpoint } },
       workloadIdentityConfig: { workloadPool: this.workloadPool },
       binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
       datapathProvider: "ADVANCED_DATAPATH",
@@ -255,16 +277,23 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     this.clusterName = cluster.name;
     this.kubernetesVersion = pulumi.output(checked.kubernetesVersion);
     this.endpoint = cluster.endpoint;
+    this.dnsEndpoint = cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
     this.nodeServiceAccountEmail = nodeAccount.email;
     this.oidcIssuerUrl = pulumi.interpolate`https://container.googleapis.com/v1/projects/${project}/locations/${region}/clusters/${cluster.name}`;
+    const contextName = pulumi.interpolate`gke_${project}_${region}_${cluster.name}`;
     this.kubeconfig = pulumi.secret(
-      pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([clusterName, endpoint, auth]) => gkeKubeconfig(`gke_${project}_${region}_${clusterName}`, endpoint, auth.clusterCaCertificate)),
+      checked.dnsEndpoint
+        ? // The DNS endpoint serves a publicly trusted certificate, not one from the cluster CA:
+          // gcloud's `get-credentials --dns-endpoint` writes no certificate-authority-data either.
+          pulumi.all([contextName, this.dnsEndpoint]).apply(([context, endpoint]) => gkeKubeconfig(context, endpoint))
+        : pulumi.all([contextName, cluster.endpoint, cluster.masterAuth]).apply(([context, endpoint, auth]) => gkeKubeconfig(context, endpoint, auth.clusterCaCertificate)),
     );
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: pools });
     this.registerOutputs({
       clusterName: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
       endpoint: this.endpoint,
+      dnsEndpoint: this.dnsEndpoint,
       oidcIssuerUrl: this.oidcIssuerUrl,
       workloadPool: this.workloadPool,
       nodeServiceAccountEmail: this.nodeServiceAccountEmail,
@@ -378,12 +407,16 @@ function parseRepository(repository: pulumi.Input<string>, argument: string): { 
   return { project: match[1] as string, location: match[2] as string, repository: match[3] as string };
 }
 
-/** A kubeconfig that gets a token from gke-gcloud-auth-plugin with the caller's Google credentials. */
-export function gkeKubeconfig(contextName: string, endpoint: string, caData: string): string {
+/**
+ * A kubeconfig that gets a token from gke-gcloud-auth-plugin with the caller's Google
+ * credentials. `caData` (the cluster CA, base64) for an IP endpoint; left out for the
+ * DNS endpoint, whose certificate the system trust store verifies.
+ */
+export function gkeKubeconfig(contextName: string, endpoint: string, caData?: string): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: contextName, cluster: { server: `https://${endpoint}`, "certificate-authority-data": caData } }],
+    clusters: [{ name: contextName, cluster: { server: `https://${endpoint}`, ...(caData === undefined ? {} : { "certificate-authority-data": caData }) } }],
     contexts: [{ name: contextName, context: { cluster: contextName, user: contextName } }],
     "current-context": contextName,
     users: [

@@ -11,12 +11,22 @@ export const gcpMocks: MockOptions = {
     return {
       name: inputs.name ?? `${args.name}-5f3e`,
       ...(args.type === "gcp:serviceaccount/account:Account" ? { email: `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`, name: `projects/${String(inputs.project)}/serviceAccounts/${String(inputs.accountId)}` } : {}),
-      ...(args.type === "gcp:container/cluster:Cluster" ? { endpoint: "10.10.0.2", masterAuth: { clusterCaCertificate: "R0tFLUNB" } } : {}),
+      ...(args.type === "gcp:container/cluster:Cluster" ? {
+            endpoint: "10.10.0.2",
+            masterAuth: { clusterCaCertificate: "R0tFLUNB" },
+            controlPlaneEndpointsConfig: { dnsEndpointConfig: { ...((args.inputs as { controlPlaneEndpointsConfig?: { dnsEndpointConfig?: object } }).controlPlaneEndpointsConfig?.dnsEndpointConfig ?? {}), endpoint: "gke-0a1b2c3d4e5f-123456789012.europe-west1.gke.goog" } },
+          } : {}),
     };
   },
 };
 
 const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", args);
+
+interface Kubeconfig {
+  "current-context": string;
+  clusters: { cluster: { server: string; "certificate-authority-data"?: string } }[];
+  users: { user: { exec: { command: string } } }[];
+}
 
 describe("GkeCluster", function () {
   this.timeout(120_000);
@@ -108,19 +118,42 @@ describe("GkeCluster", function () {
     assert.deepEqual(cluster.inputs.masterAuthorizedNetworksConfig, { cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "allowed 198.51.100.0/24" }], gcpPublicCidrsAccessEnabled: false });
   });
 
-  it("exposes a secret kubeconfig for gke-gcloud-auth-plugin and a provider wired to it", async () => {
+  it("exposes a secret kubeconfig for gke-gcloud-auth-plugin on the IAM-authorized DNS endpoint, and a provider wired to it", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();
-      return { secret: await pulumi.isSecret(cluster.kubeconfig), kubeconfig: await valueOf(cluster.kubeconfig), issuer: await valueOf(cluster.oidcIssuerUrl) };
+      return {
+        secret: await pulumi.isSecret(cluster.kubeconfig),
+        kubeconfig: await valueOf(cluster.kubeconfig),
+        issuer: await valueOf(cluster.oidcIssuerUrl),
+        dnsEndpoint: await valueOf(cluster.dnsEndpoint),
+        endpoint: await valueOf(cluster.endpoint),
+      };
     }, gcpMocks);
+    // Open to callers outside the VPC (the deployer), behind IAM; the IP endpoint stays private.
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.controlPlaneEndpointsConfig, { dnsEndpointConfig: { allowExternalTraffic: true } });
+    assert.deepEqual(cluster.inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
     assert.equal(result.secret, true);
-    const kubeconfig = parse(result.kubeconfig) as { "current-context": string; clusters: { cluster: { server: string; "certificate-authority-data": string } }[]; users: { user: { exec: { command: string } } }[] };
+    const kubeconfig = parse(result.kubeconfig) as Kubeconfig;
     assert.equal(kubeconfig["current-context"], "gke_acme-prod_europe-west1_prod");
-    assert.equal(kubeconfig.clusters[0]?.cluster.server, "https://10.10.0.2");
-    assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], "R0tFLUNB");
+    assert.equal(kubeconfig.clusters[0]?.cluster.server, "https://gke-0a1b2c3d4e5f-123456789012.europe-west1.gke.goog");
+    // Publicly trusted certificate on the DNS endpoint: no cluster CA pinned (as gcloud writes it).
+    assert.deepEqual(Object.keys(kubeconfig.clusters[0].cluster), ["server"]);
     assert.equal(kubeconfig.users[0]?.user.exec.command, "gke-gcloud-auth-plugin");
     assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result.kubeconfig);
     assert.equal(result.issuer, "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/prod");
+    assert.equal(result.dnsEndpoint, "gke-0a1b2c3d4e5f-123456789012.europe-west1.gke.goog");
+    assert.equal(result.endpoint, "10.10.0.2");
+  });
+
+  it("with dnsEndpoint: false, closes the DNS endpoint to outside traffic and points the kubeconfig at the private IP with the cluster CA", async () => {
+    const { result, resources } = await runUnderMocks(async () => valueOf(make({ dnsEndpoint: false })().kubeconfig), gcpMocks);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.controlPlaneEndpointsConfig, { dnsEndpointConfig: { allowExternalTraffic: false } });
+    assert.deepEqual(cluster.inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
+    const kubeconfig = parse(result) as Kubeconfig;
+    assert.deepEqual(kubeconfig.clusters[0]?.cluster, { server: "https://10.10.0.2", "certificate-authority-data": "R0tFLUNB" });
+    assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result);
   });
 
   it("binds a ServiceAccount with Workload Identity and bucket- and repository-scoped grants", async () => {
@@ -263,6 +296,7 @@ describe("GkeCluster", function () {
     ["node count 0", { nodePools: [{ name: "a", minSize: 1, maxSize: 0 }] }, /^GkeCluster: invalid nodePools\[0\]\.maxSize 0; expected an integer at least 1/],
     ["node pools with Autopilot", { autopilot: true, nodePools: [{ name: "a", minSize: 1, maxSize: 2 }] }, /^GkeCluster: invalid nodePools \["a"\]; Autopilot manages the nodes/],
     ["unknown release channel", { releaseChannel: "NIGHTLY" as "RAPID" }, /^GkeCluster: invalid releaseChannel "NIGHTLY"/],
+    ["a dnsEndpoint that is not a boolean", { dnsEndpoint: "yes" as unknown as boolean }, /^GkeCluster: invalid dnsEndpoint "yes"; expected true or false$/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
