@@ -11,7 +11,7 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ArgumentError } from "../args";
+import { ArgumentError, checkNumber } from "../args";
 import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
 import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
@@ -23,6 +23,27 @@ export const GKE_RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] a
 
 /** Roles the node service account gets: GKE's own least-privilege node role, and pulling images. */
 export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"] as const;
+
+/** Days of the week as RFC 5545 writes them (`BYDAY`). */
+export const GKE_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
+
+/**
+ * A weekly window in which GKE may run automatic maintenance (upgrades, and other
+ * changes that respect maintenance policies), in UTC. GKE requires at least 48 hours of
+ * windows of four hours or more in any 32 days; since any 32 days hold every weekday at
+ * least four times, `days.length × hours` must be at least 12.
+ */
+export interface GkeMaintenanceWindow {
+  /** Days the window starts on (UTC), e.g. ["SA", "SU"]. */
+  days: (typeof GKE_WEEKDAYS)[number][];
+  /** Hour of the day it starts, 0–23 UTC. */
+  startHour: number;
+  /** Length in hours, 4–24. */
+  hours: number;
+}
+
+/** Saturdays and Sundays, 00:00–08:00 UTC: 16 hours a week. */
+export const DEFAULT_GKE_MAINTENANCE_WINDOW: GkeMaintenanceWindow = { days: ["SA", "SU"], startHour: 0, hours: 8 };
 
 /** A managed node pool. Sizes are per zone: a regional pool runs in three zones. */
 export interface GkeNodePoolArgs extends NodePoolSize {
@@ -75,6 +96,23 @@ export interface GkeClusterArgs {
    * @default true
    */
   dnsEndpoint?: boolean;
+  /**
+   * When GKE may run automatic maintenance: a weekly recurring window in UTC.
+   * @default DEFAULT_GKE_MAINTENANCE_WINDOW (Saturdays and Sundays, 00:00–08:00 UTC)
+   */
+  maintenanceWindow?: GkeMaintenanceWindow;
+  /**
+   * Keep the cluster on `kubernetesVersion`: `minMasterVersion` is only a floor, and the
+   * release channel would otherwise upgrade the minor on its own schedule. A maintenance
+   * exclusion with scope `NO_MINOR_UPGRADES` and end `UNTIL_END_OF_SUPPORT` stops
+   * automatic minor upgrades of the control plane and nodes until the minor's end of
+   * support, while patches still arrive in `maintenanceWindow`; the exclusion's end
+   * follows each minor a change of `kubernetesVersion` moves to. At end of support GKE
+   * upgrades anyway. `false` lets the channel move the minor; `runningKubernetesVersion`
+   * shows where it is.
+   * @default true
+   */
+  holdMinorVersion?: boolean;
   /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */
   nodePools?: GkeNodePoolArgs[];
   /**
@@ -101,6 +139,8 @@ interface CheckedGkeArgs {
   cidrs: { node: string; pod: string; service: string };
   publicCidrs?: string[];
   dnsEndpoint: boolean;
+  maintenance: { recurrence: string; startTime: string; endTime: string };
+  holdMinorVersion: boolean;
   nodePools: (Required<NodePoolSize> & { name: string; machineType: string; spot: boolean; labels: Record<string, string> })[];
 }
 
@@ -137,7 +177,37 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   });
   const dnsEndpoint = args.dnsEndpoint ?? true;
   if (typeof dnsEndpoint !== "boolean") throw new ArgumentError(COMPONENT, "dnsEndpoint", dnsEndpoint, "expected true or false");
-  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, nodePools };
+  const maintenance = checkMaintenanceWindow(args.maintenanceWindow ?? DEFAULT_GKE_MAINTENANCE_WINDOW);
+  const holdMinorVersion = args.holdMinorVersion ?? true;
+  if (typeof holdMinorVersion !== "boolean") throw new ArgumentError(COMPONENT, "holdMinorVersion", holdMinorVersion, "expected true or false");
+  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, nodePools };
+}
+
+/**
+ * Any fixed past date works as the first occurrence: the recurrence picks the days and
+ * only the time of day and the length are read from it. A constant, so the inputs
+ * never change between runs; written as GKE returns it (UTC, whole seconds), so that
+ * no diff shows.
+ */
+const MAINTENANCE_EPOCH = Date.UTC(2025, 0, 1);
+const MAINTENANCE_EXCLUSION_START = "2025-01-01T00:00:00Z";
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** A maintenance window as GKE's recurring window: RRULE and first start and end. */
+function checkMaintenanceWindow(window: GkeMaintenanceWindow): { recurrence: string; startTime: string; endTime: string } {
+  const days: unknown = window.days;
+  if (!Array.isArray(days) || days.length === 0 || new Set(days).size !== days.length || !days.every((d) => (GKE_WEEKDAYS as readonly unknown[]).includes(d))) {
+    throw new ArgumentError(COMPONENT, "maintenanceWindow.days", days, `expected distinct days among ${GKE_WEEKDAYS.join(", ")}`);
+  }
+  checkNumber(COMPONENT, "maintenanceWindow.startHour", window.startHour, { min: 0, max: 23, integer: true });
+  // GKE counts only windows of four hours or more.
+  checkNumber(COMPONENT, "maintenanceWindow.hours", window.hours, { min: 4, max: 24, integer: true });
+  if (days.length * window.hours < 12) {
+    throw new ArgumentError(COMPONENT, "maintenanceWindow", window, "expected at least 12 hours a week (days × hours), so any 32 days hold the 48 hours GKE requires");
+  }
+  const ordered = GKE_WEEKDAYS.filter((d) => (days as readonly string[]).includes(d));
+  const start = MAINTENANCE_EPOCH + window.startHour * 3_600_000;
+  return { recurrence: `FREQ=WEEKLY;BYDAY=${ordered.join(",")}`, startTime: rfc3339(start), endTime: rfc3339(start + window.hours * 3_600_000) };
 }
 
 /**
@@ -155,7 +225,10 @@ function accountId(cluster: { region: string; clusterName: string }, prefix: str
 export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   readonly cloud = "gcp" as const;
   readonly clusterName: pulumi.Output<string>;
+  /** The minor asked for (`kubernetesVersion`), known at preview. */
   readonly kubernetesVersion: pulumi.Output<string>;
+  /** The minor the control plane runs, read from GKE (`masterVersion`), e.g. "1.34". */
+  readonly runningKubernetesVersion: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly oidcIssuerUrl: pulumi.Output<string>;
@@ -202,6 +275,12 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       location: region,
       minMasterVersion: checked.kubernetesVersion,
       releaseChannel: { channel: checked.releaseChannel },
+      maintenancePolicy: {
+        recurringWindow: checked.maintenance,
+        maintenanceExclusions: checked.holdMinorVersion
+          ? [{ exclusionName: "goplatform-hold-minor", startTime: MAINTENANCE_EXCLUSION_START, exclusionOptions: { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" } }]
+          : [],
+      },
       network: network.network,
       subnetwork: network.subnetwork,
       networkingMode: "VPC_NATIVE",
@@ -276,6 +355,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
 
     this.clusterName = cluster.name;
     this.kubernetesVersion = pulumi.output(checked.kubernetesVersion);
+    this.runningKubernetesVersion = cluster.masterVersion.apply((version) => /^(\d+\.\d+)/.exec(version)?.[1] ?? version);
     this.endpoint = cluster.endpoint;
     this.dnsEndpoint = cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
     this.nodeServiceAccountEmail = nodeAccount.email;
@@ -292,6 +372,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     this.registerOutputs({
       clusterName: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
+      runningKubernetesVersion: this.runningKubernetesVersion,
       endpoint: this.endpoint,
       dnsEndpoint: this.dnsEndpoint,
       oidcIssuerUrl: this.oidcIssuerUrl,

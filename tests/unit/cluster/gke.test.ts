@@ -13,6 +13,7 @@ export const gcpMocks: MockOptions = {
       ...(args.type === "gcp:serviceaccount/account:Account" ? { email: `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`, name: `projects/${String(inputs.project)}/serviceAccounts/${String(inputs.accountId)}` } : {}),
       ...(args.type === "gcp:container/cluster:Cluster" ? {
             endpoint: "10.10.0.2",
+            masterVersion: "1.34.1-gke.1829001",
             masterAuth: { clusterCaCertificate: "R0tFLUNB" },
             controlPlaneEndpointsConfig: { dnsEndpointConfig: { ...((args.inputs as { controlPlaneEndpointsConfig?: { dnsEndpointConfig?: object } }).controlPlaneEndpointsConfig?.dnsEndpointConfig ?? {}), endpoint: "gke-0a1b2c3d4e5f-123456789012.europe-west1.gke.goog" } },
           } : {}),
@@ -95,6 +96,31 @@ describe("GkeCluster", function () {
     const defaults = (cluster.inputs.clusterAutoscaling as { autoProvisioningDefaults: { serviceAccount: string } }).autoProvisioningDefaults;
     assert.match(defaults.serviceAccount, /@acme-prod\.iam\.gserviceaccount\.com$/);
     assert.equal(resources.ofType("gcp:container/nodePool:NodePool").length, 0);
+  });
+
+  it("lets GKE maintain only in a weekend-night window and holds the minor with a NO_MINOR_UPGRADES exclusion until end of support", async () => {
+    const { result, resources } = await runUnderMocks(async () => valueOf(make()().runningKubernetesVersion), gcpMocks);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.maintenancePolicy, {
+      recurringWindow: { recurrence: "FREQ=WEEKLY;BYDAY=SA,SU", startTime: "2025-01-01T00:00:00Z", endTime: "2025-01-01T08:00:00Z" },
+      maintenanceExclusions: [{ exclusionName: "goplatform-hold-minor", startTime: "2025-01-01T00:00:00Z", exclusionOptions: { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" } }],
+    });
+    // The minor GKE reports, next to the one asked for.
+    assert.equal(result, "1.34");
+  });
+
+  it("takes a maintenance window across midnight in canonical day order, and lets the channel move the minor with holdMinorVersion: false", async () => {
+    const { resources } = await runUnderMocks(make({ maintenanceWindow: { days: ["SU", "WE"], startHour: 22, hours: 6 }, holdMinorVersion: false }), gcpMocks);
+    assert.deepEqual(resources.one("gcp:container/cluster:Cluster").inputs.maintenancePolicy, {
+      recurringWindow: { recurrence: "FREQ=WEEKLY;BYDAY=WE,SU", startTime: "2025-01-01T22:00:00Z", endTime: "2025-01-02T04:00:00Z" },
+      maintenanceExclusions: [],
+    });
+  });
+
+  it("gives Autopilot the same maintenance policy", async () => {
+    const { resources } = await runUnderMocks(make({ autopilot: true }), gcpMocks);
+    const policy = resources.one("gcp:container/cluster:Cluster").inputs.maintenancePolicy as { maintenanceExclusions: { exclusionOptions: unknown }[] };
+    assert.deepEqual(policy.maintenanceExclusions[0]?.exclusionOptions, { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" });
   });
 
   it("gives GKE deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
@@ -296,6 +322,13 @@ describe("GkeCluster", function () {
     ["node count 0", { nodePools: [{ name: "a", minSize: 1, maxSize: 0 }] }, /^GkeCluster: invalid nodePools\[0\]\.maxSize 0; expected an integer at least 1/],
     ["node pools with Autopilot", { autopilot: true, nodePools: [{ name: "a", minSize: 1, maxSize: 2 }] }, /^GkeCluster: invalid nodePools \["a"\]; Autopilot manages the nodes/],
     ["unknown release channel", { releaseChannel: "NIGHTLY" as "RAPID" }, /^GkeCluster: invalid releaseChannel "NIGHTLY"/],
+    ["a maintenance window on no day", { maintenanceWindow: { days: [], startHour: 0, hours: 8 } }, /^GkeCluster: invalid maintenanceWindow\.days \[\]; expected distinct days among MO, TU, WE, TH, FR, SA, SU$/],
+    ["a maintenance window on an unknown day", { maintenanceWindow: { days: ["SAT" as "SA"], startHour: 0, hours: 8 } }, /^GkeCluster: invalid maintenanceWindow\.days \["SAT"\]; expected distinct days/],
+    ["a maintenance window day twice", { maintenanceWindow: { days: ["SA", "SA"], startHour: 0, hours: 8 } }, /^GkeCluster: invalid maintenanceWindow\.days \["SA","SA"\]/],
+    ["a maintenance window starting at hour 24", { maintenanceWindow: { days: ["SA", "SU"], startHour: 24, hours: 8 } }, /^GkeCluster: invalid maintenanceWindow\.startHour 24; expected an integer at least 0 and at most 23$/],
+    ["a maintenance window shorter than four hours", { maintenanceWindow: { days: ["MO", "TU", "WE", "TH", "FR"], startHour: 1, hours: 3 } }, /^GkeCluster: invalid maintenanceWindow\.hours 3; expected an integer at least 4 and at most 24$/],
+    ["a maintenance window under 12 hours a week", { maintenanceWindow: { days: ["SA", "SU"], startHour: 0, hours: 5 } }, /^GkeCluster: invalid maintenanceWindow \{"days":\["SA","SU"\],"startHour":0,"hours":5\}; expected at least 12 hours a week/],
+    ["a holdMinorVersion that is not a boolean", { holdMinorVersion: "no" as unknown as boolean }, /^GkeCluster: invalid holdMinorVersion "no"; expected true or false$/],
     ["a dnsEndpoint that is not a boolean", { dnsEndpoint: "yes" as unknown as boolean }, /^GkeCluster: invalid dnsEndpoint "yes"; expected true or false$/],
   ];
   for (const [what, args, message] of bad) {
