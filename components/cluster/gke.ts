@@ -3,8 +3,9 @@
  * Private nodes, a private IP endpoint with the IAM-authorized DNS endpoint for
  * callers outside the VPC, a release channel, Workload Identity, Binary Authorization
  * enforcing the project policy, shielded nodes, Dataplane V2 (network policy built in),
- * a dedicated least-privilege node service account and a managed node pool in place of
- * the default one; Autopilot as an option.
+ * Secrets encrypted with a Cloud KMS key, a weekly maintenance window with the minor
+ * held until its end of support, a dedicated least-privilege node service account and a
+ * managed node pool in place of the default one; Autopilot as an option.
  */
 import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
@@ -113,6 +114,20 @@ export interface GkeClusterArgs {
    * @default true
    */
   holdMinorVersion?: boolean;
+  /**
+   * Application-layer encryption of Kubernetes Secrets with a Cloud KMS key, on top of
+   * Google's default encryption at rest. Default (undefined): a new key ring and
+   * key in the cluster's region (rotated every 90 days, retained when the stack is
+   * destroyed or the key replaced: data encrypted with a destroyed key is lost), and
+   * the project's GKE service agent
+   * (`service-<project number>@container-engine-robot.iam.gserviceaccount.com`) given
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it before the cluster is created.
+   * A key id `projects/<p>/locations/<region>/keyRings/<r>/cryptoKeys/<k>` in the
+   * cluster's region uses that key; the service agent must already hold that role on
+   * it. `false`: Google-managed encryption only.
+   * @default a new Cloud KMS key
+   */
+  secretsEncryptionKey?: string | false;
   /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */
   nodePools?: GkeNodePoolArgs[];
   /**
@@ -141,6 +156,8 @@ interface CheckedGkeArgs {
   dnsEndpoint: boolean;
   maintenance: { recurrence: string; startTime: string; endTime: string };
   holdMinorVersion: boolean;
+  /** Create a key, use the caller's, or none. */
+  secretsEncryptionKey: { create: true } | { keyName: string } | false;
   nodePools: (Required<NodePoolSize> & { name: string; machineType: string; spot: boolean; labels: Record<string, string> })[];
 }
 
@@ -180,7 +197,23 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   const maintenance = checkMaintenanceWindow(args.maintenanceWindow ?? DEFAULT_GKE_MAINTENANCE_WINDOW);
   const holdMinorVersion = args.holdMinorVersion ?? true;
   if (typeof holdMinorVersion !== "boolean") throw new ArgumentError(COMPONENT, "holdMinorVersion", holdMinorVersion, "expected true or false");
-  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, nodePools };
+  const secretsEncryptionKey = checkSecretsEncryptionKey(args.secretsEncryptionKey, region);
+  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, secretsEncryptionKey, nodePools };
+}
+
+const CRYPTO_KEY = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
+
+function checkSecretsEncryptionKey(value: string | false | undefined, region: string): CheckedGkeArgs["secretsEncryptionKey"] {
+  if (value === undefined) return { create: true };
+  if (value === false) return false;
+  const location = typeof value === "string" ? CRYPTO_KEY.exec(value)?.[1] : undefined;
+  if (location === undefined) {
+    throw new ArgumentError(COMPONENT, "secretsEncryptionKey", value, "expected a Cloud KMS key id projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>, or false");
+  }
+  if (location !== region) {
+    throw new ArgumentError(COMPONENT, "secretsEncryptionKey", value, `expected a key in the cluster's region ${region} (GKE's guidance: the key in the cluster's location)`);
+  }
+  return { keyName: value };
 }
 
 /**
@@ -239,6 +272,8 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   /** `<project>.svc.id.goog` */
   readonly workloadPool: string;
   readonly nodeServiceAccountEmail: pulumi.Output<string>;
+  /** The Cloud KMS key encrypting Secrets; undefined with `secretsEncryptionKey: false`. */
+  readonly secretsEncryptionKey?: pulumi.Output<string>;
   readonly project: string;
   readonly region: string;
   private readonly labels: Record<string, string>;
@@ -267,6 +302,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       (role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1] ?? role}`, { project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` }, parent),
     );
 
+    const secrets = checked.secretsEncryptionKey === false ? undefined : this.secretsKey(name, checked, checked.secretsEncryptionKey);
     const network = args.existingNetwork ?? this.createNetwork(name, checked);
     const privateEndpoint = checked.publicCidrs === undefined;
     const common: gcp.container.ClusterArgs = {
@@ -296,6 +332,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
       datapathProvider: "ADVANCED_DATAPATH",
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"] },
+      databaseEncryption: secrets === undefined ? { state: "DECRYPTED" } : { state: "ENCRYPTED", keyName: secrets.keyName },
       deletionProtection: protect,
       resourceLabels: labels,
     };
@@ -320,7 +357,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
           },
       // Once the default pool is gone GKE reports no nodeConfig, and a nodeConfig diff
       // replaces the cluster: it only ever described the temporary pool, so it is not compared.
-      { parent: this, dependsOn: nodeRoles, ignoreChanges: checked.autopilot ? [] : ["nodeConfig"] },
+      { parent: this, dependsOn: [...nodeRoles, ...(secrets?.grants ?? [])], ignoreChanges: checked.autopilot ? [] : ["nodeConfig"] },
     );
 
     const pools = checked.nodePools.map(
@@ -359,6 +396,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     this.endpoint = cluster.endpoint;
     this.dnsEndpoint = cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
     this.nodeServiceAccountEmail = nodeAccount.email;
+    this.secretsEncryptionKey = secrets === undefined ? undefined : pulumi.output(secrets.keyName);
     this.oidcIssuerUrl = pulumi.interpolate`https://container.googleapis.com/v1/projects/${project}/locations/${region}/clusters/${cluster.name}`;
     const contextName = pulumi.interpolate`gke_${project}_${region}_${cluster.name}`;
     this.kubeconfig = pulumi.secret(
@@ -378,8 +416,35 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       oidcIssuerUrl: this.oidcIssuerUrl,
       workloadPool: this.workloadPool,
       nodeServiceAccountEmail: this.nodeServiceAccountEmail,
+      secretsEncryptionKey: this.secretsEncryptionKey,
       kubeconfig: this.kubeconfig,
     });
+  }
+
+  /**
+   * The key for application-layer secrets encryption: a new one (a key ring and key in
+   * the region, retained on delete, and the GKE service agent's grant), or the caller's.
+   */
+  private secretsKey(name: string, checked: CheckedGkeArgs, key: { create: true } | { keyName: string }): { keyName: pulumi.Input<string>; grants: pulumi.Resource[] } {
+    if ("keyName" in key) return { keyName: key.keyName, grants: [] };
+    const { project, region } = checked;
+    // Key rings and keys cannot be deleted in Cloud KMS, and destroying a key destroys its
+    // versions and so every Secret encrypted with it: never destroyed by Pulumi. The ring
+    // is auto-named, so a stack created again after a destroy does not collide with the old one.
+    const retained = { parent: this, retainOnDelete: true };
+    const ring = new gcp.kms.KeyRing(`${name}-secrets`, { project, location: region }, retained);
+    const cryptoKey = new gcp.kms.CryptoKey(
+      `${name}-secrets`,
+      { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels: this.labels },
+      retained,
+    );
+    const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
+    const grant = new gcp.kms.CryptoKeyIAMMember(
+      `${name}-secrets-gke`,
+      { cryptoKeyId: cryptoKey.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com` },
+      { parent: this },
+    );
+    return { keyName: cryptoKey.id, grants: [grant] };
   }
 
   private createNetwork(name: string, checked: CheckedGkeArgs) {

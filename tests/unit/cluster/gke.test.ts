@@ -19,6 +19,7 @@ export const gcpMocks: MockOptions = {
           } : {}),
     };
   },
+  calls: (args) => (args.token === "gcp:organizations/getProject:getProject" ? { projectId: (args.inputs as { projectId?: string }).projectId, number: "123456789012" } : undefined),
 };
 
 const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", args);
@@ -121,6 +122,37 @@ describe("GkeCluster", function () {
     const { resources } = await runUnderMocks(make({ autopilot: true }), gcpMocks);
     const policy = resources.one("gcp:container/cluster:Cluster").inputs.maintenancePolicy as { maintenanceExclusions: { exclusionOptions: unknown }[] };
     assert.deepEqual(policy.maintenanceExclusions[0]?.exclusionOptions, { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" });
+  });
+
+  it("encrypts Secrets with a new rotating Cloud KMS key in the region, retained, that the GKE service agent may use before the cluster exists", async () => {
+    const { result, resources } = await runUnderMocks(async () => valueOf(make()().secretsEncryptionKey ?? "none"), gcpMocks);
+    const ring = resources.one("gcp:kms/keyRing:KeyRing");
+    assert.deepEqual([ring.inputs.project, ring.inputs.location, ring.inputs.name], ["acme-prod", "europe-west1", undefined]);
+    const key = resources.one("gcp:kms/cryptoKey:CryptoKey");
+    assert.equal(key.inputs.keyRing, "prod-secrets-id");
+    assert.equal(key.inputs.purpose, "ENCRYPT_DECRYPT");
+    assert.equal(key.inputs.rotationPeriod, "7776000s");
+    for (const r of [ring, key]) {
+      assert.equal(r.retainOnDelete, true, r.type);
+      assert.equal(r.protect, true, r.type);
+    }
+    const grant = resources.one("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember");
+    assert.deepEqual([grant.inputs.cryptoKeyId, grant.inputs.role, grant.inputs.member], ["prod-secrets-id", "roles/cloudkms.cryptoKeyEncrypterDecrypter", "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com"]);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.databaseEncryption, { state: "ENCRYPTED", keyName: "prod-secrets-id" });
+    assert.ok(cluster.dependsOn.includes(grant.urn));
+    assert.equal(result, "prod-secrets-id");
+  });
+
+  it("encrypts Secrets with the caller's key when given one, creating no key or grant, and not at all with secretsEncryptionKey: false", async () => {
+    const keyId = "projects/acme-sec/locations/europe-west1/keyRings/gke/cryptoKeys/prod-secrets";
+    const own = await runUnderMocks(make({ secretsEncryptionKey: keyId }), gcpMocks);
+    assert.deepEqual(own.resources.one("gcp:container/cluster:Cluster").inputs.databaseEncryption, { state: "ENCRYPTED", keyName: keyId });
+    const none = await runUnderMocks(make({ secretsEncryptionKey: false }), gcpMocks);
+    assert.deepEqual(none.resources.one("gcp:container/cluster:Cluster").inputs.databaseEncryption, { state: "DECRYPTED" });
+    for (const { resources } of [own, none]) {
+      assert.equal(resources.ofType("gcp:kms/keyRing:KeyRing").length + resources.ofType("gcp:kms/cryptoKey:CryptoKey").length + resources.ofType("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").length, 0);
+    }
   });
 
   it("gives GKE deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
@@ -329,6 +361,9 @@ describe("GkeCluster", function () {
     ["a maintenance window shorter than four hours", { maintenanceWindow: { days: ["MO", "TU", "WE", "TH", "FR"], startHour: 1, hours: 3 } }, /^GkeCluster: invalid maintenanceWindow\.hours 3; expected an integer at least 4 and at most 24$/],
     ["a maintenance window under 12 hours a week", { maintenanceWindow: { days: ["SA", "SU"], startHour: 0, hours: 5 } }, /^GkeCluster: invalid maintenanceWindow \{"days":\["SA","SU"\],"startHour":0,"hours":5\}; expected at least 12 hours a week/],
     ["a holdMinorVersion that is not a boolean", { holdMinorVersion: "no" as unknown as boolean }, /^GkeCluster: invalid holdMinorVersion "no"; expected true or false$/],
+    ["a secrets key that is not a key id", { secretsEncryptionKey: "prod-secrets" }, /^GkeCluster: invalid secretsEncryptionKey "prod-secrets"; expected a Cloud KMS key id projects\/<project>\/locations\/<region>\/keyRings\/<ring>\/cryptoKeys\/<key>, or false$/],
+    ["a secrets key in another region", { secretsEncryptionKey: "projects/acme-sec/locations/us-east1/keyRings/gke/cryptoKeys/k" }, /^GkeCluster: invalid secretsEncryptionKey "projects\/acme-sec\/locations\/us-east1\/keyRings\/gke\/cryptoKeys\/k"; expected a key in the cluster's region europe-west1/],
+    ["secretsEncryptionKey: true", { secretsEncryptionKey: true as unknown as false }, /^GkeCluster: invalid secretsEncryptionKey true; expected a Cloud KMS key id/],
     ["a dnsEndpoint that is not a boolean", { dnsEndpoint: "yes" as unknown as boolean }, /^GkeCluster: invalid dnsEndpoint "yes"; expected true or false$/],
   ];
   for (const [what, args, message] of bad) {
