@@ -1,16 +1,18 @@
 /**
  * GkeCluster: a regional Google Kubernetes Engine cluster behind the Cluster contract.
- * Private nodes, a release channel, Workload Identity, Binary Authorization enforcing
- * the project policy, shielded nodes, Dataplane V2 (network policy built in), a
- * dedicated least-privilege node service account and a managed node pool in place of
- * the default one; Autopilot as an option.
+ * Private nodes, a private IP endpoint with the IAM-authorized DNS endpoint for
+ * callers outside the VPC, a release channel, Workload Identity, Binary Authorization
+ * enforcing the project policy, shielded nodes, Dataplane V2 (network policy built in),
+ * Secrets encrypted with a Cloud KMS key, a weekly maintenance window with the minor
+ * held until its end of support, a dedicated least-privilege node service account and a
+ * managed node pool in place of the default one; Autopilot as an option.
  */
 import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ArgumentError } from "../args";
+import { ArgumentError, checkNumber } from "../args";
 import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
 import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
@@ -22,6 +24,27 @@ export const GKE_RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] a
 
 /** Roles the node service account gets: GKE's own least-privilege node role, and pulling images. */
 export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"] as const;
+
+/** Days of the week as RFC 5545 writes them (`BYDAY`). */
+export const GKE_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
+
+/**
+ * A weekly window in which GKE may run automatic maintenance (upgrades, and other
+ * changes that respect maintenance policies), in UTC. GKE requires at least 48 hours of
+ * windows of four hours or more in any 32 days; since any 32 days hold every weekday at
+ * least four times, `days.length × hours` must be at least 12.
+ */
+export interface GkeMaintenanceWindow {
+  /** Days the window starts on (UTC), e.g. ["SA", "SU"]. */
+  days: (typeof GKE_WEEKDAYS)[number][];
+  /** Hour of the day it starts, 0–23 UTC. */
+  startHour: number;
+  /** Length in hours, 4–24. */
+  hours: number;
+}
+
+/** Saturdays and Sundays, 00:00–08:00 UTC: 16 hours a week. */
+export const DEFAULT_GKE_MAINTENANCE_WINDOW: GkeMaintenanceWindow = { days: ["SA", "SU"], startHour: 0, hours: 8 };
 
 /** A managed node pool. Sizes are per zone: a regional pool runs in three zones. */
 export interface GkeNodePoolArgs extends NodePoolSize {
@@ -61,6 +84,50 @@ export interface GkeClusterArgs {
    * than /8, 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; only the private endpoint.
    */
   publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
+  /**
+   * Open GKE's DNS-based control-plane endpoint (`gke-….<region>.gke.goog`) to callers
+   * outside the VPC, and point `kubeconfig` (and so `provider`) at it. Every request to
+   * it is authorized by Google IAM (`container.clusters.connect`) before it reaches the
+   * API server, and Kubernetes RBAC still applies; no network allow-list is involved.
+   * The IP endpoint stays private, so the machine running `pulumi up` reaches the API
+   * server without a VPN or bastion, which the private IP alone would not allow.
+   * `false` closes the DNS endpoint to traffic from outside Google Cloud
+   * (`allowExternalTraffic: false`) and the kubeconfig uses the IP endpoint: the
+   * private address, unreachable from outside the VPC unless `publicEndpoint` is set.
+   * @default true
+   */
+  dnsEndpoint?: boolean;
+  /**
+   * When GKE may run automatic maintenance: a weekly recurring window in UTC.
+   * @default DEFAULT_GKE_MAINTENANCE_WINDOW (Saturdays and Sundays, 00:00–08:00 UTC)
+   */
+  maintenanceWindow?: GkeMaintenanceWindow;
+  /**
+   * Keep the cluster on `kubernetesVersion`: `minMasterVersion` is only a floor, and the
+   * release channel would otherwise upgrade the minor on its own schedule. A maintenance
+   * exclusion with scope `NO_MINOR_UPGRADES` and end `UNTIL_END_OF_SUPPORT` stops
+   * automatic minor upgrades of the control plane and nodes until the minor's end of
+   * support, while patches still arrive in `maintenanceWindow`; the exclusion's end
+   * follows each minor a change of `kubernetesVersion` moves to. At end of support GKE
+   * upgrades anyway. `false` lets the channel move the minor; `runningKubernetesVersion`
+   * shows where it is.
+   * @default true
+   */
+  holdMinorVersion?: boolean;
+  /**
+   * Application-layer encryption of Kubernetes Secrets with a Cloud KMS key, on top of
+   * Google's default encryption at rest. Default (undefined): a new key ring and
+   * key in the cluster's region (rotated every 90 days, retained when the stack is
+   * destroyed or the key replaced: data encrypted with a destroyed key is lost), and
+   * the project's GKE service agent
+   * (`service-<project number>@container-engine-robot.iam.gserviceaccount.com`) given
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it before the cluster is created.
+   * A key id `projects/<p>/locations/<region>/keyRings/<r>/cryptoKeys/<k>` in the
+   * cluster's region uses that key; the service agent must already hold that role on
+   * it. `false`: Google-managed encryption only.
+   * @default a new Cloud KMS key
+   */
+  secretsEncryptionKey?: string | false;
   /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */
   nodePools?: GkeNodePoolArgs[];
   /**
@@ -86,6 +153,11 @@ interface CheckedGkeArgs {
   autopilot: boolean;
   cidrs: { node: string; pod: string; service: string };
   publicCidrs?: string[];
+  dnsEndpoint: boolean;
+  maintenance: { recurrence: string; startTime: string; endTime: string };
+  holdMinorVersion: boolean;
+  /** Create a key, use the caller's, or none. */
+  secretsEncryptionKey: { create: true } | { keyName: string } | false;
   nodePools: (Required<NodePoolSize> & { name: string; machineType: string; spot: boolean; labels: Record<string, string> })[];
 }
 
@@ -120,7 +192,55 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
     if (!MACHINE_TYPE.test(machineType)) throw new ArgumentError(COMPONENT, `${where}.machineType`, machineType, "expected a Compute Engine machine type such as \"e2-standard-4\"");
     return { ...size, name: pool.name, machineType, spot: pool.spot === true, labels: pool.labels ?? {} };
   });
-  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, nodePools };
+  const dnsEndpoint = args.dnsEndpoint ?? true;
+  if (typeof dnsEndpoint !== "boolean") throw new ArgumentError(COMPONENT, "dnsEndpoint", dnsEndpoint, "expected true or false");
+  const maintenance = checkMaintenanceWindow(args.maintenanceWindow ?? DEFAULT_GKE_MAINTENANCE_WINDOW);
+  const holdMinorVersion = args.holdMinorVersion ?? true;
+  if (typeof holdMinorVersion !== "boolean") throw new ArgumentError(COMPONENT, "holdMinorVersion", holdMinorVersion, "expected true or false");
+  const secretsEncryptionKey = checkSecretsEncryptionKey(args.secretsEncryptionKey, region);
+  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, secretsEncryptionKey, nodePools };
+}
+
+const CRYPTO_KEY = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
+
+function checkSecretsEncryptionKey(value: string | false | undefined, region: string): CheckedGkeArgs["secretsEncryptionKey"] {
+  if (value === undefined) return { create: true };
+  if (value === false) return false;
+  const location = typeof value === "string" ? CRYPTO_KEY.exec(value)?.[1] : undefined;
+  if (location === undefined) {
+    throw new ArgumentError(COMPONENT, "secretsEncryptionKey", value, "expected a Cloud KMS key id projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>, or false");
+  }
+  if (location !== region) {
+    throw new ArgumentError(COMPONENT, "secretsEncryptionKey", value, `expected a key in the cluster's region ${region} (GKE's guidance: the key in the cluster's location)`);
+  }
+  return { keyName: value };
+}
+
+/**
+ * Any fixed past date works as the first occurrence: the recurrence picks the days and
+ * only the time of day and the length are read from it. A constant, so the inputs
+ * never change between runs; written as GKE returns it (UTC, whole seconds), so that
+ * no diff shows.
+ */
+const MAINTENANCE_EPOCH = Date.UTC(2025, 0, 1);
+const MAINTENANCE_EXCLUSION_START = "2025-01-01T00:00:00Z";
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
+
+/** A maintenance window as GKE's recurring window: RRULE and first start and end. */
+function checkMaintenanceWindow(window: GkeMaintenanceWindow): { recurrence: string; startTime: string; endTime: string } {
+  const days: unknown = window.days;
+  if (!Array.isArray(days) || days.length === 0 || new Set(days).size !== days.length || !days.every((d) => (GKE_WEEKDAYS as readonly unknown[]).includes(d))) {
+    throw new ArgumentError(COMPONENT, "maintenanceWindow.days", days, `expected distinct days among ${GKE_WEEKDAYS.join(", ")}`);
+  }
+  checkNumber(COMPONENT, "maintenanceWindow.startHour", window.startHour, { min: 0, max: 23, integer: true });
+  // GKE counts only windows of four hours or more.
+  checkNumber(COMPONENT, "maintenanceWindow.hours", window.hours, { min: 4, max: 24, integer: true });
+  if (days.length * window.hours < 12) {
+    throw new ArgumentError(COMPONENT, "maintenanceWindow", window, "expected at least 12 hours a week (days × hours), so any 32 days hold the 48 hours GKE requires");
+  }
+  const ordered = GKE_WEEKDAYS.filter((d) => (days as readonly string[]).includes(d));
+  const start = MAINTENANCE_EPOCH + window.startHour * 3_600_000;
+  return { recurrence: `FREQ=WEEKLY;BYDAY=${ordered.join(",")}`, startTime: rfc3339(start), endTime: rfc3339(start + window.hours * 3_600_000) };
 }
 
 /**
@@ -138,14 +258,22 @@ function accountId(cluster: { region: string; clusterName: string }, prefix: str
 export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   readonly cloud = "gcp" as const;
   readonly clusterName: pulumi.Output<string>;
+  /** The minor asked for (`kubernetesVersion`), known at preview. */
   readonly kubernetesVersion: pulumi.Output<string>;
+  /** The minor the control plane runs, read from GKE (`masterVersion`), e.g. "1.34". */
+  readonly runningKubernetesVersion: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
   readonly provider: k8s.Provider;
   readonly oidcIssuerUrl: pulumi.Output<string>;
+  /** The IP endpoint: the private address unless `publicEndpoint` is set. */
   readonly endpoint: pulumi.Output<string>;
+  /** The DNS-based endpoint's host name; `kubeconfig` uses it unless `dnsEndpoint: false`. */
+  readonly dnsEndpoint: pulumi.Output<string>;
   /** `<project>.svc.id.goog` */
   readonly workloadPool: string;
   readonly nodeServiceAccountEmail: pulumi.Output<string>;
+  /** The Cloud KMS key encrypting Secrets; undefined with `secretsEncryptionKey: false`. */
+  readonly secretsEncryptionKey?: pulumi.Output<string>;
   readonly project: string;
   readonly region: string;
   private readonly labels: Record<string, string>;
@@ -174,6 +302,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       (role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1] ?? role}`, { project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` }, parent),
     );
 
+    const secrets = checked.secretsEncryptionKey === false ? undefined : this.secretsKey(name, checked, checked.secretsEncryptionKey);
     const network = args.existingNetwork ?? this.createNetwork(name, checked);
     const privateEndpoint = checked.publicCidrs === undefined;
     const common: gcp.container.ClusterArgs = {
@@ -182,6 +311,12 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       location: region,
       minMasterVersion: checked.kubernetesVersion,
       releaseChannel: { channel: checked.releaseChannel },
+      maintenancePolicy: {
+        recurringWindow: checked.maintenance,
+        maintenanceExclusions: checked.holdMinorVersion
+          ? [{ exclusionName: "goplatform-hold-minor", startTime: MAINTENANCE_EXCLUSION_START, exclusionOptions: { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" } }]
+          : [],
+      },
       network: network.network,
       subnetwork: network.subnetwork,
       networkingMode: "VPC_NATIVE",
@@ -191,10 +326,13 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
         cidrBlocks: (checked.publicCidrs ?? []).map((cidrBlock) => ({ cidrBlock, displayName: `allowed ${cidrBlock}` })),
         gcpPublicCidrsAccessEnabled: false,
       },
+      // Set either way, so that `false` also closes an endpoint GKE or someone else opened.
+      controlPlaneEndpointsConfig: { dnsEndpointConfig: { allowExternalTraffic: checked.dnsEndpoint } },
       workloadIdentityConfig: { workloadPool: this.workloadPool },
       binaryAuthorization: { evaluationMode: "PROJECT_SINGLETON_POLICY_ENFORCE" },
       datapathProvider: "ADVANCED_DATAPATH",
       loggingConfig: { enableComponents: ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"] },
+      databaseEncryption: secrets === undefined ? { state: "DECRYPTED" } : { state: "ENCRYPTED", keyName: secrets.keyName },
       deletionProtection: protect,
       resourceLabels: labels,
     };
@@ -219,7 +357,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
           },
       // Once the default pool is gone GKE reports no nodeConfig, and a nodeConfig diff
       // replaces the cluster: it only ever described the temporary pool, so it is not compared.
-      { parent: this, dependsOn: nodeRoles, ignoreChanges: checked.autopilot ? [] : ["nodeConfig"] },
+      { parent: this, dependsOn: [...nodeRoles, ...(secrets?.grants ?? [])], ignoreChanges: checked.autopilot ? [] : ["nodeConfig"] },
     );
 
     const pools = checked.nodePools.map(
@@ -254,22 +392,59 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
 
     this.clusterName = cluster.name;
     this.kubernetesVersion = pulumi.output(checked.kubernetesVersion);
+    this.runningKubernetesVersion = cluster.masterVersion.apply((version) => /^(\d+\.\d+)/.exec(version)?.[1] ?? version);
     this.endpoint = cluster.endpoint;
+    this.dnsEndpoint = cluster.controlPlaneEndpointsConfig.dnsEndpointConfig.endpoint;
     this.nodeServiceAccountEmail = nodeAccount.email;
+    this.secretsEncryptionKey = secrets === undefined ? undefined : pulumi.output(secrets.keyName);
     this.oidcIssuerUrl = pulumi.interpolate`https://container.googleapis.com/v1/projects/${project}/locations/${region}/clusters/${cluster.name}`;
+    const contextName = pulumi.interpolate`gke_${project}_${region}_${cluster.name}`;
     this.kubeconfig = pulumi.secret(
-      pulumi.all([cluster.name, cluster.endpoint, cluster.masterAuth]).apply(([clusterName, endpoint, auth]) => gkeKubeconfig(`gke_${project}_${region}_${clusterName}`, endpoint, auth.clusterCaCertificate)),
+      checked.dnsEndpoint
+        ? // The DNS endpoint serves a publicly trusted certificate, not one from the cluster CA:
+          // gcloud's `get-credentials --dns-endpoint` writes no certificate-authority-data either.
+          pulumi.all([contextName, this.dnsEndpoint]).apply(([context, endpoint]) => gkeKubeconfig(context, endpoint))
+        : pulumi.all([contextName, cluster.endpoint, cluster.masterAuth]).apply(([context, endpoint, auth]) => gkeKubeconfig(context, endpoint, auth.clusterCaCertificate)),
     );
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: pools });
     this.registerOutputs({
       clusterName: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
+      runningKubernetesVersion: this.runningKubernetesVersion,
       endpoint: this.endpoint,
+      dnsEndpoint: this.dnsEndpoint,
       oidcIssuerUrl: this.oidcIssuerUrl,
       workloadPool: this.workloadPool,
       nodeServiceAccountEmail: this.nodeServiceAccountEmail,
+      secretsEncryptionKey: this.secretsEncryptionKey,
       kubeconfig: this.kubeconfig,
     });
+  }
+
+  /**
+   * The key for application-layer secrets encryption: a new one (a key ring and key in
+   * the region, retained on delete, and the GKE service agent's grant), or the caller's.
+   */
+  private secretsKey(name: string, checked: CheckedGkeArgs, key: { create: true } | { keyName: string }): { keyName: pulumi.Input<string>; grants: pulumi.Resource[] } {
+    if ("keyName" in key) return { keyName: key.keyName, grants: [] };
+    const { project, region } = checked;
+    // Key rings and keys cannot be deleted in Cloud KMS, and destroying a key destroys its
+    // versions and so every Secret encrypted with it: never destroyed by Pulumi. The ring
+    // is auto-named, so a stack created again after a destroy does not collide with the old one.
+    const retained = { parent: this, retainOnDelete: true };
+    const ring = new gcp.kms.KeyRing(`${name}-secrets`, { project, location: region }, retained);
+    const cryptoKey = new gcp.kms.CryptoKey(
+      `${name}-secrets`,
+      { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels: this.labels },
+      retained,
+    );
+    const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
+    const grant = new gcp.kms.CryptoKeyIAMMember(
+      `${name}-secrets-gke`,
+      { cryptoKeyId: cryptoKey.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com` },
+      { parent: this },
+    );
+    return { keyName: cryptoKey.id, grants: [grant] };
   }
 
   private createNetwork(name: string, checked: CheckedGkeArgs) {
@@ -378,12 +553,16 @@ function parseRepository(repository: pulumi.Input<string>, argument: string): { 
   return { project: match[1] as string, location: match[2] as string, repository: match[3] as string };
 }
 
-/** A kubeconfig that gets a token from gke-gcloud-auth-plugin with the caller's Google credentials. */
-export function gkeKubeconfig(contextName: string, endpoint: string, caData: string): string {
+/**
+ * A kubeconfig that gets a token from gke-gcloud-auth-plugin with the caller's Google
+ * credentials. `caData` (the cluster CA, base64) for an IP endpoint; left out for the
+ * DNS endpoint, whose certificate the system trust store verifies.
+ */
+export function gkeKubeconfig(contextName: string, endpoint: string, caData?: string): string {
   return stringify({
     apiVersion: "v1",
     kind: "Config",
-    clusters: [{ name: contextName, cluster: { server: `https://${endpoint}`, "certificate-authority-data": caData } }],
+    clusters: [{ name: contextName, cluster: { server: `https://${endpoint}`, ...(caData === undefined ? {} : { "certificate-authority-data": caData }) } }],
     contexts: [{ name: contextName, context: { cluster: contextName, user: contextName } }],
     "current-context": contextName,
     users: [

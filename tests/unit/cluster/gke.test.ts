@@ -11,12 +11,24 @@ export const gcpMocks: MockOptions = {
     return {
       name: inputs.name ?? `${args.name}-5f3e`,
       ...(args.type === "gcp:serviceaccount/account:Account" ? { email: `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`, name: `projects/${String(inputs.project)}/serviceAccounts/${String(inputs.accountId)}` } : {}),
-      ...(args.type === "gcp:container/cluster:Cluster" ? { endpoint: "10.10.0.2", masterAuth: { clusterCaCertificate: "R0tFLUNB" } } : {}),
+      ...(args.type === "gcp:container/cluster:Cluster" ? {
+            endpoint: "10.10.0.2",
+            masterVersion: "1.34.1-gke.1829001",
+            masterAuth: { clusterCaCertificate: "R0tFLUNB" },
+            controlPlaneEndpointsConfig: { dnsEndpointConfig: { ...((args.inputs as { controlPlaneEndpointsConfig?: { dnsEndpointConfig?: object } }).controlPlaneEndpointsConfig?.dnsEndpointConfig ?? {}), endpoint: "gke-0a1b2c3d4e5f-123456789012.europe-west1.gke.goog" } },
+          } : {}),
     };
   },
+  calls: (args) => (args.token === "gcp:organizations/getProject:getProject" ? { projectId: (args.inputs as { projectId?: string }).projectId, number: "123456789012" } : undefined),
 };
 
 const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", args);
+
+interface Kubeconfig {
+  "current-context": string;
+  clusters: { cluster: { server: string; "certificate-authority-data"?: string } }[];
+  users: { user: { exec: { command: string } } }[];
+}
 
 describe("GkeCluster", function () {
   this.timeout(120_000);
@@ -87,6 +99,62 @@ describe("GkeCluster", function () {
     assert.equal(resources.ofType("gcp:container/nodePool:NodePool").length, 0);
   });
 
+  it("lets GKE maintain only in a weekend-night window and holds the minor with a NO_MINOR_UPGRADES exclusion until end of support", async () => {
+    const { result, resources } = await runUnderMocks(async () => valueOf(make()().runningKubernetesVersion), gcpMocks);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.maintenancePolicy, {
+      recurringWindow: { recurrence: "FREQ=WEEKLY;BYDAY=SA,SU", startTime: "2025-01-01T00:00:00Z", endTime: "2025-01-01T08:00:00Z" },
+      maintenanceExclusions: [{ exclusionName: "goplatform-hold-minor", startTime: "2025-01-01T00:00:00Z", exclusionOptions: { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" } }],
+    });
+    // The minor GKE reports, next to the one asked for.
+    assert.equal(result, "1.34");
+  });
+
+  it("takes a maintenance window across midnight in canonical day order, and lets the channel move the minor with holdMinorVersion: false", async () => {
+    const { resources } = await runUnderMocks(make({ maintenanceWindow: { days: ["SU", "WE"], startHour: 22, hours: 6 }, holdMinorVersion: false }), gcpMocks);
+    assert.deepEqual(resources.one("gcp:container/cluster:Cluster").inputs.maintenancePolicy, {
+      recurringWindow: { recurrence: "FREQ=WEEKLY;BYDAY=WE,SU", startTime: "2025-01-01T22:00:00Z", endTime: "2025-01-02T04:00:00Z" },
+      maintenanceExclusions: [],
+    });
+  });
+
+  it("gives Autopilot the same maintenance policy", async () => {
+    const { resources } = await runUnderMocks(make({ autopilot: true }), gcpMocks);
+    const policy = resources.one("gcp:container/cluster:Cluster").inputs.maintenancePolicy as { maintenanceExclusions: { exclusionOptions: unknown }[] };
+    assert.deepEqual(policy.maintenanceExclusions[0]?.exclusionOptions, { scope: "NO_MINOR_UPGRADES", endTimeBehavior: "UNTIL_END_OF_SUPPORT" });
+  });
+
+  it("encrypts Secrets with a new rotating Cloud KMS key in the region, retained, that the GKE service agent may use before the cluster exists", async () => {
+    const { result, resources } = await runUnderMocks(async () => valueOf(make()().secretsEncryptionKey ?? "none"), gcpMocks);
+    const ring = resources.one("gcp:kms/keyRing:KeyRing");
+    assert.deepEqual([ring.inputs.project, ring.inputs.location, ring.inputs.name], ["acme-prod", "europe-west1", undefined]);
+    const key = resources.one("gcp:kms/cryptoKey:CryptoKey");
+    assert.equal(key.inputs.keyRing, "prod-secrets-id");
+    assert.equal(key.inputs.purpose, "ENCRYPT_DECRYPT");
+    assert.equal(key.inputs.rotationPeriod, "7776000s");
+    for (const r of [ring, key]) {
+      assert.equal(r.retainOnDelete, true, r.type);
+      assert.equal(r.protect, true, r.type);
+    }
+    const grant = resources.one("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember");
+    assert.deepEqual([grant.inputs.cryptoKeyId, grant.inputs.role, grant.inputs.member], ["prod-secrets-id", "roles/cloudkms.cryptoKeyEncrypterDecrypter", "serviceAccount:service-123456789012@container-engine-robot.iam.gserviceaccount.com"]);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.databaseEncryption, { state: "ENCRYPTED", keyName: "prod-secrets-id" });
+    assert.ok(cluster.dependsOn.includes(grant.urn));
+    assert.equal(result, "prod-secrets-id");
+  });
+
+  it("encrypts Secrets with the caller's key when given one, creating no key or grant, and not at all with secretsEncryptionKey: false", async () => {
+    const keyId = "projects/acme-sec/locations/europe-west1/keyRings/gke/cryptoKeys/prod-secrets";
+    const own = await runUnderMocks(make({ secretsEncryptionKey: keyId }), gcpMocks);
+    assert.deepEqual(own.resources.one("gcp:container/cluster:Cluster").inputs.databaseEncryption, { state: "ENCRYPTED", keyName: keyId });
+    const none = await runUnderMocks(make({ secretsEncryptionKey: false }), gcpMocks);
+    assert.deepEqual(none.resources.one("gcp:container/cluster:Cluster").inputs.databaseEncryption, { state: "DECRYPTED" });
+    for (const { resources } of [own, none]) {
+      assert.equal(resources.ofType("gcp:kms/keyRing:KeyRing").length + resources.ofType("gcp:kms/cryptoKey:CryptoKey").length + resources.ofType("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").length, 0);
+    }
+  });
+
   it("gives GKE deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
     for (const [args, opts, expected] of [
       [{}, {}, true],
@@ -108,19 +176,42 @@ describe("GkeCluster", function () {
     assert.deepEqual(cluster.inputs.masterAuthorizedNetworksConfig, { cidrBlocks: [{ cidrBlock: "198.51.100.0/24", displayName: "allowed 198.51.100.0/24" }], gcpPublicCidrsAccessEnabled: false });
   });
 
-  it("exposes a secret kubeconfig for gke-gcloud-auth-plugin and a provider wired to it", async () => {
+  it("exposes a secret kubeconfig for gke-gcloud-auth-plugin on the IAM-authorized DNS endpoint, and a provider wired to it", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();
-      return { secret: await pulumi.isSecret(cluster.kubeconfig), kubeconfig: await valueOf(cluster.kubeconfig), issuer: await valueOf(cluster.oidcIssuerUrl) };
+      return {
+        secret: await pulumi.isSecret(cluster.kubeconfig),
+        kubeconfig: await valueOf(cluster.kubeconfig),
+        issuer: await valueOf(cluster.oidcIssuerUrl),
+        dnsEndpoint: await valueOf(cluster.dnsEndpoint),
+        endpoint: await valueOf(cluster.endpoint),
+      };
     }, gcpMocks);
+    // Open to callers outside the VPC (the deployer), behind IAM; the IP endpoint stays private.
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.controlPlaneEndpointsConfig, { dnsEndpointConfig: { allowExternalTraffic: true } });
+    assert.deepEqual(cluster.inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
     assert.equal(result.secret, true);
-    const kubeconfig = parse(result.kubeconfig) as { "current-context": string; clusters: { cluster: { server: string; "certificate-authority-data": string } }[]; users: { user: { exec: { command: string } } }[] };
+    const kubeconfig = parse(result.kubeconfig) as Kubeconfig;
     assert.equal(kubeconfig["current-context"], "gke_acme-prod_europe-west1_prod");
-    assert.equal(kubeconfig.clusters[0]?.cluster.server, "https://10.10.0.2");
-    assert.equal(kubeconfig.clusters[0].cluster["certificate-authority-data"], "R0tFLUNB");
+    assert.equal(kubeconfig.clusters[0]?.cluster.server, "https://gke-0a1b2c3d4e5f-123456789012.europe-west1.gke.goog");
+    // Publicly trusted certificate on the DNS endpoint: no cluster CA pinned (as gcloud writes it).
+    assert.deepEqual(Object.keys(kubeconfig.clusters[0].cluster), ["server"]);
     assert.equal(kubeconfig.users[0]?.user.exec.command, "gke-gcloud-auth-plugin");
     assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result.kubeconfig);
     assert.equal(result.issuer, "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/prod");
+    assert.equal(result.dnsEndpoint, "gke-0a1b2c3d4e5f-123456789012.europe-west1.gke.goog");
+    assert.equal(result.endpoint, "10.10.0.2");
+  });
+
+  it("with dnsEndpoint: false, closes the DNS endpoint to outside traffic and points the kubeconfig at the private IP with the cluster CA", async () => {
+    const { result, resources } = await runUnderMocks(async () => valueOf(make({ dnsEndpoint: false })().kubeconfig), gcpMocks);
+    const cluster = resources.one("gcp:container/cluster:Cluster");
+    assert.deepEqual(cluster.inputs.controlPlaneEndpointsConfig, { dnsEndpointConfig: { allowExternalTraffic: false } });
+    assert.deepEqual(cluster.inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
+    const kubeconfig = parse(result) as Kubeconfig;
+    assert.deepEqual(kubeconfig.clusters[0]?.cluster, { server: "https://10.10.0.2", "certificate-authority-data": "R0tFLUNB" });
+    assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result);
   });
 
   it("binds a ServiceAccount with Workload Identity and bucket- and repository-scoped grants", async () => {
@@ -209,6 +300,22 @@ describe("GkeCluster", function () {
     assert.equal(new Set([a.workload, b.workload, c.workload]).size, 3);
   });
 
+  it("gives a registryRead binding Artifact Registry reader on that repository, never writer", async () => {
+    const { resources } = await runUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount(
+        "verifier",
+        { namespace: "ns", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository: "projects/acme-prod/locations/europe-west1/repositories/signatures" }] },
+        cluster,
+      );
+    }, gcpMocks);
+    const grants = resources.ofType("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember");
+    assert.deepEqual(
+      grants.map((g) => [g.inputs.project, g.inputs.location, g.inputs.repository, g.inputs.role]),
+      [["acme-prod", "europe-west1", "signatures", "roles/artifactregistry.reader"]],
+    );
+  });
+
   it("gives readWrite bucket access as objectUser on that bucket", async () => {
     const { resources } = await runUnderMocks(() => {
       const cluster = make()();
@@ -247,6 +354,17 @@ describe("GkeCluster", function () {
     ["node count 0", { nodePools: [{ name: "a", minSize: 1, maxSize: 0 }] }, /^GkeCluster: invalid nodePools\[0\]\.maxSize 0; expected an integer at least 1/],
     ["node pools with Autopilot", { autopilot: true, nodePools: [{ name: "a", minSize: 1, maxSize: 2 }] }, /^GkeCluster: invalid nodePools \["a"\]; Autopilot manages the nodes/],
     ["unknown release channel", { releaseChannel: "NIGHTLY" as "RAPID" }, /^GkeCluster: invalid releaseChannel "NIGHTLY"/],
+    ["a maintenance window on no day", { maintenanceWindow: { days: [], startHour: 0, hours: 8 } }, /^GkeCluster: invalid maintenanceWindow\.days \[\]; expected distinct days among MO, TU, WE, TH, FR, SA, SU$/],
+    ["a maintenance window on an unknown day", { maintenanceWindow: { days: ["SAT" as "SA"], startHour: 0, hours: 8 } }, /^GkeCluster: invalid maintenanceWindow\.days \["SAT"\]; expected distinct days/],
+    ["a maintenance window day twice", { maintenanceWindow: { days: ["SA", "SA"], startHour: 0, hours: 8 } }, /^GkeCluster: invalid maintenanceWindow\.days \["SA","SA"\]/],
+    ["a maintenance window starting at hour 24", { maintenanceWindow: { days: ["SA", "SU"], startHour: 24, hours: 8 } }, /^GkeCluster: invalid maintenanceWindow\.startHour 24; expected an integer at least 0 and at most 23$/],
+    ["a maintenance window shorter than four hours", { maintenanceWindow: { days: ["MO", "TU", "WE", "TH", "FR"], startHour: 1, hours: 3 } }, /^GkeCluster: invalid maintenanceWindow\.hours 3; expected an integer at least 4 and at most 24$/],
+    ["a maintenance window under 12 hours a week", { maintenanceWindow: { days: ["SA", "SU"], startHour: 0, hours: 5 } }, /^GkeCluster: invalid maintenanceWindow \{"days":\["SA","SU"\],"startHour":0,"hours":5\}; expected at least 12 hours a week/],
+    ["a holdMinorVersion that is not a boolean", { holdMinorVersion: "no" as unknown as boolean }, /^GkeCluster: invalid holdMinorVersion "no"; expected true or false$/],
+    ["a secrets key that is not a key id", { secretsEncryptionKey: "prod-secrets" }, /^GkeCluster: invalid secretsEncryptionKey "prod-secrets"; expected a Cloud KMS key id projects\/<project>\/locations\/<region>\/keyRings\/<ring>\/cryptoKeys\/<key>, or false$/],
+    ["a secrets key in another region", { secretsEncryptionKey: "projects/acme-sec/locations/us-east1/keyRings/gke/cryptoKeys/k" }, /^GkeCluster: invalid secretsEncryptionKey "projects\/acme-sec\/locations\/us-east1\/keyRings\/gke\/cryptoKeys\/k"; expected a key in the cluster's region europe-west1/],
+    ["secretsEncryptionKey: true", { secretsEncryptionKey: true as unknown as false }, /^GkeCluster: invalid secretsEncryptionKey true; expected a Cloud KMS key id/],
+    ["a dnsEndpoint that is not a boolean", { dnsEndpoint: "yes" as unknown as boolean }, /^GkeCluster: invalid dnsEndpoint "yes"; expected true or false$/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
