@@ -142,7 +142,7 @@ function localDelivery(config: pulumi.Config, cluster: ExistingCluster): Record<
 
 function awsStack(): Record<string, unknown> {
   const hello = new GoLambdaFunction("hello", { source: path.join(examples, "lambda-hello"), functionUrl: true });
-  const cluster = new EksCluster("platform", {});
+  const cluster = new EksCluster("platform", { publicEndpoint: { allowedCidrs: deployerCidrs() } });
   return { target: "aws", functionName: hello.functionName, url: hello.url, goVersion: hello.goVersion, archiveSha256: hello.archiveSha256, ...clusterOutputs(cluster) };
 }
 
@@ -155,8 +155,17 @@ function gcpStack(): Record<string, unknown> {
 
 function azureStack(): Record<string, unknown> {
   const location = new pulumi.Config("azure-native").require("location");
-  const cluster = new AksCluster("platform", { location });
+  const cluster = new AksCluster("platform", { location, publicEndpoint: { allowedCidrs: deployerCidrs() } });
   return { target: "azure", ...clusterOutputs(cluster) };
+}
+
+/**
+ * The networks `pulumi up` runs from (`goplatform:apiAllowedCidrs`): the in-cluster
+ * components below reach the API server from there, so the EKS and AKS examples open a
+ * public endpoint to those blocks only (GKE uses its IAM-protected DNS endpoint instead).
+ */
+function deployerCidrs(): string[] {
+  return new pulumi.Config().requireObject<string[]>("apiAllowedCidrs");
 }
 
 /**
@@ -167,16 +176,19 @@ function azureStack(): Record<string, unknown> {
  * `goplatform:cosignPublicKey`, and the secrets `goplatform:cosignPrivateKey` and
  * `goplatform:cosignPassword` (`pulumi config set --secret`). Chains pushes signatures
  * and attestations with a cloud identity allowed to push to the repositories listed in
- * `goplatform:chainsRegistryPush` (none when unset).
+ * `goplatform:chainsRegistryPush` (none when unset); the admission webhook gets a cloud
+ * identity that reads those repositories, where the signatures are.
  */
 function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unknown> {
   const config = new pulumi.Config();
   const publicKey = config.require("cosignPublicKey");
   const observability = new Observability("observability", { cluster });
+  // Chains pushes signatures and attestations to these repositories; the admission webhook reads them back.
+  const platformRepositories = config.getObject<string[]>("chainsRegistryPush");
   const tekton = new Tekton("tekton", {
     cluster,
     signingKey: { privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword"), publicKey },
-    registryPush: config.getObject<string[]>("chainsRegistryPush"),
+    registryPush: platformRepositories,
   });
   const admission = new SignatureAdmission("signed-images", {
     cluster,
@@ -184,6 +196,7 @@ function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unkn
     images: [config.require("platformImages")],
     namespaces: config.requireObject<string[]>("platformNamespaces"),
     namespaceMode: "create",
+    registryRead: platformRepositories,
   });
   return {
     clusterName: cluster.clusterName,

@@ -28,6 +28,36 @@ const CLUSTERS: Record<string, string> = { "aws-dev": "goplatform:aws:EksCluster
 const GO_WORKLOAD_STACKS = ["aws-dev", "gcp-dev"];
 const CHAINS_ANNOTATION: Record<string, string> = { "aws-dev": "eks.amazonaws.com/role-arn", "gcp-dev": "iam.gke.io/gcp-service-account", "azure-dev": "azure.workload.identity/client-id" };
 
+/**
+ * How the machine running `pulumi up` reaches each cloud stack's API server (the
+ * in-cluster components talk to it from there): a public endpoint open to the stack's
+ * `goplatform:apiAllowedCidrs` only on EKS and AKS, GKE's IAM-protected DNS endpoint.
+ */
+const DEPLOYER_ACCESS: Record<string, { type: string; access: (inputs: Record<string, unknown>) => unknown; expected: unknown }> = {
+  "aws-dev": {
+    type: "aws:eks/cluster:Cluster",
+    access: (inputs) => {
+      const vpc = inputs.vpcConfig as Record<string, unknown>;
+      return { private: vpc.endpointPrivateAccess, public: vpc.endpointPublicAccess, cidrs: vpc.publicAccessCidrs };
+    },
+    expected: { private: true, public: true, cidrs: ["203.0.113.0/24"] },
+  },
+  "gcp-dev": {
+    type: "gcp:container/cluster:Cluster",
+    access: (inputs) => {
+      const endpoints = inputs.controlPlaneEndpointsConfig as { dnsEndpointConfig?: { allowExternalTraffic?: boolean } } | undefined;
+      const privateConfig = inputs.privateClusterConfig as { enablePrivateEndpoint?: boolean };
+      return { privateIpEndpoint: privateConfig.enablePrivateEndpoint, dnsEndpoint: endpoints?.dnsEndpointConfig?.allowExternalTraffic };
+    },
+    expected: { privateIpEndpoint: true, dnsEndpoint: true },
+  },
+  "azure-dev": {
+    type: "azure-native:containerservice:ManagedCluster",
+    access: (inputs) => inputs.apiServerAccessProfile,
+    expected: { enablePrivateCluster: false, authorizedIPRanges: ["203.0.113.0/24"] },
+  },
+};
+
 const stacksDir = path.resolve(__dirname, "..", "..", "..", "stacks");
 const fixtures = path.resolve(__dirname, "..", "..", "..", "tests", "fixtures", "cosign");
 
@@ -72,6 +102,9 @@ describe("example stacks", function () {
       if (clusterType !== undefined) {
         // Each cloud stack runs its cluster, protected, with Observability, Tekton and signature admission on it.
         assert.equal(resources.one(clusterType).protect, true);
+        const reach = DEPLOYER_ACCESS[stack];
+        assert.ok(reach !== undefined, `no deployer access expectation for ${stack}`);
+        assert.deepEqual(reach.access(resources.one(reach.type).inputs), reach.expected, "the deployer reaches the API server the in-cluster components are applied through");
         for (const component of ["goplatform:k8s:Observability", "goplatform:k8s:Tekton", "goplatform:k8s:SignatureAdmission"]) resources.one(component);
         // Chains pushes signatures with a cloud identity on its controller's ServiceAccount (goplatform:chainsRegistryPush).
         const chains = resources.one("kubernetes:core/v1:ServiceAccountPatch").inputs.metadata as { name: string; namespace: string; annotations: Record<string, unknown> };
@@ -80,6 +113,9 @@ describe("example stacks", function () {
         // The controller rolls to pick the identity up; on AKS its pods also get the workload identity label.
         const rollout = resources.one("kubernetes:apps/v1:DeploymentPatch").inputs.spec as { template: { metadata: { labels: Record<string, string> } } };
         assert.deepEqual(Object.keys(rollout.template.metadata.labels), stack === "azure-dev" ? ["azure.workload.identity/use"] : []);
+        // The admission webhook reads signatures from the same repositories with an identity of its own.
+        const webhook = resources.one("kubernetes:helm.sh/v3:Release", "signed-images").inputs.values as { webhook: { serviceAccount?: { annotations?: Record<string, unknown> } } };
+        assert.ok(Object.keys(webhook.webhook.serviceAccount?.annotations ?? {}).includes(CHAINS_ANNOTATION[stack] ?? "none"), JSON.stringify(webhook.webhook));
       }
       if (GO_WORKLOAD_STACKS.includes(stack)) {
         // The Go workloads record their toolchain, so the policies above had something to judge.
