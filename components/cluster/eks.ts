@@ -74,6 +74,12 @@ export interface EksClusterArgs {
   addonVersions?: Partial<Record<EksAddonName, string>>;
   /** Workload identity: "irsa" (IAM roles for service accounts, default) or "podIdentity" (EKS Pod Identity associations). */
   workloadIdentity?: "irsa" | "podIdentity";
+  /**
+   * What EKS does when the cluster's minor leaves standard support: "STANDARD" (default)
+   * upgrades the control plane to the next minor automatically; "EXTENDED" keeps the minor
+   * for up to 12 more months at an extra charge per cluster hour (EKS's own default).
+   */
+  supportType?: "STANDARD" | "EXTENDED";
   /** Retention of the control-plane log group, in days. Default: 90. */
   logRetentionDays?: number;
   /**
@@ -106,6 +112,7 @@ interface CheckedEksArgs {
   publicCidrs?: string[];
   nodeGroups: (Required<NodePoolSize> & { name: string; instanceTypes: string[]; arch: "arm64" | "amd64"; capacityType: "ON_DEMAND" | "SPOT"; labels: Record<string, string> })[];
   logRetentionDays: number;
+  supportType: "STANDARD" | "EXTENDED";
 }
 
 function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
@@ -157,10 +164,12 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
     if (!(EKS_ADDONS as readonly string[]).includes(addon)) throw new ArgumentError(COMPONENT, "addonVersions", addon, `expected add-ons among ${EKS_ADDONS.join(", ")}`);
     if (!/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, "expected an EKS add-on version such as \"v1.19.2-eksbuild.1\"");
   }
+  const supportType = args.supportType ?? "STANDARD";
+  if (!["STANDARD", "EXTENDED"].includes(supportType)) throw new ArgumentError(COMPONENT, "supportType", supportType, "expected \"STANDARD\" or \"EXTENDED\"");
   for (const arn of args.administrators ?? []) {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) throw new ArgumentError(COMPONENT, "administrators", arn, "expected IAM role or user ARNs");
   }
-  return { clusterName, kubernetesVersion, vpcCidr, availabilityZones: args.availabilityZones, publicCidrs, nodeGroups, logRetentionDays };
+  return { clusterName, kubernetesVersion, vpcCidr, availabilityZones: args.availabilityZones, publicCidrs, nodeGroups, logRetentionDays, supportType };
 }
 
 function checkClusterNameLike(argument: string, value: string): void {
@@ -194,6 +203,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
   readonly endpoint: pulumi.Output<string>;
   readonly kmsKeyArn: pulumi.Output<string>;
   readonly vpcId: pulumi.Output<string>;
+  /** The security group EKS creates for the cluster: on the control plane's ENIs and on every managed node. */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
   /** The version each managed add-on runs, by add-on name. */
   readonly addonVersions: pulumi.Output<Record<string, string>>;
@@ -254,6 +265,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         // The managed add-ons below replace the self-managed defaults.
         bootstrapSelfManagedAddons: false,
         deletionProtection: protect,
+        // EKS defaults to EXTENDED: a minor past standard support would stay, at extra cost, until someone upgrades it.
+        upgradePolicy: { supportType: checked.supportType },
         tags,
       },
       { parent: this, dependsOn: [clusterPolicy, logGroup] },
@@ -346,6 +359,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     this.endpoint = cluster.endpoint;
     this.kmsKeyArn = key.arn;
     this.vpcId = network.vpcId;
+    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
     this.privateSubnetIds = network.privateSubnetIds;
     this.addonVersions = pulumi.all(addonVersions as Record<string, pulumi.Output<string>>);
     this.kubeconfig = pulumi.secret(
@@ -362,6 +376,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       oidcProviderArn: this.oidcProviderArn,
       kmsKeyArn: this.kmsKeyArn,
       vpcId: this.vpcId,
+      clusterSecurityGroupId: this.clusterSecurityGroupId,
       privateSubnetIds: this.privateSubnetIds,
       addonVersions: this.addonVersions,
       kubeconfig: this.kubeconfig,

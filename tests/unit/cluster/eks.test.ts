@@ -15,7 +15,12 @@ export const awsMocks: MockOptions = {
       arn: `arn:aws:mock:::${args.type}/${args.name}`,
       name: inputs.name ?? `${args.name}-abc123`,
       ...(args.type === "aws:eks/cluster:Cluster"
-        ? { endpoint: "https://ABC123.gr7.eu-west-1.eks.amazonaws.com", certificateAuthority: { data: "Q0EtREFUQQ==" }, identities: [{ oidcs: [{ issuer: ISSUER }] }] }
+        ? {
+            endpoint: "https://ABC123.gr7.eu-west-1.eks.amazonaws.com",
+            certificateAuthority: { data: "Q0EtREFUQQ==" },
+            identities: [{ oidcs: [{ issuer: ISSUER }] }],
+            vpcConfig: { ...(args.inputs as { vpcConfig: object }).vpcConfig, clusterSecurityGroupId: "sg-0eks1cluster" },
+          }
         : {}),
       ...(args.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" ? { arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123" } : {}),
       ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b` } : {}),
@@ -153,6 +158,35 @@ describe("EksCluster", function () {
     assert.ok(resources.all.every((r) => !r.protect));
   });
 
+  it("opts out of paid extended support by default (EKS's default is EXTENDED), and takes EXTENDED when asked", async () => {
+    const { resources } = await runUnderMocks(make(), awsMocks);
+    assert.deepEqual(resources.one("aws:eks/cluster:Cluster").inputs.upgradePolicy, { supportType: "STANDARD" });
+    const { resources: extended } = await runUnderMocks(make({ supportType: "EXTENDED" }), awsMocks);
+    assert.deepEqual(extended.one("aws:eks/cluster:Cluster").inputs.upgradePolicy, { supportType: "EXTENDED" });
+  });
+
+  it("exposes the cluster security group EKS creates, as a property and a registered output", async () => {
+    // The harness does not record registerOutputs; watch the call instead.
+    type RegisterOutputs = (this: pulumi.ComponentResource, outputs?: pulumi.Inputs) => void;
+    const prototype = pulumi.ComponentResource.prototype;
+    const original = Reflect.get(prototype, "registerOutputs") as RegisterOutputs;
+    let registered: Record<string, unknown> | undefined;
+    prototype["registerOutputs"] = function (this: pulumi.ComponentResource, outputs?: pulumi.Inputs) {
+      // The SDK calls it again without outputs once the component initialises; keep the constructor's call.
+      if (this instanceof EksCluster && outputs !== undefined) registered = outputs;
+      original.call(this, outputs);
+    };
+    try {
+      const { result } = await runUnderMocks(async () => {
+        const cluster = make()();
+        return { sg: await valueOf(cluster.clusterSecurityGroupId), registered: await valueOf(registered?.clusterSecurityGroupId as pulumi.Output<string>) };
+      }, awsMocks);
+      assert.deepEqual(result, { sg: "sg-0eks1cluster", registered: "sg-0eks1cluster" });
+    } finally {
+      prototype["registerOutputs"] = original;
+    }
+  });
+
   it("gives EKS deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
     for (const [args, opts, expected] of [
       [{}, {}, true],
@@ -281,6 +315,21 @@ describe("EksCluster", function () {
     assert.deepEqual(policy.Statement.flatMap((s) => s.Action), ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject"]);
   });
 
+  it("binds registryRead to the pull actions on the one repository and the account-wide token, never a push action", async () => {
+    const repository = "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello";
+    const { resources } = await runUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("verifier", { namespace: "policy", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository }] }, cluster);
+    }, awsMocks);
+    const policy = JSON.parse(String(resources.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Effect: string; Action: string[]; Resource: string }[] };
+    assert.deepEqual(policy.Statement, [
+      { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      { Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repository },
+    ]);
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    for (const push of ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"]) assert.ok(!actions.includes(push), push);
+  });
+
   it("binds with EKS Pod Identity when asked: a pods.eks.amazonaws.com role and an association, no annotation", async () => {
     const { resources } = await runUnderMocks(() => {
       const cluster = make({ workloadIdentity: "podIdentity" })();
@@ -335,6 +384,7 @@ describe("EksCluster", function () {
     ["malformed zone", { availabilityZones: ["eu-west-1a", "eu-west-1b", "euwest1c"] }, /^EksCluster: invalid availabilityZones "euwest1c"; expected an availability zone/],
     ["two zones", { availabilityZones: ["eu-west-1a", "eu-west-1b"] }, /^EksCluster: invalid availabilityZones \["eu-west-1a","eu-west-1b"\]; expected at least three distinct availability zones$/],
     ["bad add-on version", { addonVersions: { coredns: "latest" } }, /^EksCluster: invalid addonVersions\.coredns "latest"/],
+    ["an unknown support type", { supportType: "standard" as "STANDARD" }, /^EksCluster: invalid supportType "standard"; expected "STANDARD" or "EXTENDED"$/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
