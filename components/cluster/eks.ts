@@ -63,7 +63,11 @@ export interface EksClusterArgs {
    * entry: this component's Kubernetes provider runs as the creator). Default: none.
    */
   administrators?: string[];
-  /** Managed node groups. Default: one group "system", 2–6 m7g.large (arm64) nodes, 3 to start, 50 GB disks. */
+  /**
+   * Managed node groups, each launched from its own launch template: IMDSv2 only with a hop
+   * limit of 1 (pods outside the host network cannot reach IMDS), an encrypted gp3 root volume
+   * of `diskSizeGb`. Default: one group "system", 2–6 m7g.large (arm64) nodes, 3 to start, 50 GB disks.
+   */
   nodeGroups?: EksNodeGroupArgs[];
   /**
    * Pin add-on versions; a pinned add-on moves when its pin does. Default: the newest
@@ -328,29 +332,48 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
       (policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${policy}` }, parent),
     );
-    const nodeGroups = checked.nodeGroups.map(
-      (group) =>
-        new aws.eks.NodeGroup(
-          `${name}-${group.name}`,
-          {
-            clusterName: cluster.name,
-            nodeGroupNamePrefix: `${group.name}-`,
-            nodeRoleArn: nodeRole.arn,
-            subnetIds: network.privateSubnetIds,
-            version: checked.kubernetesVersion,
-            amiType: group.arch === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
-            instanceTypes: group.instanceTypes,
-            capacityType: group.capacityType,
-            diskSize: group.diskSizeGb,
-            scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize },
-            updateConfig: { maxUnavailable: 1 },
-            labels: { ...group.labels, "goplatform.dev/node-group": group.name },
-            tags,
-          },
-          // The desired size is the autoscaler's to change once the group exists.
-          { parent: this, dependsOn: [...nodePolicies, ...networkAddons], ignoreChanges: ["scalingConfig.desiredSize"] },
-        ),
-    );
+    const nodeGroups = checked.nodeGroups.map((group) => {
+      // Our own launch template (EKS would generate one otherwise): IMDSv2 only, with a hop
+      // limit of 1 so that pods outside the host network cannot reach the node role through
+      // IMDS (they get credentials from IRSA or Pod Identity; the add-ons that talk to AWS run
+      // in the host network or fall back to the Kubernetes API for their metadata), and an
+      // encrypted gp3 root volume. The disk size lives here: EKS refuses `diskSize` on a group
+      // with a launch template. No security groups here, so EKS keeps attaching the cluster
+      // security group to the nodes.
+      const template = new aws.ec2.LaunchTemplate(
+        `${name}-${group.name}`,
+        {
+          description: `EKS ${checked.clusterName}: managed node group ${group.name}`,
+          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+          // /dev/xvda: the root device of the EKS AL2023 AMIs (both architectures).
+          blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: group.diskSizeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+          tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: { ...tags, Name: `${checked.clusterName}-${group.name}` } })),
+          tags,
+        },
+        parent,
+      );
+      return new aws.eks.NodeGroup(
+        `${name}-${group.name}`,
+        {
+          clusterName: cluster.name,
+          nodeGroupNamePrefix: `${group.name}-`,
+          nodeRoleArn: nodeRole.arn,
+          subnetIds: network.privateSubnetIds,
+          version: checked.kubernetesVersion,
+          amiType: group.arch === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+          instanceTypes: group.instanceTypes,
+          capacityType: group.capacityType,
+          // A new template version (any change above) rolls the group's nodes.
+          launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
+          scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize },
+          updateConfig: { maxUnavailable: 1 },
+          labels: { ...group.labels, "goplatform.dev/node-group": group.name },
+          tags,
+        },
+        // The desired size is the autoscaler's to change once the group exists.
+        { parent: this, dependsOn: [...nodePolicies, ...networkAddons], ignoreChanges: ["scalingConfig.desiredSize"] },
+      );
+    });
     addon("coredns", {}, nodeGroups);
     addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, nodeGroups);
 

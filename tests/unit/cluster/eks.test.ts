@@ -23,6 +23,7 @@ export const awsMocks: MockOptions = {
           }
         : {}),
       ...(args.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" ? { arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123" } : {}),
+      ...(args.type === "aws:ec2/launchTemplate:LaunchTemplate" ? { latestVersion: 3 } : {}),
       ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b` } : {}),
     };
   },
@@ -104,7 +105,8 @@ describe("EksCluster", function () {
     assert.equal(group.inputs.amiType, "AL2023_ARM_64_STANDARD");
     assert.deepEqual(group.inputs.instanceTypes, ["m7g.large"]);
     assert.deepEqual(group.inputs.scalingConfig, { minSize: 2, maxSize: 6, desiredSize: 3 });
-    assert.equal(group.inputs.diskSize, 50);
+    // The disk is the launch template's (EKS refuses diskSize with a launch template).
+    assert.equal(group.inputs.diskSize, undefined);
     assert.equal(group.inputs.version, "1.33");
     assert.deepEqual(group.ignoreChanges, ["scalingConfig.desiredSize"]);
 
@@ -123,6 +125,29 @@ describe("EksCluster", function () {
     assert.ok(attachments.includes("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"));
     assert.ok(!resources.all.some((r) => r.name.startsWith("prod-nodes-AmazonEKS_CNI")));
     assert.deepEqual(await valueOf(result.addonVersions), Object.fromEntries(EKS_ADDONS.map((a) => [a, `v-${a}-for-1.33-eksbuild.1`])));
+  });
+
+  it("launches every node group from its own template: IMDSv2 only, hop limit 1, an encrypted gp3 root volume of the group's size, tagged", async () => {
+    const { resources } = await runUnderMocks(
+      make({ tags: { team: "platform" }, nodeGroups: [{ name: "system", minSize: 2, maxSize: 4 }, { name: "builds", minSize: 1, maxSize: 8, diskSizeGb: 200, arch: "amd64" }] }),
+      awsMocks,
+    );
+    const templates = resources.ofType("aws:ec2/launchTemplate:LaunchTemplate");
+    assert.deepEqual(templates.map((t) => t.name), ["prod-system", "prod-builds"]);
+    for (const [template, size, group] of [[templates[0], 50, "system"], [templates[1], 200, "builds"]] as const) {
+      assert.ok(template);
+      assert.deepEqual(template.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+      assert.deepEqual(template.inputs.blockDeviceMappings, [{ deviceName: "/dev/xvda", ebs: { volumeSize: size, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
+      const specs = template.inputs.tagSpecifications as { resourceType: string; tags: Record<string, string> }[];
+      assert.deepEqual(specs.map((t) => t.resourceType), ["instance", "volume", "network-interface"]);
+      for (const spec of specs) assert.deepEqual(spec.tags, { team: "platform", "goplatform.dev/cluster": "prod", Name: `prod-${group}` });
+      // Security groups stay EKS's: with none in the template it attaches the cluster security group.
+      assert.equal(template.inputs.vpcSecurityGroupIds, undefined);
+      assert.equal(template.inputs.imageId, undefined);
+      const nodeGroup = one(resources.ofType("aws:eks/nodeGroup:NodeGroup"), `prod-${group}`);
+      assert.deepEqual(nodeGroup.inputs.launchTemplate, { id: `prod-${group}-id`, version: "3" });
+      assert.equal(nodeGroup.inputs.diskSize, undefined);
+    }
   });
 
   it("pins add-on versions when asked, without asking EKS; unpinned add-ons keep the version they were created with", async () => {
