@@ -73,7 +73,8 @@ export interface EksClusterArgs {
    * Pin add-on versions; a pinned add-on moves when its pin does. Default: the newest
    * version EKS lists for the cluster's minor (eks:DescribeAddonVersions) when the add-on
    * is created, kept afterwards (later runs do not upgrade it, not even after a change
-   * of `kubernetesVersion`: pin the add-ons to move them).
+   * of `kubernetesVersion`: pin the add-ons to move them). A "vpc-cni" pin must be v1.16.2
+   * or later (AL2023 nodes; network policy needs v1.14+).
    */
   addonVersions?: Partial<Record<EksAddonName, string>>;
   /** Workload identity: "irsa" (IAM roles for service accounts, default) or "podIdentity" (EKS Pod Identity associations). */
@@ -100,6 +101,26 @@ const DEFAULT_NODE_GROUP: EksNodeGroupArgs = { name: "system", minSize: 2, maxSi
 const GRAVITON = /^[a-z]+\d+g[a-z]*\.[a-z0-9]+$/;
 const INSTANCE_TYPE = /^[a-z]+\d+[a-z-]*\.[a-z0-9]+$/;
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/**
+ * The oldest pin each add-on may take, for what this component configures on it. Unpinned
+ * add-ons take the newest build EKS lists for the minor (mostRecent), far above these for
+ * every supported minor.
+ */
+const MINIMUM_ADDON_VERSIONS: Partial<Record<EksAddonName, { version: string; why: string }>> = {
+  "vpc-cni": { version: "v1.16.2", why: "AL2023 nodes need VPC CNI v1.16.2 or later; network policy enforcement (enableNetworkPolicy) v1.14 or later" },
+};
+
+/** Compares "v1.2.3..." versions by their numeric major.minor.patch. */
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => (/^v(\d+)\.(\d+)\.(\d+)/.exec(v) ?? []).slice(1).map(Number);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 interface IamStatement {
   Effect: "Allow";
   Action: string[];
@@ -167,6 +188,10 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
   for (const [addon, version] of Object.entries(args.addonVersions ?? {})) {
     if (!(EKS_ADDONS as readonly string[]).includes(addon)) throw new ArgumentError(COMPONENT, "addonVersions", addon, `expected add-ons among ${EKS_ADDONS.join(", ")}`);
     if (!/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, "expected an EKS add-on version such as \"v1.19.2-eksbuild.1\"");
+    const minimum = MINIMUM_ADDON_VERSIONS[addon as EksAddonName];
+    if (minimum !== undefined && compareVersions(version, minimum.version) < 0) {
+      throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, `expected ${minimum.version} or later (${minimum.why})`);
+    }
   }
   const supportType = args.supportType ?? "STANDARD";
   if (!["STANDARD", "EXTENDED"].includes(supportType)) throw new ArgumentError(COMPONENT, "supportType", supportType, "expected \"STANDARD\" or \"EXTENDED\"");
@@ -296,7 +321,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
 
     // Add-ons: the network ones before nodes join, the ones that schedule pods after.
     const addonVersions: Partial<Record<EksAddonName, pulumi.Output<string>>> = {};
-    const addon = (addonName: EksAddonName, extra: { serviceAccountRoleArn?: pulumi.Input<string> }, dependsOn: pulumi.Resource[]) => {
+    const addon = (addonName: EksAddonName, extra: { serviceAccountRoleArn?: pulumi.Input<string>; configurationValues?: string }, dependsOn: pulumi.Resource[]) => {
       const pinned = args.addonVersions?.[addonName];
       const version =
         pinned !== undefined ? pulumi.output(pinned) : aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: checked.kubernetesVersion, mostRecent: true }, parent).version;
@@ -323,7 +348,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     const cniRole = this.irsaRole(`${name}-vpc-cni`, "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"], this);
     const ebsRole = this.irsaRole(`${name}-ebs-csi`, "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"], this);
     const networkAddons = [
-      addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn }, [cluster]),
+      // Network policy enforcement: the CNI's node agent (a container in aws-node) applies
+      // NetworkPolicy objects with eBPF; without it they are accepted and ignored.
+      addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }, [cluster]),
       addon("kube-proxy", {}, [cluster]),
       addon("eks-pod-identity-agent", {}, [cluster]),
     ];

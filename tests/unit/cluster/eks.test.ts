@@ -150,6 +150,15 @@ describe("EksCluster", function () {
     }
   });
 
+  it("turns on the VPC CNI's network policy enforcement, and accepts a vpc-cni pin from v1.16.2", async () => {
+    const { resources } = await runUnderMocks(make({ addonVersions: { "vpc-cni": "v1.16.2-eksbuild.1" } }), awsMocks);
+    const addons = resources.ofType("aws:eks/addon:Addon");
+    const cni = one(addons, "prod-vpc-cni");
+    assert.deepEqual(JSON.parse(String(cni.inputs.configurationValues)), { enableNetworkPolicy: "true" });
+    assert.equal(cni.inputs.addonVersion, "v1.16.2-eksbuild.1");
+    for (const name of ["prod-kube-proxy", "prod-eks-pod-identity-agent", "prod-coredns"]) assert.equal(one(addons, name).inputs.configurationValues, undefined, name);
+  });
+
   it("pins add-on versions when asked, without asking EKS; unpinned add-ons keep the version they were created with", async () => {
     const { resources } = await runUnderMocks(make({ addonVersions: { coredns: "v1.12.4-eksbuild.1" } }), awsMocks);
     const addons = resources.ofType("aws:eks/addon:Addon");
@@ -409,6 +418,8 @@ describe("EksCluster", function () {
     ["malformed zone", { availabilityZones: ["eu-west-1a", "eu-west-1b", "euwest1c"] }, /^EksCluster: invalid availabilityZones "euwest1c"; expected an availability zone/],
     ["two zones", { availabilityZones: ["eu-west-1a", "eu-west-1b"] }, /^EksCluster: invalid availabilityZones \["eu-west-1a","eu-west-1b"\]; expected at least three distinct availability zones$/],
     ["bad add-on version", { addonVersions: { coredns: "latest" } }, /^EksCluster: invalid addonVersions\.coredns "latest"/],
+    ["a vpc-cni pin older than AL2023 and network policy allow", { addonVersions: { "vpc-cni": "v1.15.4-eksbuild.1" } }, /^EksCluster: invalid addonVersions\.vpc-cni "v1\.15\.4-eksbuild\.1"; expected v1\.16\.2 or later \(AL2023 nodes need VPC CNI v1\.16\.2 or later; network policy enforcement \(enableNetworkPolicy\) v1\.14 or later\)$/],
+    ["a vpc-cni pin one patch short", { addonVersions: { "vpc-cni": "v1.16.1-eksbuild.9" } }, /^EksCluster: invalid addonVersions\.vpc-cni "v1\.16\.1-eksbuild\.9"; expected v1\.16\.2 or later/],
     ["an unknown support type", { supportType: "standard" as "STANDARD" }, /^EksCluster: invalid supportType "standard"; expected "STANDARD" or "EXTENDED"$/],
   ];
   for (const [what, args, message] of bad) {
