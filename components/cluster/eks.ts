@@ -2,8 +2,9 @@
  * EksCluster: an Amazon EKS cluster behind the Cluster contract. Private API endpoint,
  * secrets encrypted with a rotating KMS key, every control-plane log type, access
  * entries (authentication mode API), managed add-ons at versions EKS reports for the
- * cluster's minor, Graviton managed node groups, and IRSA (or EKS Pod Identity) for
- * workload identity.
+ * cluster's minor (VPC CNI network policy on), Graviton managed node groups from launch
+ * templates (IMDSv2 only, encrypted root volumes), an encrypted default StorageClass, and
+ * IRSA (or EKS Pod Identity) for workload identity.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -235,6 +236,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
   /** The security group EKS creates for the cluster: on the control plane's ENIs and on every managed node. */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The cluster's default StorageClass: EBS gp3, encrypted, bound where the pod lands. */
+  readonly storageClassName: pulumi.Output<string>;
   /** The version each managed add-on runs, by add-on name. */
   readonly addonVersions: pulumi.Output<Record<string, string>>;
   readonly region: pulumi.Output<string>;
@@ -402,7 +405,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       );
     });
     addon("coredns", {}, nodeGroups);
-    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, nodeGroups);
+    const ebsDriver = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, nodeGroups);
 
     this.clusterName = cluster.name;
     this.kubernetesVersion = pulumi.output(checked.kubernetesVersion);
@@ -418,6 +421,26 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       ),
     );
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: nodeGroups });
+    // EKS clusters from 1.30 have no default StorageClass, so claims without a class (Thanos
+    // Store and Compactor, pipeline workspaces) would stay Pending. The EBS add-on's own
+    // `defaultStorageClass` option makes one without parameters (gp3, unencrypted unless the
+    // account encrypts by default); this one is encrypted (with the aws/ebs key). Reclaim
+    // Delete: the claims here hold caches rebuilt from the bucket and per-run scratch, and
+    // Retain would leave a billed, orphaned volume behind every deleted claim. Claims created
+    // before the class exists get it once it does (retroactive default StorageClass, GA in 1.28).
+    const storageClass = new k8s.storage.v1.StorageClass(
+      `${name}-gp3-encrypted`,
+      {
+        metadata: { name: "gp3-encrypted", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: "Delete",
+      },
+      { parent: this, provider: this.provider, dependsOn: [ebsDriver] },
+    );
+    this.storageClassName = storageClass.metadata.name;
     this.registerOutputs({
       clusterName: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
@@ -429,6 +452,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       clusterSecurityGroupId: this.clusterSecurityGroupId,
       privateSubnetIds: this.privateSubnetIds,
       addonVersions: this.addonVersions,
+      storageClassName: this.storageClassName,
       kubeconfig: this.kubeconfig,
     });
   }

@@ -159,6 +159,26 @@ describe("EksCluster", function () {
     for (const name of ["prod-kube-proxy", "prod-eks-pod-identity-agent", "prod-coredns"]) assert.equal(one(addons, name).inputs.configurationValues, undefined, name);
   });
 
+  it("makes an encrypted gp3 StorageClass the default, through the cluster's provider, once the EBS driver runs", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      return { name: await valueOf(cluster.storageClassName) };
+    }, awsMocks);
+    const classes = resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass");
+    assert.equal(classes.length, 1);
+    const sc = classes[0];
+    assert.ok(sc);
+    assert.deepEqual(sc.inputs.metadata, { name: "gp3-encrypted", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } });
+    assert.equal(sc.inputs.provisioner, "ebs.csi.aws.com");
+    assert.deepEqual(sc.inputs.parameters, { type: "gp3", encrypted: "true" });
+    assert.equal(sc.inputs.volumeBindingMode, "WaitForFirstConsumer");
+    assert.equal(sc.inputs.allowVolumeExpansion, true);
+    assert.equal(sc.inputs.reclaimPolicy, "Delete");
+    assert.match(String(sc.provider), /pulumi:providers:kubernetes::prod-k8s::/);
+    assert.ok(sc.dependsOn.includes(one(resources.ofType("aws:eks/addon:Addon"), "prod-aws-ebs-csi-driver").urn));
+    assert.equal(result.name, "gp3-encrypted");
+  });
+
   it("pins add-on versions when asked, without asking EKS; unpinned add-ons keep the version they were created with", async () => {
     const { resources } = await runUnderMocks(make({ addonVersions: { coredns: "v1.12.4-eksbuild.1" } }), awsMocks);
     const addons = resources.ofType("aws:eks/addon:Addon");
