@@ -2,8 +2,9 @@
  * EksCluster: an Amazon EKS cluster behind the Cluster contract. Private API endpoint,
  * secrets encrypted with a rotating KMS key, every control-plane log type, access
  * entries (authentication mode API), managed add-ons at versions EKS reports for the
- * cluster's minor, Graviton managed node groups, and IRSA (or EKS Pod Identity) for
- * workload identity.
+ * cluster's minor (VPC CNI network policy on), Graviton managed node groups from launch
+ * templates (IMDSv2 only, encrypted root volumes), an encrypted default StorageClass, and
+ * IRSA (or EKS Pod Identity) for workload identity.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
@@ -63,17 +64,28 @@ export interface EksClusterArgs {
    * entry: this component's Kubernetes provider runs as the creator). Default: none.
    */
   administrators?: string[];
-  /** Managed node groups. Default: one group "system", 2–6 m7g.large (arm64) nodes, 3 to start, 50 GB disks. */
+  /**
+   * Managed node groups, each launched from its own launch template: IMDSv2 only with a hop
+   * limit of 1 (pods outside the host network cannot reach IMDS), an encrypted gp3 root volume
+   * of `diskSizeGb`. Default: one group "system", 2–6 m7g.large (arm64) nodes, 3 to start, 50 GB disks.
+   */
   nodeGroups?: EksNodeGroupArgs[];
   /**
    * Pin add-on versions; a pinned add-on moves when its pin does. Default: the newest
    * version EKS lists for the cluster's minor (eks:DescribeAddonVersions) when the add-on
    * is created, kept afterwards (later runs do not upgrade it, not even after a change
-   * of `kubernetesVersion`: pin the add-ons to move them).
+   * of `kubernetesVersion`: pin the add-ons to move them). A "vpc-cni" pin must be v1.16.2
+   * or later (AL2023 nodes; network policy needs v1.14+).
    */
   addonVersions?: Partial<Record<EksAddonName, string>>;
   /** Workload identity: "irsa" (IAM roles for service accounts, default) or "podIdentity" (EKS Pod Identity associations). */
   workloadIdentity?: "irsa" | "podIdentity";
+  /**
+   * What EKS does when the cluster's minor leaves standard support: "STANDARD" (default)
+   * upgrades the control plane to the next minor automatically; "EXTENDED" keeps the minor
+   * for up to 12 more months at an extra charge per cluster hour (EKS's own default).
+   */
+  supportType?: "STANDARD" | "EXTENDED";
   /** Retention of the control-plane log group, in days. Default: 90. */
   logRetentionDays?: number;
   /**
@@ -90,6 +102,26 @@ const DEFAULT_NODE_GROUP: EksNodeGroupArgs = { name: "system", minSize: 2, maxSi
 const GRAVITON = /^[a-z]+\d+g[a-z]*\.[a-z0-9]+$/;
 const INSTANCE_TYPE = /^[a-z]+\d+[a-z-]*\.[a-z0-9]+$/;
 const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+/**
+ * The oldest pin each add-on may take, for what this component configures on it. Unpinned
+ * add-ons take the newest build EKS lists for the minor (mostRecent), far above these for
+ * every supported minor.
+ */
+const MINIMUM_ADDON_VERSIONS: Partial<Record<EksAddonName, { version: string; why: string }>> = {
+  "vpc-cni": { version: "v1.16.2", why: "AL2023 nodes need VPC CNI v1.16.2 or later; network policy enforcement (enableNetworkPolicy) v1.14 or later" },
+};
+
+/** Compares "v1.2.3..." versions by their numeric major.minor.patch. */
+function compareVersions(a: string, b: string): number {
+  const parts = (v: string) => (/^v(\d+)\.(\d+)\.(\d+)/.exec(v) ?? []).slice(1).map(Number);
+  const [pa, pb] = [parts(a), parts(b)];
+  for (let i = 0; i < 3; i++) {
+    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
 interface IamStatement {
   Effect: "Allow";
   Action: string[];
@@ -106,6 +138,7 @@ interface CheckedEksArgs {
   publicCidrs?: string[];
   nodeGroups: (Required<NodePoolSize> & { name: string; instanceTypes: string[]; arch: "arm64" | "amd64"; capacityType: "ON_DEMAND" | "SPOT"; labels: Record<string, string> })[];
   logRetentionDays: number;
+  supportType: "STANDARD" | "EXTENDED";
 }
 
 function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
@@ -156,11 +189,17 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
   for (const [addon, version] of Object.entries(args.addonVersions ?? {})) {
     if (!(EKS_ADDONS as readonly string[]).includes(addon)) throw new ArgumentError(COMPONENT, "addonVersions", addon, `expected add-ons among ${EKS_ADDONS.join(", ")}`);
     if (!/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, "expected an EKS add-on version such as \"v1.19.2-eksbuild.1\"");
+    const minimum = MINIMUM_ADDON_VERSIONS[addon as EksAddonName];
+    if (minimum !== undefined && compareVersions(version, minimum.version) < 0) {
+      throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, `expected ${minimum.version} or later (${minimum.why})`);
+    }
   }
+  const supportType = args.supportType ?? "STANDARD";
+  if (!["STANDARD", "EXTENDED"].includes(supportType)) throw new ArgumentError(COMPONENT, "supportType", supportType, "expected \"STANDARD\" or \"EXTENDED\"");
   for (const arn of args.administrators ?? []) {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) throw new ArgumentError(COMPONENT, "administrators", arn, "expected IAM role or user ARNs");
   }
-  return { clusterName, kubernetesVersion, vpcCidr, availabilityZones: args.availabilityZones, publicCidrs, nodeGroups, logRetentionDays };
+  return { clusterName, kubernetesVersion, vpcCidr, availabilityZones: args.availabilityZones, publicCidrs, nodeGroups, logRetentionDays, supportType };
 }
 
 function checkClusterNameLike(argument: string, value: string): void {
@@ -194,7 +233,11 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
   readonly endpoint: pulumi.Output<string>;
   readonly kmsKeyArn: pulumi.Output<string>;
   readonly vpcId: pulumi.Output<string>;
+  /** The security group EKS creates for the cluster: on the control plane's ENIs and on every managed node. */
+  readonly clusterSecurityGroupId: pulumi.Output<string>;
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The cluster's default StorageClass: EBS gp3, encrypted, bound where the pod lands. */
+  readonly storageClassName: pulumi.Output<string>;
   /** The version each managed add-on runs, by add-on name. */
   readonly addonVersions: pulumi.Output<Record<string, string>>;
   readonly region: pulumi.Output<string>;
@@ -254,6 +297,8 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         // The managed add-ons below replace the self-managed defaults.
         bootstrapSelfManagedAddons: false,
         deletionProtection: protect,
+        // EKS defaults to EXTENDED: a minor past standard support would stay, at extra cost, until someone upgrades it.
+        upgradePolicy: { supportType: checked.supportType },
         tags,
       },
       { parent: this, dependsOn: [clusterPolicy, logGroup] },
@@ -279,7 +324,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
 
     // Add-ons: the network ones before nodes join, the ones that schedule pods after.
     const addonVersions: Partial<Record<EksAddonName, pulumi.Output<string>>> = {};
-    const addon = (addonName: EksAddonName, extra: { serviceAccountRoleArn?: pulumi.Input<string> }, dependsOn: pulumi.Resource[]) => {
+    const addon = (addonName: EksAddonName, extra: { serviceAccountRoleArn?: pulumi.Input<string>; configurationValues?: string }, dependsOn: pulumi.Resource[]) => {
       const pinned = args.addonVersions?.[addonName];
       const version =
         pinned !== undefined ? pulumi.output(pinned) : aws.eks.getAddonVersionOutput({ addonName, kubernetesVersion: checked.kubernetesVersion, mostRecent: true }, parent).version;
@@ -306,7 +351,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     const cniRole = this.irsaRole(`${name}-vpc-cni`, "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"], this);
     const ebsRole = this.irsaRole(`${name}-ebs-csi`, "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"], this);
     const networkAddons = [
-      addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn }, [cluster]),
+      // Network policy enforcement: the CNI's node agent (a container in aws-node) applies
+      // NetworkPolicy objects with eBPF; without it they are accepted and ignored.
+      addon("vpc-cni", { serviceAccountRoleArn: cniRole.arn, configurationValues: JSON.stringify({ enableNetworkPolicy: "true" }) }, [cluster]),
       addon("kube-proxy", {}, [cluster]),
       addon("eks-pod-identity-agent", {}, [cluster]),
     ];
@@ -315,37 +362,57 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
       (policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${policy}` }, parent),
     );
-    const nodeGroups = checked.nodeGroups.map(
-      (group) =>
-        new aws.eks.NodeGroup(
-          `${name}-${group.name}`,
-          {
-            clusterName: cluster.name,
-            nodeGroupNamePrefix: `${group.name}-`,
-            nodeRoleArn: nodeRole.arn,
-            subnetIds: network.privateSubnetIds,
-            version: checked.kubernetesVersion,
-            amiType: group.arch === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
-            instanceTypes: group.instanceTypes,
-            capacityType: group.capacityType,
-            diskSize: group.diskSizeGb,
-            scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize },
-            updateConfig: { maxUnavailable: 1 },
-            labels: { ...group.labels, "goplatform.dev/node-group": group.name },
-            tags,
-          },
-          // The desired size is the autoscaler's to change once the group exists.
-          { parent: this, dependsOn: [...nodePolicies, ...networkAddons], ignoreChanges: ["scalingConfig.desiredSize"] },
-        ),
-    );
+    const nodeGroups = checked.nodeGroups.map((group) => {
+      // Our own launch template (EKS would generate one otherwise): IMDSv2 only, with a hop
+      // limit of 1 so that pods outside the host network cannot reach the node role through
+      // IMDS (they get credentials from IRSA or Pod Identity; the add-ons that talk to AWS run
+      // in the host network or fall back to the Kubernetes API for their metadata), and an
+      // encrypted gp3 root volume. The disk size lives here: EKS refuses `diskSize` on a group
+      // with a launch template. No security groups here, so EKS keeps attaching the cluster
+      // security group to the nodes.
+      const template = new aws.ec2.LaunchTemplate(
+        `${name}-${group.name}`,
+        {
+          description: `EKS ${checked.clusterName}: managed node group ${group.name}`,
+          metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+          // /dev/xvda: the root device of the EKS AL2023 AMIs (both architectures).
+          blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeSize: group.diskSizeGb, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }],
+          tagSpecifications: ["instance", "volume", "network-interface"].map((resourceType) => ({ resourceType, tags: { ...tags, Name: `${checked.clusterName}-${group.name}` } })),
+          tags,
+        },
+        parent,
+      );
+      return new aws.eks.NodeGroup(
+        `${name}-${group.name}`,
+        {
+          clusterName: cluster.name,
+          nodeGroupNamePrefix: `${group.name}-`,
+          nodeRoleArn: nodeRole.arn,
+          subnetIds: network.privateSubnetIds,
+          version: checked.kubernetesVersion,
+          amiType: group.arch === "arm64" ? "AL2023_ARM_64_STANDARD" : "AL2023_x86_64_STANDARD",
+          instanceTypes: group.instanceTypes,
+          capacityType: group.capacityType,
+          // A new template version (any change above) rolls the group's nodes.
+          launchTemplate: { id: template.id, version: template.latestVersion.apply((v) => String(v)) },
+          scalingConfig: { minSize: group.minSize, maxSize: group.maxSize, desiredSize: group.desiredSize },
+          updateConfig: { maxUnavailable: 1 },
+          labels: { ...group.labels, "goplatform.dev/node-group": group.name },
+          tags,
+        },
+        // The desired size is the autoscaler's to change once the group exists.
+        { parent: this, dependsOn: [...nodePolicies, ...networkAddons], ignoreChanges: ["scalingConfig.desiredSize"] },
+      );
+    });
     addon("coredns", {}, nodeGroups);
-    addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, nodeGroups);
+    const ebsDriver = addon("aws-ebs-csi-driver", { serviceAccountRoleArn: ebsRole.arn }, nodeGroups);
 
     this.clusterName = cluster.name;
     this.kubernetesVersion = pulumi.output(checked.kubernetesVersion);
     this.endpoint = cluster.endpoint;
     this.kmsKeyArn = key.arn;
     this.vpcId = network.vpcId;
+    this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
     this.privateSubnetIds = network.privateSubnetIds;
     this.addonVersions = pulumi.all(addonVersions as Record<string, pulumi.Output<string>>);
     this.kubeconfig = pulumi.secret(
@@ -354,6 +421,26 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       ),
     );
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: nodeGroups });
+    // EKS clusters from 1.30 have no default StorageClass, so claims without a class (Thanos
+    // Store and Compactor, pipeline workspaces) would stay Pending. The EBS add-on's own
+    // `defaultStorageClass` option makes one without parameters (gp3, unencrypted unless the
+    // account encrypts by default); this one is encrypted (with the aws/ebs key). Reclaim
+    // Delete: the claims here hold caches rebuilt from the bucket and per-run scratch, and
+    // Retain would leave a billed, orphaned volume behind every deleted claim. Claims created
+    // before the class exists get it once it does (retroactive default StorageClass, GA in 1.28).
+    const storageClass = new k8s.storage.v1.StorageClass(
+      `${name}-gp3-encrypted`,
+      {
+        metadata: { name: "gp3-encrypted", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+        provisioner: "ebs.csi.aws.com",
+        parameters: { type: "gp3", encrypted: "true" },
+        volumeBindingMode: "WaitForFirstConsumer",
+        allowVolumeExpansion: true,
+        reclaimPolicy: "Delete",
+      },
+      { parent: this, provider: this.provider, dependsOn: [ebsDriver] },
+    );
+    this.storageClassName = storageClass.metadata.name;
     this.registerOutputs({
       clusterName: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
@@ -362,8 +449,10 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       oidcProviderArn: this.oidcProviderArn,
       kmsKeyArn: this.kmsKeyArn,
       vpcId: this.vpcId,
+      clusterSecurityGroupId: this.clusterSecurityGroupId,
       privateSubnetIds: this.privateSubnetIds,
       addonVersions: this.addonVersions,
+      storageClassName: this.storageClassName,
       kubeconfig: this.kubeconfig,
     });
   }

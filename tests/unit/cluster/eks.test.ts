@@ -15,9 +15,15 @@ export const awsMocks: MockOptions = {
       arn: `arn:aws:mock:::${args.type}/${args.name}`,
       name: inputs.name ?? `${args.name}-abc123`,
       ...(args.type === "aws:eks/cluster:Cluster"
-        ? { endpoint: "https://ABC123.gr7.eu-west-1.eks.amazonaws.com", certificateAuthority: { data: "Q0EtREFUQQ==" }, identities: [{ oidcs: [{ issuer: ISSUER }] }] }
+        ? {
+            endpoint: "https://ABC123.gr7.eu-west-1.eks.amazonaws.com",
+            certificateAuthority: { data: "Q0EtREFUQQ==" },
+            identities: [{ oidcs: [{ issuer: ISSUER }] }],
+            vpcConfig: { ...(args.inputs as { vpcConfig: object }).vpcConfig, clusterSecurityGroupId: "sg-0eks1cluster" },
+          }
         : {}),
       ...(args.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" ? { arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123" } : {}),
+      ...(args.type === "aws:ec2/launchTemplate:LaunchTemplate" ? { latestVersion: 3 } : {}),
       ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b` } : {}),
     };
   },
@@ -99,7 +105,8 @@ describe("EksCluster", function () {
     assert.equal(group.inputs.amiType, "AL2023_ARM_64_STANDARD");
     assert.deepEqual(group.inputs.instanceTypes, ["m7g.large"]);
     assert.deepEqual(group.inputs.scalingConfig, { minSize: 2, maxSize: 6, desiredSize: 3 });
-    assert.equal(group.inputs.diskSize, 50);
+    // The disk is the launch template's (EKS refuses diskSize with a launch template).
+    assert.equal(group.inputs.diskSize, undefined);
     assert.equal(group.inputs.version, "1.33");
     assert.deepEqual(group.ignoreChanges, ["scalingConfig.desiredSize"]);
 
@@ -118,6 +125,58 @@ describe("EksCluster", function () {
     assert.ok(attachments.includes("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"));
     assert.ok(!resources.all.some((r) => r.name.startsWith("prod-nodes-AmazonEKS_CNI")));
     assert.deepEqual(await valueOf(result.addonVersions), Object.fromEntries(EKS_ADDONS.map((a) => [a, `v-${a}-for-1.33-eksbuild.1`])));
+  });
+
+  it("launches every node group from its own template: IMDSv2 only, hop limit 1, an encrypted gp3 root volume of the group's size, tagged", async () => {
+    const { resources } = await runUnderMocks(
+      make({ tags: { team: "platform" }, nodeGroups: [{ name: "system", minSize: 2, maxSize: 4 }, { name: "builds", minSize: 1, maxSize: 8, diskSizeGb: 200, arch: "amd64" }] }),
+      awsMocks,
+    );
+    const templates = resources.ofType("aws:ec2/launchTemplate:LaunchTemplate");
+    assert.deepEqual(templates.map((t) => t.name), ["prod-system", "prod-builds"]);
+    for (const [template, size, group] of [[templates[0], 50, "system"], [templates[1], 200, "builds"]] as const) {
+      assert.ok(template);
+      assert.deepEqual(template.inputs.metadataOptions, { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 });
+      assert.deepEqual(template.inputs.blockDeviceMappings, [{ deviceName: "/dev/xvda", ebs: { volumeSize: size, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" } }]);
+      const specs = template.inputs.tagSpecifications as { resourceType: string; tags: Record<string, string> }[];
+      assert.deepEqual(specs.map((t) => t.resourceType), ["instance", "volume", "network-interface"]);
+      for (const spec of specs) assert.deepEqual(spec.tags, { team: "platform", "goplatform.dev/cluster": "prod", Name: `prod-${group}` });
+      // Security groups stay EKS's: with none in the template it attaches the cluster security group.
+      assert.equal(template.inputs.vpcSecurityGroupIds, undefined);
+      assert.equal(template.inputs.imageId, undefined);
+      const nodeGroup = one(resources.ofType("aws:eks/nodeGroup:NodeGroup"), `prod-${group}`);
+      assert.deepEqual(nodeGroup.inputs.launchTemplate, { id: `prod-${group}-id`, version: "3" });
+      assert.equal(nodeGroup.inputs.diskSize, undefined);
+    }
+  });
+
+  it("turns on the VPC CNI's network policy enforcement, and accepts a vpc-cni pin from v1.16.2", async () => {
+    const { resources } = await runUnderMocks(make({ addonVersions: { "vpc-cni": "v1.16.2-eksbuild.1" } }), awsMocks);
+    const addons = resources.ofType("aws:eks/addon:Addon");
+    const cni = one(addons, "prod-vpc-cni");
+    assert.deepEqual(JSON.parse(String(cni.inputs.configurationValues)), { enableNetworkPolicy: "true" });
+    assert.equal(cni.inputs.addonVersion, "v1.16.2-eksbuild.1");
+    for (const name of ["prod-kube-proxy", "prod-eks-pod-identity-agent", "prod-coredns"]) assert.equal(one(addons, name).inputs.configurationValues, undefined, name);
+  });
+
+  it("makes an encrypted gp3 StorageClass the default, through the cluster's provider, once the EBS driver runs", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make()();
+      return { name: await valueOf(cluster.storageClassName) };
+    }, awsMocks);
+    const classes = resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass");
+    assert.equal(classes.length, 1);
+    const sc = classes[0];
+    assert.ok(sc);
+    assert.deepEqual(sc.inputs.metadata, { name: "gp3-encrypted", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } });
+    assert.equal(sc.inputs.provisioner, "ebs.csi.aws.com");
+    assert.deepEqual(sc.inputs.parameters, { type: "gp3", encrypted: "true" });
+    assert.equal(sc.inputs.volumeBindingMode, "WaitForFirstConsumer");
+    assert.equal(sc.inputs.allowVolumeExpansion, true);
+    assert.equal(sc.inputs.reclaimPolicy, "Delete");
+    assert.match(String(sc.provider), /pulumi:providers:kubernetes::prod-k8s::/);
+    assert.ok(sc.dependsOn.includes(one(resources.ofType("aws:eks/addon:Addon"), "prod-aws-ebs-csi-driver").urn));
+    assert.equal(result.name, "gp3-encrypted");
   });
 
   it("pins add-on versions when asked, without asking EKS; unpinned add-ons keep the version they were created with", async () => {
@@ -151,6 +210,35 @@ describe("EksCluster", function () {
     assert.equal(resources.ofType("aws:ec2/vpc:Vpc").length, 0);
     assert.deepEqual((resources.one("aws:eks/cluster:Cluster").inputs.vpcConfig as { subnetIds: string[] }).subnetIds, ["subnet-a", "subnet-b", "subnet-c"]);
     assert.ok(resources.all.every((r) => !r.protect));
+  });
+
+  it("opts out of paid extended support by default (EKS's default is EXTENDED), and takes EXTENDED when asked", async () => {
+    const { resources } = await runUnderMocks(make(), awsMocks);
+    assert.deepEqual(resources.one("aws:eks/cluster:Cluster").inputs.upgradePolicy, { supportType: "STANDARD" });
+    const { resources: extended } = await runUnderMocks(make({ supportType: "EXTENDED" }), awsMocks);
+    assert.deepEqual(extended.one("aws:eks/cluster:Cluster").inputs.upgradePolicy, { supportType: "EXTENDED" });
+  });
+
+  it("exposes the cluster security group EKS creates, as a property and a registered output", async () => {
+    // The harness does not record registerOutputs; watch the call instead.
+    type RegisterOutputs = (this: pulumi.ComponentResource, outputs?: pulumi.Inputs) => void;
+    const prototype = pulumi.ComponentResource.prototype;
+    const original = Reflect.get(prototype, "registerOutputs") as RegisterOutputs;
+    let registered: Record<string, unknown> | undefined;
+    prototype["registerOutputs"] = function (this: pulumi.ComponentResource, outputs?: pulumi.Inputs) {
+      // The SDK calls it again without outputs once the component initialises; keep the constructor's call.
+      if (this instanceof EksCluster && outputs !== undefined) registered = outputs;
+      original.call(this, outputs);
+    };
+    try {
+      const { result } = await runUnderMocks(async () => {
+        const cluster = make()();
+        return { sg: await valueOf(cluster.clusterSecurityGroupId), registered: await valueOf(registered?.clusterSecurityGroupId as pulumi.Output<string>) };
+      }, awsMocks);
+      assert.deepEqual(result, { sg: "sg-0eks1cluster", registered: "sg-0eks1cluster" });
+    } finally {
+      prototype["registerOutputs"] = original;
+    }
   });
 
   it("gives EKS deletionProtection the same value as Pulumi protect, from args or from resource options", async () => {
@@ -281,6 +369,21 @@ describe("EksCluster", function () {
     assert.deepEqual(policy.Statement.flatMap((s) => s.Action), ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject"]);
   });
 
+  it("binds registryRead to the pull actions on the one repository and the account-wide token, never a push action", async () => {
+    const repository = "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello";
+    const { resources } = await runUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindServiceAccount("verifier", { namespace: "policy", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository }] }, cluster);
+    }, awsMocks);
+    const policy = JSON.parse(String(resources.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Effect: string; Action: string[]; Resource: string }[] };
+    assert.deepEqual(policy.Statement, [
+      { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      { Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"], Resource: repository },
+    ]);
+    const actions = policy.Statement.flatMap((s) => s.Action);
+    for (const push of ["ecr:PutImage", "ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload"]) assert.ok(!actions.includes(push), push);
+  });
+
   it("binds with EKS Pod Identity when asked: a pods.eks.amazonaws.com role and an association, no annotation", async () => {
     const { resources } = await runUnderMocks(() => {
       const cluster = make({ workloadIdentity: "podIdentity" })();
@@ -335,6 +438,9 @@ describe("EksCluster", function () {
     ["malformed zone", { availabilityZones: ["eu-west-1a", "eu-west-1b", "euwest1c"] }, /^EksCluster: invalid availabilityZones "euwest1c"; expected an availability zone/],
     ["two zones", { availabilityZones: ["eu-west-1a", "eu-west-1b"] }, /^EksCluster: invalid availabilityZones \["eu-west-1a","eu-west-1b"\]; expected at least three distinct availability zones$/],
     ["bad add-on version", { addonVersions: { coredns: "latest" } }, /^EksCluster: invalid addonVersions\.coredns "latest"/],
+    ["a vpc-cni pin older than AL2023 and network policy allow", { addonVersions: { "vpc-cni": "v1.15.4-eksbuild.1" } }, /^EksCluster: invalid addonVersions\.vpc-cni "v1\.15\.4-eksbuild\.1"; expected v1\.16\.2 or later \(AL2023 nodes need VPC CNI v1\.16\.2 or later; network policy enforcement \(enableNetworkPolicy\) v1\.14 or later\)$/],
+    ["a vpc-cni pin one patch short", { addonVersions: { "vpc-cni": "v1.16.1-eksbuild.9" } }, /^EksCluster: invalid addonVersions\.vpc-cni "v1\.16\.1-eksbuild\.9"; expected v1\.16\.2 or later/],
+    ["an unknown support type", { supportType: "standard" as "STANDARD" }, /^EksCluster: invalid supportType "standard"; expected "STANDARD" or "EXTENDED"$/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
