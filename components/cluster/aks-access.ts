@@ -141,7 +141,8 @@ export async function waitForAccess(options: WaitOptions): Promise<number> {
       throw new Error(
         `${options.what}: the deploying identity is still not authorized on the cluster after ${Math.round(options.timeoutMs / 1000)} s (${checks} checks; last: ${answer.detail}). ` +
           "Azure role assignments can take up to 10 minutes to take effect; check that the identity running `pulumi up` holds " +
-          "\"Azure Kubernetes Service RBAC Cluster Admin\" on the cluster (az role assignment list --scope <cluster id>), then run `pulumi up` again.",
+          "\"Azure Kubernetes Service RBAC Cluster Admin\" on the cluster (az role assignment list --scope <cluster id>), then run `pulumi up` again. " +
+          "If the last answer is a failed request, this machine does not reach the API server: a private cluster needs a network path to it, or a public endpoint with this machine's address allowed.",
       );
     }
     await options.sleep(Math.min(options.intervalMs, left));

@@ -522,6 +522,7 @@ describe("AKS deployer access wait", () => {
       (error: Error) => {
         assert.match(error.message, /^AksCluster prod: the deploying identity is still not authorized on the cluster after 60 s \(4 checks; last: create namespaces: HTTP 403: forbidden\)\. Azure role assignments can take up to 10 minutes/);
         assert.match(error.message, /"Azure Kubernetes Service RBAC Cluster Admin" on the cluster/);
+        assert.match(error.message, /If the last answer is a failed request, this machine does not reach the API server: a private cluster needs a network path to it, or a public endpoint with this machine's address allowed\.$/);
         return true;
       },
     );
