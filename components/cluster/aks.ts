@@ -2,19 +2,25 @@
  * AksCluster: an Azure Kubernetes Service cluster behind the Cluster contract. OIDC
  * issuer and workload identity, Azure CNI overlay (Cilium dataplane and network
  * policy), Entra ID with Azure RBAC and no local accounts, a private API server by
- * default, an auto-upgrade channel, the Azure Policy add-on, and separate system and
- * user node pools. The kubeconfig is the user credential (kubelogin), as a secret.
+ * default, an auto-upgrade channel, the Azure Policy add-on with the pod security
+ * restricted initiative assigned, control-plane audit logs in Log Analytics, and
+ * separate system and user node pools. The kubeconfig is the user credential
+ * (kubelogin), as a secret; the Kubernetes provider waits until the deployer's Azure
+ * RBAC role has taken effect.
  */
 import { createHash } from "node:crypto";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
 import * as managedidentity from "@pulumi/azure-native/managedidentity";
+import * as monitor from "@pulumi/azure-native/monitor";
+import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { ArgumentError } from "../args";
+import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
+import { AksAccessWait } from "./aks-access";
 import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
@@ -37,6 +43,23 @@ export const AZURE_ROLES = {
   acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
   aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
 } as const;
+
+/**
+ * The built-in initiative "Kubernetes cluster pod security restricted standards for
+ * Linux-based workloads" (Azure/azure-policy
+ * built-in-policies/policySetDefinitions/Kubernetes/PSPRestrictedStandard.json).
+ */
+export const AKS_POD_SECURITY_RESTRICTED_INITIATIVE = "/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00";
+
+/** The initiative's own default `excludedNamespaces` (system namespaces of AKS, Gatekeeper and Arc). */
+export const AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES = ["kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system"] as const;
+
+/**
+ * Control-plane log categories sent to Log Analytics: audit events without get/list
+ * (kube-audit-admin; kube-audit with reads is far larger and costlier), the API server's
+ * own log, and guard (Entra ID and Azure RBAC decisions).
+ */
+export const AKS_CONTROL_PLANE_LOG_CATEGORIES = ["kube-audit-admin", "kube-apiserver", "guard"] as const;
 
 /** The audience AKS workload identity tokens carry. */
 export const AZURE_WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
@@ -78,6 +101,15 @@ export interface AksClusterArgs {
   grantDeployerClusterAdmin?: boolean;
   /** What the deploying identity is, for that role assignment. Default: not set (Azure looks it up). */
   deployerPrincipalType?: "User" | "ServicePrincipal";
+  /**
+   * Seconds the Kubernetes provider waits, after granting the deployer cluster admin, for
+   * that role to take effect (Azure: up to 10 minutes): a check asks the API server
+   * (SelfSubjectAccessReview, with the kubeconfig's kubelogin) every 10 s whether the
+   * deployer may create namespaces and CRDs, and fails with the last answer once the time
+   * is up. 0 turns the wait off. Only used while `grantDeployerClusterAdmin` is true.
+   * The machine running `pulumi up` must reach the API server (as the provider must). Default: 1200.
+   */
+  deployerAccessTimeoutSeconds?: number;
   /** Pod and service CIDRs for Azure CNI overlay, network addresses (host bits clear). Default: "10.244.0.0/16" and "10.0.0.0/16" (cluster DNS at the service network address + 10). */
   podCidr?: string;
   serviceCidr?: string;
@@ -92,16 +124,53 @@ export interface AksClusterArgs {
   systemPool?: AksNodePoolArgs;
   /** User pools for workloads. Default: one pool "apps", 1–10 Standard_D4s_v5, 50 GB disks, zones 1–3. */
   userPools?: AksNodePoolArgs[];
+  /**
+   * Control-plane logs (categories AKS_CONTROL_PLANE_LOG_CATEGORIES) through a diagnostic
+   * setting into Log Analytics, in resource-specific tables (AKSAuditAdmin, AKSControlPlane).
+   * Default: on, into a new workspace (SKU PerGB2018, `retentionDays` 90) in the cluster's resource group.
+   */
+  auditLogs?: AksAuditLogsArgs;
+  /**
+   * Microsoft Defender for Containers on the cluster (`securityProfile.defender`: threat
+   * detection, reporting to the audit logs' workspace, which is created for it even when
+   * `auditLogs.enabled` is false). A paid plan, billed per vCore: enable it deliberately. Default: false.
+   */
+  defender?: boolean;
+  /**
+   * The Azure Policy add-on enforces nothing without assignments: the built-in initiative
+   * "Kubernetes cluster pod security restricted standards for Linux-based workloads" is
+   * assigned at the cluster scope with this effect. "audit" reports violations; "deny"
+   * also refuses non-compliant pods; "off" assigns nothing. Default: "audit".
+   */
+  podSecurityPolicy?: "audit" | "deny" | "off";
+  /**
+   * Namespaces the pod security initiative does not judge. Replaces the list, so keep the
+   * system namespaces. Default: AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES (the initiative's own default).
+   */
+  podSecurityExcludedNamespaces?: string[];
   /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
   protect?: boolean;
   /** Tags for every Azure resource. Default: none. */
   tags?: Record<string, string>;
 }
 
+/** Where the control-plane logs go. */
+export interface AksAuditLogsArgs {
+  /** Send control-plane logs at all. Default: true. */
+  enabled?: boolean;
+  /** An existing Log Analytics workspace resource id to send them to. Default: a new workspace. */
+  workspaceId?: pulumi.Input<string>;
+  /** Retention of the new workspace in days, 30–730 (PerGB2018). Default: 90. */
+  retentionDays?: number;
+}
+
+const POD_SECURITY_EFFECTS = ["audit", "deny", "off"] as const;
+
 const DEFAULT_SYSTEM: AksNodePoolArgs = { name: "system", minSize: 2, maxSize: 5, desiredSize: 2, diskSizeGb: 50 };
 const DEFAULT_USER: AksNodePoolArgs = { name: "apps", minSize: 1, maxSize: 10, desiredSize: 2, diskSizeGb: 50 };
 const LOCATION = /^[a-z]+[a-z0-9]*$/;
 const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
+const LOG_ANALYTICS_WORKSPACE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type CheckedPool = Required<NodePoolSize> & { name: string; vmSize: string; labels: Record<string, string> };
@@ -143,10 +212,44 @@ function checkArgs(name: string, args: AksClusterArgs) {
   if (args.deployerPrincipalType !== undefined && !["User", "ServicePrincipal"].includes(args.deployerPrincipalType)) {
     throw new ArgumentError(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, "expected \"User\" or \"ServicePrincipal\"");
   }
+  const accessTimeout = checkNumber(COMPONENT, "deployerAccessTimeoutSeconds", args.deployerAccessTimeoutSeconds ?? 1200, { min: 0, max: 3600, integer: true });
+  const auditLogs = args.auditLogs ?? {};
+  const auditLogsOn = auditLogs.enabled ?? true;
+  const retentionDays = checkNumber(COMPONENT, "auditLogs.retentionDays", auditLogs.retentionDays ?? 90, { min: 30, max: 730, integer: true });
+  const podSecurity = args.podSecurityPolicy ?? "audit";
+  if (!(POD_SECURITY_EFFECTS as readonly string[]).includes(podSecurity)) {
+    throw new ArgumentError(COMPONENT, "podSecurityPolicy", podSecurity, `expected one of ${POD_SECURITY_EFFECTS.join(", ")}`);
+  }
+  const excludedNamespaces = (args.podSecurityExcludedNamespaces ?? [...AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES]).map((ns) => checkDnsLabel(COMPONENT, "podSecurityExcludedNamespaces", ns));
+  if (!excludedNamespaces.includes("kube-system")) {
+    throw new ArgumentError(COMPONENT, "podSecurityExcludedNamespaces", excludedNamespaces, "expected a list that keeps \"kube-system\" (AKS system pods do not meet the restricted standard)");
+  }
+  const workspace = args.auditLogs?.workspaceId;
+  if (typeof workspace === "string" && !LOG_ANALYTICS_WORKSPACE.test(workspace)) {
+    throw new ArgumentError(COMPONENT, "auditLogs.workspaceId", workspace, "expected a Log Analytics workspace resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>");
+  }
+  const defender = args.defender ?? false;
+  if (typeof defender !== "boolean") throw new ArgumentError(COMPONENT, "defender", defender, "expected true or false");
   const seen = new Set<string>();
   const systemPool = checkPool("systemPool", args.systemPool ?? DEFAULT_SYSTEM, seen);
   const userPools = (args.userPools ?? [DEFAULT_USER]).map((pool, i) => checkPool(`userPools[${i}]`, pool, seen));
-  return { clusterName, kubernetesVersion, upgradeChannel, podCidr, serviceCidr, service, publicCidrs, systemPool, userPools };
+  return {
+    clusterName,
+    kubernetesVersion,
+    upgradeChannel,
+    podCidr,
+    serviceCidr,
+    service,
+    publicCidrs,
+    systemPool,
+    userPools,
+    accessTimeout,
+    auditLogsOn,
+    retentionDays,
+    podSecurity,
+    excludedNamespaces,
+    defender,
+  };
 }
 
 /** The network address + 10 of the service CIDR: where AKS runs cluster DNS. */
@@ -199,6 +302,18 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
     const resourceGroupName = args.resourceGroupName !== undefined ? pulumi.output(args.resourceGroupName) : new resources.ResourceGroup(name, { location: args.location, tags }, parent).name;
     this.resourceGroupName = resourceGroupName;
 
+    // One workspace for control-plane logs and Defender, unless the caller brings one.
+    const needsWorkspace = checked.auditLogsOn || checked.defender;
+    const workspaceId: pulumi.Output<string> | undefined = !needsWorkspace
+      ? undefined
+      : args.auditLogs?.workspaceId !== undefined
+        ? pulumi.output(args.auditLogs.workspaceId)
+        : new operationalinsights.Workspace(
+            `${name}-logs`,
+            { resourceGroupName, location: args.location, sku: { name: "PerGB2018" }, retentionInDays: checked.retentionDays, tags },
+            parent,
+          ).id;
+
     const cluster = new containerservice.ManagedCluster(
       name,
       {
@@ -213,7 +328,11 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
         aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.adminGroupObjectIds },
         disableLocalAccounts: true,
         oidcIssuerProfile: { enabled: true },
-        securityProfile: { workloadIdentity: { enabled: true }, imageCleaner: { enabled: true, intervalHours: 168 } },
+        securityProfile: {
+          workloadIdentity: { enabled: true },
+          imageCleaner: { enabled: true, intervalHours: 168 },
+          ...(checked.defender ? { defender: { logAnalyticsWorkspaceResourceId: workspaceId, securityMonitoring: { enabled: true } } } : {}),
+        },
         networkProfile: {
           networkPlugin: "azure",
           networkPluginMode: "overlay",
@@ -242,6 +361,35 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
       // The autoscaler owns the node count once the pool exists.
       { parent: this, ignoreChanges: ["agentPoolProfiles[0].count"] },
     );
+
+    if (checked.auditLogsOn && workspaceId !== undefined) {
+      new monitor.DiagnosticSetting(
+        `${name}-control-plane-logs`,
+        {
+          name: "control-plane-logs",
+          resourceUri: cluster.id,
+          workspaceId,
+          // Resource-specific tables (AKSAuditAdmin, AKSControlPlane) rather than AzureDiagnostics.
+          logAnalyticsDestinationType: "Dedicated",
+          logs: AKS_CONTROL_PLANE_LOG_CATEGORIES.map((category) => ({ category, enabled: true })),
+        },
+        parent,
+      );
+    }
+    if (checked.podSecurity !== "off") {
+      new authorization.PolicyAssignment(
+        `${name}-pod-security`,
+        {
+          policyAssignmentName: "pod-security-restricted",
+          displayName: `${checked.clusterName}: Kubernetes pod security restricted standards (${checked.podSecurity})`,
+          scope: cluster.id,
+          policyDefinitionId: AKS_POD_SECURITY_RESTRICTED_INITIATIVE,
+          enforcementMode: "Default",
+          parameters: { effect: { value: checked.podSecurity }, excludedNamespaces: { value: checked.excludedNamespaces } },
+        },
+        parent,
+      );
+    }
 
     const userPools = checked.userPools.map(
       (pool) =>
@@ -286,7 +434,13 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
         return azureCliKubeconfig(Buffer.from(encoded, "base64").toString("utf8"), `${COMPONENT} ${name}`);
       }),
     );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [...userPools, ...deployerAdmin] });
+    // The role assignment exists before it takes effect: wait for it, not for a fixed time.
+    const accessWait = deployerAdmin.flatMap((grant) =>
+      checked.accessTimeout === 0
+        ? []
+        : [new AksAccessWait(`${name}-deployer-access`, { kubeconfig: this.kubeconfig, grant: grant.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` }, { parent: this, dependsOn: [grant] })],
+    );
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [...userPools, ...deployerAdmin, ...accessWait] });
     this.registerOutputs({
       clusterName: this.clusterName,
       clusterId: this.clusterId,

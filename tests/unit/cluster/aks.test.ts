@@ -1,8 +1,16 @@
 import { strict as assert } from "node:assert";
+import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:https";
+import { createRequire } from "node:module";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AksCluster, AZURE_ROLES, azureCliKubeconfig, type AksClusterArgs } from "../../../components";
+import { accessTarget, checkAccess, readReview, waitForAccess, type AccessAnswer, type AccessClient, type HttpAnswer } from "../../../components/cluster/aks-access";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
 import { unhandledUnderMocks } from "./unhandled-rejections";
 
@@ -229,6 +237,123 @@ describe("AksCluster", function () {
     assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
   });
 
+  it("grants AcrPull on the registry for a registryRead permission", async () => {
+    const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/platform/providers/Microsoft.ContainerRegistry/registries/goplatformdev`;
+    const { resources } = await runUnderMocks(() => {
+      const cluster = make()();
+      cluster.bindExistingServiceAccount("verifier", { namespace: "admission", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository: acr }] }, cluster);
+    }, azureMocks);
+    const grants = resources.ofType("azure-native:authorization:RoleAssignment").filter((g) => g.name.startsWith("verifier-"));
+    // AcrPull: Microsoft.ContainerRegistry/registries/pull/read only.
+    assert.equal(AZURE_ROLES.acrPull, "7f951dda-4ed3-4680-a7ca-43fe172d538d");
+    assert.deepEqual(
+      grants.map((g) => [g.inputs.scope, g.inputs.roleDefinitionId, g.inputs.principalId, g.inputs.principalType]),
+      [[acr, `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/7f951dda-4ed3-4680-a7ca-43fe172d538d`, "principal-verifier", "ServicePrincipal"]],
+    );
+  });
+
+  it("sends control-plane audit logs to a new Log Analytics workspace, 90 days, resource-specific tables", async () => {
+    const { resources } = await runUnderMocks(make(), azureMocks);
+    const workspace = resources.one("azure-native:operationalinsights:Workspace");
+    assert.deepEqual([workspace.inputs.sku, workspace.inputs.retentionInDays, workspace.inputs.resourceGroupName, workspace.inputs.location], [{ name: "PerGB2018" }, 90, "prod-8d2c", "westeurope"]);
+    const setting = resources.one("azure-native:monitor:DiagnosticSetting");
+    // The mock gives every resource the id `<name>-id`: the workspace's and the cluster's.
+    assert.deepEqual(setting.inputs, {
+      name: "control-plane-logs",
+      resourceUri: "prod-id",
+      workspaceId: "prod-logs-id",
+      logAnalyticsDestinationType: "Dedicated",
+      logs: [
+        { category: "kube-audit-admin", enabled: true },
+        { category: "kube-apiserver", enabled: true },
+        { category: "guard", enabled: true },
+      ],
+    });
+    // Defender is a paid plan: off unless asked for.
+    assert.equal((resources.one("azure-native:containerservice:ManagedCluster").inputs.securityProfile as Record<string, unknown>).defender, undefined);
+  });
+
+  it("sends audit logs to a workspace the caller names, or nowhere when turned off; retention is configurable", async () => {
+    const existing = `/subscriptions/${SUBSCRIPTION}/resourceGroups/ops/providers/Microsoft.OperationalInsights/workspaces/central`;
+    const { resources } = await runUnderMocks(make({ auditLogs: { workspaceId: existing } }), azureMocks);
+    assert.equal(resources.ofType("azure-native:operationalinsights:Workspace").length, 0);
+    assert.equal(resources.one("azure-native:monitor:DiagnosticSetting").inputs.workspaceId, existing);
+
+    const { resources: off } = await runUnderMocks(make({ auditLogs: { enabled: false } }), azureMocks);
+    assert.equal(off.ofType("azure-native:operationalinsights:Workspace").length, 0);
+    assert.equal(off.ofType("azure-native:monitor:DiagnosticSetting").length, 0);
+
+    const { resources: year } = await runUnderMocks(make({ auditLogs: { retentionDays: 365 } }), azureMocks);
+    assert.equal(year.one("azure-native:operationalinsights:Workspace").inputs.retentionInDays, 365);
+  });
+
+  it("turns on Microsoft Defender for Containers when asked, reporting to the audit workspace", async () => {
+    const { resources } = await runUnderMocks(make({ defender: true }), azureMocks);
+    const profile = resources.one("azure-native:containerservice:ManagedCluster").inputs.securityProfile as Record<string, unknown>;
+    assert.deepEqual(profile.defender, {
+      logAnalyticsWorkspaceResourceId: "prod-logs-id",
+      securityMonitoring: { enabled: true },
+    });
+    assert.deepEqual(profile.workloadIdentity, { enabled: true });
+
+    // Defender still gets a workspace when audit logs are off.
+    const { resources: noLogs } = await runUnderMocks(make({ defender: true, auditLogs: { enabled: false } }), azureMocks);
+    assert.equal(noLogs.ofType("azure-native:operationalinsights:Workspace").length, 1);
+    assert.equal(noLogs.ofType("azure-native:monitor:DiagnosticSetting").length, 0);
+  });
+
+  it("assigns the pod security restricted initiative at the cluster scope, audit by default, deny on request, none when off", async () => {
+    const { resources } = await runUnderMocks(make(), azureMocks);
+    const assignment = resources.one("azure-native:authorization:PolicyAssignment");
+    assert.equal(assignment.inputs.scope, "prod-id");
+    assert.equal(assignment.inputs.policyDefinitionId, "/providers/Microsoft.Authorization/policySetDefinitions/42b8ef37-b724-4e24-bbc8-7a7708edfe00");
+    assert.equal(assignment.inputs.enforcementMode, "Default");
+    assert.deepEqual(assignment.inputs.parameters, { effect: { value: "audit" }, excludedNamespaces: { value: ["kube-system", "gatekeeper-system", "azure-arc", "azure-extensions-usage-system"] } });
+
+    const { resources: deny } = await runUnderMocks(make({ podSecurityPolicy: "deny", podSecurityExcludedNamespaces: ["kube-system", "gatekeeper-system", "monitoring"] }), azureMocks);
+    assert.deepEqual(deny.one("azure-native:authorization:PolicyAssignment").inputs.parameters, { effect: { value: "deny" }, excludedNamespaces: { value: ["kube-system", "gatekeeper-system", "monitoring"] } });
+
+    const { resources: off } = await runUnderMocks(make({ podSecurityPolicy: "off" }), azureMocks);
+    assert.equal(off.ofType("azure-native:authorization:PolicyAssignment").length, 0);
+  });
+
+  it("makes the Kubernetes provider wait until the deployer's role has taken effect, checked with the kubeconfig's own credentials", async () => {
+    const { resources } = await runUnderMocks(make(), azureMocks);
+    const wait = resources.one("pulumi-nodejs:dynamic:AksAccessWait");
+    const grant = resources.one("azure-native:authorization:RoleAssignment");
+    const provider = resources.one("pulumi:providers:kubernetes");
+    assert.ok(provider.dependsOn.includes(wait.urn), provider.dependsOn.join(", "));
+    assert.ok(wait.dependsOn.includes(grant.urn), wait.dependsOn.join(", "));
+    assert.equal(wait.parent, resources.one("goplatform:azure:AksCluster").urn);
+    const { __provider: serialized, ...inputs } = wait.inputs;
+    assert.deepEqual(inputs, {
+      target: {
+        server: "https://prod-abc.privatelink.westeurope.azmk8s.io:443",
+        certificateAuthorityData: "Q0EtREFUQQ==",
+        exec: { command: "kubelogin", args: ["get-token", "--login", "azurecli", "--server-id", AKS_SERVER_ID], env: [] },
+      },
+      checks: [
+        { verb: "create", group: "", resource: "namespaces" },
+        { verb: "create", group: "apiextensions.k8s.io", resource: "customresourcedefinitions" },
+      ],
+      timeoutSeconds: 1200,
+      intervalSeconds: 10,
+      grant: "prod-deployer-admin-id",
+      what: "AksCluster prod",
+    });
+    // Pulumi stores the provider's code in the state: small, and requiring only Node built-ins.
+    const text = String(serialized);
+    assert.ok(text.length < 20_000, `serialized provider is ${text.length} characters`);
+    assert.deepEqual([...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort(), ["child_process", "https"]);
+
+    const { resources: quick } = await runUnderMocks(make({ deployerAccessTimeoutSeconds: 300 }), azureMocks);
+    assert.equal(quick.one("pulumi-nodejs:dynamic:AksAccessWait").inputs.timeoutSeconds, 300);
+    for (const args of [{ grantDeployerClusterAdmin: false }, { deployerAccessTimeoutSeconds: 0 }]) {
+      const { resources: none } = await runUnderMocks(make(args), azureMocks);
+      assert.equal(none.ofType("pulumi-nodejs:dynamic:AksAccessWait").length, 0, JSON.stringify(args));
+    }
+  });
+
   it("creates an encrypted, versioned, private storage container, retained on delete", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();
@@ -306,6 +431,12 @@ describe("AksCluster", function () {
       new RegExp(`^AksCluster: invalid upgradeChannel "${channel}"; expected one of patch, node-image, none \\("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays 1\\.33, and the next run would ask for a downgrade\\)$`),
     ]),
     ["unknown deployer principal type", { deployerPrincipalType: "Group" as "User" }, /^AksCluster: invalid deployerPrincipalType "Group"; expected "User" or "ServicePrincipal"$/],
+    ["audit log retention under 30 days", { auditLogs: { retentionDays: 7 } }, /^AksCluster: invalid auditLogs\.retentionDays 7; expected an integer at least 30 and at most 730$/],
+    ["a workspace id that is not a Log Analytics workspace", { auditLogs: { workspaceId: "central" } }, /^AksCluster: invalid auditLogs\.workspaceId "central"; expected a Log Analytics workspace resource id/],
+    ["an unknown pod security effect", { podSecurityPolicy: "enforce" as "deny" }, /^AksCluster: invalid podSecurityPolicy "enforce"; expected one of audit, deny, off$/],
+    ["pod security exclusions without kube-system", { podSecurityExcludedNamespaces: ["monitoring"] }, /^AksCluster: invalid podSecurityExcludedNamespaces \["monitoring"\]; expected a list that keeps "kube-system"/],
+    ["a pod security exclusion that is not a namespace name", { podSecurityExcludedNamespaces: ["kube-system", "Bad_NS"] }, /^AksCluster: invalid podSecurityExcludedNamespaces "Bad_NS"; expected a DNS-1123 label/],
+    ["a negative access wait", { deployerAccessTimeoutSeconds: -1 }, /^AksCluster: invalid deployerAccessTimeoutSeconds -1; expected an integer at least 0 and at most 3600$/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
@@ -356,5 +487,155 @@ describe("AksCluster", function () {
     }, azureMocks);
     assert.match(error.message, /^AksCluster: invalid permissions\[0\]\.bucket/);
     assert.equal(resources.ofType("azure-native:managedidentity:UserAssignedIdentity").length, 0);
+  });
+});
+
+describe("AKS deployer access wait", () => {
+  /** A clock that only moves when the wait sleeps. */
+  const fakeClock = () => {
+    let now = 0;
+    const sleeps: number[] = [];
+    const sleep = (ms: number): Promise<void> => {
+      sleeps.push(ms);
+      now += ms;
+      return Promise.resolve();
+    };
+    return { now: () => now, sleep, sleeps };
+  };
+  const answers = (...list: AccessAnswer[]) => {
+    let i = 0;
+    return () => Promise.resolve(list[Math.min(i++, list.length - 1)] as AccessAnswer);
+  };
+  const notYet: AccessAnswer = { kind: "notYet", detail: "create namespaces: HTTP 403: forbidden" };
+
+  it("checks again while the answer is 403 and returns once allowed", async () => {
+    const clock = fakeClock();
+    const checks = await waitForAccess({ check: answers(notYet, notYet, { kind: "allowed" }), timeoutMs: 600_000, intervalMs: 10_000, ...clock, what: "AksCluster prod" });
+    assert.equal(checks, 3);
+    assert.deepEqual(clock.sleeps, [10_000, 10_000]);
+  });
+
+  it("gives up at the deadline with the last answer and what to check", async () => {
+    const clock = fakeClock();
+    await assert.rejects(
+      waitForAccess({ check: answers(notYet), timeoutMs: 60_000, intervalMs: 25_000, ...clock, what: "AksCluster prod" }),
+      (error: Error) => {
+        assert.match(error.message, /^AksCluster prod: the deploying identity is still not authorized on the cluster after 60 s \(4 checks; last: create namespaces: HTTP 403: forbidden\)\. Azure role assignments can take up to 10 minutes/);
+        assert.match(error.message, /"Azure Kubernetes Service RBAC Cluster Admin" on the cluster/);
+        assert.match(error.message, /If the last answer is a failed request, this machine does not reach the API server: a private cluster needs a network path to it, or a public endpoint with this machine's address allowed\.$/);
+        return true;
+      },
+    );
+    // Never sleeps past the deadline.
+    assert.deepEqual(clock.sleeps, [25_000, 25_000, 10_000]);
+  });
+
+  it("stops at once on an answer waiting cannot fix", async () => {
+    const clock = fakeClock();
+    await assert.rejects(waitForAccess({ check: answers({ kind: "fatal", detail: "HTTP 404: not found" }), timeoutMs: 600_000, intervalMs: 10_000, ...clock, what: "AksCluster prod" }), /^Error: AksCluster prod: the API server refused the access check: HTTP 404: not found$/);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it("reads SelfSubjectAccessReview answers: allowed, not yet (denied, 401, 403, 429, 5xx), fatal otherwise", () => {
+    const review = (allowed: boolean, reason?: string) => JSON.stringify({ kind: "SelfSubjectAccessReview", status: { allowed, ...(reason === undefined ? {} : { reason }) } });
+    assert.deepEqual(readReview({ status: 201, body: review(true) }), { kind: "allowed" });
+    assert.deepEqual(readReview({ status: 201, body: review(false, "no role assignment") }), { kind: "notYet", detail: "not allowed (no role assignment)" });
+    assert.deepEqual(readReview({ status: 200, body: review(false) }), { kind: "notYet", detail: "not allowed (no reason given)" });
+    for (const status of [401, 403, 429, 500, 503]) assert.equal(readReview({ status, body: "x" }).kind, "notYet", String(status));
+    assert.deepEqual(readReview({ status: 404, body: "not found" }), { kind: "fatal", detail: "HTTP 404: not found" });
+    assert.equal(readReview({ status: 201, body: "<html>" }).kind, "fatal");
+  });
+
+  it("asks for every attribute set with one token and a SelfSubjectAccessReview body", async () => {
+    const posted: { path: string; body: unknown; token: string }[] = [];
+    const client = (reply: (body: { spec: { resourceAttributes: { resource: string } } }) => HttpAnswer | Error): AccessClient => ({
+      token: () => Promise.resolve("t0ken"),
+      post: (path, body, token) => {
+        const parsed = JSON.parse(body) as { spec: { resourceAttributes: { resource: string } } };
+        posted.push({ path, body: parsed, token });
+        const answer = reply(parsed);
+        return answer instanceof Error ? Promise.reject(answer) : Promise.resolve(answer);
+      },
+    });
+    const checks = [
+      { verb: "create", group: "", resource: "namespaces" },
+      { verb: "create", group: "apiextensions.k8s.io", resource: "customresourcedefinitions" },
+    ];
+    const allowed = JSON.stringify({ status: { allowed: true } });
+    assert.deepEqual(await checkAccess(client(() => ({ status: 201, body: allowed })), checks), { kind: "allowed" });
+    assert.deepEqual(posted[1], {
+      path: "/apis/authorization.k8s.io/v1/selfsubjectaccessreviews",
+      body: { apiVersion: "authorization.k8s.io/v1", kind: "SelfSubjectAccessReview", spec: { resourceAttributes: { verb: "create", group: "apiextensions.k8s.io", resource: "customresourcedefinitions" } } },
+      token: "t0ken",
+    });
+    // The second check decides: CRDs refused with 403.
+    const crdsForbidden = client((b) => (b.spec.resourceAttributes.resource === "namespaces" ? { status: 201, body: allowed } : { status: 403, body: "forbidden" }));
+    assert.deepEqual(await checkAccess(crdsForbidden, checks), { kind: "notYet", detail: "create apiextensions.k8s.io/customresourcedefinitions: HTTP 403: forbidden" });
+    assert.deepEqual(await checkAccess(client(() => new Error("getaddrinfo ENOTFOUND prod-abc.hcp.westeurope.azmk8s.io")), checks), { kind: "notYet", detail: "request failed: getaddrinfo ENOTFOUND prod-abc.hcp.westeurope.azmk8s.io" });
+  });
+
+  it("runs as Pulumi serializes it: a fresh module gets a token from the exec plugin and polls the API server over TLS until allowed", async () => {
+    const { resources } = await runUnderMocks(make(), azureMocks);
+    const dir = mkdtempSync(join(tmpdir(), "aks-access-"));
+    try {
+      writeFileSync(join(dir, "provider.js"), String(resources.one("pulumi-nodejs:dynamic:AksAccessWait").inputs.__provider));
+      // A kubelogin stand-in printing an ExecCredential, and a TLS API server with its own CA.
+      writeFileSync(join(dir, "kubelogin.js"), 'process.stdout.write(JSON.stringify({ kind: "ExecCredential", apiVersion: "client.authentication.k8s.io/v1beta1", status: { token: process.env.FAKE_TOKEN + process.argv[2] } }));');
+      execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-keyout", join(dir, "key.pem"), "-out", join(dir, "cert.pem"), "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-days", "1"], { stdio: "ignore" });
+      const cert = readFileSync(join(dir, "cert.pem"));
+      const seen: { path: string; auth: string; resource: string }[] = [];
+      const server = createServer({ key: readFileSync(join(dir, "key.pem")), cert }, (request, response) => {
+        const chunks: Buffer[] = [];
+        request.on("data", (chunk: Buffer) => chunks.push(chunk));
+        request.on("end", () => {
+          const review = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { spec: { resourceAttributes: { resource: string } } };
+          seen.push({ path: request.url ?? "", auth: request.headers.authorization ?? "", resource: review.spec.resourceAttributes.resource });
+          // Forbidden three times (the role not yet propagated), then allowed.
+          if (seen.length <= 3) response.writeHead(403).end("forbidden");
+          else response.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify({ kind: "SelfSubjectAccessReview", status: { allowed: true } }));
+        });
+      });
+      await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+      try {
+        const port = (server.address() as AddressInfo).port;
+        const loaded = createRequire(__filename)(join(dir, "provider.js")) as { handler: () => { create: (inputs: unknown) => Promise<{ id: string; outs: unknown }> } };
+        const inputs = {
+          target: { server: `https://localhost:${port}`, certificateAuthorityData: cert.toString("base64"), exec: { command: process.execPath, args: [join(dir, "kubelogin.js"), "-1"], env: [{ name: "FAKE_TOKEN", value: "t0ken" }] } },
+          checks: [
+            { verb: "create", group: "", resource: "namespaces" },
+            { verb: "create", group: "apiextensions.k8s.io", resource: "customresourcedefinitions" },
+          ],
+          timeoutSeconds: 30,
+          intervalSeconds: 0.02,
+          grant: "grant-1",
+          what: "AksCluster e2e",
+        };
+        const created = await loaded.handler().create(inputs);
+        assert.equal(created.id, "deployer-authorized");
+        assert.deepEqual(seen.map((r) => [r.path, r.auth, r.resource]), [
+          ["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "Bearer t0ken-1", "namespaces"],
+          ["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "Bearer t0ken-1", "namespaces"],
+          ["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "Bearer t0ken-1", "namespaces"],
+          ["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "Bearer t0ken-1", "namespaces"],
+          ["/apis/authorization.k8s.io/v1/selfsubjectaccessreviews", "Bearer t0ken-1", "customresourcedefinitions"],
+        ]);
+        // A plugin that fails ends the wait with its own message, not a timeout.
+        await assert.rejects(loaded.handler().create({ ...inputs, target: { ...inputs.target, exec: { command: process.execPath, args: ["-e", "process.exit(3)"], env: [] } } }), /failed: Command failed/);
+      } finally {
+        server.close();
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("takes the server, CA and exec plugin from the kubeconfig's current context, and refuses one without an exec user", () => {
+    assert.deepEqual(accessTarget(azureCliKubeconfig(AKS_USER_KUBECONFIG), "AksCluster prod"), {
+      server: "https://prod-abc.privatelink.westeurope.azmk8s.io:443",
+      certificateAuthorityData: "Q0EtREFUQQ==",
+      exec: { command: "kubelogin", args: ["get-token", "--login", "azurecli", "--server-id", AKS_SERVER_ID], env: [] },
+    });
+    const tokenUser = "apiVersion: v1\nkind: Config\ncurrent-context: c\ncontexts:\n- name: c\n  context: {cluster: k, user: u}\nclusters:\n- name: k\n  cluster: {server: https://k:443}\nusers:\n- name: u\n  user: {token: t}\n";
+    assert.throws(() => accessTarget(tokenUser, "AksCluster prod"), /^Error: AksCluster prod: the kubeconfig's user has no exec credential plugin$/);
   });
 });
