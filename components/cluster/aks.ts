@@ -279,7 +279,8 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
   readonly clusterName: pulumi.Output<string>;
   readonly kubernetesVersion: pulumi.Output<string>;
   readonly kubeconfig: pulumi.Output<string>;
-  readonly provider: k8s.Provider;
+  private readonly makeProvider: () => k8s.Provider;
+  private madeProvider?: k8s.Provider;
   readonly oidcIssuerUrl: pulumi.Output<string>;
   readonly resourceGroupName: pulumi.Output<string>;
   readonly clusterId: pulumi.Output<string>;
@@ -435,12 +436,16 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
       }),
     );
     // The role assignment exists before it takes effect: wait for it, not for a fixed time.
-    const accessWait = deployerAdmin.flatMap((grant) =>
-      checked.accessTimeout === 0
-        ? []
-        : [new AksAccessWait(`${name}-deployer-access`, { kubeconfig: this.kubeconfig, grant: grant.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` }, { parent: this, dependsOn: [grant] })],
-    );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [...userPools, ...deployerAdmin, ...accessWait] });
+    // Created with the provider, on first use, so a stack that applies nothing to the
+    // cluster (or runs outside the network of a private one) never waits.
+    this.makeProvider = () => {
+      const accessWait = deployerAdmin.flatMap((grant) =>
+        checked.accessTimeout === 0
+          ? []
+          : [new AksAccessWait(`${name}-deployer-access`, { kubeconfig: this.kubeconfig, grant: grant.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` }, { parent: this, dependsOn: [grant] })],
+      );
+      return new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [...userPools, ...deployerAdmin, ...accessWait] });
+    };
     this.registerOutputs({
       clusterName: this.clusterName,
       clusterId: this.clusterId,
@@ -449,6 +454,15 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
       oidcIssuerUrl: this.oidcIssuerUrl,
       kubeconfig: this.kubeconfig,
     });
+  }
+
+  /**
+   * The Kubernetes provider, behind the deployer access wait; both are created when an
+   * in-cluster component first asks for it.
+   */
+  get provider(): k8s.Provider {
+    this.madeProvider ??= this.makeProvider();
+    return this.madeProvider;
   }
 
   private roleDefinition(role: string): pulumi.Output<string> {

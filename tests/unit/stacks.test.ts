@@ -6,6 +6,7 @@ import { parse } from "yaml";
 import { checkResources, type PolicyConfig } from "../../policies/index";
 import { program } from "../../stacks/program";
 import { runUnderMocks, type MockOptions } from "../harness/mocks";
+import { AKS_USER_KUBECONFIG } from "./cluster/aks-answers";
 
 // Provider functions the cluster components call, answered as the clouds would.
 const calls: MockOptions["calls"] = (args) => {
@@ -19,7 +20,7 @@ const calls: MockOptions["calls"] = (args) => {
     case "azure-native:authorization:getClientConfig":
       return { subscriptionId: "00000000-0000-0000-0000-000000000001", tenantId: "t", clientId: "c", objectId: "o" };
     case "azure-native:containerservice:listManagedClusterUserCredentials":
-      return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from("apiVersion: v1\nkind: Config\n").toString("base64") }] };
+      return { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_USER_KUBECONFIG).toString("base64") }] };
     default:
       return undefined;
   }

@@ -12,49 +12,12 @@ import { parse } from "yaml";
 import { AksCluster, AZURE_ROLES, azureCliKubeconfig, type AksClusterArgs } from "../../../components";
 import { accessTarget, checkAccess, readReview, waitForAccess, type AccessAnswer, type AccessClient, type HttpAnswer } from "../../../components/cluster/aks-access";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+import { AKS_SERVER_ID, AKS_USER_KUBECONFIG } from "./aks-answers";
 import { unhandledUnderMocks } from "./unhandled-rejections";
 
 const ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant-1/cluster-1/";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
 const DEPLOYER = "11111111-2222-3333-4444-555555555555";
-const AKS_SERVER_ID = "6dae42f8-4368-4678-94ff-3960e28e3630";
-// What listManagedClusterUserCredentials(format: "exec") returns for an Entra ID cluster: kubelogin with device code login.
-export const AKS_USER_KUBECONFIG = `apiVersion: v1
-clusters:
-- cluster:
-    certificate-authority-data: Q0EtREFUQQ==
-    server: https://prod-abc.privatelink.westeurope.azmk8s.io:443
-  name: prod
-contexts:
-- context:
-    cluster: prod
-    user: clusterUser_rg_prod
-  name: prod
-current-context: prod
-kind: Config
-preferences: {}
-users:
-- name: clusterUser_rg_prod
-  user:
-    exec:
-      apiVersion: client.authentication.k8s.io/v1beta1
-      args:
-      - get-token
-      - --environment
-      - AzurePublicCloud
-      - --server-id
-      - ${AKS_SERVER_ID}
-      - --client-id
-      - 80faf920-1908-4b52-b5ef-a8e7bedfc67a
-      - --tenant-id
-      - tenant-1
-      - --login
-      - devicecode
-      command: kubelogin
-      env: null
-      installHint: kubelogin is not installed which is required to connect to AAD enabled cluster.
-      provideClusterInfo: false
-`;
 
 export const azureMocks: MockOptions = {
   outputs: (args) => {
@@ -82,6 +45,11 @@ export const azureMocks: MockOptions = {
 };
 
 const make = (args: Partial<AksClusterArgs> = {}) => () => new AksCluster("prod", { location: "westeurope", ...args });
+/** A cluster an in-cluster component has asked for the provider of. */
+const used = (args: Partial<AksClusterArgs> = {}) => () => {
+  const cluster = make(args)();
+  return { cluster, provider: cluster.provider };
+};
 
 function named(resources: readonly RecordedResource[], name: string): RecordedResource {
   const found = resources.find((r) => r.name === name);
@@ -130,7 +98,7 @@ describe("AksCluster", function () {
 
   it("takes the kubeconfig from the user credentials with kubelogin switched to the Azure CLI login, as a secret, and wires the provider to it", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
+      const { cluster } = used()();
       return { secret: await pulumi.isSecret(cluster.kubeconfig), kubeconfig: await valueOf(cluster.kubeconfig), issuer: await valueOf(cluster.oidcIssuerUrl) };
     }, azureMocks);
     assert.equal(result.secret, true);
@@ -153,7 +121,7 @@ describe("AksCluster", function () {
   });
 
   it("gives the deploying identity Azure RBAC cluster admin on the cluster before the provider is used, unless told not to", async () => {
-    const { resources } = await runUnderMocks(make({ deployerPrincipalType: "ServicePrincipal" }), azureMocks);
+    const { resources } = await runUnderMocks(used({ deployerPrincipalType: "ServicePrincipal" }), azureMocks);
     const grant = resources.one("azure-native:authorization:RoleAssignment");
     // The cluster's id (the mock gives every resource the id `<name>-id`).
     assert.equal(grant.inputs.scope, "prod-id");
@@ -163,7 +131,7 @@ describe("AksCluster", function () {
     assert.ok(resources.one("pulumi:providers:kubernetes").dependsOn.includes(grant.urn));
     assert.equal(grant.protect, true);
 
-    const { resources: without } = await runUnderMocks(make({ grantDeployerClusterAdmin: false }), azureMocks);
+    const { resources: without } = await runUnderMocks(used({ grantDeployerClusterAdmin: false }), azureMocks);
     assert.equal(without.ofType("azure-native:authorization:RoleAssignment").length, 0);
   });
 
@@ -318,7 +286,7 @@ describe("AksCluster", function () {
   });
 
   it("makes the Kubernetes provider wait until the deployer's role has taken effect, checked with the kubeconfig's own credentials", async () => {
-    const { resources } = await runUnderMocks(make(), azureMocks);
+    const { resources } = await runUnderMocks(used(), azureMocks);
     const wait = resources.one("pulumi-nodejs:dynamic:AksAccessWait");
     const grant = resources.one("azure-native:authorization:RoleAssignment");
     const provider = resources.one("pulumi:providers:kubernetes");
@@ -346,10 +314,10 @@ describe("AksCluster", function () {
     assert.ok(text.length < 20_000, `serialized provider is ${text.length} characters`);
     assert.deepEqual([...new Set([...text.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1]))].sort(), ["child_process", "https"]);
 
-    const { resources: quick } = await runUnderMocks(make({ deployerAccessTimeoutSeconds: 300 }), azureMocks);
+    const { resources: quick } = await runUnderMocks(used({ deployerAccessTimeoutSeconds: 300 }), azureMocks);
     assert.equal(quick.one("pulumi-nodejs:dynamic:AksAccessWait").inputs.timeoutSeconds, 300);
     for (const args of [{ grantDeployerClusterAdmin: false }, { deployerAccessTimeoutSeconds: 0 }]) {
-      const { resources: none } = await runUnderMocks(make(args), azureMocks);
+      const { resources: none } = await runUnderMocks(used(args), azureMocks);
       assert.equal(none.ofType("pulumi-nodejs:dynamic:AksAccessWait").length, 0, JSON.stringify(args));
     }
   });
@@ -574,8 +542,21 @@ describe("AKS deployer access wait", () => {
     assert.deepEqual(await checkAccess(client(() => new Error("getaddrinfo ENOTFOUND prod-abc.hcp.westeurope.azmk8s.io")), checks), { kind: "notYet", detail: "request failed: getaddrinfo ENOTFOUND prod-abc.hcp.westeurope.azmk8s.io" });
   });
 
-  it("runs as Pulumi serializes it: a fresh module gets a token from the exec plugin and polls the API server over TLS until allowed", async () => {
+  it("creates the provider and the access wait only when something uses the cluster's provider", async () => {
     const { resources } = await runUnderMocks(make(), azureMocks);
+    assert.equal(resources.ofType("pulumi-nodejs:dynamic:AksAccessWait").length, 0);
+    assert.equal(resources.ofType("pulumi:providers:kubernetes").length, 0);
+    resources.one("azure-native:authorization:RoleAssignment");
+    const { result: same, resources: twice } = await runUnderMocks(() => {
+      const cluster = make()();
+      return cluster.provider === cluster.provider;
+    }, azureMocks);
+    assert.equal(same, true);
+    assert.equal(twice.ofType("pulumi:providers:kubernetes").length, 1);
+  });
+
+  it("runs as Pulumi serializes it: a fresh module gets a token from the exec plugin and polls the API server over TLS until allowed", async () => {
+    const { resources } = await runUnderMocks(used(), azureMocks);
     const dir = mkdtempSync(join(tmpdir(), "aks-access-"));
     try {
       writeFileSync(join(dir, "provider.js"), String(resources.one("pulumi-nodejs:dynamic:AksAccessWait").inputs.__provider));
