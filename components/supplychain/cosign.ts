@@ -11,6 +11,7 @@
  * not verified, so for a key they count as no signature.
  */
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { IN_TOTO_PAYLOAD_TYPE, preAuthEncoding } from "./dsse";
 import { imageName, type ImageRef } from "./image-ref";
 import { RegistryClient, type RegistryCredentials } from "./registry-client";
 
@@ -42,7 +43,6 @@ export interface CosignVerifyOptions {
 }
 
 const SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
-const IN_TOTO = "application/vnd.in-toto+json";
 /** The predicate cosign 3 puts in a bundle that is an image signature (attestations carry their own). */
 const COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -138,11 +138,6 @@ interface Descriptor {
   digest?: string;
 }
 
-/** DSSE pre-authentication encoding: what a DSSE signature signs. */
-function preAuthEncoding(payloadType: string, payload: Buffer): Buffer {
-  return Buffer.concat([Buffer.from(`DSSEv1 ${String(Buffer.byteLength(payloadType))} ${payloadType} ${String(payload.length)} `), payload]);
-}
-
 /**
  * Sigstore bundles (cosign 3's default): an OCI artifact referring to the image, found
  * through the referrers API or its fallback tag `sha256-<hex>`, whose layer is a
@@ -162,7 +157,7 @@ async function bundleFindings(store: SignatureStore, digest: string, keys: KeyOb
       const envelope = bundle?.dsseEnvelope;
       if (envelope?.payload === undefined || envelope.payloadType === undefined) continue;
       // A signature, not an attestation made with the same key: cosign's signing predicate, as in-toto.
-      if (envelope.payloadType !== IN_TOTO) continue;
+      if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) continue;
       const payload = Buffer.from(envelope.payload, "base64");
       const statement = parseJson(payload) as { predicateType?: string; subject?: { digest?: { sha256?: string } }[] } | undefined;
       if (statement?.predicateType !== COSIGN_SIGN_PREDICATE) continue;
