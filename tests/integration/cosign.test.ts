@@ -2,7 +2,7 @@
 // cosign CLI (built from the Go module proxy) in both of its storage formats, then
 // verified by goplatform's verifier and judged by the policy pack.
 import { strict as assert } from "node:assert";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,13 +11,14 @@ import { promisify } from "node:util";
 import { buildGoImage, parseImageRef, pushImage, verifyCosignSignature } from "../../components";
 import { checkResources, imageCosignReachable, imageCosignSignature } from "../../policies/index";
 import { toolchain } from "../harness/pulumi-cli";
+import { startRegistry, type LoopbackRegistry } from "../harness/registry";
 
 const run = promisify(execFile);
 
 describe("cosign signatures in a registry on loopback", function () {
   this.timeout(1_800_000);
   let work: string;
-  let registry: ChildProcess;
+  let registry: LoopbackRegistry;
   let host: string;
   let cosign: string;
   let publicKey: string;
@@ -33,18 +34,8 @@ describe("cosign signatures in a registry on loopback", function () {
   before(async () => {
     work = mkdtempSync(path.join(tmpdir(), "goplatform-cosign-"));
     cosign = toolchain("cosign");
-    registry = spawn(toolchain("registry"), ["-port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
-    host = await new Promise<string>((resolve, reject) => {
-      let log = "";
-      registry.stderr?.on("data", (chunk: Buffer) => {
-        log += chunk.toString();
-        const m = /serving on port (\d+)/.exec(log);
-        if (m) resolve(`127.0.0.1:${m[1] ?? ""}`);
-      });
-      registry.on("exit", (code) => {
-        reject(new Error(`registry exited (${String(code)}): ${log}`));
-      });
-    });
+    registry = await startRegistry();
+    host = registry.host;
     await run(cosign, ["generate-key-pair"], { cwd: work, env: { PATH: process.env.PATH, HOME: work, COSIGN_PASSWORD: "test-only" } });
     publicKey = readFileSync(path.join(work, "cosign.pub"), "utf8");
 
@@ -72,7 +63,7 @@ describe("cosign signatures in a registry on loopback", function () {
     assert.equal(put.status, 201);
   });
   after(() => {
-    registry.kill();
+    registry.stop();
     rmSync(work, { recursive: true, force: true });
   });
 

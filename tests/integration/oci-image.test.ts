@@ -1,7 +1,6 @@
 // Daemonless image build and push against a real OCI registry on 127.0.0.1
 // (go-containerregistry's registry, built from the Go module proxy).
 import { strict as assert } from "node:assert";
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +10,8 @@ import { gunzipSync } from "fflate";
 import { extract } from "tar-stream";
 import { buildGoImage, NONROOT_ID, OCI_MANIFEST, pushImage } from "../../components";
 import { buildGo, goModulePath, resolveGoBuild } from "../../components/go";
-import { REPO_ROOT, toolchain } from "../harness/pulumi-cli";
+import { REPO_ROOT } from "../harness/pulumi-cli";
+import { startRegistry, type LoopbackRegistry } from "../harness/registry";
 
 const sha256 = (data: Uint8Array) => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
@@ -40,27 +40,16 @@ async function tarEntries(tar: Uint8Array): Promise<{ name: string; mode: number
 describe("daemonless Go image: build and push to a registry on loopback", function () {
   this.timeout(900_000);
   let work: string;
-  let registry: ChildProcess;
+  let registry: LoopbackRegistry;
   let port: number;
 
   before(async () => {
     work = mkdtempSync(path.join(tmpdir(), "goplatform-oci-"));
-    const bin = toolchain("registry");
-    registry = spawn(bin, ["-port", "0"], { stdio: ["ignore", "ignore", "pipe"] });
-    port = await new Promise<number>((resolve, reject) => {
-      let log = "";
-      registry.stderr?.on("data", (chunk: Buffer) => {
-        log += chunk.toString();
-        const m = /serving on port (\d+)/.exec(log);
-        if (m) resolve(Number(m[1]));
-      });
-      registry.on("exit", (code) => {
-        reject(new Error(`registry exited (${String(code)}): ${log}`));
-      });
-    });
+    registry = await startRegistry();
+    port = registry.port;
   });
   after(() => {
-    registry.kill();
+    registry.stop();
     rmSync(work, { recursive: true, force: true });
   });
 
