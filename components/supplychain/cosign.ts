@@ -1,12 +1,19 @@
 /**
- * Cosign signature verification against the registry, with a public key: the
- * signature manifest cosign stores beside the image (tag `sha256-<hex>.sig`), each
- * simple-signing payload fetched, its digest checked, its claim checked to name the
- * image's manifest digest, and its signature verified with Node.js crypto (ECDSA,
- * RSA or Ed25519 keys in PEM).
+ * Cosign signatures and attestations, read from the registry and verified with a
+ * public key.
  *
- * Both formats cosign writes are read: simple-signing payloads under the
- * `sha256-<hex>.sig` tag, and Sigstore bundles (DSSE) attached as OCI referrers.
+ * Signatures: the signature manifest cosign stores beside the image (tag
+ * `sha256-<hex>.sig`), each simple-signing payload fetched, its digest checked, its
+ * claim checked to name the image's manifest digest, and its signature verified with
+ * Node.js crypto (ECDSA, RSA or Ed25519 keys in PEM); or Sigstore bundles (DSSE over
+ * cosign's signing predicate) attached as OCI referrers.
+ *
+ * Attestations (`cosign attest`): DSSE envelopes under the `sha256-<hex>.att` tag, or
+ * Sigstore bundles attached as referrers — the same bundle reader as signatures. Each
+ * envelope's signature is verified over the DSSE pre-authentication encoding; what the
+ * in-toto statement claims is judged by the caller (attestation-verify.ts for SLSA
+ * provenance).
+ *
  * Key-based verification only: keyless (Fulcio certificate + Rekor) signatures are
  * not verified, so for a key they count as no signature.
  */
@@ -43,6 +50,8 @@ export interface CosignVerifyOptions {
 }
 
 const SIGSTORE_BUNDLE = "application/vnd.dev.sigstore.bundle.v0.3+json";
+/** The layer media type of a classic cosign attestation (a DSSE envelope, as JSON). */
+const DSSE_ENVELOPE = "application/vnd.dsse.envelope.v1+json";
 /** The predicate cosign 3 puts in a bundle that is an image signature (attestations carry their own). */
 const COSIGN_SIGN_PREDICATE = "https://sigstore.dev/cosign/sign/v1";
 const OCI_INDEX = "application/vnd.oci.image.index.v1+json";
@@ -76,7 +85,7 @@ type Finding = { verified: true } | { verified: false; problem: string };
 class Unreachable extends Error {}
 
 /** Registry reads for one image, every failure to ask turned into Unreachable. */
-class SignatureStore {
+class CosignStore {
   constructor(
     private readonly client: RegistryClient,
     private readonly base: string,
@@ -113,7 +122,7 @@ function parseJson(data: Buffer | undefined): unknown {
 }
 
 /** Classic cosign signatures: simple-signing payloads under the `sha256-<hex>.sig` tag. */
-async function simpleSigningFindings(store: SignatureStore, digest: string, keys: KeyObject[]): Promise<Finding[]> {
+async function simpleSigningFindings(store: CosignStore, digest: string, keys: KeyObject[]): Promise<Finding[]> {
   const manifest = parseJson(await store.get(`manifests/${digest.replace(":", "-")}.sig`, MANIFEST_TYPES)) as SignatureManifest | undefined;
   const findings: Finding[] = [];
   for (const layer of manifest?.layers ?? []) {
@@ -138,39 +147,105 @@ interface Descriptor {
   digest?: string;
 }
 
+/** Where cosign stored a DSSE envelope: its classic `sha256-<hex>.att` tag, or a Sigstore bundle (cosign 3's default). */
+export type CosignFormat = "classic" | "bundle";
+
+/** A DSSE envelope cosign stored beside an image, as read (not yet verified). */
+interface StoredEnvelope {
+  format: CosignFormat;
+  payloadType: string;
+  payload: Buffer;
+  /** Base64 signatures over the envelope's pre-authentication encoding. */
+  signatures: string[];
+}
+
+function storedEnvelope(format: CosignFormat, value: unknown): StoredEnvelope | undefined {
+  const e = value as Partial<Record<"payload" | "payloadType", unknown>> & { signatures?: unknown } | undefined;
+  if (typeof e?.payload !== "string" || typeof e.payloadType !== "string") return undefined;
+  const signatures = (Array.isArray(e.signatures) ? (e.signatures as { sig?: unknown }[]) : []).flatMap((s) => (typeof s.sig === "string" ? [s.sig] : []));
+  return { format, payloadType: e.payloadType, payload: Buffer.from(e.payload, "base64"), signatures };
+}
+
+/** Whether one of the envelope's signatures verifies with one of the keys (DSSE: over the pre-authentication encoding). */
+function envelopeVerifies(envelope: StoredEnvelope, keys: readonly KeyObject[]): boolean {
+  const signed = preAuthEncoding(envelope.payloadType, envelope.payload);
+  return envelope.signatures.some((sig) => keys.some((key) => verifies(signed, Buffer.from(sig, "base64"), key)));
+}
+
+/** An in-toto statement: what an attestation says, about which artifacts. */
+export interface InTotoStatement {
+  _type?: string;
+  subject: { name?: string; digest?: Record<string, string> }[];
+  predicateType: string;
+  predicate: unknown;
+}
+
+/** The in-toto statement an envelope carries, or undefined when it carries something else. */
+function statementOf(envelope: StoredEnvelope): InTotoStatement | undefined {
+  if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) return undefined;
+  const s = parseJson(envelope.payload) as Partial<InTotoStatement> | undefined;
+  if (typeof s?.predicateType !== "string") return undefined;
+  return { ...s, predicateType: s.predicateType, subject: Array.isArray(s.subject) ? s.subject : [], predicate: s.predicate };
+}
+
+/** Whether a statement's subjects include `digest` (`sha256:<hex>`). */
+export function statementNames(statement: InTotoStatement, digest: string): boolean {
+  return statement.subject.some((s) => `sha256:${s.digest?.sha256 ?? ""}` === digest);
+}
+
 /**
- * Sigstore bundles (cosign 3's default): an OCI artifact referring to the image, found
- * through the referrers API or its fallback tag `sha256-<hex>`, whose layer is a
- * bundle with a DSSE envelope over an in-toto statement naming the image digest.
+ * Sigstore bundles: OCI artifacts referring to the image, found through the referrers
+ * API or its fallback tag `sha256-<hex>`, each layer a bundle whose `dsseEnvelope`
+ * holds an in-toto statement. cosign 3 writes signatures (its signing predicate) and
+ * attestations (`cosign attest`) this way.
  */
-async function bundleFindings(store: SignatureStore, digest: string, keys: KeyObject[]): Promise<Finding[]> {
+async function bundleEnvelopes(store: CosignStore, digest: string): Promise<StoredEnvelope[]> {
   const index =
     (parseJson(await store.get(`referrers/${digest}?artifactType=${encodeURIComponent(SIGSTORE_BUNDLE)}`, OCI_INDEX).catch(() => undefined)) as { manifests?: Descriptor[] } | undefined) ??
     (parseJson(await store.get(`manifests/${digest.replace(":", "-")}`, OCI_INDEX)) as { manifests?: Descriptor[] } | undefined);
-  const findings: Finding[] = [];
+  const envelopes: StoredEnvelope[] = [];
   for (const entry of index?.manifests ?? []) {
     if (entry.artifactType !== SIGSTORE_BUNDLE || entry.digest === undefined) continue;
     const manifest = parseJson(await store.get(`manifests/${entry.digest}`, MANIFEST_TYPES)) as { layers?: Descriptor[] } | undefined;
     for (const layer of manifest?.layers ?? []) {
       if (layer.mediaType !== SIGSTORE_BUNDLE || layer.digest === undefined) continue;
-      const bundle = parseJson(await store.blob(layer.digest)) as { dsseEnvelope?: { payload?: string; payloadType?: string; signatures?: { sig?: string }[] } } | undefined;
-      const envelope = bundle?.dsseEnvelope;
-      if (envelope?.payload === undefined || envelope.payloadType === undefined) continue;
-      // A signature, not an attestation made with the same key: cosign's signing predicate, as in-toto.
-      if (envelope.payloadType !== IN_TOTO_PAYLOAD_TYPE) continue;
-      const payload = Buffer.from(envelope.payload, "base64");
-      const statement = parseJson(payload) as { predicateType?: string; subject?: { digest?: { sha256?: string } }[] } | undefined;
-      if (statement?.predicateType !== COSIGN_SIGN_PREDICATE) continue;
-      if (!(statement.subject ?? []).some((s) => `sha256:${s.digest?.sha256 ?? ""}` === digest)) {
-        findings.push({ verified: false, problem: `a bundle's statement does not name ${digest}` });
-        continue;
-      }
-      const signed = preAuthEncoding(envelope.payloadType, payload);
-      const ok = (envelope.signatures ?? []).some((s) => s.sig !== undefined && keys.some((key) => verifies(signed, Buffer.from(s.sig ?? "", "base64"), key)));
-      findings.push(ok ? { verified: true } : { verified: false, problem: "a bundle signature does not verify with the configured key(s)" });
+      const envelope = storedEnvelope("bundle", (parseJson(await store.blob(layer.digest)) as { dsseEnvelope?: unknown } | undefined)?.dsseEnvelope);
+      if (envelope !== undefined) envelopes.push(envelope);
     }
   }
+  return envelopes;
+}
+
+/** Classic cosign attestations (`cosign attest --new-bundle-format=false`): DSSE envelopes as layers under the `sha256-<hex>.att` tag. */
+async function attestationTagEnvelopes(store: CosignStore, digest: string): Promise<StoredEnvelope[]> {
+  const manifest = parseJson(await store.get(`manifests/${digest.replace(":", "-")}.att`, MANIFEST_TYPES)) as { layers?: Descriptor[] } | undefined;
+  const envelopes: StoredEnvelope[] = [];
+  for (const layer of manifest?.layers ?? []) {
+    if (layer.mediaType !== DSSE_ENVELOPE || layer.digest === undefined) continue;
+    const envelope = storedEnvelope("classic", parseJson(await store.blob(layer.digest)));
+    if (envelope !== undefined) envelopes.push(envelope);
+  }
+  return envelopes;
+}
+
+/** Cosign image signatures in the bundle format: statements with cosign's signing predicate over the image digest. */
+async function bundleFindings(store: CosignStore, digest: string, keys: KeyObject[]): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const envelope of await bundleEnvelopes(store, digest)) {
+    // A signature, not an attestation made with the same key: cosign's signing predicate, as in-toto.
+    const statement = statementOf(envelope);
+    if (statement?.predicateType !== COSIGN_SIGN_PREDICATE) continue;
+    if (!statementNames(statement, digest)) findings.push({ verified: false, problem: `a bundle's statement does not name ${digest}` });
+    else findings.push(envelopeVerifies(envelope, keys) ? { verified: true } : { verified: false, problem: "a bundle signature does not verify with the configured key(s)" });
+  }
   return findings;
+}
+
+/** The registry reads for one image, over HTTPS unless its registry is listed as insecure. */
+function storeFor(ref: ImageRef, options: CosignVerifyOptions): CosignStore {
+  const scheme = options.insecureRegistries?.includes(ref.registry) === true ? "http" : "https";
+  const host = ref.registry === "docker.io" ? "registry-1.docker.io" : ref.registry;
+  return new CosignStore(new RegistryClient(ref.registry, options.credentials?.[ref.registry], scheme === "http"), `${scheme}://${host}/v2/${ref.repository}`);
 }
 
 /**
@@ -181,9 +256,7 @@ export async function verifyCosignSignature(ref: ImageRef, options: CosignVerify
   const digest = ref.digest;
   if (digest === undefined) return { status: "unsigned", detail: `${imageName(ref)} is not referenced by digest, so no signature can be looked up` };
   const keys = keyObjects(options.publicKeys);
-  const scheme = options.insecureRegistries?.includes(ref.registry) === true ? "http" : "https";
-  const host = ref.registry === "docker.io" ? "registry-1.docker.io" : ref.registry;
-  const store = new SignatureStore(new RegistryClient(ref.registry, options.credentials?.[ref.registry], scheme === "http"), `${scheme}://${host}/v2/${ref.repository}`);
+  const store = storeFor(ref, options);
   let findings: Finding[];
   try {
     findings = await simpleSigningFindings(store, digest, keys);
@@ -196,4 +269,47 @@ export async function verifyCosignSignature(ref: ImageRef, options: CosignVerify
   const problems = findings.flatMap((f) => (f.verified ? [] : [f.problem]));
   if (problems.length === 0) return { status: "unsigned", detail: `no cosign signature for ${digest} in ${imageName(ref)}` };
   return { status: "invalid", detail: [...new Set(problems)].join("; ") };
+}
+
+/** An in-toto attestation cosign stored for an image, with what its signature says. */
+export interface CosignAttestation {
+  readonly format: CosignFormat;
+  readonly statement: InTotoStatement;
+  /** One of the envelope's signatures verifies with one of the configured keys. */
+  readonly keyVerified: boolean;
+}
+
+export type CosignAttestations =
+  /** Every in-toto attestation stored for the digest, in both formats (cosign's own signatures excluded). */
+  | { readonly status: "read"; readonly attestations: readonly CosignAttestation[] }
+  /** The registry could not be asked (network, auth, server error). */
+  | { readonly status: "unreachable"; readonly detail: string };
+
+/**
+ * The in-toto attestations (`cosign attest`) stored for `ref`'s digest, in both formats
+ * cosign writes: envelopes under the `sha256-<hex>.att` tag and Sigstore bundles
+ * attached as referrers. Each is checked against the keys (DSSE signature over the
+ * pre-authentication encoding); what the statement claims is left to the caller.
+ * Bundles with cosign's signing predicate are signatures, not attestations, and are
+ * left out. A ref without a digest has no attestations to look up.
+ */
+export async function readCosignAttestations(ref: ImageRef, options: CosignVerifyOptions): Promise<CosignAttestations> {
+  const digest = ref.digest;
+  if (digest === undefined) return { status: "read", attestations: [] };
+  const keys = keyObjects(options.publicKeys);
+  const store = storeFor(ref, options);
+  let envelopes: StoredEnvelope[];
+  try {
+    envelopes = [...(await attestationTagEnvelopes(store, digest)), ...(await bundleEnvelopes(store, digest))];
+  } catch (err) {
+    if (err instanceof Unreachable) return { status: "unreachable", detail: err.message };
+    throw err;
+  }
+  const attestations: CosignAttestation[] = [];
+  for (const envelope of envelopes) {
+    const statement = statementOf(envelope);
+    if (statement === undefined || statement.predicateType === COSIGN_SIGN_PREDICATE) continue;
+    attestations.push({ format: envelope.format, statement, keyVerified: envelopeVerifies(envelope, keys) });
+  }
+  return { status: "read", attestations };
 }
