@@ -3,6 +3,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { deliveryPolicies } from "./delivery";
 import { goVersionPolicies } from "./go-versions";
 import { imagePolicies } from "./images";
+import { provenancePolicies } from "./provenance";
 import { signingPolicies } from "./signing";
 
 export type GoplatformPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -10,6 +11,7 @@ export type GoplatformPolicy = ResourceValidationPolicy | StackValidationPolicy;
 export const goplatformPolicies: readonly GoplatformPolicy[] = [
   ...goVersionPolicies,
   ...imagePolicies,
+  ...provenancePolicies.stack,
   ...signingPolicies.resource,
   ...signingPolicies.stack,
   ...deliveryPolicies.resource,

@@ -59,7 +59,7 @@ export const imagesFromAllowedRegistries: ResourceValidationPolicy = {
 };
 
 /** `auths` of the Docker config file ($DOCKER_CONFIG/config.json): `auth` entries only, no credential helpers. */
-function dockerConfigCredentials(): Record<string, RegistryCredentials> {
+export function dockerConfigCredentials(): Record<string, RegistryCredentials> {
   const file = path.join(process.env.DOCKER_CONFIG ?? path.join(homedir(), ".docker"), "config.json");
   const found: Record<string, RegistryCredentials> = {};
   try {
@@ -106,7 +106,7 @@ async function cosignResults(type: string, props: Record<string, unknown>, confi
   return out;
 }
 
-const cosignConfigSchema = {
+export const cosignConfigSchema = {
   properties: {
     publicKeys: { type: "array" as const, items: { type: "string" as const, pattern: "-----BEGIN PUBLIC KEY-----" }, description: "PEM public keys; a signature must verify with one." },
     insecureRegistries: { type: "array" as const, items: { type: "string" as const }, description: "Registries reached over plain HTTP (loopback only)." },
