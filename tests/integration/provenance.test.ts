@@ -1,10 +1,11 @@
 // SLSA provenance, for real: images pushed to a registry on 127.0.0.1, attested by the
 // cosign CLI (built from the Go module proxy) in both of its storage formats, then read
 // and judged by goplatform's verifier and by the image-provenance policies — with a
-// GoApp (under mocks) whose pinned revision the provenance's commit must match.
+// GoApp (under mocks) whose pinned revision the provenance's commit must match — and by
+// the policy pack in a real `pulumi preview` (local control plane).
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -14,7 +15,8 @@ import { checkResources, type PolicyConfig, type ResourceToCheck } from "../../p
 import { imageProvenance, imageProvenanceReachable } from "../../policies/provenance";
 import { FakeDeliveryCluster } from "../harness/fake-cluster-delivery";
 import { runUnderMocks } from "../harness/mocks";
-import { toolchain } from "../harness/pulumi-cli";
+import { LocalCluster } from "../harness/local-cluster";
+import { PulumiCli, REPO_ROOT, toolchain } from "../harness/pulumi-cli";
 import { startRegistry, type LoopbackRegistry } from "../harness/registry";
 
 const run = promisify(execFile);
@@ -205,5 +207,59 @@ describe("SLSA provenance in a registry on loopback", function () {
     assert.match(String(alongside[0]?.[3]), new RegExp(`was built from github\\.com/example/payments at ${COMMIT}, but Application payments deploys`));
     // A tag-pinned GoApp: the provenance records a branch, not a tag, so the commit cannot be compared at preview.
     assert.deepEqual(await check(await stackWithGoApp({ repoUrl: `${SOURCE}.git`, targetRevision: "v1.4.2", images })), []);
+  });
+
+  describe("in pulumi preview, with the pack and its config", () => {
+    let project: string;
+    let cluster: LocalCluster;
+    let cli: PulumiCli;
+
+    before(() => {
+      project = path.join(work, "project");
+      mkdirSync(project);
+      // A program of its own: Deployments of the images the stack config names, on the test's control plane.
+      writeFileSync(path.join(project, "Pulumi.yaml"), "name: provenance-check\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+      writeFileSync(
+        path.join(project, "index.js"),
+        [
+          '"use strict";',
+          'const k8s = require("@pulumi/kubernetes");',
+          'const pulumi = require("@pulumi/pulumi");',
+          "const config = new pulumi.Config();",
+          'const provider = new k8s.Provider("local", { kubeconfig: config.requireSecret("kubeconfig") });',
+          'for (const [name, image] of Object.entries(config.requireObject("images"))) {',
+          '  new k8s.apps.v1.Deployment(name, { metadata: { namespace: "default" }, spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: { containers: [{ name, image }] } } } }, { provider });',
+          "}",
+          "",
+        ].join("\n"),
+      );
+      symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
+      cluster = LocalCluster.start(path.join(work, "cluster"));
+      cli = new PulumiCli(project, path.join(work, "state"));
+      cli.ok(["stack", "init", "dev"]);
+      cli.ok(["config", "set", "--secret", "kubeconfig", "--", readFileSync(cluster.kubeconfig, "utf8")]);
+    });
+    after(() => {
+      LocalCluster.purge(path.join(work, "cluster"));
+    });
+
+    it("passes attested images, and fails the preview for an image without provenance, with the policy's message", () => {
+      const packConfig = path.join(work, "policy-config.json");
+      writeFileSync(packConfig, JSON.stringify(config()));
+      const preview = (images: Record<string, string>) => {
+        cli.ok(["config", "set", "--path", "images", "--", JSON.stringify(images)]);
+        return cli.run(["preview", "--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config", packConfig]);
+      };
+      const passing = preview({ classic: refs.classic, bundle: refs.bundle });
+      assert.equal(passing.status, 0, passing.output);
+      assert.doesNotMatch(passing.output, /image-provenance/);
+      const failing = preview({ classic: refs.classic, none: refs.none, "bad-builder": refs.badBuilder });
+      assert.notEqual(failing.status, 0, failing.output);
+      assert.match(failing.output, /\[mandatory\]\s+image-provenance/);
+      const flat = failing.output.replace(/\s+/g, " ");
+      assert.ok(flat.includes(`spec.template.spec.containers[0].image: ${refs.none} has no valid SLSA provenance (no SLSA provenance attestation for ${digest("none")} in ${host}/goplatform/none)`), failing.output);
+      assert.ok(flat.includes(`${refs.badBuilder} has no valid SLSA provenance (a classic .att provenance attestation (https://slsa.dev/provenance/v1) names builder https://evil.example/builder`), failing.output);
+      assert.ok(!flat.includes(`${refs.classic} has no valid`), failing.output);
+    });
   });
 });
