@@ -4,5 +4,6 @@ export * from "./check";
 export * from "./delivery";
 export * from "./go-versions";
 export * from "./images";
+export * from "./provenance";
 export * from "./signing";
 export { imagesOf, IMAGE_BEARING_TYPES, UNKNOWN, type ImageUse } from "./resources";

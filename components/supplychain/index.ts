@@ -3,3 +3,4 @@ export * from "./image-ref";
 export * from "./registry-client";
 export * from "./cosign";
 export * from "./dsse";
+export * from "./attestation-verify";
