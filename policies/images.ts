@@ -59,7 +59,7 @@ export const imagesFromAllowedRegistries: ResourceValidationPolicy = {
 };
 
 /** `auths` of the Docker config file ($DOCKER_CONFIG/config.json): `auth` entries only, no credential helpers. */
-function dockerConfigCredentials(): Record<string, RegistryCredentials> {
+export function dockerConfigCredentials(): Record<string, RegistryCredentials> {
   const file = path.join(process.env.DOCKER_CONFIG ?? path.join(homedir(), ".docker"), "config.json");
   const found: Record<string, RegistryCredentials> = {};
   try {
