@@ -67,7 +67,7 @@ export interface ImageBinaryRead {
 
 export interface ImageBinaries {
   readonly where: string;
-  /** `registry/repository@sha256:…`. */
+  /** `registry/repository[:tag]@sha256:…`, as the resource names it (normalised). */
   readonly image: string;
   readonly read: ImageBinaryRead;
 }
@@ -436,7 +436,7 @@ export async function imageBinariesOf(type: string, props: Props, config: ImageB
   for (const { where, image } of imagesOf(type, props)) {
     const ref = parseImageRef(image);
     if (ref?.digest === undefined || !prefixes.some((p) => isUnderPrefix(ref, p))) continue;
-    out.push({ where, image: `${imageName(ref)}@${ref.digest}`, read: await readOnce(ref, ref.digest, config) });
+    out.push({ where, image: `${imageName(ref)}${ref.tag === undefined ? "" : `:${ref.tag}`}@${ref.digest}`, read: await readOnce(ref, ref.digest, config) });
   }
   return out;
 }
