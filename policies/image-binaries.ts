@@ -231,13 +231,13 @@ export function entrypointCandidates(config: ImageRunConfig): { program?: string
 }
 
 function resolveEntrypoint(layers: readonly LayerIndex[], complete: boolean, paths: readonly string[]): Resolution {
-  let last: Resolution = { missing: "is not in the image" };
+  let last: Resolution = { missing: "it is not in the image" };
   for (const path of paths) {
     const r = resolvePath(layers, complete, path);
     if (!("missing" in r)) return r;
     last = r;
   }
-  return paths.length > 1 ? { missing: `is on none of the PATH directories (${paths.map((p) => `/${p}`).join(", ")})` } : last;
+  return paths.length > 1 ? { missing: `it is in none of the PATH directories (${paths.map((p) => `/${parentOf(p)}`).join(":")})` } : last;
 }
 
 /**
@@ -254,7 +254,7 @@ export async function goBinariesOfLayers(
 ): Promise<{ binaries: ImageGoBinary[]; problem?: string }> {
   const { program, paths } = entrypointCandidates(config);
   const layers: LayerIndex[] = [];
-  let entry: Resolution = paths.length === 0 ? { missing: "" } : layerCount === 0 ? { missing: "is not in the image (it has no layers)" } : { undetermined: true };
+  let entry: Resolution = paths.length === 0 ? { missing: "" } : layerCount === 0 ? { missing: "the image has no layers" } : { undetermined: true };
   for (let i = layerCount - 1; i >= 0; i--) {
     layers.push(await openLayer(i));
     if ("undetermined" in entry) entry = resolveEntrypoint(layers, i === 0, paths);
@@ -280,7 +280,7 @@ export async function goBinariesOfLayers(
   else if ("found" in entry) {
     const file = layers[entry.layer]?.entries.get(entry.found);
     why = `its entrypoint ${program} (/${entry.found}) is not a Go executable (${file?.kind === "file" ? (file.problem ?? "") : ""})`;
-  } else why = `its entrypoint ${program} ${"missing" in entry ? entry.missing : "is not in the image"}`;
+  } else why = `its entrypoint ${program} is not there (${"missing" in entry ? entry.missing : "it is not in the image"})`;
   return { binaries, problem: `${why}, and no other file in it is a Go executable` };
 }
 
