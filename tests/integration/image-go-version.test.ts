@@ -48,7 +48,7 @@ describe("Go version rules: the binary inside an image, read from a registry on 
   let work: string;
   let registry: LoopbackRegistry;
   let host: string;
-  const refs = { lies: "", golangTag: "", good: "", shellEntrypoint: "", notGo: "", multiArch: "", untrimmed: "" };
+  const refs = { lies: "", golangTag: "", good: "", shellEntrypoint: "", notGo: "", multiArch: "", untrimmed: "", unpatched: "" };
   let goodImage: OciImage;
 
   const settings = (extra: Record<string, unknown> = {}) => ({ asOf, imageBinaries: { prefixes: [host], insecureRegistries: [host], ...extra } });
@@ -72,7 +72,7 @@ describe("Go version rules: the binary inside an image, read from a registry on 
     // binary's build info says go1.25.14.
     const build = (goVersion: string, arch: "amd64" | "arm64") =>
       buildGo({ ...resolveGoBuild({ source, asOf, arch, binaryName: "server", outDir: path.join(work, `go${goVersion}-${arch}`) }), goVersion });
-    const [old, oldArm, current] = await Promise.all([build("1.25.14", "amd64"), build("1.25.14", "arm64"), build("1.27.4", "amd64")]);
+    const [old, oldArm, current, unpatched] = await Promise.all([build("1.25.14", "amd64"), build("1.25.14", "arm64"), build("1.27.4", "amd64"), build("1.26.8", "amd64")]);
     const push = async (image: OciImage, repository: string, tag?: string) => (await pushImage(image, { registry: host, repository, insecure: true, ...(tag === undefined ? {} : { tag }) })).reference;
 
     // Built by go1.25.14, labelled as go1.27.4 (buildGoImage's goVersion is only a label).
@@ -81,6 +81,7 @@ describe("Go version rules: the binary inside an image, read from a registry on 
     refs.golangTag = `${host}/golang:1.27.4@${(await pushImage(lying, { registry: host, repository: "golang", tag: "1.27.4", insecure: true })).digest}`;
     goodImage = await buildGoImage({ binary: current.binary, arch: "amd64", goVersion: "1.27.4", goModule: MODULE });
     refs.good = await push(goodImage, "goplatform/good");
+    refs.unpatched = await push(await buildGoImage({ binary: unpatched.binary, arch: "amd64", goVersion: "1.26.11", goModule: MODULE }), "goplatform/unpatched");
     // The entrypoint is a shell that is not in the image: the Go binary elsewhere is judged.
     refs.shellEntrypoint = await push(
       withRunConfig(lying, (c) => {
@@ -135,6 +136,12 @@ describe("Go version rules: the binary inside an image, read from a registry on 
     assert.deepEqual(await check([deployment("tag", refs.golangTag, {})]), [
       ["go-version-supported", "mandatory", old(refs.golangTag)],
       ["go-version-floor", "mandatory", belowFloor(refs.golangTag)],
+    ]);
+  });
+
+  it("catch a supported line below its patch floor under a label claiming the floor", async () => {
+    assert.deepEqual(await check([deployment("unpatched", refs.unpatched, goMetadata("1.26.11", MODULE))]), [
+      ["go-patch-level", "mandatory", `${where} ${refs.unpatched} (linux/amd64 /app/server, its entrypoint; from the binary's build info) chooses Go 1.26.8, below the 1.26 patch floor 1.26.11 on ${asOf} (latest 1.26.11); rebuild with Go 1.26.11.`],
     ]);
   });
 
