@@ -2,13 +2,16 @@
  * Every place a resource chooses a Go toolchain, as the Go version rules see it:
  * recorded metadata (goplatform.dev/go-version, or its GCP label encoding), `golang`
  * images in pod specs and Tekton steps, the Go builder stage of a Dockerfile built
- * by @pulumi/docker or @pulumi/docker-build, and the bootstrap binary inside a local
- * Lambda archive (its real build info, not its labels).
+ * by @pulumi/docker or @pulumi/docker-build, the bootstrap binary inside a local
+ * Lambda archive, and — when configured (`imageBinaries`) — the Go binary inside a
+ * digest-pinned image, read from its registry (both by their real build info, not
+ * their labels).
  */
 import { readFile, stat } from "node:fs/promises";
 import { unzipSync } from "fflate";
 import { formatGoVersion, GCP_GO_VERSION_KEY, GO_VERSION_KEY, parseBuildInfo, parseGoVersion, readRecordedGoVersion, type GoBuildInfo } from "../components/go";
 import { parseImageRef } from "../components/supplychain";
+import { describeBinary, groupBinaries, imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
 import { at, imagesOf, isRecord, isUnknown, str, type Props } from "./resources";
 
 export type GoSource = { readonly where: string; readonly version: string } | { readonly where: string; readonly invalid: string };
@@ -165,8 +168,21 @@ async function unzipBootstrap(file: string, where: string): Promise<LambdaBinary
   }
 }
 
-/** Every Go toolchain choice a resource makes. */
-export async function goVersionsOf(type: string, props: Props): Promise<GoSource[]> {
+/** A Go binary's own toolchain (`go1.27.4` in its build info) as a source. */
+function binarySource(where: string, goVersion: string): GoSource {
+  try {
+    return { where, version: formatGoVersion(parseGoVersion(goVersion.replace(/^go/, ""))) };
+  } catch {
+    return { where, invalid: JSON.stringify(goVersion) };
+  }
+}
+
+/**
+ * Every Go toolchain choice a resource makes; with `imageBinaries`, also the Go
+ * version that built the binary of each digest-pinned image under its prefixes
+ * (one source per platform and Go version).
+ */
+export async function goVersionsOf(type: string, props: Props, imageBinaries?: ImageBinariesConfig): Promise<GoSource[]> {
   const found = recorded(props);
   for (const { where, image } of imagesOf(type, props)) {
     const source = goVersionOfImage(image, where);
@@ -175,13 +191,9 @@ export async function goVersionsOf(type: string, props: Props): Promise<GoSource
   const dockerfile = await readDockerfile(type, props);
   if (dockerfile !== undefined) found.push(...dockerfileGoSources(dockerfile.text, dockerfile.where));
   const binary = await lambdaBootstrap(type, props);
-  if (binary?.info !== undefined) {
-    const version = binary.info.goVersion.replace(/^go/, "");
-    try {
-      found.push({ where: `${binary.where} (bootstrap build info)`, version: formatGoVersion(parseGoVersion(version)) });
-    } catch {
-      found.push({ where: `${binary.where} (bootstrap build info)`, invalid: JSON.stringify(binary.info.goVersion) });
-    }
+  if (binary?.info !== undefined) found.push(binarySource(`${binary.where} (bootstrap build info)`, binary.info.goVersion));
+  for (const { where, image, read } of await imageBinariesOf(type, props, imageBinaries)) {
+    for (const group of groupBinaries(read.binaries, (b) => b.info.goVersion)) found.push(binarySource(`${where} ${describeBinary(image, group)}`, group.key));
   }
   return found;
 }

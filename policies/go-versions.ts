@@ -3,11 +3,17 @@
  * must name a released Go at or above the configured floor, in a line the Go project
  * still supports, at or above that line's patch floor. Lambda functions must not use
  * the retired go1.x runtime, and a local Lambda archive's bootstrap must be a static,
- * trimmed Go build. Judged with the same release table the components use.
+ * trimmed Go build. With `imageBinaries` configured, the same rules also judge the Go
+ * binary inside each digest-pinned image under its prefixes, read from the registry
+ * (see image-binaries); an image that cannot be read is the advisory
+ * go-image-binary-readable. Pulumi gives each policy only its own config, so
+ * `imageBinaries` is set on each rule that should read images (the same object).
+ * Judged with the same release table the components use.
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { ACCEPTED_GO_VERSION_FORMS, compareGoVersions, formatGoVersion, goReleases, parseGoVersion, toDay, type GoVersionAssessment } from "../components/go";
 import { goVersionsOf, lambdaBootstrap, usesRetiredGoRuntime } from "./go-sources";
+import { describeBinary, groupBinaries, imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
 
 /** Policy config: `asOf` pins the day the release table is read for (default: today, UTC). */
 export interface GoVersionPolicyConfig {
@@ -16,10 +22,29 @@ export interface GoVersionPolicyConfig {
   maxTableAgeDays?: number;
   /** go-version-floor: the lowest Go release allowed, e.g. "1.26.8". */
   minimum?: string;
+  /**
+   * Read the Go binary of digest-pinned images under these prefixes from their
+   * registry and judge it too (go-version-supported, go-patch-level,
+   * go-version-floor, go-binary-build-settings; go-image-binary-readable advises
+   * when an image cannot be read).
+   * @default undefined (no image is read)
+   */
+  imageBinaries?: ImageBinariesConfig;
 }
 
 const asOfSchema = { type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Judge as of this day (YYYY-MM-DD); default today." };
 const DAY_MS = 86_400_000;
+const imageBinariesSchema = {
+  type: "object" as const,
+  description: "Judge the Go binary inside digest-pinned images under these prefixes, read from their registry.",
+  properties: {
+    prefixes: { type: "array" as const, items: { type: "string" as const, minLength: 1 }, description: "registry or registry/path prefixes of the images to read, e.g. \"ghcr.io/acme\"." },
+    maxImageBytes: { type: "integer" as const, minimum: 1, description: "Largest image read (sum of its layer sizes). Default 536870912 (512 MiB)." },
+    insecureRegistries: { type: "array" as const, items: { type: "string" as const }, description: "Registries reached over plain HTTP (loopback only)." },
+  },
+  required: ["prefixes"],
+  additionalProperties: false,
+};
 
 /** Judges every Go version a resource chooses; values that are not Go versions are reported by go-version-supported only. */
 async function assessAll(
@@ -30,7 +55,7 @@ async function assessAll(
 ): Promise<void> {
   const config = args.getConfig<GoVersionPolicyConfig>();
   const day = toDay(config.asOf ?? new Date(), "asOf");
-  for (const source of await goVersionsOf(args.type, args.props)) {
+  for (const source of await goVersionsOf(args.type, args.props, config.imageBinaries)) {
     if ("invalid" in source) {
       if (reportInvalid) report(`${source.where} chooses Go ${source.invalid}, which is not a Go release; expected ${ACCEPTED_GO_VERSION_FORMS}.`);
       continue;
@@ -44,7 +69,7 @@ export const goVersionSupported: ResourceValidationPolicy = {
   name: "go-version-supported",
   description: "Go toolchains must be releases in a minor line the Go project supports (the two newest), judged by a release table that is not stale.",
   enforcementLevel: "mandatory",
-  configSchema: { properties: { asOf: asOfSchema, maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the release table may lag the judging day. Default 90." } } },
+  configSchema: { properties: { asOf: asOfSchema, maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the release table may lag the judging day. Default 90." }, imageBinaries: imageBinariesSchema } },
   validateResource: async (args, report) => {
     const config = args.getConfig<GoVersionPolicyConfig>();
     const day = toDay(config.asOf ?? new Date(), "asOf");
@@ -72,7 +97,7 @@ export const goPatchLevel: ResourceValidationPolicy = {
   name: "go-patch-level",
   description: "Go toolchains must be at or above their line's patch floor (its newest security release).",
   enforcementLevel: "mandatory",
-  configSchema: { properties: { asOf: asOfSchema } },
+  configSchema: { properties: { asOf: asOfSchema, imageBinaries: imageBinariesSchema } },
   validateResource: (args, report) =>
     assessAll(args, report, (a, where, day) => {
       if (!a.supported || a.prerelease || a.meetsPatchFloor) return undefined;
@@ -84,12 +109,12 @@ export const goVersionFloor: ResourceValidationPolicy = {
   name: "go-version-floor",
   description: "Go toolchains must be at or above the organisation's minimum Go release (config `minimum`).",
   enforcementLevel: "mandatory",
-  configSchema: { properties: { minimum: { type: "string", description: "Lowest Go release allowed, e.g. \"1.26.8\"." } } },
+  configSchema: { properties: { minimum: { type: "string", description: "Lowest Go release allowed, e.g. \"1.26.8\"." }, imageBinaries: imageBinariesSchema } },
   validateResource: async (args, report) => {
-    const minimum = args.getConfig<GoVersionPolicyConfig>().minimum;
+    const { minimum, imageBinaries } = args.getConfig<GoVersionPolicyConfig>();
     if (minimum === undefined) return;
     const floor = formatGoVersion(parseGoVersion(minimum, "go-version-floor config minimum"));
-    for (const source of await goVersionsOf(args.type, args.props)) {
+    for (const source of await goVersionsOf(args.type, args.props, imageBinaries)) {
       if ("version" in source && compareGoVersions(source.version, floor) < 0) {
         report(`${source.where} chooses Go ${source.version}, below this organisation's floor Go ${floor}; use Go ${floor} or newer.`);
       }
@@ -110,19 +135,42 @@ export const goLambdaRuntime: ResourceValidationPolicy = {
 
 export const goBinaryBuildSettings: ResourceValidationPolicy = {
   name: "go-binary-build-settings",
-  description: "A local Lambda archive's bootstrap must be a Go binary built with CGO disabled and -trimpath (read from the binary's build info).",
+  description: "A local Lambda archive's bootstrap, and the Go binary of a digest-pinned image under imageBinaries.prefixes, must be built with CGO disabled and -trimpath (read from the binary's build info).",
   enforcementLevel: "mandatory",
+  configSchema: { properties: { imageBinaries: imageBinariesSchema } },
   validateResource: async (args, report) => {
     const binary = await lambdaBootstrap(args.type, args.props);
-    if (binary === undefined) return;
-    if (binary.info === undefined) {
+    if (binary?.info === undefined && binary !== undefined) {
       report(`${binary.where}: the bootstrap is not a readable Go binary (${binary.error ?? "unknown error"}); build it with GoLambdaFunction or go build -trimpath with CGO_ENABLED=0.`);
-      return;
+    } else if (binary?.info !== undefined) {
+      const settings = binary.info.settings;
+      if (settings.CGO_ENABLED !== "0") report(`${binary.where}: the bootstrap was built with CGO_ENABLED=${settings.CGO_ENABLED ?? "(unset)"}; rebuild with CGO_ENABLED=0 for a static binary.`);
+      if (settings["-trimpath"] !== "true") report(`${binary.where}: the bootstrap was built without -trimpath (it embeds build machine paths); rebuild with go build -trimpath.`);
     }
-    const settings = binary.info.settings;
-    if (settings.CGO_ENABLED !== "0") report(`${binary.where}: the bootstrap was built with CGO_ENABLED=${settings.CGO_ENABLED ?? "(unset)"}; rebuild with CGO_ENABLED=0 for a static binary.`);
-    if (settings["-trimpath"] !== "true") report(`${binary.where}: the bootstrap was built without -trimpath (it embeds build machine paths); rebuild with go build -trimpath.`);
+    // An image that cannot be read is go-image-binary-readable's (advisory), not a failure here.
+    for (const { where, image, read } of await imageBinariesOf(args.type, args.props, args.getConfig<GoVersionPolicyConfig>().imageBinaries)) {
+      const cgo = (b: { info: { settings: Readonly<Record<string, string>> } }) => (b.info.settings.CGO_ENABLED === "0" ? undefined : (b.info.settings.CGO_ENABLED ?? "(unset)"));
+      for (const group of groupBinaries(read.binaries, cgo)) report(`${where} ${describeBinary(image, group)}: the Go binary was built with CGO_ENABLED=${group.key}; rebuild with CGO_ENABLED=0 for a static binary.`);
+      for (const group of groupBinaries(read.binaries, (b) => (b.info.settings["-trimpath"] === "true" ? undefined : "untrimmed"))) {
+        report(`${where} ${describeBinary(image, group)}: the Go binary was built without -trimpath (it embeds build machine paths); rebuild with go build -trimpath.`);
+      }
+    }
   },
 };
 
-export const goVersionPolicies: readonly ResourceValidationPolicy[] = [goVersionSupported, goPatchLevel, goVersionFloor, goLambdaRuntime, goBinaryBuildSettings];
+export const goImageBinaryReadable: ResourceValidationPolicy = {
+  name: "go-image-binary-readable",
+  description:
+    "Advisory: a digest-pinned image under imageBinaries.prefixes could not be read for its Go binary (registry unreachable, image above maxImageBytes, no Go executable in it), so the Go version rules could not judge what it runs (same imageBinaries config as those rules).",
+  enforcementLevel: "advisory",
+  configSchema: { properties: { imageBinaries: imageBinariesSchema } },
+  validateResource: async (args, report) => {
+    for (const { where, image, read } of await imageBinariesOf(args.type, args.props, args.getConfig<GoVersionPolicyConfig>().imageBinaries)) {
+      for (const problem of read.problems) {
+        report(`${where}: could not read the Go binary of ${image}: ${problem}. The Go version rules judged only its tags and labels; give the policy run network access and registry credentials ($DOCKER_CONFIG/config.json).`);
+      }
+    }
+  },
+};
+
+export const goVersionPolicies: readonly ResourceValidationPolicy[] = [goVersionSupported, goPatchLevel, goVersionFloor, goLambdaRuntime, goBinaryBuildSettings, goImageBinaryReadable];

@@ -6,7 +6,7 @@
  * challenge the registry itself sent, and to a realm over HTTPS (plain HTTP only for
  * an insecure loopback test registry).
  */
-import { normaliseRegistry } from "./image-ref";
+import { normaliseRegistry, type ImageRef } from "./image-ref";
 
 export interface RegistryCredentials {
   username: string;
@@ -60,4 +60,14 @@ export class RegistryClient {
     if (token === undefined) throw new Error(`registry ${this.registry}: token response from ${url.origin} has no token`);
     return token;
   }
+}
+
+/**
+ * The `/v2/<repository>` URL of an image's repository, where its manifests and blobs
+ * are: HTTPS, or plain HTTP for an insecure (loopback test) registry; Docker Hub's
+ * API host for `docker.io`.
+ */
+export function repositoryUrl(ref: ImageRef, insecure: boolean): string {
+  const host = ref.registry === "docker.io" ? "registry-1.docker.io" : ref.registry;
+  return `${insecure ? "http" : "https"}://${host}/v2/${ref.repository}`;
 }
