@@ -3,6 +3,7 @@ export * from "./catalog";
 export * from "./check";
 export * from "./delivery";
 export * from "./go-versions";
+export { imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
 export * from "./images";
 export * from "./provenance";
 export * from "./signing";
