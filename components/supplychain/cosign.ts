@@ -20,7 +20,7 @@
 import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
 import { IN_TOTO_PAYLOAD_TYPE, preAuthEncoding } from "./dsse";
 import { imageName, type ImageRef } from "./image-ref";
-import { RegistryClient, type RegistryCredentials } from "./registry-client";
+import { RegistryClient, repositoryUrl, type RegistryCredentials } from "./registry-client";
 
 export const COSIGN_SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
 export const COSIGN_SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
@@ -243,9 +243,8 @@ async function bundleFindings(store: CosignStore, digest: string, keys: KeyObjec
 
 /** The registry reads for one image, over HTTPS unless its registry is listed as insecure. */
 function storeFor(ref: ImageRef, options: CosignVerifyOptions): CosignStore {
-  const scheme = options.insecureRegistries?.includes(ref.registry) === true ? "http" : "https";
-  const host = ref.registry === "docker.io" ? "registry-1.docker.io" : ref.registry;
-  return new CosignStore(new RegistryClient(ref.registry, options.credentials?.[ref.registry], scheme === "http"), `${scheme}://${host}/v2/${ref.repository}`);
+  const insecure = options.insecureRegistries?.includes(ref.registry) === true;
+  return new CosignStore(new RegistryClient(ref.registry, options.credentials?.[ref.registry], insecure), repositoryUrl(ref, insecure));
 }
 
 /**
