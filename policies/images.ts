@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { imageName, isUnderPrefix, normaliseRegistry, parseImageRef, verifyCosignSignature, type CosignResult, type ImageRef, type RegistryCredentials } from "../components/supplychain";
+import { imageName, isUnderPrefix, normaliseRegistry, parseImageRef, verifyCosignSignature, type CosignResult, type CosignVerifyOptions, type ImageRef, type RegistryCredentials } from "../components/supplychain";
 import { imagesOf, isRecord, str } from "./resources";
 
 export interface AllowedRegistriesConfig {
@@ -79,17 +79,24 @@ export function dockerConfigCredentials(): Record<string, RegistryCredentials> {
   return found;
 }
 
-/** One registry round trip per image and key set, shared by the two cosign policies. */
+/**
+ * One registry round trip per image, keys and insecure registries: a policy and its
+ * advisory twin each get their own config from Pulumi, so they meet in `cache`.
+ */
+export function readOncePerImage<T>(cache: Map<string, Promise<T>>, ref: ImageRef, publicKeys: string[], insecureRegistries: string[] | undefined, read: (options: CosignVerifyOptions) => Promise<T>): Promise<T> {
+  const key = JSON.stringify([imageName(ref), ref.digest, publicKeys, insecureRegistries ?? []]);
+  let result = cache.get(key);
+  if (result === undefined) {
+    result = read({ publicKeys, insecureRegistries, credentials: dockerConfigCredentials() });
+    cache.set(key, result);
+  }
+  return result;
+}
+
 const verifications = new Map<string, Promise<CosignResult>>();
 
 function verifyOnce(ref: ImageRef, config: CosignPolicyConfig, publicKeys: string[]): Promise<CosignResult> {
-  const key = JSON.stringify([imageName(ref), ref.digest, publicKeys, config.insecureRegistries ?? []]);
-  let result = verifications.get(key);
-  if (result === undefined) {
-    result = verifyCosignSignature(ref, { publicKeys, insecureRegistries: config.insecureRegistries, credentials: dockerConfigCredentials() });
-    verifications.set(key, result);
-  }
-  return result;
+  return readOncePerImage(verifications, ref, publicKeys, config.insecureRegistries, (options) => verifyCosignSignature(ref, options));
 }
 
 /** The digest-pinned images a cosign policy checks, with their verification. */

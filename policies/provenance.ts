@@ -14,7 +14,7 @@
 import type { PolicyResource, StackValidationPolicy } from "@pulumi/policy";
 import { imageName, isUnderPrefix, parseImageRef, readCosignAttestations, type CosignAttestations, type ImageRef } from "../components/supplychain";
 import { judgeProvenance, normaliseRepository, type ProvenanceResult, type ProvenanceSource } from "../components/supplychain/attestation-verify";
-import { cosignConfigSchema, dockerConfigCredentials, type CosignPolicyConfig } from "./images";
+import { cosignConfigSchema, readOncePerImage, type CosignPolicyConfig } from "./images";
 import { at, imagesOf, list, str, type Props } from "./resources";
 
 export interface ProvenancePolicyConfig extends CosignPolicyConfig {
@@ -102,17 +102,10 @@ function imageChecks(resources: readonly PolicyResource[], config: ProvenancePol
   return out;
 }
 
-/** One registry round trip per image and key set, shared by the two provenance policies. */
 const reads = new Map<string, Promise<CosignAttestations>>();
 
 function readOnce(ref: ImageRef, config: ProvenancePolicyConfig, publicKeys: string[]): Promise<CosignAttestations> {
-  const key = JSON.stringify([imageName(ref), ref.digest, publicKeys, config.insecureRegistries ?? []]);
-  let result = reads.get(key);
-  if (result === undefined) {
-    result = readCosignAttestations(ref, { publicKeys, insecureRegistries: config.insecureRegistries, credentials: dockerConfigCredentials() });
-    reads.set(key, result);
-  }
-  return result;
+  return readOncePerImage(reads, ref, publicKeys, config.insecureRegistries, (options) => readCosignAttestations(ref, options));
 }
 
 type Judged = ImageCheck & { result: ProvenanceResult };
