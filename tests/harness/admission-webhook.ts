@@ -101,7 +101,10 @@ export class AdmissionWebhook {
     const logFile = path.join(dir, "policy-controller.log");
     const log = openSync(logFile, "a");
     // No TUF: the Sigstore public-good trust root is for keyless authorities, and would be fetched from the network.
-    const child = spawn(binary, ["--disable-tuf"], {
+    // The kubeconfig path after the flags is ignored by cmd/webhook (it reads no positional
+    // argument; KUBECONFIG below is what it uses): it marks the process as this cluster's,
+    // so scripts/test.sh's check for processes left under a test's cluster/ finds it too.
+    const child = spawn(binary, ["--disable-tuf", cluster.kubeconfig], {
       stdio: ["ignore", log, log],
       env: {
         PATH: process.env.PATH,

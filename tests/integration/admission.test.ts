@@ -1,29 +1,63 @@
 // Signature admission, for real: Sigstore's policy-controller webhook (built from the Go
 // module proxy) as the admission webhook of a local control plane, judging pods whose
 // images are in a registry on 127.0.0.1 and were signed (or not) by the cosign CLI,
-// against the ClusterImagePolicy SignatureAdmission applies.
+// against the ClusterImagePolicy and namespace the SignatureAdmission component
+// (install: false) applies through the pulumi CLI, in a small program of the test's own.
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { buildGoImage, pushImage } from "../../components";
-import { clusterImagePolicySpec, INCLUDE_LABEL } from "../../components/delivery/signature-admission";
+import { INCLUDE_LABEL } from "../../components/delivery/signature-admission";
 import { AdmissionWebhook } from "../harness/admission-webhook";
 import { LocalCluster } from "../harness/local-cluster";
-import { toolchain } from "../harness/pulumi-cli";
+import { PulumiCli, REPO_ROOT, toolchain } from "../harness/pulumi-cli";
 import { startRegistry, type LoopbackRegistry } from "../harness/registry";
 
 const run = promisify(execFile);
+
+/**
+ * The program: SignatureAdmission (install: false; policy-controller is the test's
+ * process) on the control plane, its policy for the registry's images, creating the
+ * opted-in namespace; with config `image`, a Deployment of it there.
+ */
+const program = (components: string) => `"use strict";
+const { readFileSync } = require("node:fs");
+const pulumi = require("@pulumi/pulumi");
+const k8s = require("@pulumi/kubernetes");
+const { ExistingCluster, SignatureAdmission } = require(${JSON.stringify(components)});
+const config = new pulumi.Config();
+const provider = new k8s.Provider("local", { kubeconfig: pulumi.secret(readFileSync(config.require("kubeconfig"), "utf8")) });
+const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
+const admission = new SignatureAdmission("admission", {
+  cluster,
+  install: false,
+  publicKey: readFileSync(config.require("publicKeyFile"), "utf8"),
+  images: [config.require("images")],
+  namespaces: [config.require("namespace")],
+  namespaceMode: "create",
+});
+const image = config.get("image");
+if (image !== undefined) {
+  const labels = { app: "api" };
+  new k8s.apps.v1.Deployment("api", {
+    metadata: { name: "api", namespace: config.require("namespace") },
+    spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: "api", image }] } } },
+  }, { provider, dependsOn: [admission] });
+}
+`;
 
 describe("signature admission by policy-controller on a local control plane", function () {
   this.timeout(1_800_000);
   let work: string;
   let registry: LoopbackRegistry | undefined;
-  let cluster: LocalCluster | undefined;
+  let cluster: LocalCluster;
   let webhook: AdmissionWebhook | undefined;
   let cosign: string;
+  let cli: PulumiCli;
+  const stack = (...args: string[]) => [...args, "--stack", "admission"];
   const refs: Record<"signed" | "unsigned" | "otherKey" | "bundle", string> = { signed: "", unsigned: "", otherKey: "", bundle: "" };
   const OPTED_IN = "apps";
   const NOT_OPTED_IN = "sandbox";
@@ -63,18 +97,26 @@ describe("signature admission by policy-controller on a local control plane", fu
 
     cluster = LocalCluster.start(path.join(work, "cluster"));
     webhook = await AdmissionWebhook.start(cluster, work);
-    const publicKey = readFileSync(path.join(work, "platform", "cosign.pub"), "utf8");
-    cluster.apply([
-      { apiVersion: "policy.sigstore.dev/v1beta1", kind: "ClusterImagePolicy", metadata: { name: "goplatform-signed-images" }, spec: clusterImagePolicySpec([`${registry.host}/**`], publicKey, "enforce") },
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: OPTED_IN, labels: { [INCLUDE_LABEL]: "true" } } },
-      { apiVersion: "v1", kind: "Namespace", metadata: { name: NOT_OPTED_IN } },
-    ]);
+
+    const project = path.join(work, "project");
+    mkdirSync(project);
+    writeFileSync(path.join(project, "Pulumi.yaml"), "name: admission\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "admission", private: true, main: "index.js" }));
+    writeFileSync(path.join(project, "index.js"), program(path.join(REPO_ROOT, "dist", "components")));
+    // The language host finds @pulumi/pulumi from the program's directory: the repository's.
+    symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
+    cli = new PulumiCli(project, path.join(work, "state"));
+    cli.ok(["stack", "init", "admission"]);
+    const config = { kubeconfig: cluster.kubeconfig, publicKeyFile: path.join(work, "platform", "cosign.pub"), images: `${registry.host}/goplatform/**`, namespace: OPTED_IN };
+    for (const [key, value] of Object.entries(config)) cli.ok(stack("config", "set", key, value));
+    cli.ok(stack("up", "--yes", "--skip-preview"));
+    cluster.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: NOT_OPTED_IN } }]);
     await webhook.waitForPolicy(cluster, "goplatform-signed-images", 60);
   });
 
   after(() => {
     webhook?.stop();
-    if (cluster !== undefined) LocalCluster.purge(cluster.dir);
+    LocalCluster.purge(path.join(work, "cluster"));
     registry?.stop();
     rmSync(work, { recursive: true, force: true });
   });
@@ -87,27 +129,48 @@ describe("signature admission by policy-controller on a local control plane", fu
     return result.stderr.slice(prefix.length).trim();
   };
 
+  it("SignatureAdmission (install: false) applied the policy and the opted-in namespace, which policy-controller compiled", () => {
+    assert.equal(cluster.get("namespace", OPTED_IN)?.metadata.labels?.[INCLUDE_LABEL], "true");
+    const compiled = JSON.parse(cluster.get("configmap", "config-image-policies", "cosign-system")?.data?.["goplatform-signed-images"] ?? "{}") as { images?: { glob: string }[]; mode?: string };
+    assert.deepEqual(compiled.images, [{ glob: `${registry?.host ?? ""}/goplatform/**` }]);
+    assert.equal(compiled.mode, "enforce");
+  });
+
   it("admits a pod whose image is signed with the platform key", () => {
-    const result = cluster?.tryApply([pod("signed", OPTED_IN, refs.signed)]);
-    assert.equal(result?.status, 0, result?.stderr);
-    assert.ok(cluster?.get("pod", "signed", OPTED_IN), "the pod exists");
+    const result = cluster.tryApply([pod("signed", OPTED_IN, refs.signed)]);
+    assert.equal(result.status, 0, result.stderr);
+    assert.ok(cluster.get("pod", "signed", OPTED_IN), "the pod exists");
   });
 
   it("denies an unsigned image, with the webhook's reason", () => {
-    assert.equal(denial(cluster?.tryApply([pod("unsigned", OPTED_IN, refs.unsigned)]) ?? assert.fail(), refs.unsigned), "no signatures found");
-    assert.equal(cluster?.get("pod", "unsigned", OPTED_IN), undefined);
+    assert.equal(denial(cluster.tryApply([pod("unsigned", OPTED_IN, refs.unsigned)]), refs.unsigned), "no signatures found");
+    assert.equal(cluster.get("pod", "unsigned", OPTED_IN), undefined);
   });
 
   it("denies an image signed with another key", () => {
-    assert.equal(denial(cluster?.tryApply([pod("other-key", OPTED_IN, refs.otherKey)]) ?? assert.fail(), refs.otherKey), "no matching signatures: invalid signature when validating ASN.1 encoded signature");
+    assert.equal(denial(cluster.tryApply([pod("other-key", OPTED_IN, refs.otherKey)]), refs.otherKey), "no matching signatures: invalid signature when validating ASN.1 encoded signature");
   });
 
   it("denies an image signed with the platform key in the Sigstore bundle format: v0.13.1 verifies key authorities' .sig signatures only", () => {
-    assert.equal(denial(cluster?.tryApply([pod("bundle", OPTED_IN, refs.bundle)]) ?? assert.fail(), refs.bundle), "no signatures found");
+    assert.equal(denial(cluster.tryApply([pod("bundle", OPTED_IN, refs.bundle)]), refs.bundle), "no signatures found");
   });
 
   it("does not check a namespace that is not opted in", () => {
-    const result = cluster?.tryApply([pod("unsigned", NOT_OPTED_IN, refs.unsigned)]);
-    assert.equal(result?.status, 0, result?.stderr);
+    const result = cluster.tryApply([pod("unsigned", NOT_OPTED_IN, refs.unsigned)]);
+    assert.equal(result.status, 0, result.stderr);
+  });
+
+  it("pulumi up deploys a signed image, and reports the webhook's denial of an unsigned one", () => {
+    cli.ok(stack("config", "set", "image", refs.signed));
+    cli.ok(stack("up", "--yes", "--skip-preview"));
+    const deployment = () => cluster.get("deployment", "api", OPTED_IN) as { spec: { template: { spec: { containers: { image: string }[] } } }; status: { readyReplicas?: number } } | undefined;
+    assert.equal(deployment()?.status.readyReplicas, 1);
+
+    cli.ok(stack("config", "set", "image", refs.unsigned));
+    const up = cli.run(stack("up", "--yes", "--skip-preview"));
+    assert.notEqual(up.status, 0, up.output);
+    assert.match(up.output, /admission webhook "policy\.sigstore\.dev" denied the request: validation failed: failed policy: goplatform-signed-images: spec\.template\.spec\.containers\[0\]\.image/, up.output);
+    assert.ok(up.output.includes(`signature key validation failed for authority goplatform-signing-key for ${refs.unsigned}: no signatures found`), up.output);
+    assert.equal(deployment()?.spec.template.spec.containers[0]?.image, refs.signed, "the running Deployment keeps the signed image");
   });
 });
