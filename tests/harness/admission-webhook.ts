@@ -26,7 +26,9 @@
  * certificate controller only fills an existing one), and the ConfigMaps it watches
  * (config-policy-controller with the no-match policy, config-image-policies and
  * config-sigstore-keys, which its config store requires to exist, and
- * config-observability with metrics off, so it opens no metrics port).
+ * config-observability with metrics off, so it opens no metrics port). The
+ * ClusterImagePolicy CRD is switched back to the chart's conversion through the webhook
+ * (scripts/cluster-bootstrap.mjs sets `None`, for the clusters that do not run it).
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { closeSync, openSync, readFileSync } from "node:fs";
@@ -50,6 +52,8 @@ const CONFIGURATIONS = [
   ["validatingwebhookconfiguration", "validating.clusterimagepolicy.sigstore.dev"],
   ["mutatingwebhookconfiguration", "defaulting.clusterimagepolicy.sigstore.dev"],
 ] as const;
+/** The CRD whose versions cmd/webhook converts (its conversion controller fills in caBundle and path). */
+const CIP_CRD = "clusterimagepolicies.policy.sigstore.dev";
 
 export interface AdmissionWebhookOptions {
   /** config-policy-controller's no-match-policy: what happens to an image no policy matches. Default: "deny" (SignatureAdmission's default). */
@@ -97,6 +101,11 @@ export class AdmissionWebhook {
       configMap("config-sigstore-keys", {}),
       configMap("config-observability", { "metrics.backend-destination": "none" }),
     ]);
+
+    // The reference carries the port, like the webhook configurations'.
+    cluster.kubectl("patch", "crd", CIP_CRD, "--type", "merge", "-p", JSON.stringify({
+      spec: { conversion: { strategy: "Webhook", webhook: { conversionReviewVersions: ["v1beta1", "v1alpha1"], clientConfig: { service: { name: SERVICE, namespace: SYSTEM_NAMESPACE, port } } } } },
+    }));
 
     const logFile = path.join(dir, "policy-controller.log");
     const log = openSync(logFile, "a");
@@ -160,6 +169,8 @@ export class AdmissionWebhook {
         const webhooks = (cluster.get(kind, name) as { webhooks?: { clientConfig: { caBundle?: string }; rules?: unknown[] }[] } | undefined)?.webhooks ?? [];
         return !webhooks.every((w) => (w.clientConfig.caBundle ?? "") !== "" && (w.rules ?? []).length > 0);
       }).map(([kind, name]) => `${kind}/${name}`);
+      const conversion = (cluster.get("crd", CIP_CRD)?.spec as { conversion?: { webhook?: { clientConfig?: { caBundle?: string } } } } | undefined)?.conversion;
+      if ((conversion?.webhook?.clientConfig?.caBundle ?? "") === "") pending.push(`the conversion of ${CIP_CRD}`);
       if (pending.length === 0) return;
       await new Promise((resolve) => setTimeout(resolve, 500));
     }

@@ -134,6 +134,14 @@ describe("signature admission by policy-controller on a local control plane", fu
     const compiled = JSON.parse(cluster.get("configmap", "config-image-policies", "cosign-system")?.data?.["goplatform-signed-images"] ?? "{}") as { images?: { glob: string }[]; mode?: string };
     assert.deepEqual(compiled.images, [{ glob: `${registry?.host ?? ""}/goplatform/**` }]);
     assert.equal(compiled.mode, "enforce");
+    // Stored as v1alpha1 and read at either version, with the CRD converting through the webhook: policy-controller converted it.
+    const crd = cluster.get("crd", "clusterimagepolicies.policy.sigstore.dev") as { spec: { conversion: { strategy: string } } } | undefined;
+    assert.equal(crd?.spec.conversion.strategy, "Webhook");
+    for (const version of ["v1alpha1", "v1beta1"]) {
+      const policy = cluster.get(`clusterimagepolicies.${version}.policy.sigstore.dev`, "goplatform-signed-images") as { apiVersion: string; spec: { images: unknown } } | undefined;
+      assert.equal(policy?.apiVersion, `policy.sigstore.dev/${version}`);
+      assert.deepEqual(policy.spec.images, compiled.images);
+    }
   });
 
   it("admits a pod whose image is signed with the platform key", () => {
