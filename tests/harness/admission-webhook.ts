@@ -22,10 +22,11 @@
  * references carry the webhook's port, and the webhook serves on it.
  *
  * What the chart's release would create, and the process needs before it starts: the
- * TrustRoot CRD (its informers wait for it), the empty `webhook-certs` Secret (the
- * certificate controller only fills an existing one), and the ConfigMaps it watches
- * (config-policy-controller with the no-match policy, config-image-policies and
- * config-sigstore-keys, which its config store requires to exist, and
+ * TrustRoot CRD (without it nothing is reconciled: its informers never sync), the empty
+ * `webhook-certs` Secret (the certificate controller only fills an existing one), and
+ * the ConfigMaps it watches (config-policy-controller with the no-match policy;
+ * config-image-policies and config-sigstore-keys, without which it exits "Failed to
+ * start configuration manager"; and
  * config-observability with metrics off, so it opens no metrics port). The
  * ClusterImagePolicy CRD is switched back to the chart's conversion through the webhook
  * (scripts/cluster-bootstrap.mjs sets `None`, for the clusters that do not run it).
