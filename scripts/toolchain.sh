@@ -4,7 +4,8 @@
 #
 #   toolchain.sh            the CLI, the Node.js language host and the Kubernetes
 #                           provider: prints the bin directory to put on PATH
-#   toolchain.sh TOOL       one test tool (promtool, registry, cosign): prints its path
+#   toolchain.sh TOOL       one test tool (promtool, registry, cosign, policy-controller):
+#                           prints its path
 #   toolchain.sh control-plane
 #                           the local Kubernetes control plane (scripts/cluster.sh):
 #                           etcd, kube-apiserver, kube-controller-manager,
@@ -91,6 +92,11 @@ declare -A TOOL_PACKAGES=(
   [promtool]="github.com/prometheus/prometheus github.com/prometheus/prometheus/cmd/promtool"
   [registry]="github.com/google/go-containerregistry github.com/google/go-containerregistry/cmd/registry"
   [cosign]="github.com/sigstore/cosign/v3 github.com/sigstore/cosign/v3/cmd/cosign"
+  [policy-controller]="github.com/sigstore/policy-controller github.com/sigstore/policy-controller/cmd/webhook"
+)
+# Build flags of a test tool beyond the defaults: the version it reports about itself.
+declare -A TOOL_LDFLAGS=(
+  [policy-controller]="-X sigs.k8s.io/release-utils/version.gitVersion=v%s"
 )
 if [[ ${1:-} == control-plane ]]; then
   k8s_version=$(module_version tools/kubernetes k8s.io/kubernetes)
@@ -115,8 +121,10 @@ if [[ -n ${1:-} ]]; then
   spec=${TOOL_PACKAGES[$1]:-}
   [[ -n $spec ]] || { log "unknown tool '$1'; expected one of: ${!TOOL_PACKAGES[*]}"; exit 2; }
   read -r module pkg <<<"$spec"
-  out="$tools/$1-v$(module_version "tools/$1" "$module")/$1"
-  [[ -x $out ]] || go_build "$1" "tools/$1" "$out" "$pkg"
+  version=$(module_version "tools/$1" "$module")
+  out="$tools/$1-v$version/$1"
+  # shellcheck disable=SC2059 # the format is TOOL_LDFLAGS's
+  [[ -x $out ]] || go_build "$1" "tools/$1" "$out" "$pkg" -ldflags "$(printf -- "${TOOL_LDFLAGS[$1]:-}" "$version")"
   echo "$out"
   exit 0
 fi

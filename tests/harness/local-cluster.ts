@@ -46,6 +46,20 @@ export class LocalCluster {
     return execFileSync(this.kubectlPath, args, { env: this.env(), encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
   }
 
+  /** `kubectl apply -f -` of objects (server-side, this harness's field manager); throws with kubectl's stderr when it fails. */
+  apply(objects: object[]): void {
+    const result = this.tryApply(objects);
+    if (result.status !== 0) throw new Error(`kubectl apply: ${result.stderr}`);
+  }
+
+  /** `kubectl apply -f -` of objects, not judged: the exit status and what kubectl said (an admission denial is in stderr). */
+  tryApply(objects: object[]): { status: number | null; stdout: string; stderr: string } {
+    const input = JSON.stringify({ apiVersion: "v1", kind: "List", items: objects });
+    const result = spawnSync(this.kubectlPath, ["apply", "--server-side", "--field-manager", "goplatform-tests", "-f", "-"], { env: this.env(), input, encoding: "utf8" });
+    if (result.error !== undefined) throw result.error;
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+
   private env(): NodeJS.ProcessEnv {
     return { ...process.env, KUBECONFIG: this.kubeconfig };
   }
