@@ -42,7 +42,7 @@ try {
     { run: "control plane, cached", seconds: timed("toolchain.sh", ["control-plane"]) },
     { run: "cluster.sh start of a new control plane (certificates, CRDs, kwok node ready)", seconds: timed("cluster.sh", ["start", cluster]) },
     // The test tools: what else a new CI machine builds before the suite's own time.
-    ...(cold ? ["registry", "promtool", "cosign"].map((tool) => ({ run: `${tool} (tests only), empty tools cache`, seconds: timed("toolchain.sh", [tool]) })) : []),
+    ...(cold ? ["registry", "promtool", "cosign", "policy-controller"].map((tool) => ({ run: `${tool} (tests only), empty tools cache`, seconds: timed("toolchain.sh", [tool]) })) : []),
   ];
   timed("cluster.sh", ["purge", cluster]);
   const previous = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, "utf8")) as Record<string, unknown>) : {};
