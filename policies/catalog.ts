@@ -4,6 +4,7 @@ import { deliveryPolicies } from "./delivery";
 import { goVersionPolicies } from "./go-versions";
 import { imagePolicies } from "./images";
 import { provenancePolicies } from "./provenance";
+import { remediationPolicies } from "./remediation";
 import { signingPolicies } from "./signing";
 
 export type GoplatformPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -11,6 +12,7 @@ export type GoplatformPolicy = ResourceValidationPolicy | StackValidationPolicy;
 export const goplatformPolicies: readonly GoplatformPolicy[] = [
   ...goVersionPolicies,
   ...imagePolicies,
+  ...remediationPolicies,
   ...provenancePolicies.stack,
   ...signingPolicies.resource,
   ...signingPolicies.stack,
