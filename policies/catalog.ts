@@ -12,10 +12,11 @@ export type GoplatformPolicy = ResourceValidationPolicy | StackValidationPolicy;
 export const goplatformPolicies: readonly GoplatformPolicy[] = [
   ...goVersionPolicies,
   ...imagePolicies,
-  ...remediationPolicies,
   ...provenancePolicies.stack,
   ...signingPolicies.resource,
   ...signingPolicies.stack,
   ...deliveryPolicies.resource,
   ...deliveryPolicies.stack,
+  // The engine runs remediations before every validation, whatever their place here.
+  ...remediationPolicies,
 ];
