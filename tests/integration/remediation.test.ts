@@ -6,11 +6,16 @@
 // through, validations run on the remediated props.
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
 import type { ResourceValidationArgs } from "@pulumi/policy";
 import { pushImage, type Blob, type OciImage } from "../../components/supplychain";
 import { checkResources, imagesPinnedByDigest, type ResourceToCheck } from "../../policies/index";
 import { imagesPinDigest, type PinDigestConfig } from "../../policies/remediation";
+import { LocalCluster } from "../harness/local-cluster";
+import { PulumiCli, REPO_ROOT } from "../harness/pulumi-cli";
 import { startRegistry, type LoopbackRegistry } from "../harness/registry";
 
 const blob = (mediaType: string, data: Buffer): Blob => ({ mediaType, data, size: data.length, digest: `sha256:${createHash("sha256").update(data).digest("hex")}` });
@@ -136,5 +141,56 @@ describe("policies: images-pin-digest remediation on a loopback registry", funct
       advice.map((v) => `${v.enforcementLevel} ${v.message}`),
       [`advisory spec.containers[0].image: ${image} would be pinned to ${image}@${digest} (set this policy's enforcement level to "remediate" to pin it).`],
     );
+  });
+  describe("in pulumi preview --policy-pack, remediate enabled by the pack config", () => {
+    let work: string;
+    let cli: PulumiCli;
+
+    before(() => {
+      work = mkdtempSync(path.join(tmpdir(), "goplatform-remediation-"));
+      const project = path.join(work, "project");
+      mkdirSync(project);
+      writeFileSync(path.join(project, "Pulumi.yaml"), "name: remediation-check\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
+      writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "remediation-check", private: true }));
+      writeFileSync(
+        path.join(project, "index.js"),
+        [
+          '"use strict";',
+          'const k8s = require("@pulumi/kubernetes");',
+          'const pulumi = require("@pulumi/pulumi");',
+          "const config = new pulumi.Config();",
+          'const provider = new k8s.Provider("local", { kubeconfig: config.requireSecret("kubeconfig") });',
+          'new k8s.apps.v1.Deployment("api", { metadata: { namespace: "default" }, spec: { selector: { matchLabels: { app: "api" } }, template: { metadata: { labels: { app: "api" } }, spec: { containers: [{ name: "api", image: config.require("image") }] } } } }, { provider });',
+          "",
+        ].join("\n"),
+      );
+      symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
+      const cluster = LocalCluster.start(path.join(work, "cluster"));
+      cli = new PulumiCli(project, path.join(work, "state"));
+      cli.ok(["stack", "init", "dev"]);
+      cli.ok(["config", "set", "--secret", "kubeconfig", "--", readFileSync(cluster.kubeconfig, "utf8")]);
+      cli.ok(["config", "set", "image", image]);
+    });
+    after(() => {
+      LocalCluster.purge(path.join(work, "cluster"));
+      rmSync(work, { recursive: true, force: true });
+    });
+
+    it("fails the tag without the remediation, and previews (and would deploy) the pinned reference with it", () => {
+      const pack = ["--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config"];
+      const off = path.join(work, "off.json");
+      writeFileSync(off, JSON.stringify({}));
+      const failing = cli.run(["preview", "--diff", ...pack, off]);
+      assert.notEqual(failing.status, 0, failing.output);
+      assert.match(failing.output, /\[mandatory\]\s+images-pinned-by-digest/);
+      const on = path.join(work, "on.json");
+      writeFileSync(on, JSON.stringify({ "images-pin-digest": { enforcementLevel: "remediate", insecureRegistries: [registry.host] } }));
+      const passing = cli.run(["preview", "--diff", ...pack, on]);
+      assert.equal(passing.status, 0, passing.output);
+      // The engine shows the remediation's diff and plans the Deployment with the pinned image.
+      assert.match(passing.output, /\[remediate\]\s+images-pin-digest/);
+      assert.ok(passing.output.includes(`image: "${image}@${digest}"`), passing.output);
+      assert.doesNotMatch(passing.output, /images-pinned-by-digest/);
+    });
   });
 });
