@@ -7,6 +7,7 @@
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
@@ -107,6 +108,17 @@ describe("policies: images-pin-digest remediation on a loopback registry", funct
     assert.deepEqual(run, { location: "europe-west1", template: { containers: [{ image: `${image}@${digest}` }] } });
     const fn = await remediate({ type: "aws:lambda/function:Function", name: "fn", props: { packageType: "Image", imageUri: image } }, config);
     assert.deepEqual(fn, { packageType: "Image", imageUri: `${registry.host}/acme/api@${digest}` });
+  });
+
+  it("during preview: unknown siblings (behind @pulumi/policy's unknown-checking proxy) are kept, the image is still pinned", async () => {
+    // The engine's proxy, as the remediate RPC wraps props: reading an unknown through it throws.
+    const proxy = createRequire(__filename)("@pulumi/policy/proxy") as { unknownCheckingProxy(o: object): Record<string, unknown>; unknownStringValue: string };
+    const unknown = proxy.unknownStringValue;
+    const raw = { metadata: { namespace: unknown }, spec: { replicas: unknown, template: { metadata: { labels: { app: unknown } }, spec: { serviceAccountName: unknown, containers: [{ name: "app", image, env: unknown }] } } } };
+    const props = proxy.unknownCheckingProxy(raw);
+    assert.throws(() => JSON.stringify(props), /can't be known during preview/);
+    const out = await imagesPinDigest.remediateResource?.({ type: "kubernetes:apps/v1:Deployment", props, getConfig: () => config } as unknown as ResourceValidationArgs);
+    assert.deepEqual(out, { ...raw, spec: { ...raw.spec, template: { ...raw.spec.template, spec: { serviceAccountName: unknown, containers: [{ name: "app", image: `${image}@${digest}`, env: unknown }] } } } });
   });
 
   it("leaves pinned images, other registries' prefixes, unknown tags and unreachable registries unchanged", async () => {
