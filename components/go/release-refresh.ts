@@ -72,7 +72,9 @@ export async function refreshGoReleases(shipped: GoReleaseTable, options: GoRele
       shipped.lines().map((l) => [l.line, { line: l.line, prereleases: [...l.prereleases], patches: [...l.patches] }]),
     );
     const known = new Set([...lines.values()].flatMap((l) => [...l.patches.map((p) => p.version), ...l.prereleases.map((p) => p.version)]));
-    const fresh = [...new Set(listed)].filter((v) => !known.has(v)).sort((a, b) => compareGoVersions(a, b));
+    // Lines older than the table's oldest are history the rules never judge as supported.
+    const oldest = shipped.lines().at(-1)?.line ?? "0.0";
+    const fresh = [...new Set(listed)].filter((v) => !known.has(v) && compareGoVersions(goMinorLine(parseGoVersion(v)), oldest) >= 0).sort((a, b) => compareGoVersions(a, b));
     const added: string[] = [];
     for (const version of fresh) {
       const parsed = parseGoVersion(version);
