@@ -4,7 +4,8 @@
 #
 #   toolchain.sh            the CLI, the Node.js language host and the Kubernetes
 #                           provider: prints the bin directory to put on PATH
-#   toolchain.sh TOOL       one test tool (promtool, registry, cosign, policy-controller):
+#   toolchain.sh TOOL       one test tool (promtool, registry, cosign, policy-controller,
+#                           actionlint):
 #                           prints its path
 #   toolchain.sh control-plane
 #                           the local Kubernetes control plane (scripts/cluster.sh):
@@ -93,10 +94,12 @@ declare -A TOOL_PACKAGES=(
   [registry]="github.com/google/go-containerregistry github.com/google/go-containerregistry/cmd/registry"
   [cosign]="github.com/sigstore/cosign/v3 github.com/sigstore/cosign/v3/cmd/cosign"
   [policy-controller]="github.com/sigstore/policy-controller github.com/sigstore/policy-controller/cmd/webhook"
+  [actionlint]="github.com/rhysd/actionlint github.com/rhysd/actionlint/cmd/actionlint"
 )
 # Build flags of a test tool beyond the defaults: the version it reports about itself.
 declare -A TOOL_LDFLAGS=(
   [policy-controller]="-X sigs.k8s.io/release-utils/version.gitVersion=v%s"
+  [actionlint]="-X github.com/rhysd/actionlint.version=v%s"
 )
 if [[ ${1:-} == control-plane ]]; then
   k8s_version=$(module_version tools/kubernetes k8s.io/kubernetes)

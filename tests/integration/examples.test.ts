@@ -1,14 +1,15 @@
 // The sample Go modules: their own `go test`s, and the HTTP service as the build helper builds it.
 import { strict as assert } from "node:assert";
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { buildGo, resolveGoBuild } from "../../components/go";
 
 const examples = path.resolve(__dirname, "..", "..", "..", "examples");
-const modules = readdirSync(examples, { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+// The Go modules among the examples (examples/ci holds CI files, not Go).
+const modules = readdirSync(examples, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(path.join(examples, d.name, "go.mod"))).map((d) => d.name);
 
 const freePort = () =>
   new Promise<number>((resolve) => {
