@@ -17,7 +17,7 @@ export const DEMO_PASSPHRASE = "goplatform-local-demo";
 /**
  * What scripts/toolchain.sh provides, built on first use: with no argument the
  * directory holding `pulumi` and its language hosts, with a tool name ("promtool",
- * "registry", "cosign", "policy-controller") that tool's path.
+ * "registry", "cosign", "policy-controller", "actionlint") that tool's path.
  */
 export function toolchain(tool?: string): string {
   const args = [path.join(REPO_ROOT, "scripts", "toolchain.sh"), ...(tool === undefined ? [] : [tool])];
