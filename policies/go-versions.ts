@@ -74,7 +74,7 @@ export const goVersionSupported: ResourceValidationPolicy = {
   severity: "high",
   tags: ["go", "versions"],
   remediationSteps:
-    "Move to a release of one of the two newest Go lines (the message names them): change the goVersion argument, the goplatform.dev/go-version label, the golang:<version> image tag or the Dockerfile FROM stage, and rebuild. If the message says the release table is stale, upgrade goplatform so its table is current.",
+    "Move to a release of one of the two newest Go lines (the message names them): change the `goVersion` argument, the `goplatform.dev/go-version` label, the `golang:<version>` image tag or the Dockerfile `FROM` stage, and rebuild. If the message says the release table is stale, upgrade goplatform so its table is current.",
   url: policyDocsUrl("go-version-supported"),
   configSchema: { properties: { asOf: asOfSchema, maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the release table may lag the judging day. Default 90." }, imageBinaries: imageBinariesSchema } },
   validateResource: async (args, report) => {
@@ -108,7 +108,7 @@ export const goPatchLevel: ResourceValidationPolicy = {
   severity: "high",
   tags: ["go", "versions", "security"],
   remediationSteps:
-    "Rebuild with the newest patch release of the same Go line (the message names it) and record it where the version is chosen (goVersion argument, goplatform.dev/go-version label or golang:<version> tag).",
+    "Rebuild with the newest patch release of the same Go line (the message names it) and record it where the version is chosen (`goVersion` argument, `goplatform.dev/go-version` label or `golang:<version>` tag).",
   url: policyDocsUrl("go-patch-level"),
   configSchema: { properties: { asOf: asOfSchema, imageBinaries: imageBinariesSchema } },
   validateResource: (args, report) =>

@@ -37,7 +37,7 @@ export const imagesPinnedByDigest: ResourceValidationPolicy = {
   severity: "high",
   tags: ["supply-chain", "images"],
   remediationSteps:
-    "Reference the image as registry/repository@sha256:<digest> (the digest from the build's output or `crane digest <image>`); goplatform's build components and GoApp pin by digest.",
+    "Reference the image as `registry/repository@sha256:<digest>` (the digest from the build's output or `crane digest <image>`); goplatform's build components and GoApp pin by digest.",
   url: policyDocsUrl("images-pinned-by-digest"),
   validateResource: (args, report) => {
     for (const { where, image } of imagesOf(args.type, args.props)) {
