@@ -4,6 +4,7 @@ import { deliveryPolicies } from "./delivery";
 import { goVersionPolicies } from "./go-versions";
 import { imagePolicies } from "./images";
 import { provenancePolicies } from "./provenance";
+import { remediationPolicies } from "./remediation";
 import { signingPolicies } from "./signing";
 
 export type GoplatformPolicy = ResourceValidationPolicy | StackValidationPolicy;
@@ -16,4 +17,6 @@ export const goplatformPolicies: readonly GoplatformPolicy[] = [
   ...signingPolicies.stack,
   ...deliveryPolicies.resource,
   ...deliveryPolicies.stack,
+  // The engine runs remediations before every validation, whatever their place here.
+  ...remediationPolicies,
 ];

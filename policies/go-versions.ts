@@ -12,6 +12,8 @@
  */
 import type { ReportViolation, ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
 import { ACCEPTED_GO_VERSION_FORMS, compareGoVersions, formatGoVersion, goReleases, parseGoVersion, toDay, type GoVersionAssessment } from "../components/go";
+import { refreshGoReleases } from "../components/go/release-refresh";
+import type { GoReleaseTable } from "../components/go/releases";
 import { goVersionsOf, lambdaBootstrap, usesRetiredGoRuntime } from "./go-sources";
 import { describeBinary, groupBinaries, imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
 import { policyDocsUrl } from "./docs";
@@ -31,6 +33,52 @@ export interface GoVersionPolicyConfig {
    * @default undefined (no image is read)
    */
   imageBinaries?: ImageBinariesConfig;
+  /**
+   * go-version-supported, go-patch-level: where the release table comes from. By
+   * default the table shipped with goplatform (deterministic, no network). With
+   * `refresh: true`, once per policy run the Go module proxy's newer releases are
+   * merged in (new patches count as security releases, raising their line's patch
+   * floor); an unreachable proxy (or one slower than `timeoutMs`) leaves the shipped
+   * table, with no error.
+   * @default undefined (the shipped table)
+   */
+  releaseSource?: GoReleaseSourceConfig;
+}
+
+export interface GoReleaseSourceConfig {
+  /** Merge the module proxy's newer releases into the shipped table. Default: false. */
+  refresh?: boolean;
+  /** Module proxy base URL. Default: the first http(s) entry of $GOPROXY, else https://proxy.golang.org. */
+  proxy?: string;
+  /** Milliseconds for the whole refresh. Default: 3000. */
+  timeoutMs?: number;
+}
+
+const releaseSourceSchema = {
+  type: "object" as const,
+  description: "Refresh the Go release table from the Go module proxy once per run (default: the shipped table).",
+  properties: {
+    refresh: { type: "boolean" as const, description: "Merge the proxy's newer releases into the shipped table. Default false." },
+    proxy: { type: "string" as const, pattern: "^https?://", description: "Module proxy base URL. Default: $GOPROXY's first http(s) entry, else https://proxy.golang.org." },
+    timeoutMs: { type: "integer" as const, minimum: 1, description: "Milliseconds for the whole refresh. Default 3000." },
+  },
+  additionalProperties: false,
+};
+
+/** One refresh per proxy and timeout per policy run; every Go rule configured alike shares it. */
+const refreshed = new Map<string, Promise<GoReleaseTable>>();
+
+/** The release table a Go rule judges with under `config`. */
+export function releaseTableFor(config: GoVersionPolicyConfig): Promise<GoReleaseTable> {
+  const source = config.releaseSource;
+  if (source?.refresh !== true) return Promise.resolve(goReleases);
+  const key = JSON.stringify([source.proxy ?? null, source.timeoutMs ?? null]);
+  let table = refreshed.get(key);
+  if (table === undefined) {
+    table = refreshGoReleases(goReleases, { ...(source.proxy === undefined ? {} : { proxy: source.proxy }), ...(source.timeoutMs === undefined ? {} : { timeoutMs: source.timeoutMs }) }).then((r) => r.table);
+    refreshed.set(key, table);
+  }
+  return table;
 }
 
 const asOfSchema = { type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Judge as of this day (YYYY-MM-DD); default today." };
@@ -56,12 +104,13 @@ async function assessAll(
 ): Promise<void> {
   const config = args.getConfig<GoVersionPolicyConfig>();
   const day = toDay(config.asOf ?? new Date(), "asOf");
+  const releases = await releaseTableFor(config);
   for (const source of await goVersionsOf(args.type, args.props, config.imageBinaries)) {
     if ("invalid" in source) {
       if (reportInvalid) report(`${source.where} chooses Go ${source.invalid}, which is not a Go release; expected ${ACCEPTED_GO_VERSION_FORMS}.`);
       continue;
     }
-    const message = judge(goReleases.assess(source.version, day), source.where, day);
+    const message = judge(releases.assess(source.version, day), source.where, day);
     if (message !== undefined) report(message);
   }
 }
@@ -76,12 +125,13 @@ export const goVersionSupported: ResourceValidationPolicy = {
   remediationSteps:
     "Move to a release of one of the two newest Go lines (the message names them): change the `goVersion` argument, the `goplatform.dev/go-version` label, the `golang:<version>` image tag or the Dockerfile `FROM` stage, and rebuild. If the message says the release table is stale, upgrade goplatform so its table is current.",
   url: policyDocsUrl("go-version-supported"),
-  configSchema: { properties: { asOf: asOfSchema, maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the release table may lag the judging day. Default 90." }, imageBinaries: imageBinariesSchema } },
+  configSchema: { properties: { asOf: asOfSchema, maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the release table may lag the judging day. Default 90." }, imageBinaries: imageBinariesSchema, releaseSource: releaseSourceSchema } },
   validateResource: async (args, report) => {
     const config = args.getConfig<GoVersionPolicyConfig>();
     const day = toDay(config.asOf ?? new Date(), "asOf");
     const maxAge = config.maxTableAgeDays ?? 90;
-    const age = Math.floor((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${goReleases.asOf}T00:00:00Z`)) / DAY_MS);
+    const table = await releaseTableFor(config);
+    const age = Math.floor((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${table.asOf}T00:00:00Z`)) / DAY_MS);
     let stale = false;
     await assessAll(
       args,
@@ -89,7 +139,7 @@ export const goVersionSupported: ResourceValidationPolicy = {
       (a, where) => {
         if (age > maxAge && !stale) {
           stale = true;
-          return `${where} chooses Go ${a.version}, but goplatform's Go release table is from ${goReleases.asOf}, ${String(age)} days before ${day} (limit ${String(maxAge)}): newer Go lines or security releases may exist. Upgrade goplatform (or run scripts/refresh-go-releases.mjs) to judge it.`;
+          return `${where} chooses Go ${a.version}, but goplatform's Go release table is from ${table.asOf}, ${String(age)} days before ${day} (limit ${String(maxAge)}): newer Go lines or security releases may exist. Upgrade goplatform (or run scripts/refresh-go-releases.mjs) to judge it.`;
         }
         if (a.prerelease) return `${where} chooses Go ${a.version}, a prerelease; use a release of Go ${a.supportedLines.join(" or ")}.`;
         if (!a.supported) return `${where} chooses Go ${a.version}; on ${day} the Go project supports only the ${a.supportedLines.join(" and ")} lines: move to Go ${a.supportedLines[0] ?? "?"}.`;
@@ -110,7 +160,7 @@ export const goPatchLevel: ResourceValidationPolicy = {
   remediationSteps:
     "Rebuild with the newest patch release of the same Go line (the message names it) and record it where the version is chosen (`goVersion` argument, `goplatform.dev/go-version` label or `golang:<version>` tag).",
   url: policyDocsUrl("go-patch-level"),
-  configSchema: { properties: { asOf: asOfSchema, imageBinaries: imageBinariesSchema } },
+  configSchema: { properties: { asOf: asOfSchema, imageBinaries: imageBinariesSchema, releaseSource: releaseSourceSchema } },
   validateResource: (args, report) =>
     assessAll(args, report, (a, where, day) => {
       if (!a.supported || a.prerelease || a.meetsPatchFloor) return undefined;

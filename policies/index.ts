@@ -6,5 +6,6 @@ export * from "./go-versions";
 export { imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
 export * from "./images";
 export * from "./provenance";
+export * from "./remediation";
 export * from "./signing";
 export { imagesOf, IMAGE_BEARING_TYPES, UNKNOWN, type ImageUse } from "./resources";

@@ -11,8 +11,8 @@
  *   Chains release's `chains-config` and `signing-secrets`.
  * - `aws`: the sample Lambda handler (examples/lambda-hello) as a signed GoLambdaFunction,
  *   and an EksCluster with Observability (its Thanos bucket in S3).
- * - `gcp`: the sample HTTP service (examples/http-service) as a GoCloudRunService, and a
- *   GkeCluster with Observability (GCS).
+ * - `gcp`: the sample HTTP service (examples/http-service) as a GoCloudRunService signed
+ *   and attested with the platform's cosign key, and a GkeCluster with Observability (GCS).
  * - `azure`: an AksCluster with Observability (Blob storage).
  */
 import { existsSync, readFileSync } from "node:fs";
@@ -148,7 +148,13 @@ function awsStack(): Record<string, unknown> {
 
 function gcpStack(): Record<string, unknown> {
   const region = new pulumi.Config("gcp").require("region");
-  const service = new GoCloudRunService("hello", { source: path.join(examples, "http-service"), location: region });
+  const config = new pulumi.Config();
+  // Signed with the platform's cosign key (the stack's secrets) right after the push, with its SBOM and provenance.
+  const service = new GoCloudRunService("hello", {
+    source: path.join(examples, "http-service"),
+    location: region,
+    signing: { privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword") },
+  });
   const cluster = new GkeCluster("platform", { region });
   return { target: "gcp", uri: service.uri, image: service.image, goVersion: service.goVersion, ...clusterOutputs(cluster) };
 }

@@ -4,3 +4,4 @@ export * from "./releases";
 export * from "./metadata";
 export * from "./buildinfo";
 export * from "./build";
+export * from "./release-refresh";

@@ -7,6 +7,12 @@
  * the default daemonless one assembles the OCI image itself and pushes it through
  * the registry API, so its digest is known at preview; "docker" hands a generated
  * build context to @pulumi/docker, for machines with a Docker daemon.
+ *
+ * Right after the push (at update, never at preview) the image is signed with the
+ * platform's cosign key and gets its SPDX SBOM and SLSA provenance attached, in the
+ * classic cosign format policy-controller and `cosign verify --key` read. The key is
+ * decrypted at preview too, so a wrong password fails before anything changes; it is
+ * never a resource input, so it is never in the state.
  */
 import { createHash } from "node:crypto";
 import * as path from "node:path";
@@ -14,8 +20,9 @@ import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkNumber } from "../args";
-import { buildGo, gcpGoLabels, goModulePath, resolveGoBuild, type GoArch } from "../go";
-import { buildGoImage, pushImage, writeDockerContext } from "../supplychain";
+import { checkPrivateKey } from "../delivery/checks";
+import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, type GoArch } from "../go";
+import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
 
 const COMPONENT = "GoCloudRunService";
 const BUILDERS = ["daemonless", "docker"] as const;
@@ -24,6 +31,14 @@ const INGRESS = {
   internal: "INGRESS_TRAFFIC_INTERNAL_ONLY",
   all: "INGRESS_TRAFFIC_ALL",
 } as const;
+
+/** The platform's cosign key, from `cosign generate-key-pair`. */
+export interface CloudRunSigningKey {
+  /** cosign.key (`-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----`). Pass a Pulumi secret (`config.requireSecret`). */
+  privateKey: pulumi.Input<string>;
+  /** The key's password. Pass a Pulumi secret. */
+  password: pulumi.Input<string>;
+}
 
 export interface GoCloudRunServiceArgs {
   /** Directory of the Go module holding the service's main package. */
@@ -59,6 +74,14 @@ export interface GoCloudRunServiceArgs {
   /** Startup (readiness) and liveness probe paths. Default: "/readyz" and "/healthz". */
   startupPath?: string;
   livenessPath?: string;
+  /**
+   * Sign the image with the platform's cosign key right after it is pushed, and attach
+   * its SPDX 2.3 SBOM and SLSA provenance v1 (made from the binary's Go build info) as
+   * signed attestations: `{ privateKey, password }` (cosign.key and its password, as
+   * Pulumi secrets), the same key Tekton's `signingKey` takes. Required: there is no
+   * default key, and an image goes unsigned only with an explicit `false`.
+   */
+  signing: CloudRunSigningKey | false;
   /** Binary Authorization policy name; default: the project's default policy. Opt out with false. */
   binaryAuthorization?: false | { policy: string };
   /** Labels for every resource, on top of the Go metadata labels. Default: none. */
@@ -85,6 +108,17 @@ function cloudRunId(name: string, suffix: string, location: string): string {
   const full = `${name}-${suffix}`;
   const hash = createHash("sha256").update(`${pulumi.getProject()}/${pulumi.getStack()}/${location}/${full}`).digest("hex").slice(0, 6);
   return `${full.slice(0, 23).replace(/-+$/, "")}-${hash}`;
+}
+
+/** Opens the cosign key (scrypt + secretbox), naming the argument when it cannot be opened. */
+async function openKey(material: CosignKeyMaterial | undefined): Promise<CosignSigner | undefined> {
+  if (material === undefined) return undefined;
+  try {
+    return await loadCosignKey(material);
+  } catch (err) {
+    if (err instanceof CosignKeyError) throw new Error(`${COMPONENT}: signing: ${err.message}`, { cause: err });
+    throw err;
+  }
 }
 
 export class GoCloudRunService extends pulumi.ComponentResource {
@@ -117,6 +151,21 @@ export class GoCloudRunService extends pulumi.ComponentResource {
       if (value !== undefined && !value.startsWith("/")) throw new ArgumentError(COMPONENT, argument, value, "expected an HTTP path starting with '/'");
     }
     const goModule = goModulePath(build.source, COMPONENT);
+    // Checked as JavaScript callers may pass it: absent, or not the shape.
+    const given: unknown = args.signing;
+    if (given !== false && (typeof given !== "object" || given === null)) {
+      throw new ArgumentError(COMPONENT, "signing", given === undefined ? undefined : "(not shown)", "expected the platform's cosign key { privateKey, password } (cosign.key and its password, as Pulumi secrets), or false to deploy an unsigned image");
+    }
+    const signing = given as CloudRunSigningKey | false;
+    if (signing !== false && typeof signing.password === "string" && signing.password.length === 0) {
+      throw new ArgumentError(COMPONENT, "signing.password", "", "expected the cosign key's password (cosign keys are always encrypted)");
+    }
+    // Neither ever becomes a resource input: they are read inside the push, unsecreted there
+    // only so the image reference they help make is not marked secret.
+    const keyMaterial: pulumi.Output<CosignKeyMaterial | undefined> =
+      signing === false
+        ? pulumi.output(undefined)
+        : pulumi.all([pulumi.unsecret(checkPrivateKey(COMPONENT, "signing.privateKey", signing.privateKey)), pulumi.unsecret(pulumi.output(signing.password))]).apply(([privateKey, password]) => ({ privateKey, password }));
     // One value for Pulumi's protect and Cloud Run's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? false;
     super("goplatform:gcp:GoCloudRunService", name, {}, { ...opts, protect });
@@ -141,17 +190,23 @@ export class GoCloudRunService extends pulumi.ComponentResource {
     const repositoryPath = pulumi.interpolate`${repository.project}/${repository.repositoryId}/${name}`;
     const accessToken = pulumi.secret(gcp.organizations.getClientConfigOutput(parent).accessToken);
     const binary = buildGo(build, COMPONENT);
-    const imageArgs = (binaryPath: string) => ({ binary: binaryPath, arch: build.arch, goVersion: build.goVersion, goModule, name: "server" });
+    const imageArgs = (binaryPath: string) => ({ binary: binaryPath, arch: build.arch, goVersion: build.goVersion, goModule, name: "server", ldflags: build.ldflags });
 
     let imageRef: pulumi.Output<string>;
     if (builder === "daemonless") {
       // The digest is a function of the binary, so it is known at preview; the push
       // itself happens only on update, with the caller's access token.
-      const image = pulumi.output(binary.then((b) => buildGoImage(imageArgs(b.binary))));
-      imageRef = pulumi.all([image, repositoryPath, pulumi.unsecret(accessToken)]).apply(async ([built, repositoryName, password]) => {
+      // A plain promise, not an Output: pulumi.output would copy the image's Buffers into
+      // plain objects, and the registry would get other bytes than the digests name.
+      const image = binary.then((b) => buildGoImage(imageArgs(b.binary)));
+      // Awaited in the apply below; this only keeps an unused rejection (a preview with unknowns) from going unhandled.
+      image.catch(() => undefined);
+      imageRef = pulumi.all([repositoryPath, pulumi.unsecret(accessToken), keyMaterial]).apply(async ([repositoryName, password, material]) => {
+        const built = await image;
+        const signer = await openKey(material);
         const target = { registry: registryHost, repository: repositoryName, credentials: { username: "oauth2accesstoken", password } };
         if (pulumi.runtime.isDryRun()) return `${registryHost}/${repositoryName}@${built.manifest.digest}`;
-        return (await pushImage(built, target)).reference;
+        return (await pushImage(built, target, signer === undefined ? {} : { signing: signer })).reference;
       });
     } else {
       const context = pulumi.output(binary.then((b) => writeDockerContext(imageArgs(b.binary), b.outDir)));
@@ -165,7 +220,18 @@ export class GoCloudRunService extends pulumi.ComponentResource {
         },
         parent,
       );
-      imageRef = image.repoDigest;
+      // @pulumi/docker pushes at update; the signature follows as soon as its digest is known.
+      imageRef = pulumi
+        .all([image.repoDigest, repositoryPath, pulumi.unsecret(accessToken), keyMaterial, binary])
+        .apply(async ([repoDigest, repositoryName, password, material, built]) => {
+          const signer = await openKey(material);
+          if (signer === undefined || pulumi.runtime.isDryRun()) return repoDigest;
+          const digest = parseImageRef(repoDigest)?.digest;
+          if (digest === undefined) throw new Error(`${COMPONENT}: the docker build returned ${JSON.stringify(repoDigest)}, not an image reference by digest`);
+          const target = { registry: registryHost, repository: repositoryName, credentials: { username: "oauth2accesstoken", password } };
+          await signAndAttestGoImage(target, digest, { info: await readBuildInfo(built.binary), ldflags: built.ldflags }, signer);
+          return repoDigest;
+        });
     }
 
     const service = new gcp.cloudrunv2.Service(

@@ -14,29 +14,28 @@ import * as path from "node:path";
 import { rootCertificates } from "node:tls";
 import { gzipSync } from "fflate";
 import { pack, type Header } from "tar-stream";
-import { goMetadata } from "../go";
-import { RegistryClient, type RegistryCredentials } from "./registry-client";
+import { goMetadata, parseBuildInfo, type GoBuildInfo } from "../go";
+import { signAndAttestGoImage, type GoImageBuild, type ImageSigningKey, type SignedImage } from "./signing";
+import { jsonBlob, OCI_MANIFEST, RegistryRepository, sha256Digest, type Blob, type PushTarget } from "./registry-repository";
 
 type EntryHeader = Partial<Header> & { name: string };
 
-export const OCI_MANIFEST = "application/vnd.oci.image.manifest.v1+json";
 export const OCI_CONFIG = "application/vnd.oci.image.config.v1+json";
 export const OCI_LAYER_GZIP = "application/vnd.oci.image.layer.v1.tar+gzip";
 
 /** uid/gid of the unprivileged user the service runs as (distroless's `nonroot`). */
 export const NONROOT_ID = 65532;
 
-export interface Blob {
-  readonly mediaType: string;
-  readonly digest: string;
-  readonly size: number;
-  readonly data: Buffer;
-}
-
 export interface OciImage {
   readonly manifest: Blob;
   readonly config: Blob;
   readonly layers: readonly Blob[];
+  /**
+   * The Go build of the binary the image runs: its build info (`parseBuildInfo`) and the
+   * ldflags it was built with, what its SBOM and provenance are made from; undefined when
+   * the binary carries no build info (not a Go binary).
+   */
+  readonly goBuild?: GoImageBuild;
 }
 
 export interface GoImageArgs {
@@ -50,11 +49,14 @@ export interface GoImageArgs {
   goModule: string;
   /** Extra environment, `KEY=value`. Default: none. */
   env?: string[];
+  /**
+   * The linker flags the binary was built with (buildGo's `ldflags`), for its provenance:
+   * under `-trimpath` cmd/go does not record them in the binary. Default: not recorded.
+   */
+  ldflags?: string;
 }
 
 const EPOCH = new Date(0);
-
-const digestOf = (data: Buffer): string => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
 async function tarOf(entries: { header: EntryHeader; data?: Buffer }[]): Promise<Buffer> {
   const tar = pack();
@@ -82,12 +84,7 @@ async function tarOf(entries: { header: EntryHeader; data?: Buffer }[]): Promise
 function layerBlob(tar: Buffer): { blob: Blob; diffId: string } {
   // fflate's gzip: fixed header (mtime 0), same bytes on every Node.js version.
   const data = Buffer.from(gzipSync(tar, { level: 9, mtime: 0 }));
-  return { blob: { mediaType: OCI_LAYER_GZIP, digest: digestOf(data), size: data.length, data }, diffId: digestOf(tar) };
-}
-
-function jsonBlob(mediaType: string, value: unknown): Blob {
-  const data = Buffer.from(JSON.stringify(value));
-  return { mediaType, digest: digestOf(data), size: data.length, data };
+  return { blob: { mediaType: OCI_LAYER_GZIP, digest: sha256Digest(data), size: data.length, data }, diffId: sha256Digest(tar) };
 }
 
 /**
@@ -117,10 +114,11 @@ export function baseRootFilesystem(): { header: EntryHeader; data?: Buffer }[] {
  */
 export async function buildGoImage(args: GoImageArgs): Promise<OciImage> {
   const name = args.name ?? "server";
+  const binary = await readFile(args.binary);
   const rootfs = await tarOf(baseRootFilesystem());
   const app = await tarOf([
     { header: { name: "app/", type: "directory", mode: 0o755 } },
-    { header: { name: `app/${name}`, mode: 0o755 }, data: await readFile(args.binary) },
+    { header: { name: `app/${name}`, mode: 0o755 }, data: binary },
   ]);
   const layers = [layerBlob(rootfs), layerBlob(app)];
   const config = jsonBlob(OCI_CONFIG, {
@@ -142,7 +140,14 @@ export async function buildGoImage(args: GoImageArgs): Promise<OciImage> {
     config: { mediaType: config.mediaType, digest: config.digest, size: config.size },
     layers: layers.map(({ blob }) => ({ mediaType: blob.mediaType, digest: blob.digest, size: blob.size })),
   });
-  return { manifest, config, layers: layers.map((l) => l.blob) };
+  let info: GoBuildInfo | undefined;
+  try {
+    info = parseBuildInfo(binary, args.binary);
+  } catch {
+    info = undefined;
+  }
+  const goBuild = info === undefined ? undefined : { info, ...(args.ldflags === undefined ? {} : { ldflags: args.ldflags }) };
+  return { manifest, config, layers: layers.map((l) => l.blob), ...(goBuild === undefined ? {} : { goBuild }) };
 }
 
 export interface DockerContext {
@@ -210,40 +215,37 @@ function dockerEnv(entry: string): string {
   return `${entry.slice(0, eq)}=${JSON.stringify(entry.slice(eq + 1))}`;
 }
 
-export interface PushTarget {
-  /** Registry host[:port], e.g. "europe-docker.pkg.dev" or "127.0.0.1:5000". */
-  registry: string;
-  /** Repository path, e.g. "my-project/services/api". */
-  repository: string;
-  /** Tag to set as well as the digest. Default: none (pushed by digest only). */
-  tag?: string;
-  /** Plain HTTP, for a registry on loopback in tests. Default: false (HTTPS). */
-  insecure?: boolean;
-  /** Credentials: Basic auth, also used to obtain a Bearer token when the registry asks for one. */
-  credentials?: RegistryCredentials;
+export interface PushOptions {
+  /**
+   * Sign the image with the platform's cosign key right after the push, and attach its
+   * SBOM and SLSA provenance (see {@link signAndAttestGoImage}): the encrypted
+   * cosign.key and its password, or a key already opened with `loadCosignKey`. The
+   * image must carry Go build info (built by {@link buildGoImage} from a Go binary).
+   * Default: none (not signed).
+   */
+  signing?: ImageSigningKey;
 }
 
-/** Pushes blobs then the manifest; returns `registry/repository@sha256:…`. */
-export async function pushImage(image: OciImage, target: PushTarget): Promise<{ digest: string; reference: string }> {
-  const base = `${target.insecure === true ? "http" : "https"}://${target.registry}/v2/${target.repository}`;
-  const client = new RegistryClient(target.registry, target.credentials, target.insecure === true);
-  for (const blob of [...image.layers, image.config]) {
-    const head = await client.request("HEAD", `${base}/blobs/${blob.digest}`);
-    if (head.status === 200) continue;
-    const start = await client.request("POST", `${base}/blobs/uploads/`);
-    const location = start.headers.get("location");
-    if (start.status !== 202 || location === null) throw new Error(`registry ${target.registry}: starting an upload to ${target.repository} failed with HTTP ${start.status}`);
-    const url = new URL(location, base);
-    url.searchParams.set("digest", blob.digest);
-    const put = await client.request("PUT", url.toString(), blob.data, { "Content-Type": "application/octet-stream" });
-    if (put.status !== 201) throw new Error(`registry ${target.registry}: uploading ${blob.digest} failed with HTTP ${put.status}`);
+export interface PushedImage {
+  readonly digest: string;
+  /** `registry/repository@sha256:…`. */
+  readonly reference: string;
+  /** Where the signature and attestations went, when `signing` was given. */
+  readonly signed?: SignedImage;
+}
+
+/**
+ * Pushes blobs then the manifest; with `signing`, then signs and attests it. Returns
+ * `registry/repository@sha256:…`.
+ */
+export async function pushImage(image: OciImage, target: PushTarget, options: PushOptions = {}): Promise<PushedImage> {
+  if (options.signing !== undefined && image.goBuild === undefined) {
+    throw new Error(`pushImage: cannot attest ${target.registry}/${target.repository}@${image.manifest.digest}: its binary has no Go build info to make the SBOM and provenance from`);
   }
-  const manifestRef = target.tag ?? image.manifest.digest;
-  const put = await client.request("PUT", `${base}/manifests/${manifestRef}`, image.manifest.data, { "Content-Type": image.manifest.mediaType });
-  if (put.status !== 201) throw new Error(`registry ${target.registry}: pushing the manifest failed with HTTP ${put.status}: ${await put.text()}`);
-  const returned = put.headers.get("docker-content-digest");
-  if (returned !== null && returned !== image.manifest.digest) {
-    throw new Error(`registry ${target.registry}: stored the manifest as ${returned}, expected ${image.manifest.digest}`);
-  }
-  return { digest: image.manifest.digest, reference: `${target.registry}/${target.repository}@${image.manifest.digest}` };
+  const repository = new RegistryRepository(target);
+  for (const blob of [...image.layers, image.config]) await repository.pushBlob(blob);
+  await repository.putManifest(target.tag ?? image.manifest.digest, image.manifest);
+  const pushed = { digest: image.manifest.digest, reference: `${repository.name}@${image.manifest.digest}` };
+  if (options.signing === undefined || image.goBuild === undefined) return pushed;
+  return { ...pushed, signed: await signAndAttestGoImage(target, image.manifest.digest, image.goBuild, options.signing) };
 }

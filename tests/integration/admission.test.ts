@@ -3,13 +3,20 @@
 // images are in a registry on 127.0.0.1 and were signed (or not) by the cosign CLI,
 // against the ClusterImagePolicy and namespace the SignatureAdmission component
 // (install: false) applies through the pulumi CLI, in a small program of the test's own.
+// One key pair runs through the whole chain: Tekton gets it as Chains' signing key,
+// SignatureAdmission takes Tekton's public key, and the policy pack is configured with
+// the same; an image goplatform's build path signs with it passes all three, one it signs
+// with another key fails all three.
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { buildGoImage, pushImage } from "../../components";
+import { buildGoImage, parseImageRef, pushImage, verifyCosignSignature } from "../../components";
+import { CHAINS_SIGNING_SECRET } from "../../components/delivery/tekton";
+import { buildGo, resolveGoBuild } from "../../components/go";
+import { checkResources } from "../../policies";
 import { INCLUDE_LABEL } from "../../components/delivery/signature-admission";
 import { AdmissionWebhook } from "../harness/admission-webhook";
 import { LocalCluster } from "../harness/local-cluster";
@@ -27,14 +34,23 @@ const program = (components: string) => `"use strict";
 const { readFileSync } = require("node:fs");
 const pulumi = require("@pulumi/pulumi");
 const k8s = require("@pulumi/kubernetes");
-const { ExistingCluster, SignatureAdmission } = require(${JSON.stringify(components)});
+const { ExistingCluster, SignatureAdmission, Tekton } = require(${JSON.stringify(components)});
 const config = new pulumi.Config();
 const provider = new k8s.Provider("local", { kubeconfig: pulumi.secret(readFileSync(config.require("kubeconfig"), "utf8")) });
 const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
+const tekton = new Tekton("tekton", {
+  cluster,
+  install: false,
+  signingKey: {
+    privateKey: pulumi.secret(readFileSync(config.require("privateKeyFile"), "utf8")),
+    password: config.requireSecret("keyPassword"),
+    publicKey: readFileSync(config.require("publicKeyFile"), "utf8"),
+  },
+});
 const admission = new SignatureAdmission("admission", {
   cluster,
   install: false,
-  publicKey: readFileSync(config.require("publicKeyFile"), "utf8"),
+  publicKey: tekton.publicKey,
   images: [config.require("images")],
   namespaces: [config.require("namespace")],
   namespaceMode: "create",
@@ -58,7 +74,7 @@ describe("signature admission by policy-controller on a local control plane", fu
   let cosign: string;
   let cli: PulumiCli;
   const stack = (...args: string[]) => [...args, "--stack", "admission"];
-  const refs: Record<"signed" | "unsigned" | "otherKey" | "bundle", string> = { signed: "", unsigned: "", otherKey: "", bundle: "" };
+  const refs: Record<"signed" | "unsigned" | "otherKey" | "bundle" | "built" | "builtOtherKey", string> = { signed: "", unsigned: "", otherKey: "", bundle: "", built: "", builtOtherKey: "" };
   const OPTED_IN = "apps";
   const NOT_OPTED_IN = "sandbox";
 
@@ -94,6 +110,15 @@ describe("signature admission by policy-controller on a local control plane", fu
     await sign(refs.signed, platformKey, "legacy");
     await sign(refs.otherKey, otherKey, "legacy");
     await sign(refs.bundle, platformKey, "bundle");
+    // goplatform's build path: a real Go service, pushed and signed by pushImage with each key.
+    const arch = process.arch === "arm64" ? "arm64" : "amd64";
+    const built = await buildGo(resolveGoBuild({ source: path.join(REPO_ROOT, "examples", "http-service"), arch, binaryName: "server", outDir: path.join(work, "build") }));
+    for (const [which, key] of [["built", platformKey], ["builtOtherKey", otherKey]] as const) {
+      // The module label differs, so the two images have their own digests.
+      const image = await buildGoImage({ binary: built.binary, arch, goVersion: built.goVersion, goModule: `example.com/${which.toLowerCase()}`, ldflags: built.ldflags });
+      const signing = { privateKey: readFileSync(key, "utf8"), password: "test-only" };
+      refs[which] = (await pushImage(image, { registry: registry.host, repository: `goplatform/${which.toLowerCase()}`, insecure: true }, { signing })).reference;
+    }
 
     cluster = LocalCluster.start(path.join(work, "cluster"));
     webhook = await AdmissionWebhook.start(cluster, work);
@@ -107,8 +132,9 @@ describe("signature admission by policy-controller on a local control plane", fu
     symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
     cli = new PulumiCli(project, path.join(work, "state"));
     cli.ok(["stack", "init", "admission"]);
-    const config = { kubeconfig: cluster.kubeconfig, publicKeyFile: path.join(work, "platform", "cosign.pub"), images: `${registry.host}/goplatform/**`, namespace: OPTED_IN };
+    const config = { kubeconfig: cluster.kubeconfig, privateKeyFile: platformKey, publicKeyFile: path.join(work, "platform", "cosign.pub"), images: `${registry.host}/goplatform/**`, namespace: OPTED_IN };
     for (const [key, value] of Object.entries(config)) cli.ok(stack("config", "set", key, value));
+    cli.ok(stack("config", "set", "--secret", "keyPassword", "test-only"));
     cli.ok(stack("up", "--yes", "--skip-preview"));
     cluster.apply([{ apiVersion: "v1", kind: "Namespace", metadata: { name: NOT_OPTED_IN } }]);
     await webhook.waitForPolicy(cluster, "goplatform-signed-images", 60);
@@ -166,6 +192,35 @@ describe("signature admission by policy-controller on a local control plane", fu
   it("does not check a namespace that is not opted in", () => {
     const result = cluster.tryApply([pod("unsigned", NOT_OPTED_IN, refs.unsigned)]);
     assert.equal(result.status, 0, result.stderr);
+  });
+
+  it("one key across the chain: Tekton's key, the admission policy and the pack accept what goplatform's build signed with it, and refuse another key", async () => {
+    const host = registry?.host ?? "";
+    // Tekton: the public half of Chains' signing key, as the cluster holds it.
+    const secret = cluster.get("secret", CHAINS_SIGNING_SECRET, "tekton-chains") as { data?: Record<string, string> } | undefined;
+    const chainsKey = Buffer.from(secret?.data?.["cosign.pub"] ?? "", "base64").toString("utf8");
+    assert.match(chainsKey, /^-----BEGIN PUBLIC KEY-----/);
+    const verified = async (reference: string) => {
+      const ref = parseImageRef(reference);
+      assert.ok(ref !== undefined, reference);
+      return (await verifyCosignSignature(ref, { publicKeys: [chainsKey], insecureRegistries: [host] })).status;
+    };
+    assert.equal(await verified(refs.built), "verified");
+    assert.equal(await verified(refs.builtOtherKey), "invalid");
+
+    // SignatureAdmission: its policy, made from Tekton's public key, admits one and denies the other.
+    const admitted = cluster.tryApply([pod("built", OPTED_IN, refs.built)]);
+    assert.equal(admitted.status, 0, admitted.stderr);
+    assert.equal(denial(cluster.tryApply([pod("built-other-key", OPTED_IN, refs.builtOtherKey)]), refs.builtOtherKey), "no matching signatures: invalid signature when validating ASN.1 encoded signature");
+
+    // The policy pack, configured with the same key.
+    const judged = async (image: string) => {
+      const deployment = { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "api", namespace: OPTED_IN }, spec: { template: { spec: { containers: [{ name: "api", image }] } } } };
+      const violations = await checkResources([{ type: "kubernetes:apps/v1:Deployment", name: "api", props: deployment }], { "image-cosign-signature": { publicKeys: [chainsKey], insecureRegistries: [host] } });
+      return violations.filter((v) => v.enforcementLevel === "mandatory").map((v) => v.policyName);
+    };
+    assert.deepEqual(await judged(refs.built), []);
+    assert.deepEqual(await judged(refs.builtOtherKey), ["image-cosign-signature"]);
   });
 
   it("pulumi up deploys a signed image, and reports the webhook's denial of an unsigned one", () => {

@@ -2,9 +2,10 @@ import { strict as assert } from "node:assert";
 import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { rootCertificates } from "node:tls";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { GoCloudRunService, type GoCloudRunServiceArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
+import { unhandledUnderMocks } from "../cluster/unhandled-rejections";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
 const source = path.join(repo, "examples", "http-service");
@@ -22,7 +23,11 @@ const gcp: MockOptions = {
   calls: (args) => (args.token === "gcp:organizations/getClientConfig:getClientConfig" ? { accessToken: "ya29.mock", project: "proj" } : undefined),
 };
 
-const make = (args: Partial<GoCloudRunServiceArgs> = {}) => () => new GoCloudRunService("hello", { source, location: "europe-west1", asOf, ...args });
+// The repository's test-only cosign key (tests/fixtures/cosign), as a stack passes its secrets.
+const privateKey = readFileSync(path.join(repo, "tests", "fixtures", "cosign", "cosign.key"), "utf8");
+const signing = { privateKey, password: "test-only" };
+const base = { source, location: "europe-west1", asOf, signing };
+const make = (args: Partial<GoCloudRunServiceArgs> = {}) => () => new GoCloudRunService("hello", { ...base, ...args });
 
 interface Container {
   image: string;
@@ -103,7 +108,7 @@ describe("GoCloudRunService", function () {
       [{ protect: false }, { protect: true }, false],
     ];
     for (const [args, opts, expected] of cases) {
-      const { resources } = await runUnderMocks(() => new GoCloudRunService("hello", { source, location: "europe-west1", asOf, ...args }, opts), gcp);
+      const { resources } = await runUnderMocks(() => new GoCloudRunService("hello", { ...base, ...args }, opts), gcp);
       const service = resources.one("gcp:cloudrunv2/service:Service");
       // Explicit even when false: the provider's default is true.
       assert.equal(service.inputs.deletionProtection, expected, JSON.stringify([args, opts]));
@@ -114,7 +119,7 @@ describe("GoCloudRunService", function () {
 
   it("names its repository and service account per stack: two stacks in one GCP project never collide", async () => {
     const ids = async (stack: string, name = "hello") => {
-      const { resources } = await runUnderMocks(() => new GoCloudRunService(name, { source, location: "europe-west1", asOf }), { ...gcp, stack });
+      const { resources } = await runUnderMocks(() => new GoCloudRunService(name, base), { ...gcp, stack });
       return { repositoryId: resources.one("gcp:artifactregistry/repository:Repository").inputs.repositoryId as string, accountId: resources.one("gcp:serviceaccount/account:Account").inputs.accountId as string };
     };
     const dev = await ids("dev");
@@ -131,7 +136,35 @@ describe("GoCloudRunService", function () {
     assert.match(longest.accountId, /^a-name-of-twenty-six-ch-[0-9a-f]{6}$/);
   });
 
+  it("refuses to deploy an image nobody signs: no key and no explicit signing: false is an error before any resource", async () => {
+    const { error, resources } = await failureUnderMocks(make({ signing: undefined as never }), gcp);
+    assert.match(error.message, /^GoCloudRunService: invalid signing undefined; expected the platform's cosign key \{ privateKey, password \}.*, or false to deploy an unsigned image$/);
+    assert.deepEqual(resources.all, []);
+    const unsigned = await runUnderMocks(make({ signing: false }), gcp);
+    assert.match((unsigned.resources.one("gcp:cloudrunv2/service:Service").inputs.template as Template).containers[0]?.image ?? "", /@sha256:[0-9a-f]{64}$/, "signing: false deploys");
+  });
+
+  it("keeps the key out of every resource input and output, and opens it at preview so a wrong password fails early", async () => {
+    const secret = { privateKey: pulumi.secret(privateKey), password: pulumi.secret("test-only") };
+    const { result, resources } = await runUnderMocks(make({ signing: secret }), gcp);
+    const recorded = JSON.stringify(resources.all.map((r) => r.inputs));
+    const ciphertext = /"ciphertext":"([^"]+)"/.exec(Buffer.from(privateKey.split("\n").slice(1, -2).join(""), "base64").toString("utf8"))?.[1] ?? "";
+    assert.ok(ciphertext.length > 40);
+    for (const material of [privateKey.split("\n")[1] ?? "", ciphertext, "test-only"]) assert.equal(recorded.includes(material), false, "key material in a resource input");
+    // The image reference is not tainted secret by the key it was signed with.
+    assert.equal(await pulumi.isSecret(result.image), false);
+    assert.match(await valueOf(result.image), /@sha256:[0-9a-f]{64}$/);
+
+    // In a preview: the key is opened before anything is pushed or changed, and the service is not registered.
+    const wrong = await unhandledUnderMocks(make({ signing: { privateKey: pulumi.secret(privateKey), password: pulumi.secret("not-the-password") } }), gcp);
+    assert.ok(wrong.messages.length > 0, "the wrong password fails the run");
+    for (const message of wrong.messages) assert.match(message, /GoCloudRunService: signing: cosign private key: could not be decrypted: wrong password, or the key is corrupted$/);
+    assert.deepEqual(wrong.resources.ofType("gcp:cloudrunv2/service:Service"), []);
+  });
+
   const bad: [string, Partial<GoCloudRunServiceArgs>, RegExp][] = [
+    ["signing.privateKey that is not a cosign key", { signing: { privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", password: "x" } }, /GoCloudRunService: invalid signing\.privateKey "\(secret, not shown\)"; expected an encrypted cosign private key/],
+    ["an empty signing.password", { signing: { privateKey, password: "" } }, /GoCloudRunService: invalid signing\.password ""; expected the cosign key's password/],
     ["goVersion 1.x", { goVersion: "1.x" }, /GoCloudRunService: invalid goVersion "1\.x"/],
     ["builder", { builder: "kaniko" as never }, /GoCloudRunService: invalid builder "kaniko"; expected one of daemonless, docker/],
     ["location", { location: "Europe" }, /GoCloudRunService: invalid location "Europe"; expected a Cloud Run region/],
@@ -143,7 +176,7 @@ describe("GoCloudRunService", function () {
   ];
   it("rejects a name that cannot prefix its service account id, before creating anything", async () => {
     for (const name of ["h", "Hello", "a-name-much-too-long-for-an-account", "9lives"]) {
-      const { error, resources } = await failureUnderMocks(() => new GoCloudRunService(name, { source, location: "europe-west1", asOf }), gcp);
+      const { error, resources } = await failureUnderMocks(() => new GoCloudRunService(name, base), gcp);
       assert.match(error.message, new RegExp(`GoCloudRunService: invalid name "${name}"; expected 2-26 characters`));
       assert.deepEqual(resources.all, []);
     }
