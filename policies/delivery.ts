@@ -6,6 +6,7 @@
 import type { PolicyResource, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { isPinnedRevision } from "../components/delivery/checks";
 import { at, isRecord, isUnknown, list, str, type Props } from "./resources";
+import { policyDocsUrl } from "./docs";
 
 const TEKTON_PIPELINE = /^kubernetes:tekton\.dev\/v1(beta1)?:Pipeline$/;
 const TEKTON_TASK = /^kubernetes:tekton\.dev\/v1(beta1)?:Task$/;
@@ -72,6 +73,12 @@ export const tektonPipelineSigning: StackValidationPolicy = {
   name: "tekton-pipeline-signing",
   description: "Tekton pipelines that build images sign them and produce provenance: explicit `cosign sign` and `cosign attest` steps, or Tekton Chains (chains-config in the stack) with pipeline results (IMAGE_URL/IMAGE_DIGEST) Chains can read.",
   enforcementLevel: "mandatory",
+  displayName: "Tekton pipelines sign and attest",
+  severity: "high",
+  tags: ["supply-chain", "delivery", "tekton"],
+  remediationSteps:
+    "Build with GoPipeline on the Tekton component (Tekton Chains signs and attests, reading the IMAGE_URL/IMAGE_DIGEST results), or add explicit `cosign sign` and `cosign attest` steps to the pipeline. If Chains runs in the cluster but is installed outside this stack, set chainsInstalledElsewhere.",
+  url: policyDocsUrl("tekton-pipeline-signing"),
   configSchema: { properties: { chainsInstalledElsewhere: { type: "boolean", description: "Chains signs and attests in this cluster though it is installed outside this stack." } } },
   validateStack: (args, report) => {
     const tasks = new Map<string, Props>();
@@ -116,6 +123,12 @@ export const argocdRevisionPinned: ResourceValidationPolicy = {
   name: "argocd-revision-pinned",
   description: "Argo CD Applications (and ApplicationSet templates) deploy a pinned revision: a full commit SHA, an exact semver tag or chart version — not HEAD, a branch or a range.",
   enforcementLevel: "mandatory",
+  displayName: "Argo CD revisions pinned",
+  severity: "medium",
+  tags: ["delivery", "argocd"],
+  remediationSteps:
+    "Set targetRevision (or the list-generator value it reads) to a full 40-character commit SHA or an exact version tag such as v1.2.3; GoApp and GoAppSet do.",
+  url: policyDocsUrl("argocd-revision-pinned"),
   configSchema: { properties: { allowUnpinned: { type: "boolean", description: "Accept HEAD and branch names." } } },
   validateResource: (args, report) => {
     let spec: unknown;
@@ -159,6 +172,12 @@ export const argocdProjectSignatureKeys: ResourceValidationPolicy = {
   name: "argocd-project-signature-keys",
   description: "Argo CD AppProjects require signed commits: spec.signatureKeys lists the GPG keys allowed to sign what is synced (config requireSignatureKeys, default true).",
   enforcementLevel: "mandatory",
+  displayName: "Argo CD requires signed commits",
+  severity: "medium",
+  tags: ["delivery", "argocd", "signing"],
+  remediationSteps:
+    "List the GPG key IDs allowed to sign commits in the AppProject's spec.signatureKeys (ArgoCd's signatureKeys argument) and import those keys into Argo CD's GnuPG keyring.",
+  url: policyDocsUrl("argocd-project-signature-keys"),
   configSchema: { properties: { requireSignatureKeys: { type: "boolean", description: "Require signatureKeys on every AppProject." } } },
   validateResource: (args, report) => {
     if (args.type !== "kubernetes:argoproj.io/v1alpha1:AppProject" || args.getConfig<ArgoProjectConfig>().requireSignatureKeys === false) return;

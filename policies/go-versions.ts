@@ -16,6 +16,7 @@ import { refreshGoReleases } from "../components/go/release-refresh";
 import type { GoReleaseTable } from "../components/go/releases";
 import { goVersionsOf, lambdaBootstrap, usesRetiredGoRuntime } from "./go-sources";
 import { describeBinary, groupBinaries, imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
+import { policyDocsUrl } from "./docs";
 
 /** Policy config: `asOf` pins the day the release table is read for (default: today, UTC). */
 export interface GoVersionPolicyConfig {
@@ -118,6 +119,12 @@ export const goVersionSupported: ResourceValidationPolicy = {
   name: "go-version-supported",
   description: "Go toolchains must be releases in a minor line the Go project supports (the two newest), judged by a release table that is not stale.",
   enforcementLevel: "mandatory",
+  displayName: "Go release supported",
+  severity: "high",
+  tags: ["go", "versions"],
+  remediationSteps:
+    "Move to a release of one of the two newest Go lines (the message names them): change the `goVersion` argument, the `goplatform.dev/go-version` label, the `golang:<version>` image tag or the Dockerfile `FROM` stage, and rebuild. If the message says the release table is stale, upgrade goplatform so its table is current.",
+  url: policyDocsUrl("go-version-supported"),
   configSchema: { properties: { asOf: asOfSchema, maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the release table may lag the judging day. Default 90." }, imageBinaries: imageBinariesSchema, releaseSource: releaseSourceSchema } },
   validateResource: async (args, report) => {
     const config = args.getConfig<GoVersionPolicyConfig>();
@@ -147,6 +154,12 @@ export const goPatchLevel: ResourceValidationPolicy = {
   name: "go-patch-level",
   description: "Go toolchains must be at or above their line's patch floor (its newest security release).",
   enforcementLevel: "mandatory",
+  displayName: "Go patch level current",
+  severity: "high",
+  tags: ["go", "versions", "security"],
+  remediationSteps:
+    "Rebuild with the newest patch release of the same Go line (the message names it) and record it where the version is chosen (`goVersion` argument, `goplatform.dev/go-version` label or `golang:<version>` tag).",
+  url: policyDocsUrl("go-patch-level"),
   configSchema: { properties: { asOf: asOfSchema, imageBinaries: imageBinariesSchema, releaseSource: releaseSourceSchema } },
   validateResource: (args, report) =>
     assessAll(args, report, (a, where, day) => {
@@ -159,6 +172,12 @@ export const goVersionFloor: ResourceValidationPolicy = {
   name: "go-version-floor",
   description: "Go toolchains must be at or above the organisation's minimum Go release (config `minimum`).",
   enforcementLevel: "mandatory",
+  displayName: "Organisation's minimum Go",
+  severity: "medium",
+  tags: ["go", "versions"],
+  remediationSteps:
+    "Use Go at or above the organisation's minimum (go-version-floor's `minimum` config, named in the message) where the version is chosen, and rebuild.",
+  url: policyDocsUrl("go-version-floor"),
   configSchema: { properties: { minimum: { type: "string", description: "Lowest Go release allowed, e.g. \"1.26.8\"." }, imageBinaries: imageBinariesSchema } },
   validateResource: async (args, report) => {
     const { minimum, imageBinaries } = args.getConfig<GoVersionPolicyConfig>();
@@ -176,6 +195,12 @@ export const goLambdaRuntime: ResourceValidationPolicy = {
   name: "go-lambda-runtime",
   description: "Go Lambda functions must run on an OS-only runtime (provided.al2023), not the retired go1.x.",
   enforcementLevel: "mandatory",
+  displayName: "Go Lambda on provided.al2023",
+  severity: "high",
+  tags: ["go", "lambda"],
+  remediationSteps:
+    "Set the function's runtime to \"provided.al2023\" and ship a `bootstrap` Go binary built with -tags lambda.norpc; GoLambdaFunction does both.",
+  url: policyDocsUrl("go-lambda-runtime"),
   validateResource: (args, report) => {
     if (usesRetiredGoRuntime(args.type, args.props)) {
       report("runtime go1.x is retired and no longer receives security patches; set runtime \"provided.al2023\" with a `bootstrap` binary built with -tags lambda.norpc (GoLambdaFunction does this).");
@@ -187,6 +212,12 @@ export const goBinaryBuildSettings: ResourceValidationPolicy = {
   name: "go-binary-build-settings",
   description: "A local Lambda archive's bootstrap, and the Go binary of a digest-pinned image under imageBinaries.prefixes, must be built with CGO disabled and -trimpath (read from the binary's build info).",
   enforcementLevel: "mandatory",
+  displayName: "Go binaries static and trimmed",
+  severity: "medium",
+  tags: ["go", "build"],
+  remediationSteps:
+    "Rebuild the binary with CGO_ENABLED=0 and `go build -trimpath` (buildGo and GoLambdaFunction do), then push the image or re-archive the bootstrap.",
+  url: policyDocsUrl("go-binary-build-settings"),
   configSchema: { properties: { imageBinaries: imageBinariesSchema } },
   validateResource: async (args, report) => {
     const binary = await lambdaBootstrap(args.type, args.props);
@@ -213,6 +244,12 @@ export const goImageBinaryReadable: ResourceValidationPolicy = {
   description:
     "Advisory: a digest-pinned image under imageBinaries.prefixes could not be read for its Go binary (registry unreachable, image above maxImageBytes, no Go executable in it), so the Go version rules could not judge what it runs (same imageBinaries config as those rules).",
   enforcementLevel: "advisory",
+  displayName: "Image's Go binary readable",
+  severity: "low",
+  tags: ["go", "images"],
+  remediationSteps:
+    "Give the policy run network access to the registry and credentials in $DOCKER_CONFIG/config.json (plain-HTTP loopback registries in imageBinaries.insecureRegistries); raise imageBinaries.maxImageBytes for a larger image; or narrow imageBinaries.prefixes to images whose entrypoint is a Go binary in gzip or uncompressed layers.",
+  url: policyDocsUrl("go-image-binary-readable"),
   configSchema: { properties: { imageBinaries: imageBinariesSchema } },
   validateResource: async (args, report) => {
     for (const { where, image, read } of await imageBinariesOf(args.type, args.props, args.getConfig<GoVersionPolicyConfig>().imageBinaries)) {

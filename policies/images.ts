@@ -11,6 +11,7 @@ import * as path from "node:path";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { imageName, isUnderPrefix, normaliseRegistry, parseImageRef, verifyCosignSignature, type CosignResult, type CosignVerifyOptions, type ImageRef, type RegistryCredentials } from "../components/supplychain";
 import { imagesOf, isRecord, str } from "./resources";
+import { policyDocsUrl } from "./docs";
 
 export interface AllowedRegistriesConfig {
   /** `registry` or `registry/path` images may come from, matched by whole segments, e.g. "europe-docker.pkg.dev/my-project". */
@@ -32,6 +33,12 @@ export const imagesPinnedByDigest: ResourceValidationPolicy = {
   name: "images-pinned-by-digest",
   description: "Container images in workloads, Tekton steps, Cloud Run and Lambda are referenced by digest (@sha256:…), so what runs is what was built, signed and scanned.",
   enforcementLevel: "mandatory",
+  displayName: "Images pinned by digest",
+  severity: "high",
+  tags: ["supply-chain", "images"],
+  remediationSteps:
+    "Reference the image as `registry/repository@sha256:<digest>` (the digest from the build's output or `crane digest <image>`); goplatform's build components and GoApp pin by digest.",
+  url: policyDocsUrl("images-pinned-by-digest"),
   validateResource: (args, report) => {
     for (const { where, image } of imagesOf(args.type, args.props)) {
       const ref = parseImageRef(image);
@@ -45,6 +52,12 @@ export const imagesFromAllowedRegistries: ResourceValidationPolicy = {
   name: "images-from-allowed-registries",
   description: "Container images come from the registries the organisation allows (config allowedRegistries); no allow-list, no check.",
   enforcementLevel: "mandatory",
+  displayName: "Images from allowed registries",
+  severity: "high",
+  tags: ["supply-chain", "images"],
+  remediationSteps:
+    "Mirror the image into a registry under allowedRegistries (e.g. `crane copy <image> <allowed-registry>/<repository>`) and reference it there, or have the platform team add its registry to the policy's allowedRegistries config.",
+  url: policyDocsUrl("images-from-allowed-registries"),
   configSchema: { properties: { allowedRegistries: { type: "array", items: { type: "string", minLength: 1 }, description: "Prefixes of registry/repository, e.g. \"europe-docker.pkg.dev/my-project/\"." } } },
   validateResource: (args, report) => {
     const allowed = args.getConfig<AllowedRegistriesConfig>().allowedRegistries;
@@ -126,6 +139,12 @@ export const imageCosignSignature: ResourceValidationPolicy = {
   name: "image-cosign-signature",
   description: "Digest-pinned images carry a cosign signature, read from their registry, that verifies with a configured public key (config publicKeys; none configured, no check).",
   enforcementLevel: "mandatory",
+  displayName: "Images signed with cosign",
+  severity: "critical",
+  tags: ["supply-chain", "signing", "images"],
+  remediationSteps:
+    "Sign the image's digest with the platform key (`cosign sign --key <key> <image>@sha256:<digest>`, or build it with GoPipeline / Tekton Chains), or add the signer's public key to publicKeys. For public images signed keyless by their projects, narrow imagePrefixes to your own registries.",
+  url: policyDocsUrl("image-cosign-signature"),
   configSchema: cosignConfigSchema,
   validateResource: async (args, report) => {
     for (const { where, ref, result } of await cosignResults(args.type, args.props, args.getConfig<CosignPolicyConfig>())) {
@@ -142,6 +161,12 @@ export const imageCosignReachable: ResourceValidationPolicy = {
   name: "image-cosign-reachable",
   description: "Advisory: the registry of a digest-pinned image could not be asked for its cosign signature, so the signature rule could not judge it (same config as image-cosign-signature).",
   enforcementLevel: "advisory",
+  displayName: "Signature registry reachable",
+  severity: "low",
+  tags: ["supply-chain", "signing", "images"],
+  remediationSteps:
+    "Give the policy run network access to the registry and credentials in $DOCKER_CONFIG/config.json; list plain-HTTP loopback registries in insecureRegistries. Set requireReachable to make this a failure of image-cosign-signature instead.",
+  url: policyDocsUrl("image-cosign-reachable"),
   configSchema: cosignConfigSchema,
   validateResource: async (args, report) => {
     for (const { where, ref, result } of await cosignResults(args.type, args.props, args.getConfig<CosignPolicyConfig>())) {

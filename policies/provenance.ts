@@ -16,6 +16,7 @@ import { imageName, isUnderPrefix, parseImageRef, readCosignAttestations, type C
 import { judgeProvenance, normaliseRepository, type ProvenanceResult, type ProvenanceSource } from "../components/supplychain/attestation-verify";
 import { cosignConfigSchema, readOncePerImage, type CosignPolicyConfig } from "./images";
 import { at, imagesOf, list, str, type Props } from "./resources";
+import { policyDocsUrl } from "./docs";
 
 export interface ProvenancePolicyConfig extends CosignPolicyConfig {
   /** Builder ids (exact) whose provenance is trusted, e.g. "https://goplatform.dev/builders/go-image/v1" or Tekton Chains' builder id. Default: none (no provenance passes). */
@@ -157,6 +158,13 @@ export const imageProvenance: StackValidationPolicy = {
   description:
     "Digest-pinned images (config imagePrefixes) have SLSA provenance (v1 or v0.2), read from their registry, signed by a configured key (publicKeys), naming their digest, from an allowed builder (builderIds) and source repository (sourceRepositories); where an Argo CD Application of the stack deploys that repository, the provenance's commit is the deployed revision. No key configured, no check.",
   enforcementLevel: "mandatory",
+  displayName: "Images with trusted SLSA provenance",
+  severity: "high",
+  tags: ["supply-chain", "provenance", "images"],
+  remediationSteps:
+    "Attest the image with SLSA provenance from an allowed builder (Tekton Chains, or `cosign attest --key <key> --type slsaprovenance1 --predicate <provenance.json> <image>@sha256:<digest>`), built from a repository in sourceRepositories at the commit the stack's Argo CD Applications deploy; or add the key, builder or repository to publicKeys, builderIds or sourceRepositories.",
+  url: policyDocsUrl("image-provenance"),
+  framework: { name: "SLSA", version: "1.0", reference: "Verifying artifacts: provenance", specification: "Before an artifact is used, its provenance is checked: signed by a trusted key, from the expected builder, built from the expected source repository and revision (https://slsa.dev/spec/v1.0/verifying-artifacts)." },
   configSchema: provenanceConfigSchema,
   validateStack: async (args, report) => {
     const config = args.getConfig<ProvenancePolicyConfig>();
@@ -181,6 +189,12 @@ export const imageProvenanceReachable: StackValidationPolicy = {
   name: "image-provenance-reachable",
   description: "Advisory: the registry of a digest-pinned image could not be asked for its SLSA provenance, so the provenance rule could not judge it (same config as image-provenance).",
   enforcementLevel: "advisory",
+  displayName: "Provenance registry reachable",
+  severity: "low",
+  tags: ["supply-chain", "provenance", "images"],
+  remediationSteps:
+    "Give the policy run network access to the registry and credentials in $DOCKER_CONFIG/config.json; list plain-HTTP loopback registries in insecureRegistries. Set requireReachable to make this a failure of image-provenance instead.",
+  url: policyDocsUrl("image-provenance-reachable"),
   configSchema: provenanceConfigSchema,
   validateStack: async (args, report) => {
     for (const check of await judged(args.resources, args.getConfig<ProvenancePolicyConfig>())) {

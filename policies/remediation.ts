@@ -23,6 +23,7 @@ import type { ResourceValidationPolicy } from "@pulumi/policy";
 import { imageName, isUnderPrefix, normaliseRegistry, parseImageRef, RegistryClient, repositoryUrl, type ImageRef } from "../components/supplychain";
 import { dockerConfigCredentials } from "./images";
 import { imagesOf, isRecord, rewriteImages, type Props } from "./resources";
+import { policyDocsUrl } from "./docs";
 
 export interface PinDigestConfig {
   /** Registries to speak plain HTTP to (loopback test registries). Default: none. */
@@ -111,10 +112,12 @@ export const imagesPinDigest: ResourceValidationPolicy = {
   description:
     "Remediation (opt-in: set its enforcement level to \"remediate\"): tag-only container images are rewritten to the digest their registry serves for the tag (repo:tag@sha256:…; Lambda imageUri repo@sha256:…), so what is deployed is pinned. Unreachable registries leave the image unchanged (images-pinned-by-digest reports it). As \"advisory\", a dry run that reports the digests.",
   enforcementLevel: "disabled",
+  displayName: "Pin image tags to digests (remediation)",
   severity: "medium",
+  tags: ["supply-chain", "images", "remediation"],
   remediationSteps:
-    "Set \"images-pin-digest\": { \"enforcementLevel\": \"remediate\" } in the policy pack config to have the pack pin tags during pulumi up/preview, or pin the image in the program: replace repo:tag with repo:tag@sha256:<digest> (crane digest repo:tag).",
-  url: "https://github.com/goplatform/goplatform#policy-images-pin-digest",
+    "Set `\"images-pin-digest\": { \"enforcementLevel\": \"remediate\" }` in the policy pack config to have the pack pin tags during pulumi up/preview, or pin the image in the program: replace `repo:tag` with `repo:tag@sha256:<digest>` (`crane digest repo:tag`).",
+  url: policyDocsUrl("images-pin-digest"),
   configSchema: {
     properties: {
       insecureRegistries: { type: "array", items: { type: "string" }, description: "Registries reached over plain HTTP (loopback only)." },

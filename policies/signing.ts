@@ -5,6 +5,7 @@
  */
 import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { at, isRecord, isUnknown, list, str } from "./resources";
+import { policyDocsUrl } from "./docs";
 
 const CLOUD_RUN_TYPES = new Set(["gcp:cloudrunv2/service:Service", "gcp:cloudrunv2/job:Job"]);
 
@@ -12,6 +13,12 @@ export const lambdaCodeSigning: ResourceValidationPolicy = {
   name: "lambda-code-signing",
   description: "Lambda zip functions run only code signed by an allowed AWS Signer profile: a code signing config that enforces (UntrustedArtifactOnDeployment: Enforce).",
   enforcementLevel: "mandatory",
+  displayName: "Lambda code signing enforced",
+  severity: "high",
+  tags: ["supply-chain", "signing", "lambda"],
+  remediationSteps:
+    "Create an aws.lambda.CodeSigningConfig for your AWS Signer profile with policies.untrustedArtifactOnDeployment \"Enforce\" and set the function's codeSigningConfigArn to it; GoLambdaFunction does by default.",
+  url: policyDocsUrl("lambda-code-signing"),
   validateResource: (args, report) => {
     const props: Record<string, unknown> = args.props;
     if (args.type === "aws:lambda/function:Function") {
@@ -33,6 +40,12 @@ export const binaryAuthorization: ResourceValidationPolicy = {
   name: "binary-authorization",
   description: "GKE clusters enforce Binary Authorization (PROJECT_SINGLETON_POLICY_ENFORCE) and Cloud Run services and jobs have Binary Authorization on.",
   enforcementLevel: "mandatory",
+  displayName: "Binary Authorization on",
+  severity: "high",
+  tags: ["supply-chain", "signing", "gcp"],
+  remediationSteps:
+    "On a GKE cluster set binaryAuthorization.evaluationMode to \"PROJECT_SINGLETON_POLICY_ENFORCE\" (GkeCluster does); on a Cloud Run service or job set binaryAuthorization.useDefault to true or name a policy (GoCloudRunService does).",
+  url: policyDocsUrl("binary-authorization"),
   validateResource: (args, report) => {
     const props: Record<string, unknown> = args.props;
     if (args.type === "gcp:container/cluster:Cluster") {
@@ -72,13 +85,19 @@ export const clusterSignatureAdmission: StackValidationPolicy = {
   name: "cluster-signature-admission",
   description: "A stack with an EKS or AKS cluster also installs an admission-time image signature check (a Sigstore ClusterImagePolicy or a Kyverno verifyImages policy). GKE uses Binary Authorization instead.",
   enforcementLevel: "mandatory",
+  displayName: "Signature admission on EKS and AKS",
+  severity: "high",
+  tags: ["supply-chain", "signing", "kubernetes"],
+  remediationSteps:
+    "Add goplatform's SignatureAdmission for the cluster in the same stack (a Sigstore policy-controller ClusterImagePolicy with your cosign key), or a Kyverno ClusterPolicy with a verifyImages rule.",
+  url: policyDocsUrl("cluster-signature-admission"),
   validateStack: (args, report) => {
     const clusters = args.resources.filter((r) => ADMISSION_CLUSTERS.test(r.type));
     if (clusters.length === 0) return;
     if (args.resources.some((r) => isSignatureAdmission(r.type, r.props as Record<string, unknown>))) return;
     for (const cluster of clusters) {
       report(
-        `cluster ${cluster.name} admits unsigned images: add SignatureAdmission (a Sigstore policy-controller ClusterImagePolicy requiring your cosign key) on it in this stack.`,
+        `cluster ${cluster.name} (${cluster.type}) admits unsigned images: the stack has no admission-time signature check; add one in this stack: SignatureAdmission (a Sigstore policy-controller ClusterImagePolicy whose spec.authorities hold your cosign key), or a Kyverno ClusterPolicy with a verifyImages rule.`,
         cluster.urn,
       );
     }

@@ -106,7 +106,7 @@ describe("the local stack through the pulumi CLI, on a local control plane", fun
     writeFileSync(stricter, JSON.stringify({ "go-version-floor": { minimum: "1.28.0" } }));
     const failed = cli.run(stack("preview", "--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config", stricter));
     assert.notEqual(failed.status, 0, failed.output);
-    assert.match(failed.output, /\[mandatory\]\s+go-version-floor/);
+    assert.match(failed.output, /\[mandatory\] \[severity: medium\]\s+go-version-floor/);
     assert.match(failed.output, /chooses Go 1\.27\.4, below this organisation's floor Go 1\.28\.0; use Go 1\.28\.0 or newer\./);
   });
 

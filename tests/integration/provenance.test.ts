@@ -255,7 +255,7 @@ describe("SLSA provenance in a registry on loopback", function () {
       assert.doesNotMatch(passing.output, /image-provenance/);
       const failing = preview({ classic: refs.classic, none: refs.none, "bad-builder": refs.badBuilder });
       assert.notEqual(failing.status, 0, failing.output);
-      assert.match(failing.output, /\[mandatory\]\s+image-provenance/);
+      assert.match(failing.output, /\[mandatory\] \[severity: high\]\s+image-provenance/);
       const flat = failing.output.replace(/\s+/g, " ");
       assert.ok(flat.includes(`spec.template.spec.containers[0].image: ${refs.none} has no valid SLSA provenance (no SLSA provenance attestation for ${digest("none")} in ${host}/goplatform/none)`), failing.output);
       assert.ok(flat.includes(`${refs.badBuilder} has no valid SLSA provenance (a classic .att provenance attestation (https://slsa.dev/provenance/v1) names builder https://evil.example/builder`), failing.output);

@@ -194,7 +194,7 @@ describe("policies: images-pin-digest remediation on a loopback registry", funct
       writeFileSync(off, JSON.stringify({}));
       const failing = cli.run(["preview", "--diff", ...pack, off]);
       assert.notEqual(failing.status, 0, failing.output);
-      assert.match(failing.output, /\[mandatory\]\s+images-pinned-by-digest/);
+      assert.match(failing.output, /\[mandatory\] \[severity: high\]\s+images-pinned-by-digest/);
       const on = path.join(work, "on.json");
       writeFileSync(on, JSON.stringify({ "images-pin-digest": { enforcementLevel: "remediate", insecureRegistries: [registry.host] } }));
       const passing = cli.run(["preview", "--diff", ...pack, on]);

@@ -175,7 +175,7 @@ describe("a platform team's own project installing the packed goplatform", funct
       try {
         const preview = cli.run(["preview", "--policy-pack", pack()]);
         assert.notEqual(preview.status, 0, preview.output);
-        assert.match(preview.output, /\[mandatory\]\s+go-version-supported/);
+        assert.match(preview.output, /\[mandatory\] \[severity: high\]\s+go-version-supported/);
         assert.match(preview.output, /metadata\.labels chooses Go 1\.25\.14; on \d{4}-\d{2}-\d{2} the Go project supports only the 1\.27 and 1\.26 lines/);
       } finally {
         cli.ok(["config", "rm", "useOldGo"]);
