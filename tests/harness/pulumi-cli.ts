@@ -59,6 +59,9 @@ export class PulumiCli {
     };
     delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
     delete env.PULUMI_ACCESS_TOKEN;
+    // The shell's cluster (scripts/env.sh points KUBECONFIG at npm start's) is never a test's:
+    // programs name theirs in config, and a render-mode provider refuses a kubeconfig at all.
+    delete env.KUBECONFIG;
     this.env = env;
   }
 

@@ -100,7 +100,7 @@ describe("pulumi policy analyze --file on an exported stack, judged on a later d
     const after = analyze(file, "2026-08-19");
     assert.notEqual(after.status, 0, after.output);
     assert.match(after.output, /❌ goplatform@v0\.1\.0/);
-    assert.match(after.output, /\[mandatory\]\s+go-version-supported\s+\(kubernetes:core\/v1:ConfigMap: build-info\)/);
+    assert.match(after.output, /\[mandatory\] \[severity: high\]\s+go-version-supported\s+\(kubernetes:core\/v1:ConfigMap: build-info\)/);
     assert.match(after.output, /metadata\.labels chooses Go 1\.25\.13; on 2026-08-19 the Go project supports only the 1\.27 and 1\.26 lines: move to Go 1\.27\./);
     assert.match(after.stderr, /one or more mandatory policy violations were found/);
   });
