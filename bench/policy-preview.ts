@@ -14,10 +14,10 @@
  * machine) are recorded. Writes bench/results/policy-preview.json.
  * Run: npm run bench -- policy-preview   (sizes: POLICY_PREVIEW_SIZES=100,300,1000)
  */
-import { mkdtempSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import * as path from "node:path";
-import { PulumiCli, REPO_ROOT } from "../tests/harness/pulumi-cli";
+import { PulumiCli, REPO_ROOT, writeProgramProject } from "../tests/harness/pulumi-cli";
 
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -81,12 +81,7 @@ function main(): void {
   const loadAtStart = loadavg().map((l) => round(l, 2));
   const cases: Case[] = [];
   try {
-    const project = path.join(work, "project");
-    mkdirSync(project);
-    writeFileSync(path.join(project, "Pulumi.yaml"), "name: policy-preview\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "policy-preview", private: true, main: "index.js" }));
-    writeFileSync(path.join(project, "index.js"), PROGRAM);
-    symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
+    const project = writeProgramProject(path.join(work, "project"), "policy-preview", PROGRAM);
     const config = path.join(work, "policy-config.json");
     writeFileSync(config, JSON.stringify({ "go-version-supported": { asOf }, "go-patch-level": { asOf } }));
     const cli = new PulumiCli(project, path.join(work, "state"));

@@ -6,7 +6,7 @@
  */
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, symlinkSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
@@ -91,4 +91,18 @@ const PROGRESS = /^\s*[+~-]{0,2}\s+\S+ \S+ (creating|updating|deleting|replacing
 export function assertNoWarnings(result: CliResult, args: string[]): void {
   const warnings = result.output.split("\n").filter((line) => /\bwarning:/i.test(line) && !PROGRESS.test(line));
   assert.deepEqual(warnings, [], `pulumi ${args.join(" ")} printed warnings:\n${result.output}`);
+}
+
+/**
+ * A JavaScript Pulumi project of a test's own at `dir` (created): Pulumi.yaml, package.json
+ * and `program` as index.js, with the repository's node_modules linked in, since the
+ * language host resolves @pulumi/pulumi from the program's directory. Returns `dir`.
+ */
+export function writeProgramProject(dir: string, name: string, program: string): string {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, "Pulumi.yaml"), `name: ${name}\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n`);
+  writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name, private: true, main: "index.js" }));
+  writeFileSync(path.join(dir, "index.js"), program);
+  symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"));
+  return dir;
 }

@@ -9,7 +9,7 @@
 // with another key fails all three.
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -20,7 +20,7 @@ import { checkResources } from "../../policies";
 import { INCLUDE_LABEL } from "../../components/delivery/signature-admission";
 import { AdmissionWebhook } from "../harness/admission-webhook";
 import { LocalCluster } from "../harness/local-cluster";
-import { PulumiCli, REPO_ROOT, toolchain } from "../harness/pulumi-cli";
+import { PulumiCli, REPO_ROOT, writeProgramProject, toolchain } from "../harness/pulumi-cli";
 import { startRegistry, type LoopbackRegistry } from "../harness/registry";
 
 const run = promisify(execFile);
@@ -123,13 +123,7 @@ describe("signature admission by policy-controller on a local control plane", fu
     cluster = LocalCluster.start(path.join(work, "cluster"));
     webhook = await AdmissionWebhook.start(cluster, work);
 
-    const project = path.join(work, "project");
-    mkdirSync(project);
-    writeFileSync(path.join(project, "Pulumi.yaml"), "name: admission\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "admission", private: true, main: "index.js" }));
-    writeFileSync(path.join(project, "index.js"), program(path.join(REPO_ROOT, "dist", "components")));
-    // The language host finds @pulumi/pulumi from the program's directory: the repository's.
-    symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
+    const project = writeProgramProject(path.join(work, "project"), "admission", program(path.join(REPO_ROOT, "dist", "components")));
     cli = new PulumiCli(project, path.join(work, "state"));
     cli.ok(["stack", "init", "admission"]);
     const config = { kubeconfig: cluster.kubeconfig, privateKeyFile: platformKey, publicKeyFile: path.join(work, "platform", "cosign.pub"), images: `${registry.host}/goplatform/**`, namespace: OPTED_IN };

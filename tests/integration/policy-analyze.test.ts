@@ -14,11 +14,11 @@
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { goReleases } from "../../components/go";
-import { assertNoWarnings, type CliResult, PulumiCli, REPO_ROOT } from "../harness/pulumi-cli";
+import { assertNoWarnings, type CliResult, PulumiCli, REPO_ROOT, writeProgramProject } from "../harness/pulumi-cli";
 
 const PROGRAM = `"use strict";
 const pulumi = require("@pulumi/pulumi");
@@ -39,14 +39,9 @@ describe("pulumi policy analyze --file on an exported stack, judged on a later d
 
   before(() => {
     work = mkdtempSync(path.join(tmpdir(), "goplatform-policy-analyze-"));
-    const project = path.join(work, "project");
+    const project = writeProgramProject(path.join(work, "project"), "judged", PROGRAM);
     judging = path.join(work, "judging");
-    mkdirSync(project);
     mkdirSync(judging);
-    writeFileSync(path.join(project, "Pulumi.yaml"), "name: judged\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
-    writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "judged", private: true, main: "index.js" }));
-    writeFileSync(path.join(project, "index.js"), PROGRAM);
-    symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
     cli = new PulumiCli(project, path.join(work, "state"));
     cli.ok(["stack", "init", "judged"]);
     cli.ok(["config", "set", "renderDir", path.join(work, "render")]);

@@ -5,7 +5,7 @@
 // the policy pack in a real `pulumi preview` (local control plane).
 import { strict as assert } from "node:assert";
 import { execFile } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
@@ -16,7 +16,7 @@ import { imageProvenance, imageProvenanceReachable } from "../../policies/proven
 import { FakeDeliveryCluster } from "../harness/fake-cluster-delivery";
 import { runUnderMocks } from "../harness/mocks";
 import { LocalCluster } from "../harness/local-cluster";
-import { PulumiCli, REPO_ROOT, toolchain } from "../harness/pulumi-cli";
+import { PulumiCli, REPO_ROOT, writeProgramProject, toolchain } from "../harness/pulumi-cli";
 import { startRegistry, type LoopbackRegistry } from "../harness/registry";
 
 const run = promisify(execFile);
@@ -215,12 +215,10 @@ describe("SLSA provenance in a registry on loopback", function () {
     let cli: PulumiCli;
 
     before(() => {
-      project = path.join(work, "project");
-      mkdirSync(project);
       // A program of its own: Deployments of the images the stack config names, on the test's control plane.
-      writeFileSync(path.join(project, "Pulumi.yaml"), "name: provenance-check\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
-      writeFileSync(
-        path.join(project, "index.js"),
+      project = writeProgramProject(
+        path.join(work, "project"),
+        "provenance-check",
         [
           '"use strict";',
           'const k8s = require("@pulumi/kubernetes");',
@@ -233,7 +231,6 @@ describe("SLSA provenance in a registry on loopback", function () {
           "",
         ].join("\n"),
       );
-      symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
       cluster = LocalCluster.start(path.join(work, "cluster"));
       cli = new PulumiCli(project, path.join(work, "state"));
       cli.ok(["stack", "init", "dev"]);

@@ -6,7 +6,7 @@
 // through, validations run on the remediated props.
 import { strict as assert } from "node:assert";
 import { createHash } from "node:crypto";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -16,7 +16,7 @@ import { pushImage, type Blob, type OciImage } from "../../components/supplychai
 import { checkResources, imagesPinnedByDigest, type ResourceToCheck } from "../../policies/index";
 import { imagesPinDigest, type PinDigestConfig } from "../../policies/remediation";
 import { LocalCluster } from "../harness/local-cluster";
-import { PulumiCli, REPO_ROOT } from "../harness/pulumi-cli";
+import { PulumiCli, REPO_ROOT, writeProgramProject } from "../harness/pulumi-cli";
 import { startRegistry, type LoopbackRegistry } from "../harness/registry";
 
 const blob = (mediaType: string, data: Buffer): Blob => ({ mediaType, data, size: data.length, digest: `sha256:${createHash("sha256").update(data).digest("hex")}` });
@@ -160,12 +160,9 @@ describe("policies: images-pin-digest remediation on a loopback registry", funct
 
     before(() => {
       work = mkdtempSync(path.join(tmpdir(), "goplatform-remediation-"));
-      const project = path.join(work, "project");
-      mkdirSync(project);
-      writeFileSync(path.join(project, "Pulumi.yaml"), "name: remediation-check\nruntime:\n  name: nodejs\n  options:\n    typescript: false\nmain: index.js\n");
-      writeFileSync(path.join(project, "package.json"), JSON.stringify({ name: "remediation-check", private: true }));
-      writeFileSync(
-        path.join(project, "index.js"),
+      const project = writeProgramProject(
+        path.join(work, "project"),
+        "remediation-check",
         [
           '"use strict";',
           'const k8s = require("@pulumi/kubernetes");',
@@ -176,7 +173,6 @@ describe("policies: images-pin-digest remediation on a loopback registry", funct
           "",
         ].join("\n"),
       );
-      symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(project, "node_modules"));
       const cluster = LocalCluster.start(path.join(work, "cluster"));
       cli = new PulumiCli(project, path.join(work, "state"));
       cli.ok(["stack", "init", "dev"]);
