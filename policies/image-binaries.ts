@@ -23,7 +23,7 @@ import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { createGunzip } from "node:zlib";
 import { extract } from "tar-stream";
 import { parseBuildInfo, type GoBuildInfo } from "../components/go";
-import { imageName, isUnderPrefix, parseImageRef, RegistryClient, repositoryUrl, type ImageRef } from "../components/supplychain";
+import { imageName, isUnderPrefix, parseImageRef, RegistryClient, repositoryUrl, sha256Digest, type ImageRef } from "../components/supplychain";
 import { dockerConfigCredentials } from "./images";
 import { imagesOf, isRecord, type Props } from "./resources";
 
@@ -309,7 +309,6 @@ function descriptor(value: unknown, what: string): Descriptor {
   return { mediaType: typeof value.mediaType === "string" ? value.mediaType : "", digest: value.digest, size: value.size, ...(platform === undefined ? {} : { platform }) };
 }
 
-const digestOf = (data: Buffer): string => `sha256:${createHash("sha256").update(data).digest("hex")}`;
 
 /** Registry reads for one image, each counted and checked against its digest. */
 class ImageReader {
@@ -336,7 +335,7 @@ class ImageReader {
     const data = Buffer.from(await response.arrayBuffer());
     this.bytesRead += data.length;
     if (data.length > MAX_JSON_BYTES) throw new Error(`${path} is ${String(data.length)} bytes, more than ${String(MAX_JSON_BYTES)}`);
-    if (digestOf(data) !== digest) throw new Error(`${path}: the registry's content does not match its digest`);
+    if (sha256Digest(data) !== digest) throw new Error(`${path}: the registry's content does not match its digest`);
     let parsed: unknown;
     try {
       parsed = JSON.parse(data.toString("utf8"));

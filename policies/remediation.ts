@@ -18,9 +18,8 @@
  * names why it could not be pinned. With level "advisory" the policy is a dry run: it
  * reports the digest each tag would be pinned to and changes nothing.
  */
-import { createHash } from "node:crypto";
 import type { ResourceValidationPolicy } from "@pulumi/policy";
-import { imageName, isUnderPrefix, normaliseRegistry, parseImageRef, RegistryClient, repositoryUrl, type ImageRef } from "../components/supplychain";
+import { imageName, isUnderPrefix, normaliseRegistry, parseImageRef, RegistryClient, repositoryUrl, sha256Digest, type ImageRef } from "../components/supplychain";
 import { dockerConfigCredentials } from "./images";
 import { imagesOf, isRecord, rewriteImages, type Props } from "./resources";
 import { policyDocsUrl } from "./docs";
@@ -59,7 +58,7 @@ export async function servedDigest(ref: ImageRef, options: { insecure: boolean; 
     const response = await Promise.race([client.request("GET", `${repositoryUrl(ref, options.insecure)}/manifests/${tag}`, undefined, { Accept: PIN_ACCEPT }), timeout]);
     if (!response.ok) return { problem: `${ref.registry} answered HTTP ${String(response.status)} for ${imageName(ref)}:${tag}` };
     const body = Buffer.from(await Promise.race([response.arrayBuffer(), timeout]));
-    const digest = `sha256:${createHash("sha256").update(body).digest("hex")}`;
+    const digest = sha256Digest(body);
     const claimed = response.headers.get("docker-content-digest");
     if (claimed !== null && claimed !== digest) return { problem: `${ref.registry} says ${imageName(ref)}:${tag} is ${claimed}, but the manifest it served hashes to ${digest}` };
     return { digest, mediaType: response.headers.get("content-type") ?? "" };

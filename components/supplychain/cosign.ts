@@ -17,10 +17,11 @@
  * Key-based verification only: keyless (Fulcio certificate + Rekor) signatures are
  * not verified, so for a key they count as no signature.
  */
-import { createHash, createPublicKey, verify, type KeyObject } from "node:crypto";
+import { createPublicKey, verify, type KeyObject } from "node:crypto";
 import { IN_TOTO_PAYLOAD_TYPE, preAuthEncoding } from "./dsse";
 import { imageName, type ImageRef } from "./image-ref";
 import { RegistryClient, repositoryUrl, type RegistryCredentials } from "./registry-client";
+import { sha256Digest } from "./registry-repository";
 
 export const COSIGN_SIMPLE_SIGNING = "application/vnd.dev.cosign.simplesigning.v1+json";
 export const COSIGN_SIGNATURE_ANNOTATION = "dev.cosignproject.cosign/signature";
@@ -108,7 +109,7 @@ class CosignStore {
   async blob(digest: string): Promise<Buffer | undefined> {
     const data = await this.get(`blobs/${digest}`);
     if (data === undefined) return undefined;
-    return `sha256:${createHash("sha256").update(data).digest("hex")}` === digest ? data : undefined;
+    return sha256Digest(data) === digest ? data : undefined;
   }
 }
 
