@@ -1,3 +1,6 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { parseImageRef } from "./supplychain/image-ref";
+
 /**
  * Argument checks shared by every component. Each throws an ArgumentError that names
  * the argument, shows the bad value and says what is allowed, before any child
@@ -59,4 +62,81 @@ export function checkNumber(
     throw new ArgumentError(component, argument, value, `expected ${kind} ${low}${high}`);
   }
   return value;
+}
+
+/** A plain object (not an array, not null): what a data argument from another language arrives as. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** `registry/path[:tag]@sha256:<64 hex>`: an image reference (the supply chain's parser) with a path and a digest. */
+export function isDigestRef(image: string): boolean {
+  const host = image.split("/")[0] ?? "";
+  return image.includes("/") && host === host.toLowerCase() && parseImageRef(image)?.digest !== undefined;
+}
+
+export function checkImageByDigest(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !isDigestRef(value)) {
+    throw new ArgumentError(component, argument, value, "expected an image pinned by digest: registry/repository[:tag]@sha256:<64 hex digits>");
+  }
+  return value;
+}
+
+/** A non-empty list whose every element passes `check`. */
+export function checkList<T>(component: string, argument: string, values: readonly T[] | undefined, check: (value: T, index: number) => unknown): readonly T[] {
+  if (values === undefined || values.length === 0) {
+    throw new ArgumentError(component, argument, values, "expected a non-empty list");
+  }
+  values.forEach((v, i) => check(v, i));
+  return values;
+}
+
+/** One of `allowed` (an enum argument; checked at run time too: other languages bypass the types). */
+export function checkOneOf<T extends string>(component: string, argument: string, value: T, allowed: readonly T[]): T {
+  if (!allowed.includes(value)) throw new ArgumentError(component, argument, value, `expected one of ${allowed.join(", ")}`);
+  return value;
+}
+
+/** A Helm chart or release version: semver without a leading `v`. */
+export function checkChartVersion(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected an exact chart version such as \"9.5.2\" (no ranges)");
+  }
+  return value;
+}
+
+const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/[^\s]*)?$/;
+
+/** An `https://` URL (a chart repository, an issuer, an endpoint). */
+export function checkHttpsUrl(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !HTTPS_URL.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected an https:// URL such as \"https://charts.example.com\"");
+  }
+  return value;
+}
+
+const VOLUME_SIZE = /^[1-9]\d*(Mi|Gi|Ti)$/;
+
+/** A persistent volume size such as `20Gi` (Mi, Gi or Ti). */
+export function checkVolumeSize(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !VOLUME_SIZE.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected a volume size such as \"20Gi\" (Mi, Gi or Ti)");
+  }
+  return value;
+}
+
+/** The package every component's type token is in. */
+export const PACKAGE = "goplatform";
+
+/** The type token of component `name`: `goplatform:index:<name>` (a component package has the one module). */
+export function componentToken(name: string): string {
+  return `${PACKAGE}:index:${name}`;
+}
+
+/**
+ * `opts` with an alias to `legacyType`, the token a component had before 0.2
+ * (`goplatform:aws:EksCluster`, …), so a stack created then upgrades without replacements.
+ */
+export function withLegacyType(legacyType: string, opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
+  return { ...opts, aliases: [...(opts?.aliases ?? []), { type: legacyType }] };
 }

@@ -17,9 +17,8 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AksCluster, ArgoCd, EksCluster, ExistingCluster, GkeCluster, GoApp, GoAppSet, GoCloudRunService, GoLambdaFunction, GoPipeline, Observability, s3CompatibleBucket, SignatureAdmission, Tekton, type Cluster } from "../components";
+import { AksCluster, ArgoCd, EksCluster, ExistingCluster, GkeCluster, GoApp, GoAppSet, GoCloudRunService, GoLambdaFunction, GoPipeline, Observability, s3CompatibleBucket, SignatureAdmission, Tekton, type ClusterData } from "../components";
 
 export const TARGETS = ["local", "aws", "gcp", "azure"] as const;
 export type Target = (typeof TARGETS)[number];
@@ -52,8 +51,7 @@ function local(config: pulumi.Config): Record<string, unknown> {
   }
   // The kubeconfig carries the cluster admin's client key.
   const kubeconfig = pulumi.secret(readFileSync(kubeconfigPath, "utf8"));
-  const provider = new k8s.Provider("local", { kubeconfig });
-  const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
+  const { cluster } = new ExistingCluster("local", { clusterName: "local", kubernetesVersion: "1.34", kubeconfig });
   const observability = new Observability("observability", {
     cluster,
     installStack: false,
@@ -95,7 +93,7 @@ sxSopgc=
   revision: "0123456789abcdef0123456789abcdef01234567",
 };
 
-function localDelivery(config: pulumi.Config, cluster: ExistingCluster): Record<string, unknown> {
+function localDelivery(config: pulumi.Config, cluster: ClusterData): Record<string, unknown> {
   const goVersion = config.get("pipelineGoVersion") ?? DEMO.goVersion;
   // The stack's signing key is the repository's throwaway test key (tests/fixtures/cosign),
   // kept in Pulumi.local.yaml as passphrase-encrypted secrets.
@@ -185,7 +183,8 @@ function deployerCidrs(): string[] {
  * `goplatform:chainsRegistryPush` (none when unset); the admission webhook gets a cloud
  * identity that reads those repositories, where the signatures are.
  */
-function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unknown> {
+function clusterOutputs(platform: EksCluster | GkeCluster | AksCluster): Record<string, unknown> {
+  const { cluster } = platform;
   const config = new pulumi.Config();
   const publicKey = config.require("cosignPublicKey");
   const observability = new Observability("observability", { cluster });
@@ -205,10 +204,10 @@ function clusterOutputs(cluster: Cluster & pulumi.Resource): Record<string, unkn
     registryRead: platformRepositories,
   });
   return {
-    clusterName: cluster.clusterName,
-    kubernetesVersion: cluster.kubernetesVersion,
-    kubeconfig: cluster.kubeconfig,
-    oidcIssuerUrl: cluster.oidcIssuerUrl,
+    clusterName: platform.clusterName,
+    kubernetesVersion: platform.kubernetesVersion,
+    kubeconfig: platform.kubeconfig,
+    oidcIssuerUrl: platform.oidcIssuerUrl,
     thanosBucket: observability.bucketName,
     thanosQueryUrl: observability.queryUrl,
     tektonVersions: tekton.versions,

@@ -19,12 +19,12 @@ import * as storage from "@pulumi/azure-native/storage";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
+import { ArgumentError, checkDnsLabel, checkNumber, componentToken, isRecord, withLegacyType } from "../args";
 import { AksAccessWait } from "./aks-access";
-import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
-import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
+import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
+import { AZURE_ROLES, roleDefinitionId } from "./clouds/azure";
+import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
-import { annotatedServiceAccount } from "./service-account";
 
 const COMPONENT = "AksCluster";
 
@@ -34,15 +34,6 @@ const COMPONENT = "AksCluster";
  * would then ask AKS for a downgrade; they are refused.
  */
 export const AKS_UPGRADE_CHANNELS = ["patch", "node-image", "none"] as const;
-
-/** Built-in Azure role definition ids (the same GUID in every tenant). */
-export const AZURE_ROLES = {
-  storageBlobDataReader: "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1",
-  storageBlobDataContributor: "ba92f5b4-2d11-453d-a403-e96b0029c9fe",
-  acrPush: "8311e382-0749-4cb8-b61a-304f252e45ec",
-  acrPull: "7f951dda-4ed3-4680-a7ca-43fe172d538d",
-  aksRbacClusterAdmin: "b1ff04bb-8a4e-4dc4-8eb5-8693973ce19b",
-} as const;
 
 /**
  * The built-in initiative "Kubernetes cluster pod security restricted standards for
@@ -60,9 +51,6 @@ export const AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES = ["kube-system", "gat
  * own log, and guard (Entra ID and Azure RBAC decisions).
  */
 export const AKS_CONTROL_PLANE_LOG_CATEGORIES = ["kube-audit-admin", "kube-apiserver", "guard"] as const;
-
-/** The audience AKS workload identity tokens carry. */
-export const AZURE_WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
 
 /** A node pool. */
 export interface AksNodePoolArgs extends NodePoolSize {
@@ -274,31 +262,25 @@ const poolProfile = (pool: CheckedPool, kubernetesVersion: string, subnet: pulum
   upgradeSettings: { maxSurge: "33%" },
 });
 
-export class AksCluster extends pulumi.ComponentResource implements Cluster {
-  readonly cloud = "azure" as const;
+export class AksCluster extends pulumi.ComponentResource {
+  /** What in-cluster components take as `cluster`: kubeconfig, OIDC issuer and the workload identity data. */
+  readonly cluster: ClusterData;
   readonly clusterName: pulumi.Output<string>;
   readonly kubernetesVersion: pulumi.Output<string>;
+  /** The user kubeconfig (kubelogin with the Azure CLI session), a secret. */
   readonly kubeconfig: pulumi.Output<string>;
-  private readonly makeProvider: () => k8s.Provider;
-  private madeProvider?: k8s.Provider;
   readonly oidcIssuerUrl: pulumi.Output<string>;
   readonly resourceGroupName: pulumi.Output<string>;
   readonly clusterId: pulumi.Output<string>;
   readonly location: string;
-  private readonly tags: Record<string, string>;
-  private readonly subscriptionId: pulumi.Output<string>;
-  /** Resource ids of the containers this cluster's createBucket made, for role assignment scopes. */
-  private readonly containerIds = new WeakMap<ObjectBucket, pulumi.Output<string>>();
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
-    super("goplatform:azure:AksCluster", name, {}, { ...opts, protect: args.protect ?? opts?.protect ?? true });
+    super(componentToken("AksCluster"), name, {}, withLegacyType("goplatform:azure:AksCluster", { ...opts, protect: args.protect ?? opts?.protect ?? true }));
     const parent = { parent: this };
     this.location = args.location;
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
-    this.tags = tags;
     const client = authorization.getClientConfigOutput(parent);
-    this.subscriptionId = client.subscriptionId;
 
     const resourceGroupName = args.resourceGroupName !== undefined ? pulumi.output(args.resourceGroupName) : new resources.ResourceGroup(name, { location: args.location, tags }, parent).name;
     this.resourceGroupName = resourceGroupName;
@@ -423,7 +405,7 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
         : [
             new authorization.RoleAssignment(
               `${name}-deployer-admin`,
-              { scope: cluster.id, roleDefinitionId: this.roleDefinition(AZURE_ROLES.aksRbacClusterAdmin), principalId: client.objectId, principalType: args.deployerPrincipalType },
+              { scope: cluster.id, roleDefinitionId: roleDefinitionId(client.subscriptionId, AZURE_ROLES.aksRbacClusterAdmin), principalId: client.objectId, principalType: args.deployerPrincipalType },
               parent,
             ),
           ];
@@ -436,15 +418,20 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
       }),
     );
     // The role assignment exists before it takes effect: wait for it, not for a fixed time.
-    // Created with the provider, on first use, so a stack that applies nothing to the
-    // cluster (or runs outside the network of a private one) never waits.
-    this.makeProvider = () => {
-      const accessWait = deployerAdmin.flatMap((grant) =>
-        checked.accessTimeout === 0
-          ? []
-          : [new AksAccessWait(`${name}-deployer-access`, { kubeconfig: this.kubeconfig, grant: grant.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` }, { parent: this, dependsOn: [grant] })],
-      );
-      return new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: [...userPools, ...deployerAdmin, ...accessWait] });
+    // In-cluster components get a kubeconfig that is ready only after the wait and the user pools.
+    const accessWait = deployerAdmin.flatMap((grant) =>
+      checked.accessTimeout === 0
+        ? []
+        : [new AksAccessWait(`${name}-deployer-access`, { kubeconfig: this.kubeconfig, grant: grant.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` }, { parent: this, dependsOn: [grant] })],
+    );
+    const ready = pulumi.all([...userPools, ...deployerAdmin, ...accessWait].map((resource) => resource.urn));
+    this.cluster = {
+      cloud: "azure",
+      name: this.clusterName,
+      kubernetesVersion: this.kubernetesVersion,
+      kubeconfig: pulumi.secret(pulumi.all([this.kubeconfig, ready]).apply(([kubeconfig]) => kubeconfig)),
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      azure: { subscriptionId: client.subscriptionId, resourceGroupName: this.resourceGroupName, location: args.location, tags },
     };
     this.registerOutputs({
       clusterName: this.clusterName,
@@ -453,127 +440,10 @@ export class AksCluster extends pulumi.ComponentResource implements Cluster {
       kubernetesVersion: this.kubernetesVersion,
       oidcIssuerUrl: this.oidcIssuerUrl,
       kubeconfig: this.kubeconfig,
+      cluster: this.cluster,
     });
-  }
-
-  /**
-   * The Kubernetes provider, behind the deployer access wait; both are created when an
-   * in-cluster component first asks for it.
-   */
-  get provider(): k8s.Provider {
-    this.madeProvider ??= this.makeProvider();
-    return this.madeProvider;
-  }
-
-  private roleDefinition(role: string): pulumi.Output<string> {
-    return pulumi.interpolate`/subscriptions/${this.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;
-  }
-
-  bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
-    return annotatedServiceAccount(name, args, this.identity(name, args, parent), this.provider, parent);
-  }
-
-  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
-    return this.identity(name, args, parent);
-  }
-
-  /** A user-assigned identity federated to namespace/name, with its role assignments. */
-  private identity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
-    const permissions = checkBinding(COMPONENT, "azure", args);
-    const scopes = permissions.map((permission, i) => {
-      if (permission.kind === "registryPush") return { scope: pulumi.output(permission.repository), role: AZURE_ROLES.acrPush };
-      if (permission.kind === "registryRead") return { scope: pulumi.output(permission.repository), role: AZURE_ROLES.acrPull };
-      const containerId = this.containerIds.get(permission.bucket);
-      if (containerId === undefined) throw new ArgumentError(COMPONENT, `permissions[${i}].bucket`, "an Azure bucket from another cluster", "expected a bucket made by this cluster's createBucket");
-      return { scope: containerId, role: permission.access === "read" ? AZURE_ROLES.storageBlobDataReader : AZURE_ROLES.storageBlobDataContributor };
-    });
-    const identity = new managedidentity.UserAssignedIdentity(name, { resourceGroupName: this.resourceGroupName, location: this.location, tags: this.tags }, { parent });
-    new managedidentity.FederatedIdentityCredential(
-      name,
-      {
-        resourceGroupName: this.resourceGroupName,
-        resourceName: identity.name,
-        issuer: this.oidcIssuerUrl,
-        subject: pulumi.interpolate`system:serviceaccount:${args.namespace}:${args.serviceAccountName}`,
-        audiences: [AZURE_WORKLOAD_IDENTITY_AUDIENCE],
-      },
-      { parent },
-    );
-    scopes.forEach(({ scope, role }, i) => {
-      new authorization.RoleAssignment(
-        `${name}-grant-${i}`,
-        { scope, roleDefinitionId: this.roleDefinition(role), principalId: identity.principalId, principalType: "ServicePrincipal" },
-        { parent },
-      );
-    });
-    return { annotations: { "azure.workload.identity/client-id": identity.clientId }, podLabels: { "azure.workload.identity/use": "true" }, cloudIdentity: identity.clientId };
-  }
-
-  createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
-    const noncurrentDays = checkNoncurrentDays(COMPONENT, args.noncurrentVersionDays);
-    const opts = { parent, retainOnDelete: args.retainOnDelete ?? true };
-    // Storage account names are global, 3–24 lowercase letters and digits: derived from the
-    // subscription, resource group, project, stack and name, so two deployments never collide.
-    const accountName = pulumi
-      .all([this.subscriptionId, this.resourceGroupName])
-      .apply(([subscription, group]) => `gp${createHash("sha256").update(`${subscription}/${group}/${pulumi.getProject()}/${pulumi.getStack()}/${name}`).digest("hex").slice(0, 22)}`);
-    const account = new storage.StorageAccount(
-      name,
-      {
-        accountName,
-        resourceGroupName: this.resourceGroupName,
-        location: this.location,
-        kind: "StorageV2",
-        sku: { name: "Standard_ZRS" },
-        allowBlobPublicAccess: false,
-        allowSharedKeyAccess: false,
-        defaultToOAuthAuthentication: true,
-        enableHttpsTrafficOnly: true,
-        minimumTlsVersion: "TLS1_2",
-        encryption: { keySource: "Microsoft.Storage", requireInfrastructureEncryption: true, services: { blob: { enabled: true, keyType: "Account" } } },
-        tags: this.tags,
-      },
-      opts,
-    );
-    const blobService = new storage.BlobServiceProperties(
-      name,
-      { accountName: account.name, resourceGroupName: this.resourceGroupName, blobServicesName: "default", isVersioningEnabled: true, deleteRetentionPolicy: { enabled: true, days: 7 } },
-      opts,
-    );
-    new storage.ManagementPolicy(
-      name,
-      {
-        accountName: account.name,
-        resourceGroupName: this.resourceGroupName,
-        managementPolicyName: "default",
-        policy: {
-          rules: [
-            {
-              name: "expire-noncurrent",
-              type: "Lifecycle",
-              enabled: true,
-              definition: { actions: { version: { delete: { daysAfterCreationGreaterThan: noncurrentDays } } }, filters: { blobTypes: ["blockBlob"] } },
-            },
-          ],
-        },
-      },
-      { ...opts, dependsOn: [blobService] },
-    );
-    const container = new storage.BlobContainer(name, { accountName: account.name, resourceGroupName: this.resourceGroupName, publicAccess: "None" }, { ...opts, dependsOn: [blobService] });
-    const bucket: ObjectBucket = {
-      cloud: "azure",
-      bucketName: container.name,
-      thanosObjectStore: pulumi.all([account.name, container.name]).apply(([storageAccount, containerName]): Record<string, unknown> => ({
-        type: "AZURE",
-        config: { storage_account: storageAccount, container: containerName, endpoint: "blob.core.windows.net" },
-      })),
-    };
-    this.containerIds.set(bucket, container.id);
-    return bucket;
   }
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * The AKS user kubeconfig (exec format) with every kubelogin user switched from

@@ -10,11 +10,11 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ArgumentError } from "../args";
-import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
-import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, CloudPermission, ObjectBucket, ObjectBucketArgs } from "./contract";
+import { ArgumentError, componentToken, withLegacyType } from "../args";
+import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
+import { assumeRole, irsaRole, OIDC_AUDIENCE } from "./clouds/aws";
+import type { AwsWorkloadIdentity, ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
-import { annotatedServiceAccount } from "./service-account";
 
 const COMPONENT = "EksCluster";
 
@@ -122,14 +122,6 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
-interface IamStatement {
-  Effect: "Allow";
-  Action: string[];
-  Resource: string;
-}
-
-const OIDC_AUDIENCE = "sts.amazonaws.com";
-
 interface CheckedEksArgs {
   clusterName: string;
   kubernetesVersion: string;
@@ -220,14 +212,14 @@ function subnetCidrs(vpcCidr: string): string[] {
   });
 }
 
-const assumeRole = (service: string) => JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
 
-export class EksCluster extends pulumi.ComponentResource implements Cluster {
-  readonly cloud = "aws" as const;
+export class EksCluster extends pulumi.ComponentResource {
+  /** What in-cluster components take as `cluster`: kubeconfig, OIDC issuer and the IRSA/Pod Identity data. */
+  readonly cluster: ClusterData;
   readonly clusterName: pulumi.Output<string>;
   readonly kubernetesVersion: pulumi.Output<string>;
+  /** A kubeconfig (`aws eks get-token`), a secret; usable once the node groups exist. */
   readonly kubeconfig: pulumi.Output<string>;
-  readonly provider: k8s.Provider;
   readonly oidcIssuerUrl: pulumi.Output<string>;
   readonly oidcProviderArn: pulumi.Output<string>;
   readonly endpoint: pulumi.Output<string>;
@@ -241,21 +233,17 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
   /** The version each managed add-on runs, by add-on name. */
   readonly addonVersions: pulumi.Output<Record<string, string>>;
   readonly region: pulumi.Output<string>;
-  private readonly workloadIdentity: "irsa" | "podIdentity";
-  private readonly partition: pulumi.Output<string>;
-  private readonly tags: Record<string, string>;
 
   constructor(name: string, args: EksClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
     // One value for Pulumi's protect and EKS's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? true;
-    super("goplatform:aws:EksCluster", name, {}, { ...opts, protect });
+    super(componentToken("EksCluster"), name, {}, withLegacyType("goplatform:aws:EksCluster", { ...opts, protect }));
     const parent = { parent: this };
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
-    this.tags = tags;
-    this.workloadIdentity = args.workloadIdentity ?? "irsa";
+    const workloadIdentity: AwsWorkloadIdentity = args.workloadIdentity ?? "irsa";
     this.region = aws.getRegionOutput({}, parent).region;
-    this.partition = aws.getPartitionOutput({}, parent).partition;
+    const partition = aws.getPartitionOutput({}, parent).partition;
 
     const network = args.existingNetwork === undefined ? this.createNetwork(name, checked, tags) : { vpcId: pulumi.output(args.existingNetwork.vpcId), privateSubnetIds: pulumi.output(args.existingNetwork.privateSubnetIds) };
 
@@ -267,7 +255,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: assumeRole("eks.amazonaws.com"), tags }, parent);
     const clusterPolicy = new aws.iam.RolePolicyAttachment(
       `${name}-cluster`,
-      { role: clusterRole.name, policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/AmazonEKSClusterPolicy` },
+      { role: clusterRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKSClusterPolicy` },
       parent,
     );
     // EKS writes to this group; creating it first sets the retention.
@@ -308,7 +296,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       const entry = new aws.eks.AccessEntry(`${name}-admin-${i}`, { clusterName: cluster.name, principalArn, type: "STANDARD", tags }, parent);
       new aws.eks.AccessPolicyAssociation(
         `${name}-admin-${i}`,
-        { clusterName: cluster.name, principalArn, policyArn: pulumi.interpolate`arn:${this.partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`, accessScope: { type: "cluster" } },
+        { clusterName: cluster.name, principalArn, policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`, accessScope: { type: "cluster" } },
         { parent: this, dependsOn: [entry] },
       );
     });
@@ -348,8 +336,9 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       addonVersions[addonName] = resource.addonVersion;
       return resource;
     };
-    const cniRole = this.irsaRole(`${name}-vpc-cni`, "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"], this);
-    const ebsRole = this.irsaRole(`${name}-ebs-csi`, "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"], this);
+    const irsa = { oidcProviderArn: oidcProvider.arn, oidcIssuerUrl: issuer, partition, tags };
+    const cniRole = irsaRole(`${name}-vpc-cni`, irsa, "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"], this);
+    const ebsRole = irsaRole(`${name}-ebs-csi`, irsa, "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"], this);
     const networkAddons = [
       // Network policy enforcement: the CNI's node agent (a container in aws-node) applies
       // NetworkPolicy objects with eBPF; without it they are accepted and ignored.
@@ -360,7 +349,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
 
     const nodeRole = new aws.iam.Role(`${name}-nodes`, { assumeRolePolicy: assumeRole("ec2.amazonaws.com"), tags }, parent);
     const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
-      (policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${policy}` }, parent),
+      (policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` }, parent),
     );
     const nodeGroups = checked.nodeGroups.map((group) => {
       // Our own launch template (EKS would generate one otherwise): IMDSv2 only, with a hop
@@ -415,12 +404,13 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
     this.clusterSecurityGroupId = cluster.vpcConfig.clusterSecurityGroupId;
     this.privateSubnetIds = network.privateSubnetIds;
     this.addonVersions = pulumi.all(addonVersions as Record<string, pulumi.Output<string>>);
+    // The kubeconfig waits for the node groups: whatever deploys with it needs nodes to run on.
     this.kubeconfig = pulumi.secret(
-      pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority, this.region]).apply(([clusterName, endpoint, ca, region]) =>
-        eksKubeconfig(clusterName, endpoint, ca.data, region),
-      ),
+      pulumi
+        .all([cluster.name, cluster.endpoint, cluster.certificateAuthority, this.region, pulumi.all(nodeGroups.map((group) => group.id))])
+        .apply(([clusterName, endpoint, ca, region]) => eksKubeconfig(clusterName, endpoint, ca.data, region)),
     );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: nodeGroups });
+    const provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
     // EKS clusters from 1.30 have no default StorageClass, so claims without a class (Thanos
     // Store and Compactor, pipeline workspaces) would stay Pending. The EBS add-on's own
     // `defaultStorageClass` option makes one without parameters (gp3, unencrypted unless the
@@ -438,9 +428,18 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
         allowVolumeExpansion: true,
         reclaimPolicy: "Delete",
       },
-      { parent: this, provider: this.provider, dependsOn: [ebsDriver] },
+      { parent: this, provider, dependsOn: [ebsDriver] },
     );
     this.storageClassName = storageClass.metadata.name;
+    this.cluster = {
+      cloud: "aws",
+      name: this.clusterName,
+      kubernetesVersion: this.kubernetesVersion,
+      // In-cluster components also need the default StorageClass in place.
+      kubeconfig: pulumi.secret(pulumi.all([this.kubeconfig, storageClass.id]).apply(([kubeconfig]) => kubeconfig)),
+      oidcIssuerUrl: issuer,
+      aws: { partition, region: this.region, oidcProviderArn: oidcProvider.arn, workloadIdentity, tags },
+    };
     this.registerOutputs({
       clusterName: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
@@ -454,6 +453,7 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       addonVersions: this.addonVersions,
       storageClassName: this.storageClassName,
       kubeconfig: this.kubeconfig,
+      cluster: this.cluster,
     });
   }
 
@@ -493,122 +493,6 @@ export class EksCluster extends pulumi.ComponentResource implements Cluster {
       return subnet;
     });
     return { vpcId: vpc.id, privateSubnetIds: pulumi.all(privateSubnets.map((s) => s.id)) };
-  }
-
-  /** An IAM role a Kubernetes ServiceAccount assumes through the cluster's OIDC provider (IRSA). */
-  private irsaRole(name: string, namespace: pulumi.Input<string>, serviceAccount: string, managedPolicies: string[], parent: pulumi.Resource): aws.iam.Role {
-    const trust = pulumi.all([this.oidcProviderArn, this.oidcIssuerUrl, namespace]).apply(([providerArn, issuer, ns]) => {
-      const host = issuer.replace(/^https:\/\//, "");
-      return JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [
-          {
-            Effect: "Allow",
-            Principal: { Federated: providerArn },
-            Action: "sts:AssumeRoleWithWebIdentity",
-            Condition: { StringEquals: { [`${host}:sub`]: `system:serviceaccount:${ns}:${serviceAccount}`, [`${host}:aud`]: OIDC_AUDIENCE } },
-          },
-        ],
-      });
-    });
-    const role = new aws.iam.Role(name, { assumeRolePolicy: trust, tags: this.tags }, { parent });
-    for (const policy of managedPolicies) {
-      new aws.iam.RolePolicyAttachment(`${name}-${policy.split("/").pop() ?? policy}`, { role: role.name, policyArn: pulumi.interpolate`arn:${this.partition}:iam::aws:policy/${policy}` }, { parent });
-    }
-    return role;
-  }
-
-  bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
-    return annotatedServiceAccount(name, args, this.identity(name, args, parent), this.provider, parent);
-  }
-
-  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
-    return this.identity(name, args, parent);
-  }
-
-  /** The IAM role (IRSA trust or a Pod Identity association) for namespace/name, with its grants. */
-  private identity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
-    const permissions = checkBinding(COMPONENT, "aws", args);
-    const statements = permissions.flatMap((p) => this.statements(p));
-    let role: aws.iam.Role;
-    const annotations: Record<string, pulumi.Output<string>> = {};
-    if (this.workloadIdentity === "irsa") {
-      role = this.irsaRole(name, args.namespace, args.serviceAccountName, [], parent);
-      annotations["eks.amazonaws.com/role-arn"] = role.arn;
-    } else {
-      role = new aws.iam.Role(
-        name,
-        {
-          assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] }),
-          tags: this.tags,
-        },
-        { parent },
-      );
-      new aws.eks.PodIdentityAssociation(name, { clusterName: this.clusterName, namespace: args.namespace, serviceAccount: args.serviceAccountName, roleArn: role.arn, tags: this.tags }, { parent });
-    }
-    if (statements.length > 0) {
-      new aws.iam.RolePolicy(
-        `${name}-grants`,
-        { role: role.id, policy: pulumi.all(statements).apply((resolved) => JSON.stringify({ Version: "2012-10-17", Statement: resolved })) },
-        { parent },
-      );
-    }
-    return { annotations, podLabels: {}, cloudIdentity: role.arn };
-  }
-
-  /** Named actions on named resources only; ecr:GetAuthorizationToken has no resource type, so it alone takes "*". */
-  private statements(permission: CloudPermission): pulumi.Output<IamStatement>[] {
-    if (permission.kind === "bucket") {
-      const bucketArn = pulumi.interpolate`arn:${this.partition}:s3:::${permission.bucket.bucketName}`;
-      const objectActions = permission.access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
-      return [
-        bucketArn.apply((arn): IamStatement => ({ Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn })),
-        bucketArn.apply((arn): IamStatement => ({ Effect: "Allow", Action: objectActions, Resource: `${arn}/*` })),
-      ];
-    }
-    const read = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
-    const actions = permission.kind === "registryRead" ? read : [...read, "ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"].sort();
-    return [
-      pulumi.output<IamStatement>({ Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" }),
-      pulumi.output(permission.repository).apply((arn): IamStatement => ({ Effect: "Allow", Action: actions, Resource: arn })),
-    ];
-  }
-
-  createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
-    const noncurrentDays = checkNoncurrentDays(COMPONENT, args.noncurrentVersionDays);
-    const retainOnDelete = args.retainOnDelete ?? true;
-    const opts = { parent, retainOnDelete };
-    const bucket = new aws.s3.Bucket(name, { forceDestroy: false, tags: this.tags }, opts);
-    const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
-    new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] }, opts);
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
-    new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
-    new aws.s3.BucketLifecycleConfiguration(
-      name,
-      { bucket: bucket.id, rules: [{ id: "expire-noncurrent", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }] },
-      { ...opts, dependsOn: [versioning] },
-    );
-    new aws.s3.BucketPolicy(
-      name,
-      {
-        bucket: bucket.id,
-        policy: bucket.arn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
-          }),
-        ),
-      },
-      { ...opts, dependsOn: [publicAccess] },
-    );
-    return {
-      cloud: "aws",
-      bucketName: bucket.bucket,
-      thanosObjectStore: pulumi.all([bucket.bucket, this.region]).apply(([bucketName, region]): Record<string, unknown> => ({
-        type: "S3",
-        config: { bucket: bucketName, endpoint: `s3.${region}.amazonaws.com`, region, aws_sdk_auth: true },
-      })),
-    };
   }
 }
 

@@ -12,11 +12,11 @@ import * as gcp from "@pulumi/gcp";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ArgumentError, checkNumber } from "../args";
-import { checkAllowList, checkBinding, checkCidr, checkClusterName, checkNoncurrentDays, checkNodePoolSize, type NodePoolSize } from "./checks";
-import type { BindServiceAccountArgs, BoundIdentity, BoundServiceAccount, Cluster, ObjectBucket, ObjectBucketArgs } from "./contract";
+import { ArgumentError, checkNumber, componentToken, withLegacyType } from "../args";
+import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
+import { accountId } from "./clouds/gcp";
+import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
-import { annotatedServiceAccount } from "./service-account";
 
 const COMPONENT = "GkeCluster";
 
@@ -243,27 +243,16 @@ function checkMaintenanceWindow(window: GkeMaintenanceWindow): { recurrence: str
   return { recurrence: `FREQ=WEEKLY;BYDAY=${ordered.join(",")}`, startTime: rfc3339(start), endTime: rfc3339(start + window.hours * 3_600_000) };
 }
 
-/**
- * A Google service account id (6–30 characters): `<prefix>-<name>` cut to fit, and a hash
- * of the whole of it together with the cluster's region and name, so accounts of two
- * clusters in one project (or two long names cut alike) never share an id.
- */
-function accountId(cluster: { region: string; clusterName: string }, prefix: string, name: string): string {
-  const full = `${prefix}-${name}`;
-  const hash = createHash("sha256").update(`${cluster.region}/${cluster.clusterName}/${full}`).digest("hex").slice(0, 6);
-  const base = full.toLowerCase().replace(/[^a-z0-9-]/g, "-").replace(/^[^a-z]+/, "").slice(0, 23).replace(/-+$/, "");
-  return `${base}-${hash}`;
-}
-
-export class GkeCluster extends pulumi.ComponentResource implements Cluster {
-  readonly cloud = "gcp" as const;
+export class GkeCluster extends pulumi.ComponentResource {
+  /** What in-cluster components take as `cluster`: kubeconfig, OIDC issuer and the Workload Identity data. */
+  readonly cluster: ClusterData;
   readonly clusterName: pulumi.Output<string>;
   /** The minor asked for (`kubernetesVersion`), known at preview. */
   readonly kubernetesVersion: pulumi.Output<string>;
   /** The minor the control plane runs, read from GKE (`masterVersion`), e.g. "1.34". */
   readonly runningKubernetesVersion: pulumi.Output<string>;
+  /** A kubeconfig (gke-gcloud-auth-plugin), a secret; usable once the node pools exist. */
   readonly kubeconfig: pulumi.Output<string>;
-  readonly provider: k8s.Provider;
   readonly oidcIssuerUrl: pulumi.Output<string>;
   /** The IP endpoint: the private address unless `publicEndpoint` is set. */
   readonly endpoint: pulumi.Output<string>;
@@ -276,22 +265,18 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
   readonly secretsEncryptionKey?: pulumi.Output<string>;
   readonly project: string;
   readonly region: string;
-  private readonly labels: Record<string, string>;
-  private readonly gkeClusterName: string;
 
   constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
     // One value for Pulumi's protect and GKE's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? true;
-    super("goplatform:gcp:GkeCluster", name, {}, { ...opts, protect });
+    super(componentToken("GkeCluster"), name, {}, withLegacyType("goplatform:gcp:GkeCluster", { ...opts, protect }));
     const parent = { parent: this };
     const { project, region } = checked;
     this.project = project;
     this.region = region;
-    this.gkeClusterName = checked.clusterName;
     this.workloadPool = `${project}.svc.id.goog`;
     const labels = { ...args.labels, "goplatform-cluster": checked.clusterName };
-    this.labels = labels;
 
     const nodeAccount = new gcp.serviceaccount.Account(
       `${name}-nodes`,
@@ -302,7 +287,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       (role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1] ?? role}`, { project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` }, parent),
     );
 
-    const secrets = checked.secretsEncryptionKey === false ? undefined : this.secretsKey(name, checked, checked.secretsEncryptionKey);
+    const secrets = checked.secretsEncryptionKey === false ? undefined : this.secretsKey(name, checked, checked.secretsEncryptionKey, labels);
     const network = args.existingNetwork ?? this.createNetwork(name, checked);
     const privateEndpoint = checked.publicCidrs === undefined;
     const common: gcp.container.ClusterArgs = {
@@ -399,14 +384,22 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     this.secretsEncryptionKey = secrets === undefined ? undefined : pulumi.output(secrets.keyName);
     this.oidcIssuerUrl = pulumi.interpolate`https://container.googleapis.com/v1/projects/${project}/locations/${region}/clusters/${cluster.name}`;
     const contextName = pulumi.interpolate`gke_${project}_${region}_${cluster.name}`;
+    const poolsReady = pulumi.all(pools.map((pool) => pool.id));
     this.kubeconfig = pulumi.secret(
       checked.dnsEndpoint
         ? // The DNS endpoint serves a publicly trusted certificate, not one from the cluster CA:
           // gcloud's `get-credentials --dns-endpoint` writes no certificate-authority-data either.
-          pulumi.all([contextName, this.dnsEndpoint]).apply(([context, endpoint]) => gkeKubeconfig(context, endpoint))
-        : pulumi.all([contextName, cluster.endpoint, cluster.masterAuth]).apply(([context, endpoint, auth]) => gkeKubeconfig(context, endpoint, auth.clusterCaCertificate)),
+          pulumi.all([contextName, this.dnsEndpoint, poolsReady]).apply(([context, endpoint]) => gkeKubeconfig(context, endpoint))
+        : pulumi.all([contextName, cluster.endpoint, cluster.masterAuth, poolsReady]).apply(([context, endpoint, auth]) => gkeKubeconfig(context, endpoint, auth.clusterCaCertificate)),
     );
-    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this, dependsOn: pools });
+    this.cluster = {
+      cloud: "gcp",
+      name: this.clusterName,
+      kubernetesVersion: this.kubernetesVersion,
+      kubeconfig: this.kubeconfig,
+      oidcIssuerUrl: this.oidcIssuerUrl,
+      gcp: { project, region, workloadPool: this.workloadPool, labels },
+    };
     this.registerOutputs({
       clusterName: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
@@ -418,6 +411,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
       nodeServiceAccountEmail: this.nodeServiceAccountEmail,
       secretsEncryptionKey: this.secretsEncryptionKey,
       kubeconfig: this.kubeconfig,
+      cluster: this.cluster,
     });
   }
 
@@ -425,7 +419,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
    * The key for application-layer secrets encryption: a new one (a key ring and key in
    * the region, retained on delete, and the GKE service agent's grant), or the caller's.
    */
-  private secretsKey(name: string, checked: CheckedGkeArgs, key: { create: true } | { keyName: string }): { keyName: pulumi.Input<string>; grants: pulumi.Resource[] } {
+  private secretsKey(name: string, checked: CheckedGkeArgs, key: { create: true } | { keyName: string }, labels: Record<string, string>): { keyName: pulumi.Input<string>; grants: pulumi.Resource[] } {
     if ("keyName" in key) return { keyName: key.keyName, grants: [] };
     const { project, region } = checked;
     // Key rings and keys cannot be deleted in Cloud KMS, and destroying a key destroys its
@@ -435,7 +429,7 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     const ring = new gcp.kms.KeyRing(`${name}-secrets`, { project, location: region }, retained);
     const cryptoKey = new gcp.kms.CryptoKey(
       `${name}-secrets`,
-      { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels: this.labels },
+      { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels },
       retained,
     );
     const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
@@ -475,82 +469,6 @@ export class GkeCluster extends pulumi.ComponentResource implements Cluster {
     );
     return { network: network.id, subnetwork: subnetwork.id, podRangeName: "pods", serviceRangeName: "services" };
   }
-
-  bindServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundServiceAccount {
-    return annotatedServiceAccount(name, args, this.identity(name, args, parent), this.provider, parent);
-  }
-
-  bindExistingServiceAccount(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
-    return this.identity(name, args, parent);
-  }
-
-  /** A Google service account that namespace/name may impersonate (Workload Identity), with its grants. */
-  private identity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
-    const permissions = checkBinding(COMPONENT, "gcp", args);
-    const registries = permissions.map((p, i) => (p.kind !== "bucket" ? parseRepository(p.repository, `permissions[${i}].repository`) : undefined));
-    const account = new gcp.serviceaccount.Account(
-      name,
-      { project: this.project, accountId: accountId({ region: this.region, clusterName: this.gkeClusterName }, "wi", name), displayName: `Workload identity ${args.serviceAccountName} (goplatform)` },
-      { parent },
-    );
-    const member = pulumi.interpolate`serviceAccount:${account.email}`;
-    new gcp.serviceaccount.IAMMember(
-      `${name}-workload-identity`,
-      { serviceAccountId: account.name, role: "roles/iam.workloadIdentityUser", member: pulumi.interpolate`serviceAccount:${this.workloadPool}[${args.namespace}/${args.serviceAccountName}]` },
-      { parent },
-    );
-    permissions.forEach((permission, i) => {
-      if (permission.kind === "bucket") {
-        new gcp.storage.BucketIAMMember(
-          `${name}-bucket-${i}`,
-          { bucket: permission.bucket.bucketName, role: permission.access === "read" ? "roles/storage.objectViewer" : "roles/storage.objectUser", member },
-          { parent },
-        );
-      } else {
-        const repo = registries[i];
-        new gcp.artifactregistry.RepositoryIamMember(
-          `${name}-registry-${i}`,
-          { ...(repo ?? { repository: permission.repository }), role: permission.kind === "registryPush" ? "roles/artifactregistry.writer" : "roles/artifactregistry.reader", member },
-          { parent },
-        );
-      }
-    });
-    return { annotations: { "iam.gke.io/gcp-service-account": account.email }, podLabels: {}, cloudIdentity: account.email };
-  }
-
-  createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
-    const noncurrentDays = checkNoncurrentDays(COMPONENT, args.noncurrentVersionDays);
-    // GCS encrypts every object at rest (Google-managed keys); access is IAM only.
-    const bucket = new gcp.storage.Bucket(
-      name,
-      {
-        project: this.project,
-        location: this.region.toUpperCase(),
-        uniformBucketLevelAccess: true,
-        publicAccessPrevention: "enforced",
-        versioning: { enabled: true },
-        lifecycleRules: [{ condition: { daysSinceNoncurrentTime: noncurrentDays, withState: "ARCHIVED" }, action: { type: "Delete" } }],
-        forceDestroy: false,
-        labels: this.labels,
-      },
-      { parent, retainOnDelete: args.retainOnDelete ?? true },
-    );
-    return {
-      cloud: "gcp",
-      bucketName: bucket.name,
-      thanosObjectStore: bucket.name.apply((bucketName): Record<string, unknown> => ({ type: "GCS", config: { bucket: bucketName } })),
-    };
-  }
-}
-
-/** `projects/<p>/locations/<l>/repositories/<r>` split into the IAM member's fields; Outputs pass through whole. */
-function parseRepository(repository: pulumi.Input<string>, argument: string): { project: string; location: string; repository: string } | undefined {
-  if (typeof repository !== "string") return undefined;
-  const match = /^projects\/([^/]+)\/locations\/([^/]+)\/repositories\/([^/]+)$/.exec(repository);
-  if (match === null) {
-    throw new ArgumentError(COMPONENT, argument, repository, "expected an Artifact Registry repository id projects/<project>/locations/<location>/repositories/<repository>");
-  }
-  return { project: match[1] as string, location: match[2] as string, repository: match[3] as string };
 }
 
 /**

@@ -1,4 +1,5 @@
 export * from "./contract";
+export { checkClusterData, connectCluster } from "./connect";
 export * from "./existing";
 export * from "./kubernetes-versions";
 export * from "./eks";

@@ -6,10 +6,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel } from "../args";
-import type { Cluster } from "../cluster";
+import { ArgumentError, checkDnsLabel, componentToken, withLegacyType } from "../args";
+import { connectCluster, type ClusterData } from "../cluster";
 import { chartRelease } from "./chart-release";
-import { checkChartVersion, checkList, checkOneOf, checkRepoUrl } from "./checks";
+import { checkChartVersion, checkList, checkOneOf } from "../args";
+import { checkRepoUrl } from "./checks";
 import { ARGO_CD_CHART } from "./images";
 import { ARMOR_BEGIN, openPgpKeyIds } from "./openpgp";
 
@@ -46,7 +47,7 @@ export interface ArgoCdDestination {
 }
 
 export interface ArgoCdArgs {
-  cluster: Cluster;
+  cluster: ClusterData;
   /** Install Argo CD from its Helm chart. Default: true. With false, Argo CD must already run in `namespace`; only the AppProject is created. */
   install?: boolean;
   /**
@@ -103,7 +104,8 @@ export class ArgoCd extends pulumi.ComponentResource {
   readonly projectName: string;
   readonly chartVersion: string;
   readonly installed: boolean;
-  readonly cluster: Cluster;
+  /** The cluster Argo CD runs in. */
+  readonly cluster: ClusterData;
   /** Wait on this before creating Argo CD custom resources. */
   readonly ready: pulumi.Resource[];
 
@@ -141,14 +143,15 @@ export class ArgoCd extends pulumi.ComponentResource {
     const install = args.install ?? true;
     const gpgKeysMode = checkOneOf(COMPONENT, "gpgKeysMode", args.gpgKeysMode ?? "patch", ["patch", "create"]);
     if (install && args.gpgKeysMode !== undefined) throw new ArgumentError(COMPONENT, "gpgKeysMode", args.gpgKeysMode, "expected no gpgKeysMode when install is true (the chart writes argocd-gpg-keys-cm itself)");
-    super("goplatform:k8s:ArgoCd", name, {}, opts);
+    super(componentToken("ArgoCd"), name, {}, withLegacyType("goplatform:k8s:ArgoCd", opts));
+    const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.namespace = namespace;
     this.projectName = projectName;
     this.chartVersion = chartVersion;
     this.installed = install;
     this.cluster = args.cluster;
 
-    const child = { parent: this, provider: args.cluster.provider };
+    const child = { parent: this, provider: cluster.provider };
     const installed: pulumi.Resource[] = [];
     const keyring = requireSigned ? publicKeys : {};
     if (install) {

@@ -5,8 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError } from "../args";
-import type { Cluster } from "../cluster";
-import { parseImageRef } from "../supplychain/image-ref";
+import type { Cloud } from "../cluster";
 
 /** `https://host/path` or `ssh://git@host/path` or scp-like `git@host:path`. */
 const HTTPS_REPO = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+$/;
@@ -47,19 +46,6 @@ export function checkRevision(component: string, argument: string, value: string
   }
   if (!allowFloating && !isPinnedRevision(value)) {
     throw new ArgumentError(component, argument, value, "expected a pinned revision: a full 40-character commit SHA or a semver tag such as \"v1.4.2\", \"refs/tags/v1.4.2\" or \"services/api/v1.4.2\"; HEAD and branch names move (set allowFloatingRevision: true to accept them)");
-  }
-  return value;
-}
-
-/** `registry/path[:tag]@sha256:<64 hex>`: an image reference (the supply chain's parser) with a path and a digest. */
-export function isDigestRef(image: string): boolean {
-  const host = image.split("/")[0] ?? "";
-  return image.includes("/") && host === host.toLowerCase() && parseImageRef(image)?.digest !== undefined;
-}
-
-export function checkImageByDigest(component: string, argument: string, value: string): string {
-  if (typeof value !== "string" || !isDigestRef(value)) {
-    throw new ArgumentError(component, argument, value, "expected an image pinned by digest: registry/repository[:tag]@sha256:<64 hex digits>");
   }
   return value;
 }
@@ -127,35 +113,13 @@ export function checkWebhookSecret(component: string, argument: string, value: p
   return pulumi.secret(pulumi.output(value).apply(check));
 }
 
-/** A non-empty list whose every element passes `check`. */
-export function checkList<T>(component: string, argument: string, values: readonly T[] | undefined, check: (value: T, index: number) => unknown): readonly T[] {
-  if (values === undefined || values.length === 0) {
-    throw new ArgumentError(component, argument, values, "expected a non-empty list");
-  }
-  values.forEach((v, i) => check(v, i));
-  return values;
-}
-
-export function checkOneOf<T extends string>(component: string, argument: string, value: T, allowed: readonly T[]): T {
-  if (!allowed.includes(value)) throw new ArgumentError(component, argument, value, `expected one of ${allowed.join(", ")}`);
-  return value;
-}
-
-/** A Helm chart or release version: semver without a leading `v`. */
-export function checkChartVersion(component: string, argument: string, value: string): string {
-  if (typeof value !== "string" || !/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/.test(value)) {
-    throw new ArgumentError(component, argument, value, "expected an exact chart version such as \"9.5.2\" (no ranges)");
-  }
-  return value;
-}
-
 /**
  * Registry repositories a component binds a cloud identity to (Tekton's `registryPush`,
  * SignatureAdmission's `registryRead`): a list of non-empty entries (the cluster checks
  * their format when it binds them), and none on a cluster without a cloud identity
  * (`refusal` says so, and what to do instead).
  */
-export function checkRegistryRepositories(component: string, argument: string, cluster: Cluster, repositories: pulumi.Input<string>[] | undefined, refusal: string): pulumi.Input<string>[] {
+export function checkRegistryRepositories(component: string, argument: string, cluster: { cloud: Cloud }, repositories: pulumi.Input<string>[] | undefined, refusal: string): pulumi.Input<string>[] {
   if (repositories === undefined) return [];
   if (!Array.isArray(repositories)) throw new ArgumentError(component, argument, repositories, "expected a list of registry repositories");
   repositories.forEach((repository, i) => {

@@ -6,10 +6,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
+import { ArgumentError, checkDnsLabel, checkNumber, componentToken, withLegacyType } from "../args";
 import { goMetadata } from "../go";
+import { checkImageByDigest, checkList } from "../args";
+import { connectCluster } from "../cluster";
 import { type ArgoCd, IN_CLUSTER } from "./argocd";
-import { checkImageByDigest, checkList, checkRepoUrl, checkRevision } from "./checks";
+import { checkRepoUrl, checkRevision } from "./checks";
 
 export interface SyncRetry {
   /** Attempts. Default: 5. */
@@ -124,7 +126,7 @@ export class GoApp extends pulumi.ComponentResource {
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
     const goLabels = args.goVersion === undefined ? {} : goMetadata(args.goVersion);
-    super("goplatform:k8s:GoApp", name, {}, opts);
+    super(componentToken("GoApp"), name, {}, withLegacyType("goplatform:k8s:GoApp", opts));
     this.targetRevision = args.targetRevision;
 
     const app = new k8s.apiextensions.CustomResource(
@@ -146,7 +148,7 @@ export class GoApp extends pulumi.ComponentResource {
           revisionHistoryLimit: history,
         },
       },
-      { parent: this, provider: args.argoCd.cluster.provider, dependsOn: args.argoCd.ready },
+      { parent: this, provider: connectCluster(COMPONENT, name, args.argoCd.cluster, this).provider, dependsOn: args.argoCd.ready },
     );
     this.applicationName = app.metadata.name;
     this.registerOutputs({ applicationName: this.applicationName, targetRevision: this.targetRevision });
@@ -171,7 +173,7 @@ export class GoAppSet extends pulumi.ComponentResource {
     const server = checkServer(COMPONENT, args.server ?? IN_CLUSTER);
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
-    super("goplatform:k8s:GoAppSet", name, {}, opts);
+    super(componentToken("GoAppSet"), name, {}, withLegacyType("goplatform:k8s:GoAppSet", opts));
 
     // The list generator carries each service's pinned revision; the template only fills them in.
     const elements = args.services.map((s) => ({ name: s.name, path: s.path, targetRevision: s.targetRevision, namespace: s.namespace }));
@@ -198,7 +200,7 @@ export class GoAppSet extends pulumi.ComponentResource {
           syncPolicy: { preserveResourcesOnDeletion: false },
         },
       },
-      { parent: this, provider: args.argoCd.cluster.provider, dependsOn: args.argoCd.ready },
+      { parent: this, provider: connectCluster(COMPONENT, name, args.argoCd.cluster, this).provider, dependsOn: args.argoCd.ready },
     );
     this.applicationSetName = set.metadata.name;
     this.registerOutputs({ applicationSetName: this.applicationSetName });

@@ -9,10 +9,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel } from "../args";
-import type { Cluster, CloudPermission } from "../cluster";
+import { ArgumentError, checkDnsLabel, componentToken, withLegacyType } from "../args";
+import { connectCluster, type CloudPermission, type ClusterData } from "../cluster";
 import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion, toDay } from "../go";
-import { checkImageByDigest, checkImageRepository, checkList, checkOneOf, checkPrivateKey, checkRepoUrl, checkWebhookSecret } from "./checks";
+import { checkImageByDigest, checkList, checkOneOf } from "../args";
+import { checkImageRepository, checkPrivateKey, checkRepoUrl, checkWebhookSecret } from "./checks";
 import { COSIGN_IMAGE, GIT_IMAGE, GOLANG_REPOSITORY, GOLANGCI_LINT_IMAGE, GOVULNCHECK_MODULE, KO_BASE_IMAGE, KO_MODULE } from "./images";
 import type { Tekton } from "./tekton";
 
@@ -37,7 +38,7 @@ export interface CosignSigning {
 
 export interface GoPipelineArgs {
   /** The cluster the pipeline runs in. */
-  cluster: Cluster;
+  cluster: ClusterData;
   /** The Tekton installation, when this stack manages it (custom resources wait for it). Default: none (Tekton already runs). */
   tekton?: Tekton;
   /** Git repository of the Go module: https://… or ssh (ssh://git@host/… or git@host:…). */
@@ -168,11 +169,12 @@ export class GoPipeline extends pulumi.ComponentResource {
         throw new ArgumentError(COMPONENT, "trigger.branch", branch, "expected a branch name such as \"main\"");
       }
     }
-    super("goplatform:k8s:GoPipeline", name, {}, opts);
+    super(componentToken("GoPipeline"), name, {}, withLegacyType("goplatform:k8s:GoPipeline", opts));
+    const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.goVersion = r.goVersion;
     this.testGoVersions = r.testGoVersions;
 
-    const provider = args.cluster.provider;
+    const provider = cluster.provider;
     const child = { parent: this, provider };
     const after = (...deps: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({
       ...child,
@@ -190,7 +192,7 @@ export class GoPipeline extends pulumi.ComponentResource {
     });
 
     const permissions: CloudPermission[] = args.registryPush === undefined ? [] : [{ kind: "registryPush", repository: args.registryPush }];
-    const bound = args.cluster.bindServiceAccount(`${name}-build`, { namespace: ns, serviceAccountName: `${name}-build`, permissions }, this);
+    const bound = cluster.bindServiceAccount(`${name}-build`, { namespace: ns, serviceAccountName: `${name}-build`, permissions });
 
     const cosignSecret = signing.mode === "cosign" && cosignKey !== undefined
       ? new k8s.core.v1.Secret(

@@ -3,4 +3,5 @@ export * from "./go-pipeline";
 export * from "./argocd";
 export * from "./go-app";
 export * from "./signature-admission";
-export { isDigestRef, isPinnedRevision } from "./checks";
+export { isDigestRef } from "../args";
+export { isPinnedRevision } from "./checks";

@@ -6,10 +6,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
-import type { BoundIdentity, Cluster } from "../cluster";
+import { ArgumentError, checkDnsLabel, checkNumber, componentToken, withLegacyType } from "../args";
+import { connectCluster, type BoundIdentity, type ClusterData } from "../cluster";
 import { chartRelease } from "./chart-release";
-import { checkChartVersion, checkImageGlob, checkList, checkOneOf, checkPublicKey, checkRegistryRepositories } from "./checks";
+import { checkChartVersion, checkList, checkOneOf } from "../args";
+import { checkImageGlob, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { POLICY_CONTROLLER_CHART } from "./images";
 import { CLOUD_IDENTITY_ANNOTATION } from "./tekton";
 
@@ -17,7 +18,7 @@ const COMPONENT = "SignatureAdmission";
 export const INCLUDE_LABEL = "policy.sigstore.dev/include";
 
 export interface SignatureAdmissionArgs {
-  cluster: Cluster;
+  cluster: ClusterData;
   /** Install policy-controller from its Helm chart. Default: true. With false it must already run; only the policy and namespace labels are applied. */
   install?: boolean;
   /** Namespace policy-controller runs in. Default: "cosign-system". */
@@ -103,7 +104,8 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     if (!install && registryRead.length > 0) {
       throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected no registryRead with install: false; bind a cloud identity to the existing policy-controller webhook ServiceAccount instead");
     }
-    super("goplatform:k8s:SignatureAdmission", name, {}, opts);
+    super(componentToken("SignatureAdmission"), name, {}, withLegacyType("goplatform:k8s:SignatureAdmission", opts));
+    const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.policyName = policyName;
     this.images = images;
     this.namespaces = namespaces;
@@ -112,13 +114,12 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     const identity =
       registryRead.length === 0
         ? undefined
-        : args.cluster.bindExistingServiceAccount(
+        : cluster.bindExistingServiceAccount(
             `${name}-webhook`,
             { namespace, serviceAccountName: webhookServiceAccountName(name), permissions: registryRead.map((repository) => ({ kind: "registryRead", repository })) },
-            this,
           );
 
-    const child = { parent: this, provider: args.cluster.provider };
+    const child = { parent: this, provider: cluster.provider };
     const installed: pulumi.Resource[] = [];
     if (install) {
       const chart = { repository: args.chartRepository ?? POLICY_CONTROLLER_CHART.repository, chart: args.chart ?? POLICY_CONTROLLER_CHART.chart, version: chartVersion };

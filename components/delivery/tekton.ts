@@ -6,9 +6,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError } from "../args";
-import type { Cluster } from "../cluster";
-import { checkOneOf, checkPrivateKey, checkPublicKey, checkRegistryRepositories } from "./checks";
+import { ArgumentError, componentToken, withLegacyType } from "../args";
+import { connectCluster, type ClusterData } from "../cluster";
+import { checkOneOf } from "../args";
+import { checkPrivateKey, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
 
 const COMPONENT = "Tekton";
@@ -22,7 +23,7 @@ export type ChainsTaskRunFormat = "slsa/v1" | "in-toto";
 
 export interface TektonArgs {
   /** The cluster to install into (its provider is used for every object). */
-  cluster: Cluster;
+  cluster: ClusterData;
   /**
    * Install Tekton from its release manifests. Default: true. With false, Tekton
    * Pipelines, Triggers and Chains must already run in the cluster; only the Chains
@@ -91,7 +92,8 @@ export class Tekton extends pulumi.ComponentResource {
     const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
     const install = args.install ?? true;
     const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", args.cluster, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
-    super("goplatform:k8s:Tekton", name, {}, opts);
+    super(componentToken("Tekton"), name, {}, withLegacyType("goplatform:k8s:Tekton", opts));
+    const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.versions = versions;
     this.publicKey = publicKey;
     this.installed = install;
@@ -99,13 +101,12 @@ export class Tekton extends pulumi.ComponentResource {
     const identity =
       registryPush.length === 0
         ? undefined
-        : args.cluster.bindExistingServiceAccount(
+        : cluster.bindExistingServiceAccount(
             `${name}-chains`,
             { namespace: CHAINS_NAMESPACE, serviceAccountName: CHAINS_CONTROLLER, permissions: registryPush.map((repository) => ({ kind: "registryPush", repository })) },
-            this,
           );
 
-    const child = { parent: this, provider: args.cluster.provider };
+    const child = { parent: this, provider: cluster.provider };
     const manifest = (component: keyof typeof versions, file: string): string => `${TEKTON_RELEASES}/${component}/previous/${versions[component]}/${file}`;
     const installed: pulumi.Resource[] = [];
     if (install) {

@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { checkDnsLabel, checkNumber, checkPromDuration, ArgumentError } from "../args";
+import { ArgumentError, checkDnsLabel, checkNumber, checkPromDuration, componentToken, withLegacyType } from "../args";
 import { goReleases, parseGoVersion, type GoVersion } from "../go";
 
 const COMPONENT = "GoRuntimeAlerts";
@@ -220,7 +220,7 @@ export class GoRuntimeAlerts extends pulumi.ComponentResource {
     const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "monitoring");
     const interval = checkPromDuration(COMPONENT, "interval", args.interval ?? "1m");
     const rules = goRuntimeAlertRules(args);
-    super("goplatform:k8s:GoRuntimeAlerts", name, {}, opts);
+    super(componentToken("GoRuntimeAlerts"), name, {}, withLegacyType("goplatform:k8s:GoRuntimeAlerts", opts));
 
     const prometheusRule = new k8s.apiextensions.CustomResource(
       name,

@@ -19,8 +19,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { stringify } from "yaml";
-import { ArgumentError, checkDnsLabel, checkNumber, checkPromDuration } from "../args";
-import type { BoundServiceAccount, Cluster, CloudPermission, ObjectBucket } from "../cluster/contract";
+import { ArgumentError, checkDnsLabel, checkNumber, checkPromDuration, componentToken, withLegacyType } from "../args";
+import { connectCluster } from "../cluster/connect";
+import type { BoundServiceAccount, CloudPermission, ClusterData, ObjectBucket } from "../cluster/contract";
 import { goRuntimeDashboard } from "./go-dashboard";
 import { GoRuntimeAlerts, goRuntimeAlertRules, type GoRuntimeAlertsArgs } from "./go-runtime-alerts";
 import {
@@ -52,7 +53,7 @@ export const GO_SERIES_LABEL = "goplatform_runtime";
 
 export interface ObservabilityArgs {
   /** The cluster to observe; its provider, identity binding and bucket factory are used. */
-  cluster: Cluster;
+  cluster: ClusterData;
   /** Namespace of the whole stack. Default: "monitoring". */
   namespace?: string;
   /**
@@ -238,8 +239,8 @@ export class Observability extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     const c = checkArgs(args);
-    super("goplatform:k8s:Observability", name, {}, opts);
-    const cluster = args.cluster;
+    super(componentToken("Observability"), name, {}, withLegacyType("goplatform:k8s:Observability", opts));
+    const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     const k8sOpts = { parent: this, provider: cluster.provider };
     const ns = c.namespace;
     const partOf = { "app.kubernetes.io/part-of": "thanos", "app.kubernetes.io/managed-by": "goplatform" };
@@ -249,14 +250,14 @@ export class Observability extends pulumi.ComponentResource {
       : undefined;
     const inNamespace = namespace === undefined ? k8sOpts : { ...k8sOpts, dependsOn: [namespace] };
 
-    const bucket = args.bucket ?? cluster.createBucket(`${name}-metrics`, { noncurrentVersionDays: c.noncurrentVersionDays, retainOnDelete: true }, this);
+    const bucket = args.bucket ?? cluster.createBucket(`${name}-metrics`, { noncurrentVersionDays: c.noncurrentVersionDays, retainOnDelete: true });
 
     const objstore = new k8s.core.v1.Secret(
       `${name}-objstore`,
       {
         metadata: { name: "thanos-objstore", namespace: ns, labels: partOf },
         type: "Opaque",
-        stringData: { [OBJSTORE_KEY]: pulumi.secret(bucket.thanosObjectStore.apply((config) => stringify(config))) },
+        stringData: { [OBJSTORE_KEY]: pulumi.secret(pulumi.output(bucket.thanosObjectStore).apply((config) => stringify(JSON.parse(config)))) },
       },
       inNamespace,
     );
@@ -266,7 +267,7 @@ export class Observability extends pulumi.ComponentResource {
     const identities: Record<string, pulumi.Output<string>> = {};
     const bind = (component: string, serviceAccountName: string, access: "read" | "readWrite"): BoundServiceAccount => {
       const permissions: CloudPermission[] = cluster.cloud === "existing" ? [] : [{ kind: "bucket", bucket, access }];
-      const bound = cluster.bindServiceAccount(`${name}-${component}`, { namespace: namespace?.metadata.name ?? ns, serviceAccountName, permissions }, this);
+      const bound = cluster.bindServiceAccount(`${name}-${component}`, { namespace: namespace?.metadata.name ?? ns, serviceAccountName, permissions });
       identities[serviceAccountName] = bound.cloudIdentity;
       return bound;
     };
@@ -466,7 +467,7 @@ export class Observability extends pulumi.ComponentResource {
     );
 
     this.namespace = pulumi.output(ns);
-    this.bucketName = bucket.bucketName;
+    this.bucketName = pulumi.output(bucket.bucketName);
     this.objstoreSecretName = objstore.metadata.name;
     this.queryUrl = pulumi.interpolate`http://${queryService.metadata.name}.${ns}.svc:${HTTP_PORT}`;
     this.bucketIdentities = pulumi.output(identities);

@@ -33,6 +33,6 @@ export function s3CompatibleBucket(args: S3CompatibleBucketArgs): ObjectBucket {
     ...(args.region === undefined ? {} : { region: args.region }),
     insecure: args.insecure ?? false,
   };
-  const bucketName = pulumi.output(args.bucket);
-  return { cloud: "existing", bucketName, thanosObjectStore: bucketName.apply<Record<string, unknown>>(() => ({ type: "S3", config })) };
+  const bucketName = args.bucket;
+  return { cloud: "existing", bucketName, thanosObjectStore: JSON.stringify({ type: "S3", config }) };
 }

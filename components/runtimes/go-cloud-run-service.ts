@@ -19,7 +19,7 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkNumber } from "../args";
+import { ArgumentError, checkNumber, componentToken, withLegacyType } from "../args";
 import { checkPrivateKey } from "../delivery/checks";
 import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, type GoArch } from "../go";
 import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
@@ -168,7 +168,7 @@ export class GoCloudRunService extends pulumi.ComponentResource {
         : pulumi.all([pulumi.unsecret(checkPrivateKey(COMPONENT, "signing.privateKey", signing.privateKey)), pulumi.unsecret(pulumi.output(signing.password))]).apply(([privateKey, password]) => ({ privateKey, password }));
     // One value for Pulumi's protect and Cloud Run's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? false;
-    super("goplatform:gcp:GoCloudRunService", name, {}, { ...opts, protect });
+    super(componentToken("GoCloudRunService"), name, {}, withLegacyType("goplatform:gcp:GoCloudRunService", { ...opts, protect }));
     this.goVersion = build.goVersion;
     this.goModule = goModule;
 

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkNumber } from "../args";
+import { ArgumentError, checkNumber, componentToken, withLegacyType } from "../args";
 import { buildGo, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 
 const COMPONENT = "GoLambdaFunction";
@@ -120,7 +120,7 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
       throw new ArgumentError(COMPONENT, "functionUrl.authorization", urlAuth, "expected \"AWS_IAM\" or \"NONE\"");
     }
     const goModule = goModulePath(build.source, COMPONENT);
-    super("goplatform:aws:GoLambdaFunction", name, {}, opts);
+    super(componentToken("GoLambdaFunction"), name, {}, withLegacyType("goplatform:aws:GoLambdaFunction", opts));
     this.goVersion = build.goVersion;
     this.goModule = goModule;
 

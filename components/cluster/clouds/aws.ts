@@ -1,0 +1,147 @@
+/**
+ * AWS: IAM roles for workloads on an EKS cluster (IRSA or EKS Pod Identity) and
+ * private, encrypted S3 buckets, made from the cluster's AwsClusterData alone.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { checkBinding, checkNoncurrentDays } from "../checks";
+import type { AwsClusterData, BindServiceAccountArgs, BoundIdentity, CloudBinding, CloudPermission, ObjectBucket, ObjectBucketArgs } from "../contract";
+
+/** The audience of the projected ServiceAccount tokens IRSA exchanges. */
+export const OIDC_AUDIENCE = "sts.amazonaws.com";
+
+export interface IamStatement {
+  Effect: "Allow" | "Deny";
+  Action: string[];
+  Resource: string | string[];
+}
+
+/** A trust policy for an AWS service principal. */
+export const assumeRole = (service: string): string =>
+  JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: service }, Action: "sts:AssumeRole" }] });
+
+/** An IAM role a Kubernetes ServiceAccount assumes through the cluster's OIDC provider (IRSA), with AWS managed policies. */
+export function irsaRole(
+  name: string,
+  cluster: { oidcProviderArn: pulumi.Input<string>; oidcIssuerUrl: pulumi.Input<string>; partition: pulumi.Input<string>; tags?: Record<string, string> },
+  namespace: pulumi.Input<string>,
+  serviceAccount: string,
+  managedPolicies: string[],
+  parent: pulumi.Resource,
+): aws.iam.Role {
+  const trust = pulumi.all([cluster.oidcProviderArn, cluster.oidcIssuerUrl, namespace]).apply(([providerArn, issuer, ns]) => {
+    const host = issuer.replace(/^https:\/\//, "");
+    return JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Principal: { Federated: providerArn },
+          Action: "sts:AssumeRoleWithWebIdentity",
+          Condition: { StringEquals: { [`${host}:sub`]: `system:serviceaccount:${ns}:${serviceAccount}`, [`${host}:aud`]: OIDC_AUDIENCE } },
+        },
+      ],
+    });
+  });
+  const role = new aws.iam.Role(name, { assumeRolePolicy: trust, tags: cluster.tags ?? {} }, { parent });
+  for (const policy of managedPolicies) {
+    new aws.iam.RolePolicyAttachment(`${name}-${policy.split("/").pop() ?? policy}`, { role: role.name, policyArn: pulumi.interpolate`arn:${cluster.partition}:iam::aws:policy/${policy}` }, { parent });
+  }
+  return role;
+}
+
+/** Named actions on named resources only; ecr:GetAuthorizationToken has no resource type, so it alone takes "*". */
+function statements(permission: CloudPermission, partition: pulumi.Input<string>): pulumi.Output<IamStatement>[] {
+  if (permission.kind === "bucket") {
+    const bucketArn = pulumi.interpolate`arn:${partition}:s3:::${permission.bucket.bucketName}`;
+    const objectActions = permission.access === "read" ? ["s3:GetObject"] : ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"];
+    return [
+      bucketArn.apply((arn): IamStatement => ({ Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: arn })),
+      bucketArn.apply((arn): IamStatement => ({ Effect: "Allow", Action: objectActions, Resource: `${arn}/*` })),
+    ];
+  }
+  const read = ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"];
+  const actions = permission.kind === "registryRead" ? read : [...read, "ecr:CompleteLayerUpload", "ecr:InitiateLayerUpload", "ecr:PutImage", "ecr:UploadLayerPart"].sort();
+  return [
+    pulumi.output<IamStatement>({ Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" }),
+    pulumi.output(permission.repository).apply((arn): IamStatement => ({ Effect: "Allow", Action: actions, Resource: arn })),
+  ];
+}
+
+/**
+ * A private S3 bucket: KMS-encrypted by default, versioned, public access blocked,
+ * ACLs disabled, TLS-only, noncurrent versions expired after `noncurrentDays`.
+ */
+export function privateEncryptedBucket(name: string, args: { noncurrentDays: number; tags: Record<string, string> }, opts: pulumi.CustomResourceOptions): aws.s3.Bucket {
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: false, tags: args.tags }, opts);
+  const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
+  new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] }, opts);
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
+  new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
+  new aws.s3.BucketLifecycleConfiguration(
+    name,
+    { bucket: bucket.id, rules: [{ id: "expire-noncurrent", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: args.noncurrentDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }] },
+    { ...opts, dependsOn: [versioning] },
+  );
+  new aws.s3.BucketPolicy(
+    name,
+    {
+      bucket: bucket.id,
+      policy: bucket.arn.apply((arn) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } }],
+        }),
+      ),
+    },
+    { ...opts, dependsOn: [publicAccess] },
+  );
+  return bucket;
+}
+
+export function awsBinding(component: string, clusterName: pulumi.Input<string>, oidcIssuerUrl: pulumi.Input<string>, data: AwsClusterData): CloudBinding {
+  const tags = data.tags ?? {};
+  return {
+    bindIdentity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
+      const permissions = checkBinding(component, "aws", args);
+      const grants = permissions.flatMap((p) => statements(p, data.partition));
+      let role: aws.iam.Role;
+      const annotations: Record<string, pulumi.Output<string>> = {};
+      if ((data.workloadIdentity ?? "irsa") === "irsa") {
+        role = irsaRole(name, { ...data, oidcIssuerUrl, tags }, args.namespace, args.serviceAccountName, [], parent);
+        annotations["eks.amazonaws.com/role-arn"] = role.arn;
+      } else {
+        role = new aws.iam.Role(
+          name,
+          {
+            assumeRolePolicy: JSON.stringify({ Version: "2012-10-17", Statement: [{ Effect: "Allow", Principal: { Service: "pods.eks.amazonaws.com" }, Action: ["sts:AssumeRole", "sts:TagSession"] }] }),
+            tags,
+          },
+          { parent },
+        );
+        new aws.eks.PodIdentityAssociation(name, { clusterName, namespace: args.namespace, serviceAccount: args.serviceAccountName, roleArn: role.arn, tags }, { parent });
+      }
+      if (grants.length > 0) {
+        new aws.iam.RolePolicy(
+          `${name}-grants`,
+          { role: role.id, policy: pulumi.all(grants).apply((resolved) => JSON.stringify({ Version: "2012-10-17", Statement: resolved })) },
+          { parent },
+        );
+      }
+      return { annotations, podLabels: {}, cloudIdentity: role.arn };
+    },
+
+    createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
+      const noncurrentDays = checkNoncurrentDays(component, args.noncurrentVersionDays);
+      const bucket = privateEncryptedBucket(name, { noncurrentDays, tags }, { parent, retainOnDelete: args.retainOnDelete ?? true });
+      return {
+        cloud: "aws",
+        bucketName: bucket.bucket,
+        resourceId: bucket.arn,
+        thanosObjectStore: pulumi.all([bucket.bucket, data.region]).apply(([bucketName, region]) =>
+          JSON.stringify({ type: "S3", config: { bucket: bucketName, endpoint: `s3.${region}.amazonaws.com`, region, aws_sdk_auth: true } }),
+        ),
+      };
+    },
+  };
+}

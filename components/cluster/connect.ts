@@ -1,0 +1,88 @@
+/**
+ * connectCluster: what an in-cluster component does with the ClusterData it is given.
+ * It checks the data, builds a Kubernetes provider from the kubeconfig (or the render
+ * directory) as a child of the component, and binds cloud identities through the
+ * cloud's CloudBinding (clouds/<cloud>.ts).
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentError, isRecord } from "../args";
+import { awsBinding } from "./clouds/aws";
+import { azureBinding } from "./clouds/azure";
+import { existingBinding } from "./clouds/existing";
+import { gcpBinding } from "./clouds/gcp";
+import { Cloud, type BindServiceAccountArgs, type Cluster, type CloudBinding, type ClusterData } from "./contract";
+import { annotatedServiceAccount } from "./service-account";
+
+const CLOUDS: readonly string[] = Object.values(Cloud);
+
+/** The cloud's binding for `data`, its per-cloud block checked to be there. */
+function bindingFor(component: string, data: ClusterData): CloudBinding {
+  switch (data.cloud) {
+    case "aws":
+      return awsBinding(component, data.name, data.oidcIssuerUrl ?? "", required(component, data, "aws"));
+    case "gcp":
+      return gcpBinding(component, data.name, required(component, data, "gcp"));
+    case "azure":
+      return azureBinding(component, data.oidcIssuerUrl ?? "", required(component, data, "azure"));
+    case "existing":
+      return existingBinding(component);
+  }
+}
+
+function required<K extends "aws" | "gcp" | "azure">(component: string, data: ClusterData, cloud: K): NonNullable<ClusterData[K]> {
+  const block = data[cloud];
+  if (!isRecord(block)) {
+    throw new ArgumentError(component, `cluster.${cloud}`, block, `a cluster with cloud "${cloud}" carries its identity data in cluster.${cloud}; pass the \`cluster\` output of the ${cloud === "aws" ? "EksCluster" : cloud === "gcp" ? "GkeCluster" : "AksCluster"}`);
+  }
+  return block as NonNullable<ClusterData[K]>;
+}
+
+/**
+ * Checks `data` (the `cluster` argument of `component`) before any resource exists:
+ * call it ahead of `super(...)`.
+ */
+export function checkClusterData(component: string, data: ClusterData): ClusterData {
+  if (!isRecord(data)) {
+    throw new ArgumentError(component, "cluster", data, "expected the cluster data an EksCluster, GkeCluster, AksCluster or ExistingCluster outputs as `cluster`");
+  }
+  if (!CLOUDS.includes(data.cloud)) {
+    throw new ArgumentError(component, "cluster.cloud", data.cloud, `expected one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}`);
+  }
+  if (typeof data.kubernetesVersion === "string" && !/^1\.\d+$/.test(data.kubernetesVersion)) {
+    throw new ArgumentError(component, "cluster.kubernetesVersion", data.kubernetesVersion, "expected a Kubernetes minor version such as \"1.34\"");
+  }
+  const render = data.renderYamlToDirectory;
+  if (render !== undefined && data.cloud !== "existing") {
+    throw new ArgumentError(component, "cluster.renderYamlToDirectory", render, "rendering manifests to a directory is only for cloud \"existing\"");
+  }
+  if (render === undefined && (data.kubeconfig === undefined || data.kubeconfig === "")) {
+    throw new ArgumentError(component, "cluster.kubeconfig", data.kubeconfig, "expected a kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
+  }
+  if (data.cloud !== "existing") required(component, data, data.cloud);
+  return data;
+}
+
+/** The cluster `data` names, connected for the component `parent` (after its `super(...)`). */
+export function connectCluster(component: string, name: string, data: ClusterData, parent: pulumi.Resource): Cluster {
+  checkClusterData(component, data);
+  const binding = bindingFor(component, data);
+  const providerArgs: k8s.ProviderArgs =
+    data.renderYamlToDirectory === undefined ? { kubeconfig: pulumi.secret(data.kubeconfig ?? "") } : { renderYamlToDirectory: data.renderYamlToDirectory };
+  let provider: k8s.Provider | undefined;
+  const cluster: Cluster = {
+    data,
+    cloud: data.cloud,
+    clusterName: pulumi.output(data.name),
+    kubernetesVersion: pulumi.output(data.kubernetesVersion),
+    // Made on first use, so a component that creates nothing in the cluster registers no provider.
+    get provider(): k8s.Provider {
+      provider ??= new k8s.Provider(`${name}-cluster`, providerArgs, { parent });
+      return provider;
+    },
+    bindServiceAccount: (bindName: string, args: BindServiceAccountArgs) => annotatedServiceAccount(bindName, args, binding.bindIdentity(bindName, args, parent), cluster.provider, parent),
+    bindExistingServiceAccount: (bindName: string, args: BindServiceAccountArgs) => binding.bindIdentity(bindName, args, parent),
+    createBucket: (bucketName, args) => binding.createBucket(bucketName, args, parent),
+  };
+  return cluster;
+}
