@@ -11,6 +11,10 @@
 #                           the local Kubernetes control plane (scripts/cluster.sh):
 #                           etcd, kube-apiserver, kube-controller-manager,
 #                           kube-scheduler, kubectl and kwok; prints their directory
+#   toolchain.sh language-yaml
+#                           the YAML language host (pulumi-language-yaml, for
+#                           `runtime: yaml` projects): prints its path. Built only
+#                           when asked, and not put in the bin directory (see below)
 #
 # Every binary is cached under $GOPLATFORM_TOOLS (default ~/.cache/goplatform/tools),
 # keyed by its module version (and, for goplatform's own wrapper code, a hash of
@@ -21,11 +25,19 @@
 #                                    and implements RunPlugin (policy packs)
 #   pulumi-resource-kubernetes       tools/kubernetes-provider: provider/v4 at the commit
 #                                    tools/kubernetes-provider/VERSION names
-# The CLI and both hosts are hard-linked into one directory (the CLI finds language
-# hosts next to itself); the provider is installed into $PULUMI_HOME's plugin cache
-# with `pulumi plugin install --file`, where the CLI looks for plugins, so nothing
+#   pulumi-language-yaml             tools/language-yaml: pulumi-yaml with the pkg/v3 and
+#                                    sdk/v3 it requires itself (it does not compile
+#                                    against the CLI's); `toolchain.sh language-yaml` only
+# The CLI and both Node.js hosts are hard-linked into one directory (the CLI finds
+# language hosts next to itself); the provider is installed into $PULUMI_HOME's plugin
+# cache with `pulumi plugin install --file`, where the CLI looks for plugins, so nothing
 # runs "from $PATH". $PULUMI_HOME defaults to <repo>/.pulumi/home; <repo>/.pulumi/bin
-# links to the bin directory.
+# links to the bin directory. The YAML host is a "bundled" language plugin too (the
+# plugin cache is not searched for it; `pulumi plugin install` refuses it): the CLI
+# takes it from a project's `plugins.languages` path, else from $PATH (with a warning
+# on every command, "using pulumi-language-yaml from $PATH", as it is not next to the
+# CLI), else from next to itself. So a YAML project names the host's directory in its
+# Pulumi.yaml (tests/integration/yaml-host.test.ts) and the bin directory stays as is.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -118,6 +130,15 @@ if [[ ${1:-} == control-plane ]]; then
   mkdir -p "$repo/.pulumi"
   ln -sfn "$bin" "$repo/.pulumi/control-plane"
   echo "$bin"
+  exit 0
+fi
+if [[ ${1:-} == language-yaml ]]; then
+  yaml_version=$(module_version tools/language-yaml github.com/pulumi/pulumi-yaml)
+  yaml_host="$tools/pulumi-language-yaml-v$yaml_version/pulumi-language-yaml"
+  [[ -x $yaml_host ]] || go_build pulumi-language-yaml tools/language-yaml "$yaml_host" \
+    github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
+    -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$yaml_version"
+  echo "$yaml_host"
   exit 0
 fi
 if [[ -n ${1:-} ]]; then
