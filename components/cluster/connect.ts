@@ -43,6 +43,9 @@ function required<K extends "aws" | "gcp" | "azure">(component: string, data: Cl
  * call it ahead of `super(...)`.
  */
 export function checkClusterData(component: string, data: ClusterData): ClusterData {
+  if (pulumi.Output.isInstance(data)) {
+    throw new ArgumentError(component, "cluster", "an unknown output", "expected cluster data whose fields are known when the component is created (its `cloud` decides which cloud identities are made); pass a cluster component's `cluster` output, or its fields one by one");
+  }
   if (!isRecord(data)) {
     throw new ArgumentError(component, "cluster", data, "expected the cluster data an EksCluster, GkeCluster, AksCluster or ExistingCluster outputs as `cluster`");
   }

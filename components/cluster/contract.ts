@@ -42,13 +42,11 @@ export interface AwsClusterData {
   /** ARN of the cluster's IAM OIDC identity provider (IRSA trust). */
   oidcProviderArn: pulumi.Input<string>;
   /**
-   * How ServiceAccounts get IAM roles.
-   * @default "irsa"
+   * How ServiceAccounts get IAM roles. Default: "irsa".
    */
   workloadIdentity?: AwsWorkloadIdentity;
   /**
-   * Tags for the IAM roles and buckets made for in-cluster workloads.
-   * @default {}
+   * Tags for the IAM roles and buckets made for in-cluster workloads. Default: {}.
    */
   tags?: { [key: string]: string };
 }
@@ -62,8 +60,7 @@ export interface GcpClusterData {
   /** The Workload Identity pool, `<project>.svc.id.goog`. */
   workloadPool: pulumi.Input<string>;
   /**
-   * Labels for the buckets made for in-cluster workloads.
-   * @default {}
+   * Labels for the buckets made for in-cluster workloads. Default: {}.
    */
   labels?: { [key: string]: string };
 }
@@ -77,8 +74,7 @@ export interface AzureClusterData {
   /** The Azure location, e.g. "westeurope". */
   location: pulumi.Input<string>;
   /**
-   * Tags for the identities and storage accounts made for in-cluster workloads.
-   * @default {}
+   * Tags for the identities and storage accounts made for in-cluster workloads. Default: {}.
    */
   tags?: { [key: string]: string };
 }
@@ -92,19 +88,16 @@ export interface ClusterData {
   /** Kubernetes minor version, e.g. "1.34". */
   kubernetesVersion: pulumi.Input<string>;
   /**
-   * A kubeconfig for the cluster. A secret; the cluster components always output it as one.
-   * @default "" (only with `renderYamlToDirectory`)
+   * A kubeconfig for the cluster. A secret; the cluster components always output it as one. Default: "" (only with `renderYamlToDirectory`).
    */
   kubeconfig?: pulumi.Input<string>;
   /**
    * Write the Kubernetes manifests to this directory instead of applying them (review,
-   * GitOps). Only for `cloud: "existing"`.
-   * @default unset: apply to the cluster
+   * GitOps). Only for `cloud: "existing"`. Default: unset: apply to the cluster.
    */
   renderYamlToDirectory?: pulumi.Input<string>;
   /**
-   * The service account token issuer URL.
-   * @default ""
+   * The service account token issuer URL. Default: "".
    */
   oidcIssuerUrl?: pulumi.Input<string>;
   /** Identity binding data for `cloud: "aws"`. */
@@ -127,8 +120,7 @@ export interface ObjectBucket {
   bucketName: pulumi.Input<string>;
   /**
    * What access is granted on: the bucket ARN (S3), the bucket name (GCS), the container's
-   * resource id (Azure).
-   * @default "" (an S3-compatible bucket: no cloud grant)
+   * resource id (Azure). Default: "" (an S3-compatible bucket: no cloud grant).
    */
   resourceId?: pulumi.Input<string>;
   /**

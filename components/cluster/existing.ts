@@ -16,19 +16,16 @@ export interface ExistingClusterArgs {
   /** Its Kubernetes minor version, e.g. "1.34". */
   kubernetesVersion: string;
   /**
-   * Its kubeconfig; stored as a secret. Required unless `renderYamlToDirectory` is set.
-   * @default ""
+   * Its kubeconfig; stored as a secret. Required unless `renderYamlToDirectory` is set. Default: "".
    */
   kubeconfig?: pulumi.Input<string>;
   /**
    * Render the manifests of every in-cluster component to this directory instead of
-   * applying them (review, GitOps).
-   * @default unset: apply to the cluster
+   * applying them (review, GitOps). Default: unset: apply to the cluster.
    */
   renderYamlToDirectory?: string;
   /**
-   * Its service account issuer URL, when known.
-   * @default ""
+   * Its service account issuer URL, when known. Default: "".
    */
   oidcIssuerUrl?: pulumi.Input<string>;
 }
