@@ -16,8 +16,11 @@ import { annotatedServiceAccount } from "./service-account";
 
 const CLOUDS: readonly string[] = Object.values(Cloud);
 
+/** ClusterData whose `cloud` is known: what checkClusterData returns. */
+export type CheckedClusterData = Omit<ClusterData, "cloud"> & { readonly cloud: Cloud };
+
 /** The cloud's binding for `data`, its per-cloud block checked to be there. */
-function bindingFor(component: string, data: ClusterData): CloudBinding {
+function bindingFor(component: string, data: CheckedClusterData): CloudBinding {
   switch (data.cloud) {
     case "aws":
       return awsBinding(component, data.name, data.oidcIssuerUrl ?? "", required(component, data, "aws"));
@@ -42,15 +45,17 @@ function required<K extends "aws" | "gcp" | "azure">(component: string, data: Cl
  * Checks `data` (the `cluster` argument of `component`) before any resource exists:
  * call it ahead of `super(...)`.
  */
-export function checkClusterData(component: string, data: ClusterData): ClusterData {
+export function checkClusterData(component: string, data: ClusterData): CheckedClusterData {
   if (pulumi.Output.isInstance(data)) {
     throw new ArgumentError(component, "cluster", "an unknown output", "expected cluster data whose fields are known when the component is created (its `cloud` decides which cloud identities are made); pass a cluster component's `cluster` output, or its fields one by one");
   }
   if (!isRecord(data)) {
     throw new ArgumentError(component, "cluster", data, "expected the cluster data an EksCluster, GkeCluster, AksCluster or ExistingCluster outputs as `cluster`");
   }
-  if (!CLOUDS.includes(data.cloud)) {
-    throw new ArgumentError(component, "cluster.cloud", data.cloud, `expected one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}`);
+  const cloud = data.cloud;
+  if (typeof cloud !== "string" || !CLOUDS.includes(cloud)) {
+    const shown = pulumi.Output.isInstance(cloud) ? "an unknown output" : cloud;
+    throw new ArgumentError(component, "cluster.cloud", shown, `expected one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}, known when the component is created (it decides which cloud identities are made)`);
   }
   if (typeof data.kubernetesVersion === "string" && !/^1\.\d+$/.test(data.kubernetesVersion)) {
     throw new ArgumentError(component, "cluster.kubernetesVersion", data.kubernetesVersion, "expected a Kubernetes minor version such as \"1.34\"");
@@ -62,20 +67,21 @@ export function checkClusterData(component: string, data: ClusterData): ClusterD
   if (render === undefined && (data.kubeconfig === undefined || data.kubeconfig === "")) {
     throw new ArgumentError(component, "cluster.kubeconfig", data.kubeconfig, "expected a kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
   }
-  if (data.cloud !== "existing") required(component, data, data.cloud);
-  return data;
+  const checked = { ...data, cloud: cloud as Cloud };
+  if (checked.cloud !== "existing") required(component, checked, checked.cloud);
+  return checked;
 }
 
 /** The cluster `data` names, connected for the component `parent` (after its `super(...)`). */
 export function connectCluster(component: string, name: string, data: ClusterData, parent: pulumi.Resource): Cluster {
-  checkClusterData(component, data);
-  const binding = bindingFor(component, data);
+  const checked = checkClusterData(component, data);
+  const binding = bindingFor(component, checked);
   const providerArgs: k8s.ProviderArgs =
     data.renderYamlToDirectory === undefined ? { kubeconfig: pulumi.secret(data.kubeconfig ?? "") } : { renderYamlToDirectory: data.renderYamlToDirectory };
   let provider: k8s.Provider | undefined;
   const cluster: Cluster = {
     data,
-    cloud: data.cloud,
+    cloud: checked.cloud,
     clusterName: pulumi.output(data.name),
     kubernetesVersion: pulumi.output(data.kubernetesVersion),
     // Made on first use, so a component that creates nothing in the cluster registers no provider.

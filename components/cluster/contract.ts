@@ -44,7 +44,7 @@ export interface AwsClusterData {
   /**
    * How ServiceAccounts get IAM roles. Default: "irsa".
    */
-  workloadIdentity?: AwsWorkloadIdentity;
+  workloadIdentity?: pulumi.Input<AwsWorkloadIdentity>;
   /**
    * Tags for the IAM roles and buckets made for in-cluster workloads. Default: {}.
    */
@@ -81,8 +81,12 @@ export interface AzureClusterData {
 
 /** The data a cluster hands to in-cluster components. */
 export interface ClusterData {
-  /** Where the cluster runs; decides which per-cloud block identities are bound from. */
-  cloud: Cloud;
+  /**
+   * Where the cluster runs; decides which per-cloud block identities are bound from, so
+   * it must be known when an in-cluster component is created (an Input only so that
+   * other languages can pass a cluster component's output).
+   */
+  cloud: pulumi.Input<Cloud>;
   /** The cluster's name in its cloud (for an existing cluster: a name used in labels). */
   name: pulumi.Input<string>;
   /** Kubernetes minor version, e.g. "1.34". */
@@ -114,8 +118,8 @@ export interface ClusterData {
  * destroyed; or an S3-compatible bucket goplatform did not create.
  */
 export interface ObjectBucket {
-  /** The cloud whose identities can be granted access to it. */
-  cloud: Cloud;
+  /** The cloud whose identities can be granted access to it; known when the bucket is used. */
+  cloud: pulumi.Input<Cloud>;
   /** The bucket (S3, GCS) or container (Azure) name. */
   bucketName: pulumi.Input<string>;
   /**

@@ -4,6 +4,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ArgumentError } from "../../args";
 import { checkBinding, checkNoncurrentDays } from "../checks";
 import type { AwsClusterData, BindServiceAccountArgs, BoundIdentity, CloudBinding, CloudPermission, ObjectBucket, ObjectBucketArgs } from "../contract";
 
@@ -101,13 +102,17 @@ export function privateEncryptedBucket(name: string, args: { noncurrentDays: num
 
 export function awsBinding(component: string, clusterName: pulumi.Input<string>, oidcIssuerUrl: pulumi.Input<string>, data: AwsClusterData): CloudBinding {
   const tags = data.tags ?? {};
+  const workloadIdentity = data.workloadIdentity ?? "irsa";
+  if (workloadIdentity !== "irsa" && workloadIdentity !== "podIdentity") {
+    throw new ArgumentError(component, "cluster.aws.workloadIdentity", pulumi.Output.isInstance(workloadIdentity) ? "an unknown output" : workloadIdentity, "expected \"irsa\" or \"podIdentity\", known when the component is created");
+  }
   return {
     bindIdentity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
       const permissions = checkBinding(component, "aws", args);
       const grants = permissions.flatMap((p) => statements(p, data.partition));
       let role: aws.iam.Role;
       const annotations: Record<string, pulumi.Output<string>> = {};
-      if ((data.workloadIdentity ?? "irsa") === "irsa") {
+      if (workloadIdentity === "irsa") {
         role = irsaRole(name, { ...data, oidcIssuerUrl, tags }, args.namespace, args.serviceAccountName, [], parent);
         annotations["eks.amazonaws.com/role-arn"] = role.arn;
       } else {
