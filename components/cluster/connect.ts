@@ -45,8 +45,9 @@ function required<K extends "aws" | "gcp" | "azure">(component: string, data: Cl
  * Checks `data` (the `cluster` argument of `component`) before any resource exists:
  * call it ahead of `super(...)`.
  */
-export function checkClusterData(component: string, data: ClusterData): CheckedClusterData {
-  if (pulumi.Output.isInstance(data)) {
+export function checkClusterData(component: string, input: pulumi.Input<ClusterData>): CheckedClusterData {
+  const data = input as ClusterData;
+  if (pulumi.Output.isInstance(input) || input instanceof Promise) {
     throw new ArgumentError(component, "cluster", "an unknown output", "expected cluster data whose fields are known when the component is created (its `cloud` decides which cloud identities are made); pass a cluster component's `cluster` output, or its fields one by one");
   }
   if (!isRecord(data)) {
@@ -73,8 +74,9 @@ export function checkClusterData(component: string, data: ClusterData): CheckedC
 }
 
 /** The cluster `data` names, connected for the component `parent` (after its `super(...)`). */
-export function connectCluster(component: string, name: string, data: ClusterData, parent: pulumi.Resource): Cluster {
-  const checked = checkClusterData(component, data);
+export function connectCluster(component: string, name: string, input: pulumi.Input<ClusterData>, parent: pulumi.Resource): Cluster {
+  const checked = checkClusterData(component, input);
+  const data = checked;
   const binding = bindingFor(component, checked);
   const providerArgs: k8s.ProviderArgs =
     data.renderYamlToDirectory === undefined ? { kubeconfig: pulumi.secret(data.kubeconfig ?? "") } : { renderYamlToDirectory: data.renderYamlToDirectory };

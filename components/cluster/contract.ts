@@ -42,9 +42,10 @@ export interface AwsClusterData {
   /** ARN of the cluster's IAM OIDC identity provider (IRSA trust). */
   oidcProviderArn: pulumi.Input<string>;
   /**
-   * How ServiceAccounts get IAM roles. Default: "irsa".
+   * How ServiceAccounts get IAM roles: "irsa" or "podIdentity" (an `AwsWorkloadIdentity`;
+   * a string for the same reason as `ClusterData.cloud`). Default: "irsa".
    */
-  workloadIdentity?: pulumi.Input<AwsWorkloadIdentity>;
+  workloadIdentity?: pulumi.Input<string>;
   /**
    * Tags for the IAM roles and buckets made for in-cluster workloads. Default: {}.
    */
@@ -82,11 +83,13 @@ export interface AzureClusterData {
 /** The data a cluster hands to in-cluster components. */
 export interface ClusterData {
   /**
-   * Where the cluster runs; decides which per-cloud block identities are bound from, so
-   * it must be known when an in-cluster component is created (an Input only so that
-   * other languages can pass a cluster component's output).
+   * Where the cluster runs: "aws", "gcp", "azure" or "existing" (a `Cloud`). It decides
+   * which per-cloud block identities are bound from, so it must be known when an
+   * in-cluster component is created. A string rather than the `Cloud` enum, and an
+   * Input, so that a YAML program can pass a cluster component's output (Pulumi YAML
+   * does not assign an enum output to an enum input).
    */
-  cloud: pulumi.Input<Cloud>;
+  cloud: pulumi.Input<string>;
   /** The cluster's name in its cloud (for an existing cluster: a name used in labels). */
   name: pulumi.Input<string>;
   /** Kubernetes minor version, e.g. "1.34". */
@@ -118,8 +121,8 @@ export interface ClusterData {
  * destroyed; or an S3-compatible bucket goplatform did not create.
  */
 export interface ObjectBucket {
-  /** The cloud whose identities can be granted access to it; known when the bucket is used. */
-  cloud: pulumi.Input<Cloud>;
+  /** The cloud whose identities can be granted access to it: "aws", "gcp", "azure" or "existing", known when the bucket is used. */
+  cloud: pulumi.Input<string>;
   /** The bucket (S3, GCS) or container (Azure) name. */
   bucketName: pulumi.Input<string>;
   /**

@@ -119,7 +119,7 @@ export function checkWebhookSecret(component: string, argument: string, value: p
  * their format when it binds them), and none on a cluster without a cloud identity
  * (`refusal` says so, and what to do instead).
  */
-export function checkRegistryRepositories(component: string, argument: string, cluster: { cloud: pulumi.Input<Cloud> }, repositories: pulumi.Input<string>[] | undefined, refusal: string): pulumi.Input<string>[] {
+export function checkRegistryRepositories(component: string, argument: string, cluster: { cloud: pulumi.Input<string> }, repositories: pulumi.Input<string>[] | undefined, refusal: string): pulumi.Input<string>[] {
   if (repositories === undefined) return [];
   if (!Array.isArray(repositories)) throw new ArgumentError(component, argument, repositories, "expected a list of registry repositories");
   repositories.forEach((repository, i) => {
