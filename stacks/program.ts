@@ -139,7 +139,7 @@ function localDelivery(config: pulumi.Config, cluster: ClusterData): Record<stri
 }
 
 function awsStack(): Record<string, unknown> {
-  const hello = new GoLambdaFunction("hello", { source: path.join(examples, "lambda-hello"), functionUrl: true });
+  const hello = new GoLambdaFunction("hello", { source: path.join(examples, "lambda-hello"), functionUrl: {} });
   const cluster = new EksCluster("platform", { publicEndpoint: { allowedCidrs: deployerCidrs() } });
   return { target: "aws", functionName: hello.functionName, url: hello.url, goVersion: hello.goVersion, archiveSha256: hello.archiveSha256, ...clusterOutputs(cluster) };
 }
