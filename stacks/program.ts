@@ -151,7 +151,7 @@ function gcpStack(): Record<string, unknown> {
   const service = new GoCloudRunService("hello", {
     source: path.join(examples, "http-service"),
     location: region,
-    signing: { privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword") },
+    signing: { mode: "cosign", privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword") },
   });
   const cluster = new GkeCluster("platform", { region });
   return { target: "gcp", uri: service.uri, image: service.image, goVersion: service.goVersion, ...clusterOutputs(cluster) };
