@@ -139,7 +139,7 @@ function localDelivery(config: pulumi.Config, cluster: ClusterData): Record<stri
 }
 
 function awsStack(): Record<string, unknown> {
-  const hello = new GoLambdaFunction("hello", { source: path.join(examples, "lambda-hello"), functionUrl: true });
+  const hello = new GoLambdaFunction("hello", { source: path.join(examples, "lambda-hello"), functionUrl: {} });
   const cluster = new EksCluster("platform", { publicEndpoint: { allowedCidrs: deployerCidrs() } });
   return { target: "aws", functionName: hello.functionName, url: hello.url, goVersion: hello.goVersion, archiveSha256: hello.archiveSha256, ...clusterOutputs(cluster) };
 }
@@ -151,7 +151,7 @@ function gcpStack(): Record<string, unknown> {
   const service = new GoCloudRunService("hello", {
     source: path.join(examples, "http-service"),
     location: region,
-    signing: { privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword") },
+    signing: { mode: "cosign", privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword") },
   });
   const cluster = new GkeCluster("platform", { region });
   return { target: "gcp", uri: service.uri, image: service.image, goVersion: service.goVersion, ...clusterOutputs(cluster) };

@@ -11,14 +11,21 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { zipSync } from "fflate";
-import { ArgumentError } from "../args";
+import { ArgumentError, checkOneOf } from "../args";
 import { readBuildInfo } from "./buildinfo";
 import { goReleases, toDay } from "./releases";
 import { formatGoVersion, goToolchainName, parseGoVersion } from "./version";
 
 const run = promisify(execFile);
 
-export type GoArch = "arm64" | "amd64";
+/** A Linux CPU architecture the Go build targets (GOARCH; GOOS is always linux). */
+export const GoArch = {
+  /** 64-bit ARM (AWS Graviton, Ampere). */
+  Arm64: "arm64",
+  /** x86-64. */
+  Amd64: "amd64",
+} as const;
+export type GoArch = (typeof GoArch)[keyof typeof GoArch];
 
 export interface GoBuildArgs {
   /** Directory of the Go module to build (must contain go.mod). */
@@ -69,7 +76,7 @@ export interface GoBuildResult extends ResolvedGoBuild {
   readonly module: string;
 }
 
-const ARCHES: readonly GoArch[] = ["arm64", "amd64"];
+const ARCHES: readonly GoArch[] = Object.values(GoArch);
 const TAG = /^[A-Za-z0-9_.]+$/;
 
 /** The default toolchain: newest patch of the newest line the Go project supports on `asOf`. */
@@ -101,7 +108,7 @@ export function resolveGoBuild(args: GoBuildArgs, component = "GoBuild"): Resolv
     throw new ArgumentError(component, "package", pkg, "expected a package path inside source, such as \".\" or \"./cmd/api\"");
   }
   const arch = args.arch ?? "arm64";
-  if (!ARCHES.includes(arch)) throw new ArgumentError(component, "arch", arch, `expected one of ${ARCHES.join(", ")}`);
+  checkOneOf(component, "arch", arch, ARCHES);
   const tags = args.tags ?? [];
   for (const tag of tags) {
     if (!TAG.test(tag)) throw new ArgumentError(component, "tags", tag, "expected build tags of letters, digits, '_' and '.'");

@@ -19,25 +19,67 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkNumber, componentToken, withLegacyType } from "../args";
+import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { checkPrivateKey } from "../delivery/checks";
-import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, type GoArch } from "../go";
+import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, GoArch } from "../go";
 import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
 
 const COMPONENT = "GoCloudRunService";
-const BUILDERS = ["daemonless", "docker"] as const;
-const INGRESS = {
+
+/** How GoCloudRunService builds its image. */
+export const CloudRunImageBuilder = {
+  /** Assembles the OCI image itself and pushes it through the registry API: no Docker needed, digest known at preview. */
+  Daemonless: "daemonless",
+  /** @pulumi/docker's Image, built by a Docker daemon from a generated context. */
+  Docker: "docker",
+} as const;
+export type CloudRunImageBuilder = (typeof CloudRunImageBuilder)[keyof typeof CloudRunImageBuilder];
+
+/** Who can reach a Cloud Run service. */
+export const CloudRunIngress = {
+  /** The VPC and Cloud Load Balancing only. */
+  InternalAndLoadBalancer: "internal-and-load-balancer",
+  /** The VPC (and the project's internal sources) only. */
+  Internal: "internal",
+  /** The internet. */
+  All: "all",
+} as const;
+export type CloudRunIngress = (typeof CloudRunIngress)[keyof typeof CloudRunIngress];
+
+const INGRESS: Record<CloudRunIngress, string> = {
   "internal-and-load-balancer": "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER",
   internal: "INGRESS_TRAFFIC_INTERNAL_ONLY",
   all: "INGRESS_TRAFFIC_ALL",
-} as const;
+};
 
-/** The platform's cosign key, from `cosign generate-key-pair`. */
-export interface CloudRunSigningKey {
-  /** cosign.key (`-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----`). Pass a Pulumi secret (`config.requireSecret`). */
-  privateKey: pulumi.Input<string>;
-  /** The key's password. Pass a Pulumi secret. */
-  password: pulumi.Input<string>;
+/** Whether the image is signed. */
+export const CloudRunSigningMode = {
+  /** Sign with the platform's cosign key and attach SBOM and provenance attestations. Needs privateKey and password. */
+  Cosign: "cosign",
+  /** Deploy the image unsigned (an explicit opt-out; no key fields). */
+  None: "none",
+} as const;
+export type CloudRunSigningMode = (typeof CloudRunSigningMode)[keyof typeof CloudRunSigningMode];
+
+/** How the image is signed: the platform's cosign key (from `cosign generate-key-pair`), or explicitly not at all. */
+export interface CloudRunSigning {
+  /** "cosign" (sign with privateKey and password) or "none" (unsigned, chosen explicitly). Required: there is no default. */
+  mode: CloudRunSigningMode;
+  /**
+   * cosign.key (`-----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----`). Pass a Pulumi secret
+   * (`config.requireSecret`). Required with mode "cosign", refused with "none". Default: none.
+   */
+  privateKey?: pulumi.Input<string>;
+  /** The key's password. Pass a Pulumi secret. Required with mode "cosign", refused with "none". Default: none. */
+  password?: pulumi.Input<string>;
+}
+
+/** Binary Authorization on the service: which policy admits its images. */
+export interface CloudRunBinaryAuthorization {
+  /** Enforce Binary Authorization. Default: true; false turns it off (an explicit opt-out). */
+  enabled?: boolean;
+  /** Name of the Binary Authorization policy to enforce. Only with `enabled` true. Default: the project's default policy. */
+  policy?: string;
 }
 
 export interface GoCloudRunServiceArgs {
@@ -51,39 +93,45 @@ export interface GoCloudRunServiceArgs {
   location: string;
   /** GCP project. Default: the provider's. */
   project?: pulumi.Input<string>;
-  /** Image architecture. Default: "amd64" (Cloud Run runs x86-64). */
+  /** Image architecture, "amd64" or "arm64". Default: "amd64" (Cloud Run runs x86-64). */
   arch?: GoArch;
   /**
-   * How the image is built: "daemonless" (default; no Docker needed, digest known at
-   * preview) or "docker" (@pulumi/docker's Image against a Docker daemon).
+   * How the image is built: "daemonless" (no Docker needed, digest known at preview) or
+   * "docker" (@pulumi/docker's Image against a Docker daemon). Default: "daemonless".
    */
-  builder?: (typeof BUILDERS)[number];
-  /** Who can reach it: "internal-and-load-balancer" (default), "internal" or "all". */
-  ingress?: keyof typeof INGRESS;
+  builder?: CloudRunImageBuilder;
+  /** Who can reach it: "internal-and-load-balancer", "internal" or "all". Default: "internal-and-load-balancer". */
+  ingress?: CloudRunIngress;
   /** Instances kept warm, 0–1000. Default: 0. */
   minInstances?: number;
   /** Upper bound on instances, 1–1000, at least minInstances. Default: 10. */
   maxInstances?: number;
   /** Concurrent requests per instance, 1–1000. Default: 80. */
   concurrency?: number;
-  /** CPU limit, e.g. "1". Default: "1". Memory limit, e.g. "512Mi". Default: "512Mi". */
+  /** CPU limit, e.g. "1". Default: "1". */
   cpu?: string;
+  /** Memory limit, e.g. "512Mi". Default: "512Mi". */
   memory?: string;
   /** Port the service listens on (it also gets PORT). Default: 8080. */
   port?: number;
-  /** Startup (readiness) and liveness probe paths. Default: "/readyz" and "/healthz". */
+  /** Path of the startup (readiness) probe. Default: "/readyz". */
   startupPath?: string;
+  /** Path of the liveness probe. Default: "/healthz". */
   livenessPath?: string;
   /**
    * Sign the image with the platform's cosign key right after it is pushed, and attach
    * its SPDX 2.3 SBOM and SLSA provenance v1 (made from the binary's Go build info) as
-   * signed attestations: `{ privateKey, password }` (cosign.key and its password, as
-   * Pulumi secrets), the same key Tekton's `signingKey` takes. Required: there is no
-   * default key, and an image goes unsigned only with an explicit `false`.
+   * signed attestations: `{ mode: "cosign", privateKey, password }` (cosign.key and its
+   * password, as Pulumi secrets), the same key Tekton's `signingKey` takes. Required:
+   * there is no default key, and an image goes unsigned only with an explicit
+   * `{ mode: "none" }`.
    */
-  signing: CloudRunSigningKey | false;
-  /** Binary Authorization policy name; default: the project's default policy. Opt out with false. */
-  binaryAuthorization?: false | { policy: string };
+  signing: CloudRunSigning;
+  /**
+   * Binary Authorization: `{ policy }` to enforce a named policy, `{ enabled: false }` to
+   * turn it off. Default: enforced, with the project's default policy.
+   */
+  binaryAuthorization?: CloudRunBinaryAuthorization;
   /** Labels for every resource, on top of the Go metadata labels. Default: none. */
   labels?: Record<string, string>;
   /** Day the Go version rules are judged for (YYYY-MM-DD). Default: today. */
@@ -121,13 +169,72 @@ async function openKey(material: CosignKeyMaterial | undefined): Promise<CosignS
   }
 }
 
+/** A shown value for an error: booleans and undefined as they are, anything else (it may hold a key) hidden. */
+function shown(value: unknown): unknown {
+  return value === undefined || typeof value === "boolean" ? value : "(not shown)";
+}
+
+/**
+ * The key to sign with, or undefined for mode "none". Checked at run time as well: other
+ * languages and stack config bypass the types.
+ */
+function checkSigning(given: unknown): { privateKey: pulumi.Input<string>; password: pulumi.Input<string> } | undefined {
+  if (!isRecord(given)) {
+    throw new ArgumentError(COMPONENT, "signing", shown(given), "expected { mode: \"cosign\", privateKey, password } (the platform's cosign key and its password, as Pulumi secrets), or { mode: \"none\" } to deploy an unsigned image");
+  }
+  const mode = checkOneOf(COMPONENT, "signing.mode", given.mode as CloudRunSigningMode, Object.values(CloudRunSigningMode));
+  const { privateKey, password } = given;
+  if (mode === CloudRunSigningMode.None) {
+    for (const [field, value] of [["privateKey", privateKey], ["password", password]] as const) {
+      if (value !== undefined) throw new ArgumentError(COMPONENT, `signing.${field}`, "(not shown)", "expected no key with signing.mode \"none\": set mode \"cosign\" to sign with it");
+    }
+    return undefined;
+  }
+  if (privateKey === undefined || privateKey === null) {
+    throw new ArgumentError(COMPONENT, "signing.privateKey", undefined, "expected the platform's cosign key (cosign.key, as a Pulumi secret) with signing.mode \"cosign\"");
+  }
+  if (password === undefined || password === null) {
+    throw new ArgumentError(COMPONENT, "signing.password", undefined, "expected the cosign key's password (as a Pulumi secret) with signing.mode \"cosign\"");
+  }
+  if (typeof password === "string" && password.length === 0) {
+    throw new ArgumentError(COMPONENT, "signing.password", "", "expected the cosign key's password (cosign keys are always encrypted)");
+  }
+  return { privateKey: privateKey as pulumi.Input<string>, password: password as pulumi.Input<string> };
+}
+
+/** The Cloud Run service's binaryAuthorization block, or undefined when it is turned off. */
+function checkBinaryAuthorization(given: unknown): { useDefault: true } | { policy: string } | undefined {
+  if (given === undefined) return { useDefault: true };
+  if (!isRecord(given)) {
+    throw new ArgumentError(COMPONENT, "binaryAuthorization", given, "expected { enabled?, policy? }: {} for the project's default policy, { policy } for a named one, { enabled: false } to turn it off");
+  }
+  const enabled = given.enabled ?? true;
+  if (typeof enabled !== "boolean") throw new ArgumentError(COMPONENT, "binaryAuthorization.enabled", enabled, "expected true or false");
+  if (!enabled) {
+    if (given.policy !== undefined) {
+      throw new ArgumentError(COMPONENT, "binaryAuthorization.policy", given.policy, "expected no policy when binaryAuthorization.enabled is false: nothing would enforce it");
+    }
+    return undefined;
+  }
+  if (given.policy === undefined) return { useDefault: true };
+  if (typeof given.policy !== "string" || given.policy.trim() === "") {
+    throw new ArgumentError(COMPONENT, "binaryAuthorization.policy", given.policy, "expected the name of a Binary Authorization policy, or no policy for the project's default");
+  }
+  return { policy: given.policy };
+}
+
 export class GoCloudRunService extends pulumi.ComponentResource {
+  /** Name of the Cloud Run service. */
   readonly serviceName: pulumi.Output<string>;
+  /** The service's URL (reachable as `ingress` allows). */
   readonly uri: pulumi.Output<string>;
   /** The image the service runs, by digest. */
   readonly image: pulumi.Output<string>;
+  /** Email of the service's dedicated service account. */
   readonly serviceAccountEmail: pulumi.Output<string>;
+  /** Go toolchain the binary was built with, e.g. "1.27.4". */
   readonly goVersion: string;
+  /** Main module of the service, from its go.mod. */
   readonly goModule: string;
 
   constructor(name: string, args: GoCloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -135,14 +242,12 @@ export class GoCloudRunService extends pulumi.ComponentResource {
       // It prefixes the service account id (6-30 characters) and the repository id.
       throw new ArgumentError(COMPONENT, "name", name, "expected 2-26 characters: lowercase letters, digits and '-', starting with a letter and ending alphanumeric");
     }
-    const builder = args.builder ?? "daemonless";
-    if (!(BUILDERS as readonly string[]).includes(builder)) throw new ArgumentError(COMPONENT, "builder", builder, `expected one of ${BUILDERS.join(", ")}`);
-    const build = resolveGoBuild({ source: args.source, package: args.package, goVersion: args.goVersion, arch: args.arch ?? "amd64", binaryName: "server", asOf: args.asOf }, COMPONENT);
+    const builder = checkOneOf(COMPONENT, "builder", args.builder ?? CloudRunImageBuilder.Daemonless, Object.values(CloudRunImageBuilder));
+    const build = resolveGoBuild({ source: args.source, package: args.package, goVersion: args.goVersion, arch: args.arch ?? GoArch.Amd64, binaryName: "server", asOf: args.asOf }, COMPONENT);
     if (!/^[a-z]+-[a-z]+\d+$/.test(args.location)) {
       throw new ArgumentError(COMPONENT, "location", args.location, "expected a Cloud Run region such as \"europe-west1\"");
     }
-    const ingress = args.ingress ?? "internal-and-load-balancer";
-    if (!(ingress in INGRESS)) throw new ArgumentError(COMPONENT, "ingress", ingress, `expected one of ${Object.keys(INGRESS).join(", ")}`);
+    const ingress = checkOneOf(COMPONENT, "ingress", args.ingress ?? CloudRunIngress.InternalAndLoadBalancer, Object.values(CloudRunIngress));
     const minInstances = checkNumber(COMPONENT, "minInstances", args.minInstances ?? 0, { min: 0, max: 1000, integer: true });
     const maxInstances = checkNumber(COMPONENT, "maxInstances", args.maxInstances ?? 10, { min: Math.max(1, minInstances), max: 1000, integer: true });
     const concurrency = checkNumber(COMPONENT, "concurrency", args.concurrency ?? 80, { min: 1, max: 1000, integer: true });
@@ -151,19 +256,12 @@ export class GoCloudRunService extends pulumi.ComponentResource {
       if (value !== undefined && !value.startsWith("/")) throw new ArgumentError(COMPONENT, argument, value, "expected an HTTP path starting with '/'");
     }
     const goModule = goModulePath(build.source, COMPONENT);
-    // Checked as JavaScript callers may pass it: absent, or not the shape.
-    const given: unknown = args.signing;
-    if (given !== false && (typeof given !== "object" || given === null)) {
-      throw new ArgumentError(COMPONENT, "signing", given === undefined ? undefined : "(not shown)", "expected the platform's cosign key { privateKey, password } (cosign.key and its password, as Pulumi secrets), or false to deploy an unsigned image");
-    }
-    const signing = given as CloudRunSigningKey | false;
-    if (signing !== false && typeof signing.password === "string" && signing.password.length === 0) {
-      throw new ArgumentError(COMPONENT, "signing.password", "", "expected the cosign key's password (cosign keys are always encrypted)");
-    }
+    const signing = checkSigning(args.signing);
+    const binaryAuthorization = checkBinaryAuthorization(args.binaryAuthorization);
     // Neither ever becomes a resource input: they are read inside the push, unsecreted there
     // only so the image reference they help make is not marked secret.
     const keyMaterial: pulumi.Output<CosignKeyMaterial | undefined> =
-      signing === false
+      signing === undefined
         ? pulumi.output(undefined)
         : pulumi.all([pulumi.unsecret(checkPrivateKey(COMPONENT, "signing.privateKey", signing.privateKey)), pulumi.unsecret(pulumi.output(signing.password))]).apply(([privateKey, password]) => ({ privateKey, password }));
     // One value for Pulumi's protect and Cloud Run's deletionProtection.
@@ -242,7 +340,7 @@ export class GoCloudRunService extends pulumi.ComponentResource {
         ingress: INGRESS[ingress],
         deletionProtection: protect,
         labels,
-        binaryAuthorization: args.binaryAuthorization === false ? undefined : args.binaryAuthorization === undefined ? { useDefault: true } : { policy: args.binaryAuthorization.policy },
+        binaryAuthorization,
         template: {
           executionEnvironment: "EXECUTION_ENVIRONMENT_GEN2",
           serviceAccount: account.email,

@@ -6,13 +6,22 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkNumber, componentToken, withLegacyType } from "../args";
+import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { buildGo, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 
 const COMPONENT = "GoLambdaFunction";
 
 /** Retention periods CloudWatch Logs accepts. */
-export const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/**
+ * A CloudWatch Logs retention period. Local stand-in for `checkLogRetentionDays` of
+ * components/cluster/clouds/aws.ts (same name and signature), which replaces it at merge.
+ */
+function checkLogRetentionDays(component: string, argument: string, value: number): number {
+  if (!LOG_RETENTION_DAYS.includes(value)) throw new ArgumentError(component, argument, value, `expected one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  return value;
+}
 
 /** Variables the Lambda runtime sets and a function configuration may not (AWS docs, "Defined runtime environment variables"). */
 const RESERVED_ENV = new Set([
@@ -22,6 +31,51 @@ const RESERVED_ENV = new Set([
   "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
 ]);
 
+/** Who may call a function URL. */
+export const LambdaUrlAuthorization = {
+  /** Only callers whose requests are signed with IAM credentials allowed to invoke the URL. */
+  AwsIam: "AWS_IAM",
+  /** Anyone on the internet: the URL is public (the component adds the resource policy that allows it). */
+  None: "NONE",
+} as const;
+export type LambdaUrlAuthorization = (typeof LambdaUrlAuthorization)[keyof typeof LambdaUrlAuthorization];
+
+/** A Lambda function URL: an HTTPS endpoint that invokes the function. */
+export interface LambdaFunctionUrl {
+  /** Create the URL. Default: true (giving `functionUrl` asks for one); false leaves the function without a URL. */
+  enabled?: boolean;
+  /** Who may call it: "AWS_IAM" (signed requests) or "NONE" (public). Only with `enabled` true. Default: "AWS_IAM". */
+  authorization?: LambdaUrlAuthorization;
+}
+
+/** Whether an IAM statement grants or refuses. */
+export const LambdaPolicyEffect = {
+  /** Grants the actions on the resources. */
+  Allow: "Allow",
+  /** Refuses them, whatever else grants them. */
+  Deny: "Deny",
+} as const;
+export type LambdaPolicyEffect = (typeof LambdaPolicyEffect)[keyof typeof LambdaPolicyEffect];
+
+/** One statement of the function role's extra IAM policy. */
+export interface LambdaPolicyStatement {
+  /** Statement id. Default: none. */
+  sid?: string;
+  /** "Allow" or "Deny". Default: "Allow". */
+  effect?: LambdaPolicyEffect;
+  /** Named actions, e.g. ["s3:GetObject"], as plain strings; an Allow statement may not use wildcards ('*', '?'). Required, non-empty. */
+  actions: string[];
+  /** Resource ARNs the actions apply to (may be outputs of other resources). Required, non-empty. */
+  resources: pulumi.Input<string>[];
+  /**
+   * IAM conditions: operator → condition key → values, e.g.
+   * `{ StringEquals: { "aws:ResourceAccount": ["123456789012"] } }`. Default: none.
+   */
+  conditions?: Record<string, Record<string, pulumi.Input<string>[]>>;
+}
+
+const STATEMENT_FIELDS = ["sid", "effect", "actions", "resources", "conditions"];
+
 export interface GoLambdaFunctionArgs {
   /** Directory of the Go module holding the handler's main package. */
   source: string;
@@ -29,7 +83,7 @@ export interface GoLambdaFunctionArgs {
   package?: string;
   /** Go toolchain release, e.g. "1.27.4". Default: newest patch of the newest supported line. */
   goVersion?: string;
-  /** "arm64" (Graviton, default) or "amd64". */
+  /** CPU architecture of the function: "arm64" (Graviton) or "amd64" (x86-64). Default: "arm64". */
   arch?: GoArch;
   /** Extra Go build tags; `lambda.norpc` is always set. Default: none. */
   buildTags?: string[];
@@ -43,10 +97,13 @@ export interface GoLambdaFunctionArgs {
   logRetentionDays?: number;
   /** KMS key ARN for the log group. Default: CloudWatch's own encryption. */
   logKmsKeyArn?: pulumi.Input<string>;
-  /** IAM statements granted to the function on top of writing its logs. Wildcard actions are refused. Default: none. */
-  policyStatements?: aws.iam.PolicyStatement[];
-  /** A function URL: `true` for IAM auth, or `{ authorization: "NONE" }` to open it. Default: none. */
-  functionUrl?: boolean | { authorization: "AWS_IAM" | "NONE" };
+  /** IAM statements granted to the function on top of writing its logs. Wildcard actions are refused in Allow statements. Default: none. */
+  policyStatements?: LambdaPolicyStatement[];
+  /**
+   * A function URL: `{}` (or `{ enabled: true }`) for one that takes IAM-signed requests,
+   * `{ authorization: "NONE" }` to open it to anyone. Default: no URL.
+   */
+  functionUrl?: LambdaFunctionUrl;
   /** Sign the archive with AWS Signer and enforce signatures on deploy. Default: true. Opt out with false. */
   codeSigning?: boolean;
   /** Tags for every resource, on top of the Go metadata tags. Default: none. */
@@ -64,41 +121,91 @@ function checkEnvironment(env: Record<string, unknown>): void {
 }
 
 /**
- * Caller grants must name their actions: an Allow statement may not use wildcards,
- * NotAction or NotResource, and actions must be plain strings (an Output could hide
- * a "*"). Deny statements are left alone: wildcards there only take rights away.
+ * Caller grants must name their actions: an Allow statement may not use wildcards, and
+ * actions must be plain strings (an Output could hide a "*"); NotAction and NotResource
+ * are not offered (they grant everything else). Deny statements may use wildcards: there
+ * they only take rights away. Checked at run time, as other languages bypass the types.
  */
-function checkStatements(statements: aws.iam.PolicyStatement[]): void {
-  for (const statement of statements) {
-    if (statement.Effect === "Deny") continue;
-    if (statement.NotAction !== undefined || statement.NotResource !== undefined) {
-      throw new ArgumentError(COMPONENT, "policyStatements", statement.NotAction !== undefined ? "NotAction" : "NotResource", "expected Allow statements with Action and Resource; NotAction and NotResource grant everything else");
-    }
-    for (const action of ([] as unknown[]).concat(statement.Action ?? [])) {
-      if (typeof action !== "string") {
-        throw new ArgumentError(COMPONENT, "policyStatements", String(action), "expected actions as plain strings, known at preview");
-      }
-      if (action.includes("*") || action.includes("?")) {
-        throw new ArgumentError(COMPONENT, "policyStatements", action, "expected named actions such as \"s3:GetObject\"; wildcard actions are refused");
+function checkStatements(given: unknown): LambdaPolicyStatement[] {
+  if (given === undefined) return [];
+  if (!Array.isArray(given)) throw new ArgumentError(COMPONENT, "policyStatements", given, "expected a list of { effect?, actions, resources, conditions?, sid? }");
+  return given.map((statement: unknown, i): LambdaPolicyStatement => {
+    const at = `policyStatements[${i}]`;
+    if (!isRecord(statement)) throw new ArgumentError(COMPONENT, at, statement, "expected { effect?, actions, resources, conditions?, sid? }");
+    for (const key of Object.keys(statement)) {
+      if (!STATEMENT_FIELDS.includes(key)) {
+        throw new ArgumentError(COMPONENT, at, key, `expected only the fields ${STATEMENT_FIELDS.join(", ")}; NotAction and NotResource are not offered: they grant everything else`);
       }
     }
+    const effect = checkOneOf(COMPONENT, `${at}.effect`, (statement.effect ?? LambdaPolicyEffect.Allow) as LambdaPolicyEffect, Object.values(LambdaPolicyEffect));
+    const actions: unknown = statement.actions;
+    if (!Array.isArray(actions) || actions.length === 0) throw new ArgumentError(COMPONENT, `${at}.actions`, actions, "expected a non-empty list of named actions such as \"s3:GetObject\"");
+    for (const action of actions as unknown[]) {
+      if (typeof action !== "string") throw new ArgumentError(COMPONENT, `${at}.actions`, String(action), "expected actions as plain strings, known at preview");
+      if (effect === LambdaPolicyEffect.Allow && (action.includes("*") || action.includes("?"))) {
+        throw new ArgumentError(COMPONENT, `${at}.actions`, action, "expected named actions such as \"s3:GetObject\"; wildcard actions are refused");
+      }
+    }
+    const resources: unknown = statement.resources;
+    if (!Array.isArray(resources) || resources.length === 0) throw new ArgumentError(COMPONENT, `${at}.resources`, resources, "expected a non-empty list of resource ARNs");
+    if (statement.conditions !== undefined && !isRecord(statement.conditions)) {
+      throw new ArgumentError(COMPONENT, `${at}.conditions`, statement.conditions, "expected { <operator>: { <condition key>: [values] } }");
+    }
+    return statement as unknown as LambdaPolicyStatement;
+  });
+}
+
+/** A statement in IAM's own JSON form. */
+function iamStatement(s: LambdaPolicyStatement): aws.iam.PolicyStatement {
+  return {
+    ...(s.sid === undefined ? {} : { Sid: s.sid }),
+    Effect: s.effect ?? LambdaPolicyEffect.Allow,
+    Action: s.actions,
+    Resource: s.resources,
+    ...(s.conditions === undefined ? {} : { Condition: s.conditions }),
+  };
+}
+
+/**
+ * The URL's authorization type, or undefined for no URL. Checked at run time as well:
+ * other languages and stack config bypass the types.
+ */
+function urlAuthorization(given: unknown): LambdaUrlAuthorization | undefined {
+  if (given === undefined) return undefined;
+  if (!isRecord(given)) {
+    throw new ArgumentError(COMPONENT, "functionUrl", given, "expected { enabled?, authorization? }: {} for a URL with IAM auth, { authorization: \"NONE\" } for a public one; leave it out for none");
   }
+  const enabled = given.enabled ?? true;
+  if (typeof enabled !== "boolean") throw new ArgumentError(COMPONENT, "functionUrl.enabled", enabled, "expected true or false");
+  if (!enabled) {
+    if (given.authorization !== undefined) {
+      throw new ArgumentError(COMPONENT, "functionUrl.authorization", given.authorization, "expected no authorization when functionUrl.enabled is false: there is no URL to authorize");
+    }
+    return undefined;
+  }
+  return checkOneOf(COMPONENT, "functionUrl.authorization", (given.authorization ?? LambdaUrlAuthorization.AwsIam) as LambdaUrlAuthorization, Object.values(LambdaUrlAuthorization));
 }
 
 export class GoLambdaFunction extends pulumi.ComponentResource {
+  /** Name of the Lambda function. */
   readonly functionName: pulumi.Output<string>;
+  /** ARN of the Lambda function. */
   readonly functionArn: pulumi.Output<string>;
+  /** ARN of the function's execution role. */
   readonly roleArn: pulumi.Output<string>;
+  /** Name of the function's CloudWatch log group. */
   readonly logGroupName: pulumi.Output<string>;
-  /** The function URL, when one was asked for. */
+  /** The function URL, when one was asked for; undefined otherwise. */
   readonly url: pulumi.Output<string | undefined>;
   /** Go toolchain the binary was built with, e.g. "1.27.4". */
   readonly goVersion: string;
-  /** Main module of the handler. */
+  /** Main module of the handler, from its go.mod. */
   readonly goModule: string;
-  /** sha256 of the bootstrap binary and of the deployed archive. */
+  /** sha256 (hex) of the bootstrap binary. */
   readonly binarySha256: pulumi.Output<string>;
+  /** sha256 (hex) of the deployment archive (before signing). */
   readonly archiveSha256: pulumi.Output<string>;
+  /** ARN of the code signing config that enforces signatures; undefined with `codeSigning: false`. */
   readonly codeSigningConfigArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: GoLambdaFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -108,17 +215,10 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
     );
     const memorySize = checkNumber(COMPONENT, "memorySize", args.memorySize ?? 256, { min: 128, max: 10240, integer: true });
     const timeout = checkNumber(COMPONENT, "timeout", args.timeout ?? 30, { min: 1, max: 900, integer: true });
-    const retention = args.logRetentionDays ?? 30;
-    if (!(LOG_RETENTION_DAYS as readonly number[]).includes(retention)) {
-      throw new ArgumentError(COMPONENT, "logRetentionDays", retention, `expected one of ${LOG_RETENTION_DAYS.join(", ")}`);
-    }
+    const retention = checkLogRetentionDays(COMPONENT, "logRetentionDays", args.logRetentionDays ?? 30);
     checkEnvironment(args.environment ?? {});
-    checkStatements(args.policyStatements ?? []);
-    const urlAuth = args.functionUrl === undefined || args.functionUrl === false ? undefined : args.functionUrl === true ? "AWS_IAM" : (args.functionUrl.authorization as string | undefined);
-    // Checked at run time too: JavaScript callers and stack config bypass the type.
-    if (args.functionUrl !== undefined && args.functionUrl !== false && (urlAuth === undefined || !["AWS_IAM", "NONE"].includes(urlAuth))) {
-      throw new ArgumentError(COMPONENT, "functionUrl.authorization", urlAuth, "expected \"AWS_IAM\" or \"NONE\"");
-    }
+    const statements = checkStatements(args.policyStatements);
+    const urlAuth = urlAuthorization(args.functionUrl);
     const goModule = goModulePath(build.source, COMPONENT);
     super(componentToken("GoLambdaFunction"), name, {}, withLegacyType("goplatform:aws:GoLambdaFunction", opts));
     this.goVersion = build.goVersion;
@@ -161,11 +261,11 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
       parent,
     );
     const grants =
-      args.policyStatements !== undefined && args.policyStatements.length > 0
-        ? [new aws.iam.RolePolicy(`${name}-grants`, { role: role.id, policy: { Version: "2012-10-17", Statement: args.policyStatements } }, parent)]
+      statements.length > 0
+        ? [new aws.iam.RolePolicy(`${name}-grants`, { role: role.id, policy: { Version: "2012-10-17", Statement: statements.map(iamStatement) } }, parent)]
         : [];
 
-    const code = args.codeSigning === false ? this.unsignedCode(artifact) : this.signedCode(name, artifact, tags);
+    const code = args.codeSigning === false ? unsignedCode(artifact) : signedCode(this, name, artifact, tags);
 
     const fn = new aws.lambda.Function(
       name,
@@ -215,89 +315,90 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
     });
   }
 
-  private unsignedCode(artifact: pulumi.Output<{ zipPath: string }>) {
-    return {
-      functionArgs: { code: artifact.apply((a) => new pulumi.asset.FileArchive(a.zipPath)) },
-      codeSigningConfigArn: pulumi.output<string | undefined>(undefined),
-    };
-  }
+}
 
-  /**
-   * Upload the archive to a versioned, encrypted, private bucket, have AWS Signer sign
-   * it, deploy the signed copy, and make Lambda refuse anything not signed by this
-   * profile (UntrustedArtifactOnDeployment: Enforce).
-   */
-  private signedCode(name: string, artifact: pulumi.Output<{ zipPath: string; zipSha256: string }>, tags: Record<string, string>) {
-    const parent = { parent: this };
-    // Signer writes the signed copies, which Pulumi does not track: forceDestroy lets
-    // `pulumi destroy` remove them, and the lifecycle rule keeps old builds from piling up.
-    const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: true, tags }, parent);
-    const versioning = new aws.s3.BucketVersioning(`${name}-artifacts`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-artifacts`,
-      { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] },
-      parent,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-artifacts`,
-      { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-      parent,
-    );
-    new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-artifacts`,
-      {
-        bucket: bucket.id,
-        rules: [{ id: "expire-old-builds", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
-      },
-      { parent: this, dependsOn: [versioning] },
-    );
+function unsignedCode(artifact: pulumi.Output<{ zipPath: string }>) {
+  return {
+    functionArgs: { code: artifact.apply((a) => new pulumi.asset.FileArchive(a.zipPath)) },
+    codeSigningConfigArn: pulumi.output<string | undefined>(undefined),
+  };
+}
 
-    const unsigned = new aws.s3.BucketObjectv2(
-      `${name}-unsigned`,
-      {
-        bucket: bucket.id,
-        key: pulumi.interpolate`unsigned/${name}/${artifact.zipSha256}.zip`,
-        source: artifact.apply((a) => new pulumi.asset.FileAsset(a.zipPath)),
-        tags,
-      },
-      { parent: this, dependsOn: [versioning, encryption, publicAccess] },
-    );
-    // Signer names allow only letters, digits and '_' (Pulumi's default auto-name adds a '-'),
-    // so the provider generates the unique suffix after a sanitised prefix.
-    const profile = new aws.signer.SigningProfile(
-      name,
-      { namePrefix: `${name.replace(/[^A-Za-z0-9]/g, "_")}_`.slice(0, 38), platformId: "AWSLambda-SHA384-ECDSA", tags },
-      parent,
-    );
-    const job = new aws.signer.SigningJob(
-      name,
-      {
-        profileName: profile.name,
-        source: { s3: { bucket: bucket.id, key: unsigned.key, version: unsigned.versionId } },
-        destination: { s3: { bucket: bucket.id, prefix: `signed/${name}/` } },
-        ignoreSigningJobFailure: false,
-      },
-      parent,
-    );
-    const csc = new aws.lambda.CodeSigningConfig(
-      name,
-      {
-        description: `goplatform: only code signed by ${name}'s signing profile deploys`,
-        allowedPublishers: { signingProfileVersionArns: [profile.versionArn] },
-        policies: { untrustedArtifactOnDeployment: "Enforce" },
-        tags,
-      },
-      parent,
-    );
-    const signed = job.signedObjects.apply((objects) => {
-      const s3 = objects[0]?.s3s[0];
-      if (s3 === undefined) throw new Error(`${COMPONENT} ${name}: the signing job returned no signed object`);
-      return s3;
-    });
-    return {
-      functionArgs: { s3Bucket: signed.bucket, s3Key: signed.key, codeSigningConfigArn: csc.arn },
-      codeSigningConfigArn: csc.arn.apply((arn): string | undefined => arn),
-    };
-  }
+/**
+ * Upload the archive to a versioned, encrypted, private bucket, have AWS Signer sign
+ * it, deploy the signed copy, and make Lambda refuse anything not signed by this
+ * profile (UntrustedArtifactOnDeployment: Enforce). Children of `component`.
+ */
+function signedCode(component: pulumi.ComponentResource, name: string, artifact: pulumi.Output<{ zipPath: string; zipSha256: string }>, tags: Record<string, string>) {
+  const parent = { parent: component };
+  // Signer writes the signed copies, which Pulumi does not track: forceDestroy lets
+  // `pulumi destroy` remove them, and the lifecycle rule keeps old builds from piling up.
+  const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: true, tags }, parent);
+  const versioning = new aws.s3.BucketVersioning(`${name}-artifacts`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
+  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+    `${name}-artifacts`,
+    { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] },
+    parent,
+  );
+  const publicAccess = new aws.s3.BucketPublicAccessBlock(
+    `${name}-artifacts`,
+    { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
+    parent,
+  );
+  new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
+  new aws.s3.BucketLifecycleConfiguration(
+    `${name}-artifacts`,
+    {
+      bucket: bucket.id,
+      rules: [{ id: "expire-old-builds", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
+    },
+    { parent: component, dependsOn: [versioning] },
+  );
+
+  const unsigned = new aws.s3.BucketObjectv2(
+    `${name}-unsigned`,
+    {
+      bucket: bucket.id,
+      key: pulumi.interpolate`unsigned/${name}/${artifact.zipSha256}.zip`,
+      source: artifact.apply((a) => new pulumi.asset.FileAsset(a.zipPath)),
+      tags,
+    },
+    { parent: component, dependsOn: [versioning, encryption, publicAccess] },
+  );
+  // Signer names allow only letters, digits and '_' (Pulumi's default auto-name adds a '-'),
+  // so the provider generates the unique suffix after a sanitised prefix.
+  const profile = new aws.signer.SigningProfile(
+    name,
+    { namePrefix: `${name.replace(/[^A-Za-z0-9]/g, "_")}_`.slice(0, 38), platformId: "AWSLambda-SHA384-ECDSA", tags },
+    parent,
+  );
+  const job = new aws.signer.SigningJob(
+    name,
+    {
+      profileName: profile.name,
+      source: { s3: { bucket: bucket.id, key: unsigned.key, version: unsigned.versionId } },
+      destination: { s3: { bucket: bucket.id, prefix: `signed/${name}/` } },
+      ignoreSigningJobFailure: false,
+    },
+    parent,
+  );
+  const csc = new aws.lambda.CodeSigningConfig(
+    name,
+    {
+      description: `goplatform: only code signed by ${name}'s signing profile deploys`,
+      allowedPublishers: { signingProfileVersionArns: [profile.versionArn] },
+      policies: { untrustedArtifactOnDeployment: "Enforce" },
+      tags,
+    },
+    parent,
+  );
+  const signed = job.signedObjects.apply((objects) => {
+    const s3 = objects[0]?.s3s[0];
+    if (s3 === undefined) throw new Error(`${COMPONENT} ${name}: the signing job returned no signed object`);
+    return s3;
+  });
+  return {
+    functionArgs: { s3Bucket: signed.bucket, s3Key: signed.key, codeSigningConfigArn: csc.arn },
+    codeSigningConfigArn: csc.arn.apply((arn): string | undefined => arn),
+  };
 }

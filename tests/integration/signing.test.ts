@@ -199,7 +199,7 @@ describe("signing and attesting goplatform's images, verified by the cosign CLI"
     };
     let deployed: string;
     try {
-      const { result } = await runUnderMocks(() => new GoCloudRunService("hello", { source, location: "europe-west1", asOf, signing: { privateKey: pulumi.secret(signingKey.privateKey), password: pulumi.secret(signingKey.password) } }), mocks);
+      const { result } = await runUnderMocks(() => new GoCloudRunService("hello", { source, location: "europe-west1", asOf, signing: { mode: "cosign", privateKey: pulumi.secret(signingKey.privateKey), password: pulumi.secret(signingKey.password) } }), mocks);
       // A failed push rejects the output, which valueOf would wait on forever: give up after two minutes.
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {

@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { rootCertificates } from "node:tls";
 import * as pulumi from "@pulumi/pulumi";
-import { GoCloudRunService, type GoCloudRunServiceArgs } from "../../../components";
+import { GoCloudRunService, type CloudRunSigning, type GoCloudRunServiceArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
 import { unhandledUnderMocks } from "../cluster/unhandled-rejections";
 
@@ -25,7 +25,7 @@ const gcp: MockOptions = {
 
 // The repository's test-only cosign key (tests/fixtures/cosign), as a stack passes its secrets.
 const privateKey = readFileSync(path.join(repo, "tests", "fixtures", "cosign", "cosign.key"), "utf8");
-const signing = { privateKey, password: "test-only" };
+const signing: CloudRunSigning = { mode: "cosign", privateKey, password: "test-only" };
 const base = { source, location: "europe-west1", asOf, signing };
 const make = (args: Partial<GoCloudRunServiceArgs> = {}) => () => new GoCloudRunService("hello", { ...base, ...args });
 
@@ -113,7 +113,7 @@ describe("GoCloudRunService", function () {
       // Explicit even when false: the provider's default is true.
       assert.equal(service.inputs.deletionProtection, expected, JSON.stringify([args, opts]));
       assert.equal(service.protect, expected, JSON.stringify([args, opts]));
-      assert.equal(resources.one("goplatform:gcp:GoCloudRunService").protect, expected);
+      assert.equal(resources.one("goplatform:index:GoCloudRunService").protect, expected);
     }
   });
 
@@ -136,16 +136,32 @@ describe("GoCloudRunService", function () {
     assert.match(longest.accountId, /^a-name-of-twenty-six-ch-[0-9a-f]{6}$/);
   });
 
-  it("refuses to deploy an image nobody signs: no key and no explicit signing: false is an error before any resource", async () => {
-    const { error, resources } = await failureUnderMocks(make({ signing: undefined as never }), gcp);
-    assert.match(error.message, /^GoCloudRunService: invalid signing undefined; expected the platform's cosign key \{ privateKey, password \}.*, or false to deploy an unsigned image$/);
-    assert.deepEqual(resources.all, []);
-    const unsigned = await runUnderMocks(make({ signing: false }), gcp);
-    assert.match((unsigned.resources.one("gcp:cloudrunv2/service:Service").inputs.template as Template).containers[0]?.image ?? "", /@sha256:[0-9a-f]{64}$/, "signing: false deploys");
+  it("refuses to deploy an image nobody signs: no signing and no explicit mode \"none\" is an error before any resource", async () => {
+    for (const given of [undefined, false, { privateKey, password: "test-only" }]) {
+      const { error, resources } = await failureUnderMocks(make({ signing: given as never }), gcp);
+      if (given === undefined || given === false) {
+        assert.match(error.message, new RegExp(`^GoCloudRunService: invalid signing ${String(given)}; expected \\{ mode: "cosign", privateKey, password \\}.*, or \\{ mode: "none" \\} to deploy an unsigned image$`));
+      } else {
+        // The old shape, a key without a mode: the mode must be chosen.
+        assert.match(error.message, /^GoCloudRunService: invalid signing\.mode undefined; expected one of cosign, none$/);
+      }
+      assert.deepEqual(resources.all, []);
+    }
+    const unsigned = await runUnderMocks(make({ signing: { mode: "none" } }), gcp);
+    assert.match((unsigned.resources.one("gcp:cloudrunv2/service:Service").inputs.template as Template).containers[0]?.image ?? "", /@sha256:[0-9a-f]{64}$/, "signing mode none deploys");
+  });
+
+  it("enforces a named Binary Authorization policy, or none only when turned off explicitly", async () => {
+    const named = await runUnderMocks(make({ binaryAuthorization: { policy: "projects/proj/platforms/cloudRun/policies/strict" } }), gcp);
+    assert.deepEqual(named.resources.one("gcp:cloudrunv2/service:Service").inputs.binaryAuthorization, { policy: "projects/proj/platforms/cloudRun/policies/strict" });
+    const defaulted = await runUnderMocks(make({ binaryAuthorization: { enabled: true } }), gcp);
+    assert.deepEqual(defaulted.resources.one("gcp:cloudrunv2/service:Service").inputs.binaryAuthorization, { useDefault: true });
+    const off = await runUnderMocks(make({ binaryAuthorization: { enabled: false } }), gcp);
+    assert.equal(off.resources.one("gcp:cloudrunv2/service:Service").inputs.binaryAuthorization, undefined);
   });
 
   it("keeps the key out of every resource input and output, and opens it at preview so a wrong password fails early", async () => {
-    const secret = { privateKey: pulumi.secret(privateKey), password: pulumi.secret("test-only") };
+    const secret: CloudRunSigning = { mode: "cosign", privateKey: pulumi.secret(privateKey), password: pulumi.secret("test-only") };
     const { result, resources } = await runUnderMocks(make({ signing: secret }), gcp);
     const recorded = JSON.stringify(resources.all.map((r) => r.inputs));
     const ciphertext = /"ciphertext":"([^"]+)"/.exec(Buffer.from(privateKey.split("\n").slice(1, -2).join(""), "base64").toString("utf8"))?.[1] ?? "";
@@ -156,15 +172,24 @@ describe("GoCloudRunService", function () {
     assert.match(await valueOf(result.image), /@sha256:[0-9a-f]{64}$/);
 
     // In a preview: the key is opened before anything is pushed or changed, and the service is not registered.
-    const wrong = await unhandledUnderMocks(make({ signing: { privateKey: pulumi.secret(privateKey), password: pulumi.secret("not-the-password") } }), gcp);
+    const wrong = await unhandledUnderMocks(make({ signing: { mode: "cosign", privateKey: pulumi.secret(privateKey), password: pulumi.secret("not-the-password") } }), gcp);
     assert.ok(wrong.messages.length > 0, "the wrong password fails the run");
     for (const message of wrong.messages) assert.match(message, /GoCloudRunService: signing: cosign private key: could not be decrypted: wrong password, or the key is corrupted$/);
     assert.deepEqual(wrong.resources.ofType("gcp:cloudrunv2/service:Service"), []);
   });
 
   const bad: [string, Partial<GoCloudRunServiceArgs>, RegExp][] = [
-    ["signing.privateKey that is not a cosign key", { signing: { privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", password: "x" } }, /GoCloudRunService: invalid signing\.privateKey "\(secret, not shown\)"; expected an encrypted cosign private key/],
-    ["an empty signing.password", { signing: { privateKey, password: "" } }, /GoCloudRunService: invalid signing\.password ""; expected the cosign key's password/],
+    ["signing.privateKey that is not a cosign key", { signing: { mode: "cosign", privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", password: "x" } }, /GoCloudRunService: invalid signing\.privateKey "\(secret, not shown\)"; expected an encrypted cosign private key/],
+    ["an empty signing.password", { signing: { mode: "cosign", privateKey, password: "" } }, /GoCloudRunService: invalid signing\.password ""; expected the cosign key's password/],
+    ["signing mode cosign without privateKey", { signing: { mode: "cosign", password: "test-only" } }, /GoCloudRunService: invalid signing\.privateKey undefined; expected the platform's cosign key \(cosign\.key, as a Pulumi secret\) with signing\.mode "cosign"/],
+    ["signing mode cosign without password", { signing: { mode: "cosign", privateKey } }, /GoCloudRunService: invalid signing\.password undefined; expected the cosign key's password \(as a Pulumi secret\) with signing\.mode "cosign"/],
+    ["signing mode none with a key", { signing: { mode: "none", privateKey } }, /GoCloudRunService: invalid signing\.privateKey "\(not shown\)"; expected no key with signing\.mode "none"/],
+    ["signing mode none with a password", { signing: { mode: "none", password: "test-only" } }, /GoCloudRunService: invalid signing\.password "\(not shown\)"; expected no key with signing\.mode "none"/],
+    ["an unknown signing.mode", { signing: { mode: "chains" as never, privateKey, password: "test-only" } }, /GoCloudRunService: invalid signing\.mode "chains"; expected one of cosign, none/],
+    ["binaryAuthorization turned off with a policy", { binaryAuthorization: { enabled: false, policy: "strict" } }, /GoCloudRunService: invalid binaryAuthorization\.policy "strict"; expected no policy when binaryAuthorization\.enabled is false/],
+    ["binaryAuthorization enabled with an empty policy", { binaryAuthorization: { enabled: true, policy: "" } }, /GoCloudRunService: invalid binaryAuthorization\.policy ""; expected the name of a Binary Authorization policy/],
+    ["binaryAuthorization as the old false", { binaryAuthorization: false as never }, /GoCloudRunService: invalid binaryAuthorization false; expected \{ enabled\?, policy\? \}/],
+    ["arch", { arch: "386" as never }, /GoCloudRunService: invalid arch "386"; expected one of arm64, amd64/],
     ["goVersion 1.x", { goVersion: "1.x" }, /GoCloudRunService: invalid goVersion "1\.x"/],
     ["builder", { builder: "kaniko" as never }, /GoCloudRunService: invalid builder "kaniko"; expected one of daemonless, docker/],
     ["location", { location: "Europe" }, /GoCloudRunService: invalid location "Europe"; expected a Cloud Run region/],

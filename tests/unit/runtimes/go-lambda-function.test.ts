@@ -94,25 +94,36 @@ describe("GoLambdaFunction", function () {
 
   it("adds a function URL with IAM auth, and caller grants as a separate policy", async () => {
     const { result, resources } = await runUnderMocks(
-      make({ functionUrl: true, policyStatements: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" }], environment: { TOKEN: pulumi.secret("s3cr3t"), TZ: "Europe/Berlin" } }),
+      make({ functionUrl: {}, policyStatements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::data/*"] }], environment: { TOKEN: pulumi.secret("s3cr3t"), TZ: "Europe/Berlin" } }),
       aws,
     );
     assert.equal(resources.one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "AWS_IAM");
     assert.equal(await valueOf(result.url), "https://abc.lambda-url.eu-west-1.on.aws/");
     const grants = resources.one("aws:iam/rolePolicy:RolePolicy", "hello-grants");
-    assert.deepEqual((grants.inputs.policy as { Statement: unknown[] }).Statement, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::data/*" }]);
+    assert.deepEqual((grants.inputs.policy as { Statement: unknown[] }).Statement, [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::data/*"] }]);
     // TZ is not reserved (any longer): a function may set its time zone.
     assert.deepEqual(resources.one("aws:lambda/function:Function").inputs.environment, { variables: { TOKEN: "s3cr3t", TZ: "Europe/Berlin" } });
   });
 
   it("opens a NONE function URL to anyone through the resource policy, and lets Deny statements use wildcards", async () => {
     const { resources } = await runUnderMocks(
-      make({ functionUrl: { authorization: "NONE" }, policyStatements: [{ Effect: "Deny", Action: ["s3:*"], Resource: "*" }] }),
+      make({ functionUrl: { authorization: "NONE" }, policyStatements: [{ effect: "Deny", actions: ["s3:*"], resources: ["*"] }] }),
       aws,
     );
     assert.equal(resources.one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "NONE");
     const permissions = resources.ofType("aws:lambda/permission:Permission").map((p) => [p.inputs.action, p.inputs.principal]);
     assert.deepEqual(permissions, [["lambda:InvokeFunctionUrl", "*"], ["lambda:InvokeFunction", "*"]]);
+    const deny = resources.one("aws:iam/rolePolicy:RolePolicy", "hello-grants");
+    assert.deepEqual((deny.inputs.policy as { Statement: unknown[] }).Statement, [{ Effect: "Deny", Action: ["s3:*"], Resource: ["*"] }]);
+  });
+
+  it("renders conditions and a statement id in IAM's form, and makes no URL with functionUrl.enabled false", async () => {
+    const conditions = { StringEquals: { "aws:ResourceAccount": ["123456789012"] } };
+    const { result, resources } = await runUnderMocks(make({ functionUrl: { enabled: false }, policyStatements: [{ sid: "ReadData", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::data/*"], conditions }] }), aws);
+    const grants = resources.one("aws:iam/rolePolicy:RolePolicy", "hello-grants");
+    assert.deepEqual((grants.inputs.policy as { Statement: unknown[] }).Statement, [{ Sid: "ReadData", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::data/*"], Condition: conditions }]);
+    assert.deepEqual(resources.ofType("aws:lambda/functionUrl:FunctionUrl"), []);
+    assert.equal(await valueOf(result.url), undefined);
   });
 
   const bad: [string, Partial<GoLambdaFunctionArgs>, RegExp][] = [
@@ -126,10 +137,19 @@ describe("GoLambdaFunction", function () {
     ["reserved environment name", { environment: { AWS_REGION: "x" } }, /GoLambdaFunction: invalid environment "AWS_REGION"; expected a variable name/],
     ["reserved AWS_LAMBDA_ name", { environment: { AWS_LAMBDA_RUNTIME_API: "x" } }, /GoLambdaFunction: invalid environment "AWS_LAMBDA_RUNTIME_API"/],
     ["one-letter environment name", { environment: { X: "x" } }, /GoLambdaFunction: invalid environment "X"; expected a variable name of 2 or more/],
-    ["wildcard action", { policyStatements: [{ Effect: "Allow", Action: "s3:*", Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "s3:\*"; expected named actions/],
-    ["partial wildcard action", { policyStatements: [{ Effect: "Allow", Action: ["iam:Pass*"], Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "iam:Pass\*"; expected named actions/],
-    ["NotAction", { policyStatements: [{ Effect: "Allow", NotAction: ["s3:GetObject"], Resource: "*" }] }, /GoLambdaFunction: invalid policyStatements "NotAction"; expected Allow statements with Action and Resource/],
-    ["functionUrl without authorization", { functionUrl: {} as never }, /GoLambdaFunction: invalid functionUrl.authorization undefined; expected "AWS_IAM" or "NONE"/],
+    ["wildcard action", { policyStatements: [{ effect: "Allow", actions: ["s3:*"], resources: ["*"] }] }, /GoLambdaFunction: invalid policyStatements\[0\]\.actions "s3:\*"; expected named actions/],
+    ["partial wildcard action", { policyStatements: [{ actions: ["iam:Pass*"], resources: ["*"] }] }, /GoLambdaFunction: invalid policyStatements\[0\]\.actions "iam:Pass\*"; expected named actions/],
+    ["a wildcard in a later statement", { policyStatements: [{ actions: ["s3:GetObject"], resources: ["*"] }, { actions: ["s3:Get?bject"], resources: ["*"] }] }, /GoLambdaFunction: invalid policyStatements\[1\]\.actions "s3:Get\?bject"; expected named actions/],
+    ["NotAction", { policyStatements: [{ NotAction: ["s3:GetObject"], resources: ["*"] } as never] }, /GoLambdaFunction: invalid policyStatements\[0\] "NotAction"; expected only the fields sid, effect, actions, resources, conditions; NotAction and NotResource are not offered/],
+    ["the old IAM-cased statement", { policyStatements: [{ Effect: "Allow", Action: ["s3:GetObject"], Resource: "*" } as never] }, /GoLambdaFunction: invalid policyStatements\[0\] "Effect"; expected only the fields/],
+    ["a statement without actions", { policyStatements: [{ actions: [], resources: ["*"] }] }, /GoLambdaFunction: invalid policyStatements\[0\]\.actions \[\]; expected a non-empty list of named actions/],
+    ["a statement without resources", { policyStatements: [{ actions: ["s3:GetObject"] } as never] }, /GoLambdaFunction: invalid policyStatements\[0\]\.resources undefined; expected a non-empty list of resource ARNs/],
+    ["an action that is not a plain string", { policyStatements: [{ actions: [42 as never], resources: ["*"] }] }, /GoLambdaFunction: invalid policyStatements\[0\]\.actions "42"; expected actions as plain strings, known at preview/],
+    ["an unknown effect", { policyStatements: [{ effect: "Maybe" as never, actions: ["s3:GetObject"], resources: ["*"] }] }, /GoLambdaFunction: invalid policyStatements\[0\]\.effect "Maybe"; expected one of Allow, Deny/],
+    ["an unknown functionUrl.authorization", { functionUrl: { authorization: "OPEN" as never } }, /GoLambdaFunction: invalid functionUrl\.authorization "OPEN"; expected one of AWS_IAM, NONE/],
+    ["functionUrl.authorization with enabled false", { functionUrl: { enabled: false, authorization: "NONE" } }, /GoLambdaFunction: invalid functionUrl\.authorization "NONE"; expected no authorization when functionUrl\.enabled is false/],
+    ["the old functionUrl: true", { functionUrl: true as never }, /GoLambdaFunction: invalid functionUrl true; expected \{ enabled\?, authorization\? \}/],
+    ["arch", { arch: "386" as never }, /GoLambdaFunction: invalid arch "386"; expected one of arm64, amd64/],
     ["log retention", { logRetentionDays: 8 }, /GoLambdaFunction: invalid logRetentionDays 8; expected one of 1, 3, 5/],
   ];
   for (const [what, args, message] of bad) {
