@@ -13,48 +13,65 @@ const { version } = require("../package.json");
 const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
- * An argument another language passes whole from a component output (YAML
- * `cluster: ${eks.cluster}`) arrives as one Output. The components read some of its
- * fields when they are constructed (`cluster.cloud` decides which cloud identities are
- * made), so a known object is taken apart: enum fields become plain values, every
- * other field an Output of that field, which keeps the secrecy and the dependencies.
+ * Fields the components read when they are constructed, so they must be plain values:
+ * `cloud` decides which cloud identities are made, `workloadIdentity` how; and every
+ * enum-typed property of the schema (a mode, a policy) decides which resources exist.
  */
-async function liftKnownObject(value, enumProperties) {
-  if (!pulumi.Output.isInstance(value)) return value;
-  const [resolved, known] = await Promise.all([value.promise(), value.isKnown]);
-  if (!known || !isRecord(resolved)) return value;
-  const lift = (object, pathTo) =>
-    Object.fromEntries(
-      Object.entries(object)
-        .filter(([, field]) => field !== undefined && field !== null)
-        .map(([key, field]) => {
-          const at = [...pathTo, key];
-          if (enumProperties.has(key) && typeof field === "string") return [key, field];
-          if (isRecord(field) && !pulumi.Output.isInstance(field)) return [key, lift(field, at)];
-          return [key, value.apply((whole) => at.reduce((o, k) => (isRecord(o) ? o[k] : undefined), whole))];
-        }),
-    );
-  return lift(resolved, []);
+const CONSTRUCTION_FIELDS = ["cloud", "workloadIdentity"];
+
+/**
+ * A value another language passes from a component output (YAML `cluster:
+ * ${eks.cluster}`) arrives with its fields as Outputs, or whole as one Output. Fields in
+ * `plainFields` whose value is known become plain values; every other field stays an
+ * Output, which keeps its secrecy and its dependencies. An unknown one stays an Output,
+ * and the component's own check says it must be known.
+ */
+async function resolveConstructionFields(value, plainFields) {
+  if (pulumi.Output.isInstance(value)) {
+    const [resolved, known] = await Promise.all([value.promise(), value.isKnown]);
+    if (!known || !isRecord(resolved)) return value;
+    // Taken apart: a field per Output of that field.
+    const split = (object, pathTo) =>
+      Object.fromEntries(
+        Object.entries(object)
+          .filter(([, field]) => field !== undefined && field !== null)
+          .map(([key, field]) => {
+            const at = [...pathTo, key];
+            if (plainFields.has(key) && typeof field === "string") return [key, field];
+            if (isRecord(field) && !pulumi.Output.isInstance(field)) return [key, split(field, at)];
+            return [key, value.apply((whole) => at.reduce((o, k) => (isRecord(o) ? o[k] : undefined), whole))];
+          }),
+      );
+    return split(resolved, []);
+  }
+  if (Array.isArray(value)) return Promise.all(value.map((item) => resolveConstructionFields(item, plainFields)));
+  if (!isRecord(value) || pulumi.Resource.isInstance(value)) return value;
+  const entries = await Promise.all(
+    Object.entries(value).map(async ([key, field]) => {
+      if (plainFields.has(key) && pulumi.Output.isInstance(field)) {
+        const [resolved, known] = await Promise.all([field.promise(), field.isKnown]);
+        return [key, known && typeof resolved === "string" ? resolved : field];
+      }
+      return [key, await resolveConstructionFields(field, plainFields)];
+    }),
+  );
+  return Object.fromEntries(entries);
 }
 
 class GoplatformProvider extends ComponentProvider {
-  async enumProperties() {
-    if (this.enums === undefined) {
+  async plainFields() {
+    if (this.plain === undefined) {
       const schema = JSON.parse(await this.getSchema());
       const enumTypes = new Set(Object.entries(schema.types).filter(([, t]) => Array.isArray(t.enum)).map(([token]) => `#/types/${token}`));
-      this.enums = new Set();
-      for (const t of Object.values(schema.types)) {
-        for (const [key, property] of Object.entries(t.properties ?? {})) if (enumTypes.has(property.$ref)) this.enums.add(key);
-      }
+      this.plain = new Set(CONSTRUCTION_FIELDS);
+      const properties = [...Object.values(schema.types).map((t) => t.properties ?? {}), ...Object.values(schema.resources).map((r) => r.inputProperties ?? {})];
+      for (const props of properties) for (const [key, property] of Object.entries(props)) if (enumTypes.has(property.$ref)) this.plain.add(key);
     }
-    return this.enums;
+    return this.plain;
   }
 
   async construct(name, type, inputs, options) {
-    const enums = await this.enumProperties();
-    const lifted = {};
-    for (const [key, value] of Object.entries(inputs)) lifted[key] = await liftKnownObject(value, enums);
-    return super.construct(name, type, lifted, options);
+    return super.construct(name, type, await resolveConstructionFields(inputs, await this.plainFields()), options);
   }
 }
 
