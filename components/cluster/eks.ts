@@ -1,20 +1,29 @@
 /**
- * EksCluster: an Amazon EKS cluster behind the Cluster contract. Private API endpoint,
+ * EksCluster: an Amazon EKS cluster behind the cluster contract. Private API endpoint,
  * secrets encrypted with a rotating KMS key, every control-plane log type, access
  * entries (authentication mode API), managed add-ons at versions EKS reports for the
  * cluster's minor (VPC CNI network policy on), Graviton managed node groups from launch
  * templates (IMDSv2 only, encrypted root volumes), an encrypted default StorageClass, and
  * IRSA (or EKS Pod Identity) for workload identity.
+ *
+ * The rooms: this file (arguments, their checks, the cluster and its add-ons and node
+ * groups), eks-network.ts (the VPC it makes when given none), eks-identity.ts (the IAM
+ * roles the cluster runs on), eks-kubeconfig.ts (the kubeconfig it outputs);
+ * clouds/aws.ts binds workload identities and buckets from its `cluster` output.
  */
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { stringify } from "yaml";
-import { ArgumentError, componentToken, withLegacyType } from "../args";
+import { ArgumentError, checkDnsLabel, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
-import { assumeRole, irsaRole, OIDC_AUDIENCE } from "./clouds/aws";
-import type { AwsWorkloadIdentity, ClusterData } from "./contract";
+import { checkLogRetentionDays, OIDC_AUDIENCE } from "./clouds/aws";
+import { AwsWorkloadIdentity, type ClusterData } from "./contract";
+import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
+import { eksKubeconfig } from "./eks-kubeconfig";
+import { eksNetwork } from "./eks-network";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+
+export { eksKubeconfig } from "./eks-kubeconfig";
 
 const COMPONENT = "EksCluster";
 
@@ -25,39 +34,88 @@ export type EksAddonName = (typeof EKS_ADDONS)[number];
 /** Every control-plane log type EKS has. */
 export const EKS_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
 
+/** The CPU architecture of a node group's instances. */
+export const EksNodeArch = {
+  /** Graviton (AWS ARM) instances, e.g. m7g.large; AMI type AL2023_ARM_64_STANDARD. */
+  Arm64: "arm64",
+  /** x86-64 instances, e.g. m7i.large; AMI type AL2023_x86_64_STANDARD. */
+  Amd64: "amd64",
+} as const;
+export type EksNodeArch = (typeof EksNodeArch)[keyof typeof EksNodeArch];
+
+/** How a node group's instances are bought. */
+export const EksCapacityType = {
+  /** On-Demand instances. */
+  OnDemand: "ON_DEMAND",
+  /** Spot instances: cheaper, reclaimed by EC2 at two minutes' notice. */
+  Spot: "SPOT",
+} as const;
+export type EksCapacityType = (typeof EksCapacityType)[keyof typeof EksCapacityType];
+
+/** What EKS does when the cluster's Kubernetes minor leaves standard support. */
+export const EksSupportType = {
+  /** Upgrade the control plane to the next minor automatically. */
+  Standard: "STANDARD",
+  /** Keep the minor for up to 12 more months, at an extra charge per cluster hour. */
+  Extended: "EXTENDED",
+} as const;
+export type EksSupportType = (typeof EksSupportType)[keyof typeof EksSupportType];
+
 /** A managed node group. */
-export interface EksNodeGroupArgs extends NodePoolSize {
-  /** Group name (a DNS label). */
+export interface EksNodeGroupArgs {
+  /** Group name (a DNS label), unique within the cluster. */
   name: string;
-  /** EC2 instance types; all must match `arch`. Default: ["m7g.large"] (arm64) or ["m7i.large"] (amd64). */
+  /** Fewest nodes, 1 to 450. */
+  minSize: number;
+  /** Most nodes, minSize to 450. */
+  maxSize: number;
+  /** Nodes to start with, between minSize and maxSize; the autoscaler's to change afterwards. Default: minSize. */
+  desiredSize?: number;
+  /** Size of each node's encrypted gp3 root volume in GB, 20 to 16384. Default: 50. */
+  diskSizeGb?: number;
+  /** EC2 instance types; all must match `arch`. Default: ["m7g.large"] for arm64, ["m7i.large"] for amd64. */
   instanceTypes?: string[];
-  /** "arm64" (Graviton, default) or "amd64". */
-  arch?: "arm64" | "amd64";
-  /** "ON_DEMAND" (default) or "SPOT". */
-  capacityType?: "ON_DEMAND" | "SPOT";
-  /** Kubernetes node labels. Default: none. */
-  labels?: Record<string, string>;
+  /** The instances' CPU architecture. Default: "arm64" (Graviton). */
+  arch?: EksNodeArch;
+  /** How the instances are bought. Default: "ON_DEMAND". */
+  capacityType?: EksCapacityType;
+  /** Kubernetes labels on the group's nodes (goplatform.dev/node-group is always added). Default: none. */
+  labels?: { [key: string]: string };
+}
+
+/** Existing subnets to run the cluster in instead of a new VPC. */
+export interface EksExistingNetwork {
+  /** The VPC the subnets are in. */
+  vpcId: pulumi.Input<string>;
+  /** Private subnets for the control plane's network interfaces and the nodes: at least two, in different availability zones. */
+  privateSubnetIds: pulumi.Input<string>[];
+}
+
+/** A public API endpoint, next to the private one. */
+export interface EksPublicEndpoint {
+  /** CIDR blocks allowed to reach it, at least one; blocks shorter than /8 (0.0.0.0/0 included) need `allowInternet`. */
+  allowedCidrs: string[];
+  /** Accept blocks shorter than /8 in `allowedCidrs`, 0.0.0.0/0 included: say so to open the endpoint to the internet. Default: false. */
+  allowInternet?: boolean;
 }
 
 export interface EksClusterArgs {
   /** EKS cluster name (a DNS label). Default: the component name. */
   clusterName?: string;
-  /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.aws. Default: DEFAULT_KUBERNETES_VERSION. */
+  /** Kubernetes minor, one EKS supports (SUPPORTED_KUBERNETES_VERSIONS.aws), e.g. "1.34". Default: DEFAULT_KUBERNETES_VERSION. */
   kubernetesVersion?: string;
   /**
-   * Network. Default: a new VPC (`vpcCidr`) with a private and a public subnet in each
-   * of the first three availability zones, nodes in the private ones behind one NAT
-   * gateway. Or existing private subnets (at least two, in different zones) and their VPC.
+   * The block of the new VPC, /16 to /20, cut into a private and a public subnet in each of
+   * three availability zones, the nodes in the private ones behind one NAT gateway. Not
+   * used with `existingNetwork`. Default: "10.0.0.0/16".
    */
   vpcCidr?: string;
-  /** Zones for the new VPC, at least three. Default: the region's first three zones by name (whatever their state today, so the choice never moves). */
+  /** Zones for the new VPC, at least three, distinct. Default: the region's first three zones by name (whatever their state today, so the choice never moves). */
   availabilityZones?: string[];
-  existingNetwork?: { vpcId: pulumi.Input<string>; privateSubnetIds: pulumi.Input<string>[] };
-  /**
-   * A public API endpoint, reachable only from `allowedCidrs` (blocks shorter than /8,
-   * 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; the endpoint is private to the VPC.
-   */
-  publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
+  /** Run in existing private subnets and their VPC instead of creating a VPC. Default: none (a new VPC from `vpcCidr`). */
+  existingNetwork?: EksExistingNetwork;
+  /** A public API endpoint reachable only from its allow-list. Default: none; the endpoint is private to the VPC. */
+  publicEndpoint?: EksPublicEndpoint;
   /**
    * IAM principal ARNs given cluster-admin through access entries, in addition to the
    * cluster creator (who always keeps cluster-admin through EKS's bootstrap access
@@ -71,37 +129,38 @@ export interface EksClusterArgs {
    */
   nodeGroups?: EksNodeGroupArgs[];
   /**
-   * Pin add-on versions; a pinned add-on moves when its pin does. Default: the newest
-   * version EKS lists for the cluster's minor (eks:DescribeAddonVersions) when the add-on
-   * is created, kept afterwards (later runs do not upgrade it, not even after a change
-   * of `kubernetesVersion`: pin the add-ons to move them). A "vpc-cni" pin must be v1.16.2
-   * or later (AL2023 nodes; network policy needs v1.14+).
+   * Add-on version pins by add-on name (vpc-cni, kube-proxy, eks-pod-identity-agent,
+   * coredns, aws-ebs-csi-driver), e.g. {"coredns": "v1.12.4-eksbuild.1"}; a pinned add-on
+   * moves when its pin does. A "vpc-cni" pin must be v1.16.2 or later (AL2023 nodes;
+   * network policy needs v1.14+). Default: no pins: each add-on takes the newest version
+   * EKS lists for the cluster's minor (eks:DescribeAddonVersions) when it is created, and
+   * keeps it afterwards (later runs do not upgrade it, not even after a change of
+   * `kubernetesVersion`: pin the add-ons to move them).
    */
-  addonVersions?: Partial<Record<EksAddonName, string>>;
-  /** Workload identity: "irsa" (IAM roles for service accounts, default) or "podIdentity" (EKS Pod Identity associations). */
-  workloadIdentity?: "irsa" | "podIdentity";
+  addonVersions?: { [key: string]: string };
+  /** How ServiceAccounts get IAM roles: "irsa" (IAM roles for service accounts) or "podIdentity" (EKS Pod Identity associations). Default: "irsa". */
+  workloadIdentity?: AwsWorkloadIdentity;
   /**
-   * What EKS does when the cluster's minor leaves standard support: "STANDARD" (default)
-   * upgrades the control plane to the next minor automatically; "EXTENDED" keeps the minor
-   * for up to 12 more months at an extra charge per cluster hour (EKS's own default).
+   * What EKS does when the cluster's minor leaves standard support: "STANDARD" upgrades the
+   * control plane to the next minor automatically; "EXTENDED" keeps the minor for up to 12
+   * more months at an extra charge per cluster hour (EKS's own default). Default: "STANDARD".
    */
-  supportType?: "STANDARD" | "EXTENDED";
-  /** Retention of the control-plane log group, in days. Default: 90. */
+  supportType?: EksSupportType;
+  /** Retention of the control-plane log group in days, one CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, …, 3653). Default: 90. */
   logRetentionDays?: number;
   /**
    * Protect the cluster and its children from deletion: Pulumi `protect`, and EKS
-   * deletion protection on the cluster. Default: `opts.protect`, else true; opt out with false.
+   * deletion protection on the cluster. Default: the resource option `protect` when given, else true; opt out with false.
    */
   protect?: boolean;
-  /** Tags for every AWS resource. Default: none. */
-  tags?: Record<string, string>;
+  /** Tags for every AWS resource (goplatform.dev/cluster is always added). Default: none. */
+  tags?: { [key: string]: string };
 }
 
 const DEFAULT_NODE_GROUP: EksNodeGroupArgs = { name: "system", minSize: 2, maxSize: 6, desiredSize: 3, diskSizeGb: 50 };
 // Graviton families carry a "g" right after the generation digit: m7g, c7gn, r8g, t4g, x2gd.
 const GRAVITON = /^[a-z]+\d+g[a-z]*\.[a-z0-9]+$/;
 const INSTANCE_TYPE = /^[a-z]+\d+[a-z-]*\.[a-z0-9]+$/;
-const LOG_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 /**
  * The oldest pin each add-on may take, for what this component configures on it. Unpinned
  * add-ons take the newest build EKS lists for the minor (mostRecent), far above these for
@@ -122,15 +181,24 @@ function compareVersions(a: string, b: string): number {
   return 0;
 }
 
+interface CheckedNodeGroup extends Required<NodePoolSize> {
+  name: string;
+  instanceTypes: string[];
+  arch: EksNodeArch;
+  capacityType: EksCapacityType;
+  labels: Record<string, string>;
+}
+
 interface CheckedEksArgs {
   clusterName: string;
   kubernetesVersion: string;
   vpcCidr: string;
   availabilityZones?: string[];
   publicCidrs?: string[];
-  nodeGroups: (Required<NodePoolSize> & { name: string; instanceTypes: string[]; arch: "arm64" | "amd64"; capacityType: "ON_DEMAND" | "SPOT"; labels: Record<string, string> })[];
+  nodeGroups: CheckedNodeGroup[];
   logRetentionDays: number;
-  supportType: "STANDARD" | "EXTENDED";
+  workloadIdentity: AwsWorkloadIdentity;
+  supportType: EksSupportType;
 }
 
 function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
@@ -140,28 +208,37 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
   const prefix = checkCidr(COMPONENT, "vpcCidr", vpcCidr);
   if (prefix < 16 || prefix > 20) throw new ArgumentError(COMPONENT, "vpcCidr", vpcCidr, "expected a VPC block from /16 to /20 (six subnets are cut from it)");
   if (args.availabilityZones !== undefined) {
-    if (args.availabilityZones.length < 3 || new Set(args.availabilityZones).size !== args.availabilityZones.length) {
+    if (!Array.isArray(args.availabilityZones) || args.availabilityZones.length < 3 || new Set(args.availabilityZones).size !== args.availabilityZones.length) {
       throw new ArgumentError(COMPONENT, "availabilityZones", args.availabilityZones, "expected at least three distinct availability zones");
     }
     for (const zone of args.availabilityZones) {
       if (!/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(zone)) throw new ArgumentError(COMPONENT, "availabilityZones", zone, "expected an availability zone such as \"eu-west-1a\"");
     }
   }
-  if (args.existingNetwork !== undefined && args.existingNetwork.privateSubnetIds.length < 2) {
-    throw new ArgumentError(COMPONENT, "existingNetwork.privateSubnetIds", args.existingNetwork.privateSubnetIds.length, "expected at least two private subnets in different availability zones");
+  if (args.existingNetwork !== undefined) {
+    // Checked at run time too: other languages bypass the types.
+    const network: unknown = args.existingNetwork;
+    const vpcId = isRecord(network) ? network.vpcId : network;
+    if (vpcId === undefined || vpcId === "" || vpcId === null) {
+      throw new ArgumentError(COMPONENT, "existingNetwork.vpcId", vpcId, "expected the id of the VPC the private subnets are in");
+    }
+    const subnets: unknown = args.existingNetwork.privateSubnetIds;
+    if (!Array.isArray(subnets) || subnets.length < 2) {
+      throw new ArgumentError(COMPONENT, "existingNetwork.privateSubnetIds", Array.isArray(subnets) ? subnets.length : subnets, "expected at least two private subnets in different availability zones");
+    }
   }
-  const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
+  const publicCidrs =
+    args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
   const groups = args.nodeGroups ?? [DEFAULT_NODE_GROUP];
   if (groups.length === 0) throw new ArgumentError(COMPONENT, "nodeGroups", [], "expected at least one node group");
   const seen = new Set<string>();
-  const nodeGroups = groups.map((group, i) => {
+  const nodeGroups = groups.map((group, i): CheckedNodeGroup => {
     const where = `nodeGroups[${i}]`;
-    checkClusterNameLike(`${where}.name`, group.name);
+    checkDnsLabel(COMPONENT, `${where}.name`, group.name);
     if (seen.has(group.name)) throw new ArgumentError(COMPONENT, `${where}.name`, group.name, "expected node group names to be unique");
     seen.add(group.name);
     const size = checkNodePoolSize(COMPONENT, where, group, 450);
-    const arch = group.arch ?? "arm64";
-    if (!["arm64", "amd64"].includes(arch)) throw new ArgumentError(COMPONENT, `${where}.arch`, arch, "expected \"arm64\" or \"amd64\"");
+    const arch = checkOneOf(COMPONENT, `${where}.arch`, group.arch ?? EksNodeArch.Arm64, Object.values(EksNodeArch));
     const instanceTypes = group.instanceTypes ?? [arch === "arm64" ? "m7g.large" : "m7i.large"];
     if (instanceTypes.length === 0) throw new ArgumentError(COMPONENT, `${where}.instanceTypes`, [], "expected at least one instance type");
     for (const type of instanceTypes) {
@@ -169,69 +246,60 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
         throw new ArgumentError(COMPONENT, `${where}.instanceTypes`, type, `expected an EC2 instance type for ${arch} (${arch === "arm64" ? "Graviton, e.g. m7g.large" : "e.g. m7i.large"})`);
       }
     }
-    const capacityType = group.capacityType ?? "ON_DEMAND";
-    if (!["ON_DEMAND", "SPOT"].includes(capacityType)) throw new ArgumentError(COMPONENT, `${where}.capacityType`, capacityType, "expected \"ON_DEMAND\" or \"SPOT\"");
+    const capacityType = checkOneOf(COMPONENT, `${where}.capacityType`, group.capacityType ?? EksCapacityType.OnDemand, Object.values(EksCapacityType));
     return { ...size, name: group.name, instanceTypes, arch, capacityType, labels: group.labels ?? {} };
   });
-  const logRetentionDays = args.logRetentionDays ?? 90;
-  if (!LOG_RETENTION_DAYS.includes(logRetentionDays)) throw new ArgumentError(COMPONENT, "logRetentionDays", logRetentionDays, `expected one of ${LOG_RETENTION_DAYS.join(", ")}`);
-  if (args.workloadIdentity !== undefined && !["irsa", "podIdentity"].includes(args.workloadIdentity)) {
-    throw new ArgumentError(COMPONENT, "workloadIdentity", args.workloadIdentity, "expected \"irsa\" or \"podIdentity\"");
-  }
+  const logRetentionDays = checkLogRetentionDays(COMPONENT, "logRetentionDays", args.logRetentionDays ?? 90);
+  const workloadIdentity = checkOneOf(COMPONENT, "workloadIdentity", args.workloadIdentity ?? AwsWorkloadIdentity.Irsa, Object.values(AwsWorkloadIdentity));
   for (const [addon, version] of Object.entries(args.addonVersions ?? {})) {
     if (!(EKS_ADDONS as readonly string[]).includes(addon)) throw new ArgumentError(COMPONENT, "addonVersions", addon, `expected add-ons among ${EKS_ADDONS.join(", ")}`);
-    if (!/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, "expected an EKS add-on version such as \"v1.19.2-eksbuild.1\"");
+    if (typeof version !== "string" || !/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) {
+      throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, "expected an EKS add-on version such as \"v1.19.2-eksbuild.1\"");
+    }
     const minimum = MINIMUM_ADDON_VERSIONS[addon as EksAddonName];
     if (minimum !== undefined && compareVersions(version, minimum.version) < 0) {
       throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, `expected ${minimum.version} or later (${minimum.why})`);
     }
   }
-  const supportType = args.supportType ?? "STANDARD";
-  if (!["STANDARD", "EXTENDED"].includes(supportType)) throw new ArgumentError(COMPONENT, "supportType", supportType, "expected \"STANDARD\" or \"EXTENDED\"");
+  const supportType = checkOneOf(COMPONENT, "supportType", args.supportType ?? EksSupportType.Standard, Object.values(EksSupportType));
   for (const arn of args.administrators ?? []) {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) throw new ArgumentError(COMPONENT, "administrators", arn, "expected IAM role or user ARNs");
   }
-  return { clusterName, kubernetesVersion, vpcCidr, availabilityZones: args.availabilityZones, publicCidrs, nodeGroups, logRetentionDays, supportType };
+  return { clusterName, kubernetesVersion, vpcCidr, availabilityZones: args.availabilityZones, publicCidrs, nodeGroups, logRetentionDays, workloadIdentity, supportType };
 }
-
-function checkClusterNameLike(argument: string, value: string): void {
-  if (typeof value !== "string" || !/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(value)) {
-    throw new ArgumentError(COMPONENT, argument, value, "expected a DNS-1123 label");
-  }
-}
-
-/** Splits a /16–/20 block into six equal subnets (three private, three public) by adding 3 bits. */
-function subnetCidrs(vpcCidr: string): string[] {
-  const [address, prefixText] = vpcCidr.split("/");
-  const base = (address ?? "").split(".").reduce((n, octet) => n * 256 + Number(octet), 0);
-  const prefix = Number(prefixText) + 3;
-  const size = 2 ** (32 - prefix);
-  return Array.from({ length: 6 }, (_, i) => {
-    const n = (base - (base % (size * 8))) + i * size;
-    return `${[24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".")}/${prefix}`;
-  });
-}
-
 
 export class EksCluster extends pulumi.ComponentResource {
-  /** What in-cluster components take as `cluster`: kubeconfig, OIDC issuer and the IRSA/Pod Identity data. */
+  /**
+   * What in-cluster components take as `cluster`: cloud "aws", the kubeconfig (a secret,
+   * usable once the default StorageClass exists), the OIDC issuer, and the IRSA/Pod Identity
+   * data (partition, region, OIDC provider ARN, workload identity, tags).
+   */
   readonly cluster: ClusterData;
+  /** The EKS cluster's name. */
   readonly clusterName: pulumi.Output<string>;
+  /** The cluster's Kubernetes minor, e.g. "1.34". */
   readonly kubernetesVersion: pulumi.Output<string>;
   /** A kubeconfig (`aws eks get-token`), a secret; usable once the node groups exist. */
   readonly kubeconfig: pulumi.Output<string>;
+  /** The issuer URL of the cluster's ServiceAccount tokens. */
   readonly oidcIssuerUrl: pulumi.Output<string>;
+  /** ARN of the IAM OIDC identity provider for that issuer (the IRSA trust). */
   readonly oidcProviderArn: pulumi.Output<string>;
+  /** The Kubernetes API endpoint (private to the VPC unless `publicEndpoint` is set). */
   readonly endpoint: pulumi.Output<string>;
+  /** ARN of the KMS key that envelope-encrypts the cluster's Secrets. */
   readonly kmsKeyArn: pulumi.Output<string>;
+  /** The VPC the cluster runs in (new, or `existingNetwork.vpcId`). */
   readonly vpcId: pulumi.Output<string>;
   /** The security group EKS creates for the cluster: on the control plane's ENIs and on every managed node. */
   readonly clusterSecurityGroupId: pulumi.Output<string>;
+  /** The private subnets of the control plane's network interfaces and the nodes. */
   readonly privateSubnetIds: pulumi.Output<string[]>;
   /** The cluster's default StorageClass: EBS gp3, encrypted, bound where the pod lands. */
   readonly storageClassName: pulumi.Output<string>;
   /** The version each managed add-on runs, by add-on name. */
-  readonly addonVersions: pulumi.Output<Record<string, string>>;
+  readonly addonVersions: pulumi.Output<{ [key: string]: string }>;
+  /** The AWS region of the cluster. */
   readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -241,23 +309,20 @@ export class EksCluster extends pulumi.ComponentResource {
     super(componentToken("EksCluster"), name, {}, withLegacyType("goplatform:aws:EksCluster", { ...opts, protect }));
     const parent = { parent: this };
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
-    const workloadIdentity: AwsWorkloadIdentity = args.workloadIdentity ?? "irsa";
     this.region = aws.getRegionOutput({}, parent).region;
     const partition = aws.getPartitionOutput({}, parent).partition;
 
-    const network = args.existingNetwork === undefined ? this.createNetwork(name, checked, tags) : { vpcId: pulumi.output(args.existingNetwork.vpcId), privateSubnetIds: pulumi.output(args.existingNetwork.privateSubnetIds) };
+    const network =
+      args.existingNetwork === undefined
+        ? eksNetwork(COMPONENT, name, { vpcCidr: checked.vpcCidr, availabilityZones: checked.availabilityZones, tags }, this)
+        : { vpcId: pulumi.output(args.existingNetwork.vpcId), privateSubnetIds: pulumi.output(args.existingNetwork.privateSubnetIds) };
 
     const key = new aws.kms.Key(
       `${name}-secrets`,
       { description: `EKS ${checked.clusterName}: Kubernetes secrets envelope encryption`, enableKeyRotation: true, deletionWindowInDays: 30, tags },
       parent,
     );
-    const clusterRole = new aws.iam.Role(`${name}-cluster`, { assumeRolePolicy: assumeRole("eks.amazonaws.com"), tags }, parent);
-    const clusterPolicy = new aws.iam.RolePolicyAttachment(
-      `${name}-cluster`,
-      { role: clusterRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonEKSClusterPolicy` },
-      parent,
-    );
+    const { role: clusterRole, attachment: clusterPolicy } = eksClusterRole(name, partition, tags, this);
     // EKS writes to this group; creating it first sets the retention.
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-control-plane`,
@@ -337,8 +402,7 @@ export class EksCluster extends pulumi.ComponentResource {
       return resource;
     };
     const irsa = { oidcProviderArn: oidcProvider.arn, oidcIssuerUrl: issuer, partition, tags };
-    const cniRole = irsaRole(`${name}-vpc-cni`, irsa, "kube-system", "aws-node", ["AmazonEKS_CNI_Policy"], this);
-    const ebsRole = irsaRole(`${name}-ebs-csi`, irsa, "kube-system", "ebs-csi-controller-sa", ["service-role/AmazonEBSCSIDriverPolicy"], this);
+    const { cni: cniRole, ebs: ebsRole } = eksAddonRoles(name, irsa, this);
     const networkAddons = [
       // Network policy enforcement: the CNI's node agent (a container in aws-node) applies
       // NetworkPolicy objects with eBPF; without it they are accepted and ignored.
@@ -347,10 +411,7 @@ export class EksCluster extends pulumi.ComponentResource {
       addon("eks-pod-identity-agent", {}, [cluster]),
     ];
 
-    const nodeRole = new aws.iam.Role(`${name}-nodes`, { assumeRolePolicy: assumeRole("ec2.amazonaws.com"), tags }, parent);
-    const nodePolicies = ["AmazonEKSWorkerNodePolicy", "AmazonEC2ContainerRegistryPullOnly"].map(
-      (policy) => new aws.iam.RolePolicyAttachment(`${name}-nodes-${policy}`, { role: nodeRole.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` }, parent),
-    );
+    const { role: nodeRole, attachments: nodePolicies } = eksNodeRole(name, partition, tags, this);
     const nodeGroups = checked.nodeGroups.map((group) => {
       // Our own launch template (EKS would generate one otherwise): IMDSv2 only, with a hop
       // limit of 1 so that pods outside the host network cannot reach the node role through
@@ -438,7 +499,7 @@ export class EksCluster extends pulumi.ComponentResource {
       // In-cluster components also need the default StorageClass in place.
       kubeconfig: pulumi.secret(pulumi.all([this.kubeconfig, storageClass.id]).apply(([kubeconfig]) => kubeconfig)),
       oidcIssuerUrl: issuer,
-      aws: { partition, region: this.region, oidcProviderArn: oidcProvider.arn, workloadIdentity, tags },
+      aws: { partition, region: this.region, oidcProviderArn: oidcProvider.arn, workloadIdentity: checked.workloadIdentity, tags },
     };
     this.registerOutputs({
       clusterName: this.clusterName,
@@ -456,60 +517,4 @@ export class EksCluster extends pulumi.ComponentResource {
       cluster: this.cluster,
     });
   }
-
-  private createNetwork(name: string, checked: CheckedEksArgs, tags: Record<string, string>) {
-    const parent = { parent: this };
-    const zones =
-      checked.availabilityZones !== undefined
-        ? pulumi.output(checked.availabilityZones)
-        : // No state filter: a zone that is impaired for a while must not shift the subnets (and replace them).
-          aws.getAvailabilityZonesOutput({ filters: [{ name: "opt-in-status", values: ["opt-in-not-required"] }] }, parent).names.apply((names: string[] | undefined) => {
-            if (names === undefined || names.length < 3) throw new Error(`${COMPONENT} ${name}: the region has fewer than three availability zones (${JSON.stringify(names)})`);
-            return [...names].sort().slice(0, 3);
-          });
-    const cidrs = subnetCidrs(checked.vpcCidr);
-    const vpc = new aws.ec2.Vpc(name, { cidrBlock: checked.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { ...tags, Name: name } }, parent);
-    const igw = new aws.ec2.InternetGateway(name, { vpcId: vpc.id, tags }, parent);
-    const publicRoutes = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }], tags }, parent);
-    const publicSubnets = [0, 1, 2].map((i) => {
-      const subnet = new aws.ec2.Subnet(
-        `${name}-public-${i}`,
-        { vpcId: vpc.id, cidrBlock: cidrs[3 + i], availabilityZone: zones.apply((z) => z[i] as string), mapPublicIpOnLaunch: false, tags: { ...tags, Name: `${name}-public-${i}`, "kubernetes.io/role/elb": "1" } },
-        parent,
-      );
-      new aws.ec2.RouteTableAssociation(`${name}-public-${i}`, { subnetId: subnet.id, routeTableId: publicRoutes.id }, parent);
-      return subnet;
-    });
-    const eip = new aws.ec2.Eip(`${name}-nat`, { domain: "vpc", tags }, parent);
-    const nat = new aws.ec2.NatGateway(name, { allocationId: eip.id, subnetId: (publicSubnets[0] as aws.ec2.Subnet).id, tags }, { parent: this, dependsOn: [igw] });
-    const privateRoutes = new aws.ec2.RouteTable(`${name}-private`, { vpcId: vpc.id, routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }], tags }, parent);
-    const privateSubnets = [0, 1, 2].map((i) => {
-      const subnet = new aws.ec2.Subnet(
-        `${name}-private-${i}`,
-        { vpcId: vpc.id, cidrBlock: cidrs[i], availabilityZone: zones.apply((z) => z[i] as string), tags: { ...tags, Name: `${name}-private-${i}`, "kubernetes.io/role/internal-elb": "1" } },
-        parent,
-      );
-      new aws.ec2.RouteTableAssociation(`${name}-private-${i}`, { subnetId: subnet.id, routeTableId: privateRoutes.id }, parent);
-      return subnet;
-    });
-    return { vpcId: vpc.id, privateSubnetIds: pulumi.all(privateSubnets.map((s) => s.id)) };
-  }
 }
-
-/** A kubeconfig that gets a token from `aws eks get-token` (AWS CLI v2) with the caller's credentials. */
-export function eksKubeconfig(clusterName: string, endpoint: string, caData: string, region: string): string {
-  return stringify({
-    apiVersion: "v1",
-    kind: "Config",
-    clusters: [{ name: clusterName, cluster: { server: endpoint, "certificate-authority-data": caData } }],
-    contexts: [{ name: clusterName, context: { cluster: clusterName, user: clusterName } }],
-    "current-context": clusterName,
-    users: [
-      {
-        name: clusterName,
-        user: { exec: { apiVersion: "client.authentication.k8s.io/v1beta1", command: "aws", args: ["eks", "get-token", "--cluster-name", clusterName, "--region", region, "--output", "json"], interactiveMode: "Never" } },
-      },
-    ],
-  });
-}
-

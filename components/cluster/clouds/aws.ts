@@ -8,6 +8,15 @@ import { ArgumentError } from "../../args";
 import { checkBinding, checkNoncurrentDays } from "../checks";
 import type { AwsClusterData, BindServiceAccountArgs, BoundIdentity, CloudBinding, CloudPermission, ObjectBucket, ObjectBucketArgs } from "../contract";
 
+/** The retentions CloudWatch Logs accepts for a log group, in days (PutRetentionPolicy). */
+export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
+
+/** A CloudWatch Logs retention in days: one of LOG_RETENTION_DAYS (CloudWatch refuses any other). */
+export function checkLogRetentionDays(component: string, argument: string, value: number): number {
+  if (!LOG_RETENTION_DAYS.includes(value)) throw new ArgumentError(component, argument, value, `expected one of ${LOG_RETENTION_DAYS.join(", ")}`);
+  return value;
+}
+
 /** The audience of the projected ServiceAccount tokens IRSA exchanges. */
 export const OIDC_AUDIENCE = "sts.amazonaws.com";
 

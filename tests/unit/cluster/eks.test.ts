@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
+import * as runtimeResource from "@pulumi/pulumi/runtime/resource";
 import { parse } from "yaml";
-import { EksCluster, EKS_ADDONS, type EksClusterArgs } from "../../../components";
+import { connectCluster, EksCluster, EKS_ADDONS, type Cluster, type EksClusterArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
 import { unhandledUnderMocks } from "./unhandled-rejections";
 
@@ -47,6 +48,12 @@ export const awsMocks: MockOptions = {
 };
 
 const make = (args: EksClusterArgs = {}) => () => new EksCluster("prod", args);
+
+/** The EksCluster's data connected as an in-cluster component connects it: from its own component, "x", named "Test" in errors. */
+function connected(eks: EksCluster): Cluster {
+  const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
+  return connectCluster("Test", "x", eks.cluster, caller);
+}
 
 function one(resources: RecordedResource[], name: string): RecordedResource {
   const found = resources.find((r) => r.name === name);
@@ -94,7 +101,7 @@ describe("EksCluster", function () {
 
     // Protected by default, children included, and EKS deletion protection on.
     assert.equal(cluster.inputs.deletionProtection, true);
-    const component = resources.one("goplatform:aws:EksCluster");
+    const component = resources.one("goplatform:index:EksCluster");
     assert.equal(component.protect, true);
     for (const r of [cluster, key, logGroup]) assert.equal(r.protect, true, `${r.type} ${r.name} protected`);
   });
@@ -273,11 +280,73 @@ describe("EksCluster", function () {
     assert.deepEqual(oidc.inputs.clientIdLists, ["sts.amazonaws.com"]);
   });
 
+  it("outputs its cluster data for in-cluster components: cloud aws, name, minor, a secret kubeconfig, the OIDC issuer and the IRSA data", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const { cluster: data, kubeconfig } = new EksCluster("prod", { tags: { team: "platform" } });
+      const aws = data.aws;
+      assert.ok(aws);
+      return {
+        cloud: data.cloud,
+        name: await valueOf(data.name),
+        version: await valueOf(data.kubernetesVersion),
+        secret: await pulumi.isSecret(pulumi.output(data.kubeconfig)),
+        kubeconfig: await valueOf(data.kubeconfig ?? ""),
+        componentKubeconfig: await valueOf(kubeconfig),
+        issuer: await valueOf(data.oidcIssuerUrl ?? ""),
+        render: data.renderYamlToDirectory,
+        aws: { partition: await valueOf(aws.partition), region: await valueOf(aws.region), oidcProviderArn: await valueOf(aws.oidcProviderArn), workloadIdentity: aws.workloadIdentity, tags: aws.tags },
+        others: [data.gcp, data.azure],
+      };
+    }, awsMocks);
+    assert.deepEqual([result.cloud, result.name, result.version, result.secret, result.render], ["aws", "prod", "1.34", true, undefined]);
+    // The same kubeconfig the component outputs (ready once the default StorageClass is).
+    assert.equal(result.kubeconfig, result.componentKubeconfig);
+    assert.ok(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass").length === 1);
+    assert.equal(result.issuer, ISSUER);
+    assert.deepEqual(result.aws, {
+      partition: "aws",
+      region: "eu-west-1",
+      oidcProviderArn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123",
+      workloadIdentity: "irsa",
+      tags: { team: "platform", "goplatform.dev/cluster": "prod" },
+    });
+    assert.deepEqual(result.others, [undefined, undefined]);
+  });
+
+  it("carries workloadIdentity podIdentity in its cluster data when asked", async () => {
+    const { result } = await runUnderMocks(() => make({ workloadIdentity: "podIdentity" })().cluster.aws?.workloadIdentity, awsMocks);
+    assert.equal(result, "podIdentity");
+  });
+
+  it("registers as goplatform:index:EksCluster with an alias to its old type goplatform:aws:EksCluster", async () => {
+    // The harness's aliasCount reads the structured aliases, which its monitor setup turns off
+    // (the SDK then sends alias URNs instead): watch the registration for the alias itself.
+    type Register = (...args: unknown[]) => unknown;
+    const runtime: object = runtimeResource;
+    const original = Reflect.get(runtime, "registerResource") as Register;
+    const aliases: unknown[] = [];
+    Reflect.set(runtime, "registerResource", (...args: unknown[]) => {
+      const [, , type, , , , , , opts] = args as [unknown, unknown, string, string, boolean, boolean, unknown, unknown, pulumi.ComponentResourceOptions];
+      if (type === "goplatform:index:EksCluster") aliases.push(...(opts.aliases ?? []));
+      return original(...args);
+    });
+    try {
+      const { resources } = await runUnderMocks(make(), awsMocks);
+      const component = resources.one("goplatform:index:EksCluster");
+      assert.match(component.urn, /::goplatform:index:EksCluster::prod$/);
+      assert.equal(resources.ofType("goplatform:aws:EksCluster").length, 0);
+      // Children's types chain from the new token; the engine maps them through the parent's alias.
+      assert.match(resources.one("aws:eks/cluster:Cluster").urn, /::goplatform:index:EksCluster\$aws:eks\/cluster:Cluster::prod$/);
+    } finally {
+      Reflect.set(runtime, "registerResource", original);
+    }
+    assert.deepEqual(aliases, [{ type: "goplatform:aws:EksCluster" }]);
+  });
+
   it("binds a ServiceAccount with IRSA: trust scoped to the exact subject and audience, bucket-scoped grants", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
-      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
-      const bucket = cluster.createBucket("thanos", {}, caller);
+      const cluster = connected(make()());
+      const bucket = cluster.createBucket("thanos", {});
       const bound = cluster.bindServiceAccount(
         "thanos-store",
         {
@@ -288,7 +357,6 @@ describe("EksCluster", function () {
             { kind: "registryPush", repository: "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello" },
           ],
         },
-        caller,
       );
       return { identity: await valueOf(bound.cloudIdentity), labels: bound.podLabels };
     }, awsMocks);
@@ -320,16 +388,18 @@ describe("EksCluster", function () {
 
     const sa = resources.one("kubernetes:core/v1:ServiceAccount");
     assert.deepEqual(sa.inputs.metadata, { name: "thanos-store", namespace: "monitoring", annotations: { "eks.amazonaws.com/role-arn": "arn:aws:mock:::aws:iam/role:Role/thanos-store" } });
-    assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
+    // On the connecting component's own provider, built from the EksCluster's kubeconfig.
+    assert.match(String(sa.provider), /pulumi:providers:kubernetes::x-cluster::/);
+    assert.equal(resources.one("pulumi:providers:kubernetes", "x-cluster").parent, resources.one("test:index:Caller").urn);
+    assert.equal(resources.one("pulumi:providers:kubernetes", "x-cluster").inputs.kubeconfig, resources.one("pulumi:providers:kubernetes", "prod-k8s").inputs.kubeconfig);
   });
 
   it("binds an existing ServiceAccount: the same IRSA role and grants, no ServiceAccount, the role-arn annotation returned", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
+      const cluster = connected(make()());
       const bound = cluster.bindExistingServiceAccount(
         "tekton-chains",
         { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: "arn:aws:ecr:eu-west-1:123456789012:repository/platform/payments" }] },
-        cluster,
       );
       return { annotations: await valueOf(pulumi.all(bound.annotations)), labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
     }, awsMocks);
@@ -349,8 +419,8 @@ describe("EksCluster", function () {
 
   it("binds an existing ServiceAccount with Pod Identity: an association for it and no annotation to apply", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make({ workloadIdentity: "podIdentity" })();
-      const bound = cluster.bindExistingServiceAccount("tekton-chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller" }, cluster);
+      const cluster = connected(make({ workloadIdentity: "podIdentity" })());
+      const bound = cluster.bindExistingServiceAccount("tekton-chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller" });
       return { annotations: await valueOf(pulumi.all(bound.annotations)), labels: bound.podLabels };
     }, awsMocks);
     assert.deepEqual(result, { annotations: {}, labels: {} });
@@ -361,9 +431,9 @@ describe("EksCluster", function () {
 
   it("binds read-only bucket access to list and get only", async () => {
     const { resources } = await runUnderMocks(() => {
-      const cluster = make()();
-      const bucket = cluster.createBucket("logs", {}, cluster);
-      cluster.bindServiceAccount("reader", { namespace: "monitoring", serviceAccountName: "reader", permissions: [{ kind: "bucket", bucket, access: "read" }] }, cluster);
+      const cluster = connected(make()());
+      const bucket = cluster.createBucket("logs", {});
+      cluster.bindServiceAccount("reader", { namespace: "monitoring", serviceAccountName: "reader", permissions: [{ kind: "bucket", bucket, access: "read" }] });
     }, awsMocks);
     const policy = JSON.parse(String(resources.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Action: string[] }[] };
     assert.deepEqual(policy.Statement.flatMap((s) => s.Action), ["s3:ListBucket", "s3:GetBucketLocation", "s3:GetObject"]);
@@ -372,8 +442,8 @@ describe("EksCluster", function () {
   it("binds registryRead to the pull actions on the one repository and the account-wide token, never a push action", async () => {
     const repository = "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello";
     const { resources } = await runUnderMocks(() => {
-      const cluster = make()();
-      cluster.bindServiceAccount("verifier", { namespace: "policy", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository }] }, cluster);
+      const cluster = connected(make()());
+      cluster.bindServiceAccount("verifier", { namespace: "policy", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository }] });
     }, awsMocks);
     const policy = JSON.parse(String(resources.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Effect: string; Action: string[]; Resource: string }[] };
     assert.deepEqual(policy.Statement, [
@@ -386,8 +456,8 @@ describe("EksCluster", function () {
 
   it("binds with EKS Pod Identity when asked: a pods.eks.amazonaws.com role and an association, no annotation", async () => {
     const { resources } = await runUnderMocks(() => {
-      const cluster = make({ workloadIdentity: "podIdentity" })();
-      cluster.bindServiceAccount("builder", { namespace: "tekton", serviceAccountName: "builder" }, cluster);
+      const cluster = connected(make({ workloadIdentity: "podIdentity" })());
+      cluster.bindServiceAccount("builder", { namespace: "tekton", serviceAccountName: "builder" });
     }, awsMocks);
     const role = one(resources.ofType("aws:iam/role:Role"), "builder");
     assert.deepEqual(JSON.parse(String(role.inputs.assumeRolePolicy)), {
@@ -402,9 +472,9 @@ describe("EksCluster", function () {
 
   it("creates an encrypted, versioned, private bucket that is retained on delete", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
-      const bucket = cluster.createBucket("thanos", { noncurrentVersionDays: 14 }, cluster);
-      return { name: await valueOf(bucket.bucketName), store: await valueOf(bucket.thanosObjectStore) };
+      const cluster = connected(make()());
+      const bucket = cluster.createBucket("thanos", { noncurrentVersionDays: 14 });
+      return { name: await valueOf(bucket.bucketName), store: JSON.parse(await valueOf(bucket.thanosObjectStore)) as unknown };
     }, awsMocks);
     assert.equal(result.name, "thanos-bucket-1a2b");
     assert.deepEqual(result.store, { type: "S3", config: { bucket: "thanos-bucket-1a2b", endpoint: "s3.eu-west-1.amazonaws.com", region: "eu-west-1", aws_sdk_auth: true } });
@@ -440,7 +510,16 @@ describe("EksCluster", function () {
     ["bad add-on version", { addonVersions: { coredns: "latest" } }, /^EksCluster: invalid addonVersions\.coredns "latest"/],
     ["a vpc-cni pin older than AL2023 and network policy allow", { addonVersions: { "vpc-cni": "v1.15.4-eksbuild.1" } }, /^EksCluster: invalid addonVersions\.vpc-cni "v1\.15\.4-eksbuild\.1"; expected v1\.16\.2 or later \(AL2023 nodes need VPC CNI v1\.16\.2 or later; network policy enforcement \(enableNetworkPolicy\) v1\.14 or later\)$/],
     ["a vpc-cni pin one patch short", { addonVersions: { "vpc-cni": "v1.16.1-eksbuild.9" } }, /^EksCluster: invalid addonVersions\.vpc-cni "v1\.16\.1-eksbuild\.9"; expected v1\.16\.2 or later/],
-    ["an unknown support type", { supportType: "standard" as "STANDARD" }, /^EksCluster: invalid supportType "standard"; expected "STANDARD" or "EXTENDED"$/],
+    ["an unknown support type", { supportType: "standard" as "STANDARD" }, /^EksCluster: invalid supportType "standard"; expected one of STANDARD, EXTENDED$/],
+    ["an unknown architecture", { nodeGroups: [{ name: "a", minSize: 1, maxSize: 3, arch: "x86" as "amd64" }] }, /^EksCluster: invalid nodeGroups\[0\]\.arch "x86"; expected one of arm64, amd64$/],
+    ["an unknown capacity type", { nodeGroups: [{ name: "a", minSize: 1, maxSize: 3, capacityType: "spot" as "SPOT" }] }, /^EksCluster: invalid nodeGroups\[0\]\.capacityType "spot"; expected one of ON_DEMAND, SPOT$/],
+    ["an unknown workload identity", { workloadIdentity: "irsa2" as "irsa" }, /^EksCluster: invalid workloadIdentity "irsa2"; expected one of irsa, podIdentity$/],
+    ["a retention CloudWatch does not take", { logRetentionDays: 100 }, /^EksCluster: invalid logRetentionDays 100; expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653$/],
+    ["a node group name that is no DNS label", { nodeGroups: [{ name: "System", minSize: 1, maxSize: 3 }] }, /^EksCluster: invalid nodeGroups\[0\]\.name "System"; expected a DNS-1123 label/],
+    ["two node groups of one name", { nodeGroups: [{ name: "a", minSize: 1, maxSize: 3 }, { name: "a", minSize: 1, maxSize: 3 }] }, /^EksCluster: invalid nodeGroups\[1\]\.name "a"; expected node group names to be unique$/],
+    ["one existing subnet", { existingNetwork: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } }, /^EksCluster: invalid existingNetwork\.privateSubnetIds 1; expected at least two private subnets in different availability zones$/],
+    ["an existing network without its VPC", { existingNetwork: { privateSubnetIds: ["subnet-a", "subnet-b"] } as unknown as EksClusterArgs["existingNetwork"] }, /^EksCluster: invalid existingNetwork\.vpcId undefined; expected the id of the VPC the private subnets are in$/],
+    ["an unknown add-on pin", { addonVersions: { "aws-load-balancer": "v1.0.0-eksbuild.1" } }, /^EksCluster: invalid addonVersions "aws-load-balancer"; expected add-ons among vpc-cni, kube-proxy, eks-pod-identity-agent, coredns, aws-ebs-csi-driver$/],
   ];
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
@@ -454,28 +533,28 @@ describe("EksCluster", function () {
   for (const repository of ["*", "arn:aws:ecr:eu-west-1:123456789012:repository/*", "arn:aws:ecr:*:123456789012:repository/apps", "arn:aws:s3:::bucket", "apps/hello", "arn:aws:ecr:eu-west-1:12345:repository/apps"]) {
     it(`refuses the registryPush repository ${JSON.stringify(repository)} before creating the binding's resources`, async () => {
       const { error, resources } = await failureUnderMocks(() => {
-        const cluster = make()();
-        cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository }] }, cluster);
+        const cluster = connected(make()());
+        cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository }] });
       }, awsMocks);
       assert.equal(error.name, "ArgumentError");
-      assert.equal(error.message, `EksCluster: invalid permissions[0].repository ${JSON.stringify(repository)}; expected one ECR repository ARN, arn:aws:ecr:<region>:<12-digit account>:repository/<name>, without wildcards`);
+      assert.equal(error.message, `Test: invalid permissions[0].repository ${JSON.stringify(repository)}; expected one ECR repository ARN, arn:aws:ecr:<region>:<12-digit account>:repository/<name>, without wildcards`);
       assert.ok(!resources.all.some((r) => r.name.startsWith("x")), resources.all.map((r) => r.name).join(", "));
     });
   }
 
   it("checks a registryPush repository given as an Output once its value is known, and grants nothing for a wildcard", async () => {
     const { messages, resources } = await unhandledUnderMocks(() => {
-      const cluster = make()();
-      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output("*") }] }, cluster);
+      const cluster = connected(make()());
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output("*") }] });
     }, awsMocks);
     assert.ok(messages.length > 0);
-    for (const message of messages) assert.match(message, /EksCluster: invalid permissions\[0\]\.repository "\*"; expected one ECR repository ARN/);
+    for (const message of messages) assert.match(message, /Test: invalid permissions\[0\]\.repository "\*"; expected one ECR repository ARN/);
     assert.equal(resources.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
 
     const good = "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello";
     const { messages: none, resources: granted } = await unhandledUnderMocks(() => {
-      const cluster = make()();
-      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output(good) }] }, cluster);
+      const cluster = connected(make()());
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output(good) }] });
     }, awsMocks);
     assert.deepEqual(none, []);
     const policy = JSON.parse(String(granted.one("aws:iam/rolePolicy:RolePolicy").inputs.policy)) as { Statement: { Resource: string }[] };
@@ -484,10 +563,10 @@ describe("EksCluster", function () {
 
   it("refuses a bad ServiceAccount binding before creating its resources", async () => {
     const { error, resources } = await failureUnderMocks(() => {
-      const cluster = make()();
-      cluster.bindServiceAccount("x", { namespace: "Monitoring", serviceAccountName: "x" }, cluster);
+      const cluster = connected(make()());
+      cluster.bindServiceAccount("x", { namespace: "Monitoring", serviceAccountName: "x" });
     }, awsMocks);
-    assert.match(error.message, /^EksCluster: invalid namespace "Monitoring"; expected a DNS-1123 label/);
+    assert.match(error.message, /^Test: invalid namespace "Monitoring"; expected a DNS-1123 label/);
     assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
     assert.ok(!resources.all.some((r) => r.name === "x"));
   });

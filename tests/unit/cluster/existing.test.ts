@@ -1,56 +1,112 @@
 import { strict as assert } from "node:assert";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ExistingCluster, type Cluster } from "../../../components";
+import { connectCluster, ExistingCluster, type ExistingClusterArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf } from "../../harness/mocks";
 
-const cluster = (args: Partial<ConstructorParameters<typeof ExistingCluster>[0]> = {}) =>
-  new ExistingCluster({ provider: new k8s.Provider("existing", { kubeconfig: "{}" }), clusterName: "shared", kubernetesVersion: "1.34", ...args });
+const KUBECONFIG = "apiVersion: v1\nkind: Config\n";
+
+const make = (args: Partial<ExistingClusterArgs> = {}) => new ExistingCluster("shared", { clusterName: "shared", kubernetesVersion: "1.34", kubeconfig: KUBECONFIG, ...args });
+
+/** Connects the ExistingCluster's data as an in-cluster component does: from its own component, "x", named "Test" in errors. */
+function connected(cluster: ExistingCluster) {
+  const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
+  return connectCluster("Test", "x", cluster.cluster, caller);
+}
 
 describe("ExistingCluster", () => {
-  it("wraps a provider: plain ServiceAccounts on it, the kubeconfig kept secret", async () => {
+  it("outputs cluster data for a cluster goplatform did not create: cloud existing, its name and minor, the kubeconfig kept secret, no cloud block", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const c = cluster({ kubeconfig: "apiVersion: v1\nkind: Config\n" });
-      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
-      const bound = c.bindServiceAccount("ci", { namespace: "ci", serviceAccountName: "ci-build" }, caller);
-      return { bound, secret: await pulumi.isSecret(c.kubeconfig), name: await valueOf(c.clusterName), cloud: c.cloud };
+      const c = make();
+      const data = c.cluster;
+      return {
+        cloud: data.cloud,
+        name: await valueOf(data.name),
+        version: await valueOf(data.kubernetesVersion),
+        secret: await pulumi.isSecret(pulumi.output(data.kubeconfig)),
+        kubeconfig: await valueOf(data.kubeconfig ?? ""),
+        issuer: await valueOf(data.oidcIssuerUrl ?? "unset"),
+        blocks: [data.aws, data.gcp, data.azure, data.renderYamlToDirectory],
+        outputs: [await valueOf(c.clusterName), await valueOf(c.kubernetesVersion)],
+      };
     });
-    assert.deepEqual([result.secret, result.name, result.cloud, result.bound.podLabels], [true, "shared", "existing", {}]);
+    assert.deepEqual(result, { cloud: "existing", name: "shared", version: "1.34", secret: true, kubeconfig: KUBECONFIG, issuer: "", blocks: [undefined, undefined, undefined, undefined], outputs: ["shared", "1.34"] });
+    // A component of its own type; it creates nothing in any cloud.
+    const component = resources.one("goplatform:index:ExistingCluster");
+    assert.match(component.urn, /::goplatform:index:ExistingCluster::shared$/);
+    assert.deepEqual(resources.all.filter((r) => r.custom), []);
+  });
+
+  it("passes its issuer URL on when given one", async () => {
+    const { result } = await runUnderMocks(() => valueOf(make({ oidcIssuerUrl: "https://issuer.example/shared" }).cluster.oidcIssuerUrl ?? ""));
+    assert.equal(result, "https://issuer.example/shared");
+  });
+
+  it("connects like any cluster: plain ServiceAccounts on the connecting component's own provider, built from the kubeconfig", async () => {
+    const { result, resources } = await runUnderMocks(async () => {
+      const bound = connected(make()).bindServiceAccount("ci", { namespace: "ci", serviceAccountName: "ci-build" });
+      return { labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
+    });
+    assert.deepEqual(result, { labels: {}, identity: "" });
     const sa = resources.one("kubernetes:core/v1:ServiceAccount");
-    assert.deepEqual(sa.inputs.metadata, { name: "ci-build", namespace: "ci" });
-    assert.match(sa.provider ?? "", /pulumi:providers:kubernetes::existing::/);
+    assert.deepEqual(sa.inputs.metadata, { name: "ci-build", namespace: "ci", annotations: {} });
+    assert.match(sa.provider ?? "", /pulumi:providers:kubernetes::x-cluster::/);
+    const provider = resources.one("pulumi:providers:kubernetes", "x-cluster");
+    assert.equal(provider.inputs.kubeconfig, KUBECONFIG);
+    assert.equal(provider.parent, resources.one("test:index:Caller").urn);
+  });
+
+  it("renders to a directory instead of applying, when asked: no kubeconfig in its data, the provider renders", async () => {
+    const { result, resources } = await runUnderMocks(() => {
+      const c = make({ kubeconfig: undefined, renderYamlToDirectory: "/tmp/rendered" });
+      connected(c).bindServiceAccount("ci", { namespace: "ci", serviceAccountName: "ci-build" });
+      return { kubeconfig: c.cluster.kubeconfig, render: c.cluster.renderYamlToDirectory };
+    });
+    assert.deepEqual(result, { kubeconfig: undefined, render: "/tmp/rendered" });
+    const provider = resources.one("pulumi:providers:kubernetes", "x-cluster");
+    assert.equal(provider.inputs.renderYamlToDirectory, "/tmp/rendered");
+    assert.equal(provider.inputs.kubeconfig, undefined);
   });
 
   it("refuses cloud permissions and buckets, which it has no cloud for", async () => {
-    const { error } = await failureUnderMocks(() => {
-      const c = cluster();
-      c.bindServiceAccount("ci", { namespace: "ci", serviceAccountName: "ci-build", permissions: [{ kind: "registryPush", repository: "x" }] }, new pulumi.ComponentResource("test:index:Caller", "caller"));
+    const { error, resources } = await failureUnderMocks(() => {
+      connected(make()).bindServiceAccount("ci", { namespace: "ci", serviceAccountName: "ci-build", permissions: [{ kind: "registryPush", repository: "x" }] });
     });
-    assert.match(error.message, /^ExistingCluster: invalid permissions \["registryPush"\]; an ExistingCluster has no cloud identity/);
-    assert.throws(() => cluster().createBucket("metrics"), /ExistingCluster: invalid bucket "metrics"; an ExistingCluster has no cloud object storage; pass a bucket explicitly/);
+    assert.equal(error.name, "ArgumentError");
+    assert.match(error.message, /^Test: invalid permissions \["registryPush"\]; a cluster with cloud "existing" has no cloud identity to grant permissions to; use EksCluster, GkeCluster or AksCluster$/);
+    assert.deepEqual(resources.ofType("kubernetes:core/v1:ServiceAccount"), []);
+
+    const { error: bucket } = await failureUnderMocks(() => connected(make()).createBucket("metrics", {}));
+    assert.equal(bucket.name, "ArgumentError");
+    assert.match(bucket.message, /^Test: invalid bucket "metrics"; a cluster with cloud "existing" has no cloud object storage; pass a bucket explicitly/);
   });
 
   it("binds an existing ServiceAccount to nothing: empty annotations and labels, no resources; permissions refused", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const c: Cluster = cluster();
-      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
-      const bound = c.bindExistingServiceAccount("chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller" }, caller);
+      const c = connected(make());
+      const bound = c.bindExistingServiceAccount("chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller" });
       assert.throws(
-        () => c.bindExistingServiceAccount("chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: "x" }] }, caller),
-        /ExistingCluster: invalid permissions \["registryPush"\]; an ExistingCluster has no cloud identity/,
+        () => c.bindExistingServiceAccount("chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: "x" }] }),
+        /^ArgumentError: Test: invalid permissions \["registryPush"\]; a cluster with cloud "existing" has no cloud identity/,
       );
       return { annotations: bound.annotations, labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
     });
     assert.deepEqual(result, { annotations: {}, labels: {}, identity: "" });
-    assert.deepEqual(resources.all.filter((r) => r.custom && r.type !== "pulumi:providers:kubernetes"), []);
+    // Not even a provider: nothing was created in the cluster.
+    assert.deepEqual(resources.all.filter((r) => r.custom), []);
   });
 
   for (const [what, args, message] of [
-    ["clusterName", { clusterName: "Shared_Cluster" }, /ExistingCluster: invalid clusterName "Shared_Cluster"; expected a DNS-1123 label/],
-    ["kubernetesVersion", { kubernetesVersion: "1.34.2" }, /ExistingCluster: invalid kubernetesVersion "1\.34\.2"; expected a Kubernetes minor version such as "1\.34"/],
-  ] as const) {
-    it(`rejects a bad ${what}, naming it`, () => {
-      assert.throws(() => cluster(args), message);
+    ["a clusterName that is no DNS label", { clusterName: "Shared_Cluster" }, /^ExistingCluster: invalid clusterName "Shared_Cluster"; expected a DNS-1123 label/],
+    ["a kubernetesVersion with a patch", { kubernetesVersion: "1.34.2" }, /^ExistingCluster: invalid kubernetesVersion "1\.34\.2"; expected a Kubernetes minor version such as "1\.34"$/],
+    ["no kubeconfig", { kubeconfig: undefined }, /^ExistingCluster: invalid kubeconfig undefined; expected the cluster's kubeconfig \(or renderYamlToDirectory\); an empty one would use whatever cluster the deploying machine's KUBECONFIG names$/],
+    ["an empty kubeconfig", { kubeconfig: "" }, /^ExistingCluster: invalid kubeconfig ""; expected the cluster's kubeconfig/],
+    ["both a kubeconfig and a render directory", { renderYamlToDirectory: "/tmp/rendered" }, /^ExistingCluster: invalid renderYamlToDirectory "\/tmp\/rendered"; expected either a kubeconfig or a render directory, not both$/],
+  ] as [string, Partial<ExistingClusterArgs>, RegExp][]) {
+    it(`refuses ${what} before registering anything, naming the argument`, async () => {
+      const { error, resources } = await failureUnderMocks(() => make(args));
+      assert.equal(error.name, "ArgumentError");
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
     });
   }
 });
