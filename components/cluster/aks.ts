@@ -452,14 +452,12 @@ export class AksCluster extends pulumi.ComponentResource {
       return url;
     });
     const deployerAdmin = checked.grantDeployerClusterAdmin
-      ? [
-          new authorization.RoleAssignment(
-            `${name}-deployer-admin`,
-            { scope: cluster.id, roleDefinitionId: roleDefinitionId(client.subscriptionId, AZURE_ROLES.aksRbacClusterAdmin), principalId: client.objectId, principalType: checked.deployerPrincipalType },
-            parent,
-          ),
-        ]
-      : [];
+      ? new authorization.RoleAssignment(
+          `${name}-deployer-admin`,
+          { scope: cluster.id, roleDefinitionId: roleDefinitionId(client.subscriptionId, AZURE_ROLES.aksRbacClusterAdmin), principalId: client.objectId, principalType: checked.deployerPrincipalType },
+          parent,
+        )
+      : undefined;
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name, format: "exec" }, parent);
     this.kubeconfig = pulumi.secret(
       credentials.kubeconfigs.apply((kubeconfigs) => {
@@ -468,19 +466,24 @@ export class AksCluster extends pulumi.ComponentResource {
         return azureCliKubeconfig(Buffer.from(encoded, "base64").toString("utf8"), `${COMPONENT} ${name}`);
       }),
     );
-    // The role assignment exists before it takes effect: wait for it, not for a fixed time.
-    // In-cluster components get a kubeconfig that is ready only after the wait and the user pools.
-    const accessWait = deployerAdmin.flatMap((grant) =>
-      checked.accessTimeout === 0
-        ? []
-        : [new AksAccessWait(`${name}-deployer-access`, { kubeconfig: this.kubeconfig, grant: grant.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` }, { parent: this, dependsOn: [grant] })],
-    );
-    const ready = pulumi.all([...userPools, ...deployerAdmin, ...accessWait].map((resource) => resource.urn));
+    // The role assignment exists before it takes effect (Azure: up to 10 minutes): wait
+    // until the API server says the deployer may create namespaces and CRDs, not for a fixed time.
+    const accessWait =
+      deployerAdmin === undefined || checked.accessTimeout === 0
+        ? undefined
+        : new AksAccessWait(
+            `${name}-deployer-access`,
+            { kubeconfig: this.kubeconfig, grant: deployerAdmin.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` },
+            { parent: this, dependsOn: [deployerAdmin] },
+          );
+    // In-cluster components get a kubeconfig that resolves only once the user pools exist
+    // and the deployer's access is in effect, so their Kubernetes providers depend on those.
+    const ready = [...userPools, ...(deployerAdmin === undefined ? [] : [deployerAdmin]), ...(accessWait === undefined ? [] : [accessWait])];
     this.cluster = {
       cloud: "azure",
       name: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
-      kubeconfig: pulumi.secret(pulumi.all([this.kubeconfig, ready]).apply(([kubeconfig]) => kubeconfig)),
+      kubeconfig: pulumi.secret(pulumi.all([this.kubeconfig, pulumi.all(ready.map((resource) => resource.urn))]).apply(([kubeconfig]) => kubeconfig)),
       oidcIssuerUrl: this.oidcIssuerUrl,
       azure: { subscriptionId: client.subscriptionId, resourceGroupName: this.resourceGroupName, location: args.location, tags },
     };
