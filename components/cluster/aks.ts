@@ -8,21 +8,17 @@
  * (kubelogin), as a secret; the Kubernetes provider waits until the deployer's Azure
  * RBAC role has taken effect.
  */
-import { createHash } from "node:crypto";
 import * as authorization from "@pulumi/azure-native/authorization";
 import * as containerservice from "@pulumi/azure-native/containerservice";
-import * as managedidentity from "@pulumi/azure-native/managedidentity";
 import * as monitor from "@pulumi/azure-native/monitor";
 import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
-import * as storage from "@pulumi/azure-native/storage";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { ArgumentError, checkDnsLabel, checkNumber, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkDnsLabel, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { AksAccessWait } from "./aks-access";
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
-import { AZURE_ROLES, roleDefinitionId } from "./clouds/azure";
+import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
 
@@ -33,7 +29,38 @@ const COMPONENT = "AksCluster";
  * "rapid" move the cluster to a newer minor behind the program's back, and the next run
  * would then ask AKS for a downgrade; they are refused.
  */
-export const AKS_UPGRADE_CHANNELS = ["patch", "node-image", "none"] as const;
+export const AksUpgradeChannel = {
+  /** The newest patch of the chosen minor, as it comes out. */
+  Patch: "patch",
+  /** Node images only; Kubernetes patches are left to the program. */
+  NodeImage: "node-image",
+  /** No automatic upgrades. */
+  None: "none",
+} as const;
+export type AksUpgradeChannel = (typeof AksUpgradeChannel)[keyof typeof AksUpgradeChannel];
+
+/** Every upgrade channel AksCluster accepts. */
+export const AKS_UPGRADE_CHANNELS: AksUpgradeChannel[] = Object.values(AksUpgradeChannel);
+
+/** What kind of Entra ID principal runs `pulumi up`, for its role assignment. */
+export const AksDeployerPrincipalType = {
+  /** A person signed in with the Azure CLI. */
+  User: "User",
+  /** A service principal or managed identity (CI). */
+  ServicePrincipal: "ServicePrincipal",
+} as const;
+export type AksDeployerPrincipalType = (typeof AksDeployerPrincipalType)[keyof typeof AksDeployerPrincipalType];
+
+/** The effect of the pod security restricted initiative. */
+export const AksPodSecurityPolicy = {
+  /** Report non-compliant pods in Azure Policy compliance. */
+  Audit: "audit",
+  /** Also refuse non-compliant pods at admission. */
+  Deny: "deny",
+  /** Assign nothing. */
+  Off: "off",
+} as const;
+export type AksPodSecurityPolicy = (typeof AksPodSecurityPolicy)[keyof typeof AksPodSecurityPolicy];
 
 /**
  * The built-in initiative "Kubernetes cluster pod security restricted standards for
@@ -54,18 +81,29 @@ export const AKS_CONTROL_PLANE_LOG_CATEGORIES = ["kube-audit-admin", "kube-apise
 
 /** A node pool. */
 export interface AksNodePoolArgs extends NodePoolSize {
-  /** Pool name: lowercase letters and digits, starting with a letter, at most 12 characters. */
+  /** Pool name: lowercase letters and digits, starting with a letter, at most 12 characters, unique in the cluster. */
   name: string;
   /** VM size. Default: "Standard_D4s_v5". */
   vmSize?: string;
-  /** Kubernetes node labels. Default: none. */
-  labels?: Record<string, string>;
+  /** Kubernetes node labels. Default: none (the pool's own `goplatform.dev/node-pool` label is always set). */
+  labels?: { [key: string]: string };
+}
+
+/** A public API server, open only to an allow-list. */
+export interface AksPublicEndpoint {
+  /**
+   * IPv4 CIDR blocks allowed to reach the API server, at least one. Blocks shorter than
+   * /8 (0.0.0.0/0 included) are refused unless `allowInternet` is true.
+   */
+  allowedCidrs: string[];
+  /** Accept blocks shorter than /8 (up to the whole internet) in `allowedCidrs`. Default: false. */
+  allowInternet?: boolean;
 }
 
 export interface AksClusterArgs {
   /** AKS cluster name (a DNS label). Default: the component name. */
   clusterName?: string;
-  /** Azure region, e.g. "westeurope". */
+  /** Azure location (region) name, e.g. "westeurope". Required. */
   location: string;
   /** Resource group to create the cluster in. Default: a new one. */
   resourceGroupName?: pulumi.Input<string>;
@@ -73,49 +111,55 @@ export interface AksClusterArgs {
   kubernetesVersion?: string;
   /**
    * Cluster auto-upgrade channel, one that keeps the pinned minor: "patch" (newest patch
-   * of the chosen minor, default), "node-image" (node images only) or "none". "stable" and
-   * "rapid" are refused: they change the minor while `kubernetesVersion` stays pinned.
+   * of the chosen minor), "node-image" (node images only) or "none". "stable" and "rapid"
+   * are refused: they change the minor while `kubernetesVersion` stays pinned. Default: "patch".
    */
-  upgradeChannel?: (typeof AKS_UPGRADE_CHANNELS)[number];
+  upgradeChannel?: AksUpgradeChannel;
   /** Entra ID group object ids given cluster-admin. Default: none (grant Azure RBAC roles on the cluster instead). */
   adminGroupObjectIds?: string[];
   /**
    * Give the identity running `pulumi up` (the client config's object id) the built-in
    * "Azure Kubernetes Service RBAC Cluster Admin" role on the cluster. Local accounts are
-   * off and Kubernetes authorization is Azure RBAC, so without it this component's own
-   * Kubernetes provider is refused (403). Default: true; set false only when that
-   * identity already holds the role (e.g. at subscription scope).
+   * off and Kubernetes authorization is Azure RBAC, so without it the in-cluster
+   * components' Kubernetes providers are refused (403). Default: true; set false only
+   * when that identity already holds the role (e.g. at subscription scope).
    */
   grantDeployerClusterAdmin?: boolean;
   /** What the deploying identity is, for that role assignment. Default: not set (Azure looks it up). */
-  deployerPrincipalType?: "User" | "ServicePrincipal";
+  deployerPrincipalType?: AksDeployerPrincipalType;
   /**
-   * Seconds the Kubernetes provider waits, after granting the deployer cluster admin, for
-   * that role to take effect (Azure: up to 10 minutes): a check asks the API server
-   * (SelfSubjectAccessReview, with the kubeconfig's kubelogin) every 10 s whether the
-   * deployer may create namespaces and CRDs, and fails with the last answer once the time
-   * is up. 0 turns the wait off. Only used while `grantDeployerClusterAdmin` is true.
-   * The machine running `pulumi up` must reach the API server (as the provider must). Default: 1200.
+   * Seconds to wait, after granting the deployer cluster admin, for that role to take
+   * effect (Azure: up to 10 minutes): a check asks the API server (SelfSubjectAccessReview,
+   * with the kubeconfig's kubelogin) every 10 s whether the deployer may create namespaces
+   * and CRDs, and fails with the last answer once the time is up; `cluster.kubeconfig` is
+   * ready only after it. Only used while `grantDeployerClusterAdmin` is true. The check
+   * runs on the machine running `pulumi up`, which must reach the API server: a stack run
+   * from outside a private cluster's network (no `publicEndpoint`, no VPN) sets
+   * deployerAccessTimeoutSeconds: 0, which turns the wait off. 0–3600. Default: 1200.
    */
   deployerAccessTimeoutSeconds?: number;
-  /** Pod and service CIDRs for Azure CNI overlay, network addresses (host bits clear). Default: "10.244.0.0/16" and "10.0.0.0/16" (cluster DNS at the service network address + 10). */
+  /** Pod CIDR for Azure CNI overlay, a network address (host bits clear). Default: "10.244.0.0/16". */
   podCidr?: string;
+  /**
+   * Service CIDR, a network address (host bits clear), /28 or larger; cluster DNS gets
+   * the network address + 10. Default: "10.0.0.0/16" (DNS at 10.0.0.10).
+   */
   serviceCidr?: string;
-  /** Subnet for the nodes. Default: a VNet AKS manages. */
+  /** Subnet id for the nodes. Default: a VNet AKS manages. */
   vnetSubnetId?: pulumi.Input<string>;
   /**
-   * A public API server, reachable only from `allowedCidrs` (blocks shorter than /8,
-   * 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; the API server is a private cluster endpoint.
+   * A public API server, reachable only from `allowedCidrs`. Default: none; the API
+   * server is a private cluster endpoint.
    */
-  publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
-  /** The system pool (CriticalAddonsOnly). Default: "system", 2–5 Standard_D4s_v5, 50 GB disks, zones 1–3. */
+  publicEndpoint?: AksPublicEndpoint;
+  /** The system pool (tainted CriticalAddonsOnly). Default: "system", 2–5 Standard_D4s_v5 nodes, 2 to start, 50 GB disks, zones 1–3. */
   systemPool?: AksNodePoolArgs;
-  /** User pools for workloads. Default: one pool "apps", 1–10 Standard_D4s_v5, 50 GB disks, zones 1–3. */
+  /** User pools for workloads. Default: one pool "apps", 1–10 Standard_D4s_v5 nodes, 2 to start, 50 GB disks, zones 1–3. */
   userPools?: AksNodePoolArgs[];
   /**
    * Control-plane logs (categories AKS_CONTROL_PLANE_LOG_CATEGORIES) through a diagnostic
    * setting into Log Analytics, in resource-specific tables (AKSAuditAdmin, AKSControlPlane).
-   * Default: on, into a new workspace (SKU PerGB2018, `retentionDays` 90) in the cluster's resource group.
+   * Default: on, into a new workspace (SKU PerGB2018, 90 days) in the cluster's resource group.
    */
   auditLogs?: AksAuditLogsArgs;
   /**
@@ -130,16 +174,17 @@ export interface AksClusterArgs {
    * assigned at the cluster scope with this effect. "audit" reports violations; "deny"
    * also refuses non-compliant pods; "off" assigns nothing. Default: "audit".
    */
-  podSecurityPolicy?: "audit" | "deny" | "off";
+  podSecurityPolicy?: AksPodSecurityPolicy;
   /**
    * Namespaces the pod security initiative does not judge. Replaces the list, so keep the
-   * system namespaces. Default: AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES (the initiative's own default).
+   * system namespaces ("kube-system" is required). Default: AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES
+   * (the initiative's own default: kube-system, gatekeeper-system, azure-arc, azure-extensions-usage-system).
    */
   podSecurityExcludedNamespaces?: string[];
-  /** Protect the cluster and its children from deletion. Default: true; opt out with false. */
+  /** Protect the cluster and its children from deletion. Default: `opts.protect`, else true; opt out with false. */
   protect?: boolean;
-  /** Tags for every Azure resource. Default: none. */
-  tags?: Record<string, string>;
+  /** Tags for every Azure resource (and the identities and storage accounts in-cluster components create). Default: none. */
+  tags?: { [key: string]: string };
 }
 
 /** Where the control-plane logs go. */
@@ -152,11 +197,8 @@ export interface AksAuditLogsArgs {
   retentionDays?: number;
 }
 
-const POD_SECURITY_EFFECTS = ["audit", "deny", "off"] as const;
-
 const DEFAULT_SYSTEM: AksNodePoolArgs = { name: "system", minSize: 2, maxSize: 5, desiredSize: 2, diskSizeGb: 50 };
 const DEFAULT_USER: AksNodePoolArgs = { name: "apps", minSize: 1, maxSize: 10, desiredSize: 2, diskSizeGb: 50 };
-const LOCATION = /^[a-z]+[a-z0-9]*$/;
 const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
 const LOG_ANALYTICS_WORKSPACE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -176,10 +218,10 @@ function checkPool(where: string, pool: AksNodePoolArgs, seen: Set<string>): Che
 
 function checkArgs(name: string, args: AksClusterArgs) {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
-  if (typeof args.location !== "string" || !LOCATION.test(args.location)) throw new ArgumentError(COMPONENT, "location", args.location, "expected an Azure region name such as \"westeurope\"");
+  checkAzureLocation(COMPONENT, "location", args.location);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
-  const upgradeChannel = args.upgradeChannel ?? "patch";
-  if (!(AKS_UPGRADE_CHANNELS as readonly string[]).includes(upgradeChannel)) {
+  const upgradeChannel = args.upgradeChannel ?? AksUpgradeChannel.Patch;
+  if (!AKS_UPGRADE_CHANNELS.includes(upgradeChannel)) {
     throw new ArgumentError(
       COMPONENT,
       "upgradeChannel",
@@ -197,17 +239,14 @@ function checkArgs(name: string, args: AksClusterArgs) {
   // Room for the DNS address (network + 10) and the broadcast address after it.
   if (service.prefix > 28) throw new ArgumentError(COMPONENT, "serviceCidr", serviceCidr, "expected a block of /28 or larger (cluster DNS takes the network address + 10)");
   const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
-  if (args.deployerPrincipalType !== undefined && !["User", "ServicePrincipal"].includes(args.deployerPrincipalType)) {
-    throw new ArgumentError(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, "expected \"User\" or \"ServicePrincipal\"");
-  }
+  const deployerPrincipalType = args.deployerPrincipalType === undefined ? undefined : checkOneOf(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, Object.values(AksDeployerPrincipalType));
+  const grantDeployerClusterAdmin = args.grantDeployerClusterAdmin ?? true;
+  if (typeof grantDeployerClusterAdmin !== "boolean") throw new ArgumentError(COMPONENT, "grantDeployerClusterAdmin", grantDeployerClusterAdmin, "expected true or false");
   const accessTimeout = checkNumber(COMPONENT, "deployerAccessTimeoutSeconds", args.deployerAccessTimeoutSeconds ?? 1200, { min: 0, max: 3600, integer: true });
   const auditLogs = args.auditLogs ?? {};
   const auditLogsOn = auditLogs.enabled ?? true;
   const retentionDays = checkNumber(COMPONENT, "auditLogs.retentionDays", auditLogs.retentionDays ?? 90, { min: 30, max: 730, integer: true });
-  const podSecurity = args.podSecurityPolicy ?? "audit";
-  if (!(POD_SECURITY_EFFECTS as readonly string[]).includes(podSecurity)) {
-    throw new ArgumentError(COMPONENT, "podSecurityPolicy", podSecurity, `expected one of ${POD_SECURITY_EFFECTS.join(", ")}`);
-  }
+  const podSecurity = checkOneOf(COMPONENT, "podSecurityPolicy", args.podSecurityPolicy ?? AksPodSecurityPolicy.Audit, Object.values(AksPodSecurityPolicy));
   const excludedNamespaces = (args.podSecurityExcludedNamespaces ?? [...AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES]).map((ns) => checkDnsLabel(COMPONENT, "podSecurityExcludedNamespaces", ns));
   if (!excludedNamespaces.includes("kube-system")) {
     throw new ArgumentError(COMPONENT, "podSecurityExcludedNamespaces", excludedNamespaces, "expected a list that keeps \"kube-system\" (AKS system pods do not meet the restricted standard)");
@@ -231,6 +270,8 @@ function checkArgs(name: string, args: AksClusterArgs) {
     publicCidrs,
     systemPool,
     userPools,
+    deployerPrincipalType,
+    grantDeployerClusterAdmin,
     accessTimeout,
     auditLogsOn,
     retentionDays,
@@ -263,15 +304,26 @@ const poolProfile = (pool: CheckedPool, kubernetesVersion: string, subnet: pulum
 });
 
 export class AksCluster extends pulumi.ComponentResource {
-  /** What in-cluster components take as `cluster`: kubeconfig, OIDC issuer and the workload identity data. */
+  /**
+   * What in-cluster components take as `cluster`: cloud "azure", the user kubeconfig (a
+   * secret, ready once the user pools exist and the deployer's role has taken effect),
+   * the OIDC issuer and the workload identity data (subscription, resource group,
+   * location, tags).
+   */
   readonly cluster: ClusterData;
+  /** The AKS cluster's name. */
   readonly clusterName: pulumi.Output<string>;
+  /** The Kubernetes minor asked for (`kubernetesVersion`). */
   readonly kubernetesVersion: pulumi.Output<string>;
-  /** The user kubeconfig (kubelogin with the Azure CLI session), a secret. */
+  /** The user kubeconfig (kubelogin with the Azure CLI session), a secret; usable as soon as the cluster exists. */
   readonly kubeconfig: pulumi.Output<string>;
+  /** The cluster's OIDC issuer URL (workload identity federation trusts it). */
   readonly oidcIssuerUrl: pulumi.Output<string>;
+  /** The resource group the cluster is in. */
   readonly resourceGroupName: pulumi.Output<string>;
+  /** The managed cluster's Azure resource id. */
   readonly clusterId: pulumi.Output<string>;
+  /** The cluster's Azure location. */
   readonly location: string;
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -399,16 +451,13 @@ export class AksCluster extends pulumi.ComponentResource {
       if (url === undefined) throw new Error(`${COMPONENT} ${name}: AKS reported no OIDC issuer URL`);
       return url;
     });
-    const deployerAdmin =
-      args.grantDeployerClusterAdmin === false
-        ? []
-        : [
-            new authorization.RoleAssignment(
-              `${name}-deployer-admin`,
-              { scope: cluster.id, roleDefinitionId: roleDefinitionId(client.subscriptionId, AZURE_ROLES.aksRbacClusterAdmin), principalId: client.objectId, principalType: args.deployerPrincipalType },
-              parent,
-            ),
-          ];
+    const deployerAdmin = checked.grantDeployerClusterAdmin
+      ? new authorization.RoleAssignment(
+          `${name}-deployer-admin`,
+          { scope: cluster.id, roleDefinitionId: roleDefinitionId(client.subscriptionId, AZURE_ROLES.aksRbacClusterAdmin), principalId: client.objectId, principalType: checked.deployerPrincipalType },
+          parent,
+        )
+      : undefined;
     const credentials = containerservice.listManagedClusterUserCredentialsOutput({ resourceGroupName, resourceName: cluster.name, format: "exec" }, parent);
     this.kubeconfig = pulumi.secret(
       credentials.kubeconfigs.apply((kubeconfigs) => {
@@ -417,19 +466,24 @@ export class AksCluster extends pulumi.ComponentResource {
         return azureCliKubeconfig(Buffer.from(encoded, "base64").toString("utf8"), `${COMPONENT} ${name}`);
       }),
     );
-    // The role assignment exists before it takes effect: wait for it, not for a fixed time.
-    // In-cluster components get a kubeconfig that is ready only after the wait and the user pools.
-    const accessWait = deployerAdmin.flatMap((grant) =>
-      checked.accessTimeout === 0
-        ? []
-        : [new AksAccessWait(`${name}-deployer-access`, { kubeconfig: this.kubeconfig, grant: grant.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` }, { parent: this, dependsOn: [grant] })],
-    );
-    const ready = pulumi.all([...userPools, ...deployerAdmin, ...accessWait].map((resource) => resource.urn));
+    // The role assignment exists before it takes effect (Azure: up to 10 minutes): wait
+    // until the API server says the deployer may create namespaces and CRDs, not for a fixed time.
+    const accessWait =
+      deployerAdmin === undefined || checked.accessTimeout === 0
+        ? undefined
+        : new AksAccessWait(
+            `${name}-deployer-access`,
+            { kubeconfig: this.kubeconfig, grant: deployerAdmin.id, timeoutSeconds: checked.accessTimeout, intervalSeconds: 10, what: `${COMPONENT} ${name}` },
+            { parent: this, dependsOn: [deployerAdmin] },
+          );
+    // In-cluster components get a kubeconfig that resolves only once the user pools exist
+    // and the deployer's access is in effect, so their Kubernetes providers depend on those.
+    const ready = [...userPools, ...(deployerAdmin === undefined ? [] : [deployerAdmin]), ...(accessWait === undefined ? [] : [accessWait])];
     this.cluster = {
       cloud: "azure",
       name: this.clusterName,
       kubernetesVersion: this.kubernetesVersion,
-      kubeconfig: pulumi.secret(pulumi.all([this.kubeconfig, ready]).apply(([kubeconfig]) => kubeconfig)),
+      kubeconfig: pulumi.secret(pulumi.all([this.kubeconfig, pulumi.all(ready.map((resource) => resource.urn))]).apply(([kubeconfig]) => kubeconfig)),
       oidcIssuerUrl: this.oidcIssuerUrl,
       azure: { subscriptionId: client.subscriptionId, resourceGroupName: this.resourceGroupName, location: args.location, tags },
     };

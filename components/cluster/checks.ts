@@ -14,7 +14,7 @@ export interface NodePoolSize {
   maxSize: number;
   /** Nodes to start with, between minSize and maxSize. Default: minSize. */
   desiredSize?: number;
-  /** Boot disk size in GB, 20–16384. */
+  /** Boot disk size in GB, 20–16384. Default: 50. */
   diskSizeGb?: number;
 }
 

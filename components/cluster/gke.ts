@@ -7,26 +7,57 @@
  * held until its end of support, a dedicated least-privilege node service account and a
  * managed node pool in place of the default one; Autopilot as an option.
  */
-import { createHash } from "node:crypto";
 import * as gcp from "@pulumi/gcp";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ArgumentError, checkNumber, componentToken, withLegacyType } from "../args";
+import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
-import { accountId } from "./clouds/gcp";
+import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
 
 const COMPONENT = "GkeCluster";
 
-export const GKE_RELEASE_CHANNELS = ["RAPID", "REGULAR", "STABLE", "EXTENDED"] as const;
+/** GKE release channels: how soon new versions reach the cluster. */
+export const GkeReleaseChannel = {
+  /** Newest versions first, shortest support. */
+  Rapid: "RAPID",
+  /** Versions a few weeks after Rapid: the usual choice. */
+  Regular: "REGULAR",
+  /** Versions after Regular, for change-averse clusters. */
+  Stable: "STABLE",
+  /** Stable's versions with extended support (longer on a minor, at extra cost). */
+  Extended: "EXTENDED",
+} as const;
+export type GkeReleaseChannel = (typeof GkeReleaseChannel)[keyof typeof GkeReleaseChannel];
+
+/** Every release channel GKE offers. */
+export const GKE_RELEASE_CHANNELS: GkeReleaseChannel[] = Object.values(GkeReleaseChannel);
 
 /** Roles the node service account gets: GKE's own least-privilege node role, and pulling images. */
 export const GKE_NODE_ROLES = ["roles/container.defaultNodeServiceAccount", "roles/artifactregistry.reader"] as const;
 
 /** Days of the week as RFC 5545 writes them (`BYDAY`). */
-export const GKE_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
+export const GkeWeekday = {
+  /** Monday. */
+  Monday: "MO",
+  /** Tuesday. */
+  Tuesday: "TU",
+  /** Wednesday. */
+  Wednesday: "WE",
+  /** Thursday. */
+  Thursday: "TH",
+  /** Friday. */
+  Friday: "FR",
+  /** Saturday. */
+  Saturday: "SA",
+  /** Sunday. */
+  Sunday: "SU",
+} as const;
+export type GkeWeekday = (typeof GkeWeekday)[keyof typeof GkeWeekday];
+
+/** The weekdays in order, Monday first. */
+export const GKE_WEEKDAYS: GkeWeekday[] = Object.values(GkeWeekday);
 
 /**
  * A weekly window in which GKE may run automatic maintenance (upgrades, and other
@@ -35,8 +66,8 @@ export const GKE_WEEKDAYS = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"] as const;
  * least four times, `days.length × hours` must be at least 12.
  */
 export interface GkeMaintenanceWindow {
-  /** Days the window starts on (UTC), e.g. ["SA", "SU"]. */
-  days: (typeof GKE_WEEKDAYS)[number][];
+  /** Days the window starts on (UTC), distinct, e.g. ["SA", "SU"]. */
+  days: GkeWeekday[];
   /** Hour of the day it starts, 0–23 UTC. */
   startHour: number;
   /** Length in hours, 4–24. */
@@ -48,58 +79,115 @@ export const DEFAULT_GKE_MAINTENANCE_WINDOW: GkeMaintenanceWindow = { days: ["SA
 
 /** A managed node pool. Sizes are per zone: a regional pool runs in three zones. */
 export interface GkeNodePoolArgs extends NodePoolSize {
-  /** Pool name (a DNS label). */
+  /** Pool name: a DNS label of at most 40 characters, unique in the cluster. */
   name: string;
-  /** Machine type. Default: "e2-standard-4". */
+  /** Compute Engine machine type. Default: "e2-standard-4". */
   machineType?: string;
-  /** Use Spot VMs. Default: false. */
+  /** Run on Spot VMs (cheaper, can be reclaimed at any time). Default: false. */
   spot?: boolean;
-  /** Kubernetes node labels. Default: none. */
-  labels?: Record<string, string>;
+  /** Kubernetes node labels. Default: none (the pool's own `goplatform.dev/node-pool` label is always set). */
+  labels?: { [key: string]: string };
+}
+
+/** A VPC network and subnet the caller already has, instead of the one GkeCluster creates. */
+export interface GkeExistingNetwork {
+  /** The VPC network's id or self link. */
+  network: pulumi.Input<string>;
+  /** The subnetwork's id or self link, in the cluster's region; it holds the nodes. */
+  subnetwork: pulumi.Input<string>;
+  /** Name of the subnetwork's secondary range for pods. */
+  podRangeName: pulumi.Input<string>;
+  /** Name of the subnetwork's secondary range for services. */
+  serviceRangeName: pulumi.Input<string>;
+}
+
+/** A public control-plane endpoint, open only to an allow-list. */
+export interface GkePublicEndpoint {
+  /**
+   * IPv4 CIDR blocks allowed to reach the public endpoint, at least one. Blocks shorter
+   * than /8 (0.0.0.0/0 included) are refused unless `allowInternet` is true.
+   */
+  allowedCidrs: string[];
+  /** Accept blocks shorter than /8 (up to the whole internet) in `allowedCidrs`. Default: false. */
+  allowInternet?: boolean;
+}
+
+/** Where the key for application-layer Secrets encryption comes from. */
+export const GkeSecretsEncryptionMode = {
+  /**
+   * A new Cloud KMS key ring and key in the cluster's region, rotated every 90 days,
+   * retained when the stack is destroyed or the key replaced (data encrypted with a
+   * destroyed key is lost), and the project's GKE service agent given
+   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it before the cluster is created.
+   */
+  Create: "create",
+  /** The caller's Cloud KMS key, `keyName`; the GKE service agent must already hold that role on it. */
+  Key: "key",
+  /** No application-layer encryption: Google's default encryption at rest only. */
+  Off: "off",
+} as const;
+export type GkeSecretsEncryptionMode = (typeof GkeSecretsEncryptionMode)[keyof typeof GkeSecretsEncryptionMode];
+
+/** Application-layer encryption of Kubernetes Secrets with a Cloud KMS key. */
+export interface GkeSecretsEncryption {
+  /** "create" (a new key), "key" (the caller's `keyName`) or "off". */
+  mode: GkeSecretsEncryptionMode;
+  /**
+   * With mode "key" only, and required then: the key id
+   * `projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>`, in the
+   * cluster's region. Default: none.
+   */
+  keyName?: string;
 }
 
 export interface GkeClusterArgs {
   /** GKE cluster name (a DNS label, at most 40 characters). Default: the component name. */
   clusterName?: string;
-  /** GCP project. Default: the provider's (`gcp:project`). */
+  /** GCP project id. Default: the provider's (`gcp:project`). */
   project?: string;
-  /** Region, e.g. "europe-west1". Default: the provider's (`gcp:region`). */
+  /** Region, e.g. "europe-west1" (a regional cluster; zones are refused). Default: the provider's (`gcp:region`). */
   region?: string;
   /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.gcp. Default: DEFAULT_KUBERNETES_VERSION. */
   kubernetesVersion?: string;
   /** Release channel. Default: "REGULAR". */
-  releaseChannel?: (typeof GKE_RELEASE_CHANNELS)[number];
+  releaseChannel?: GkeReleaseChannel;
   /** Autopilot instead of Standard: Google manages the nodes; `nodePools` must be left out. Default: false. */
   autopilot?: boolean;
   /**
-   * Network. Default: a new VPC network and subnet (`nodeCidr`, with `podCidr` and
-   * `serviceCidr` as secondary ranges) and Cloud NAT for the private nodes' egress.
+   * Primary range of the new subnet, for the nodes (host bits clear). Not used with
+   * `existingNetwork`. Default: "10.10.0.0/20".
    */
   nodeCidr?: string;
+  /** Secondary range of the new subnet for pods. Not used with `existingNetwork`. Default: "10.16.0.0/14". */
   podCidr?: string;
+  /** Secondary range of the new subnet for services. Not used with `existingNetwork`. Default: "10.20.0.0/20". */
   serviceCidr?: string;
-  existingNetwork?: { network: pulumi.Input<string>; subnetwork: pulumi.Input<string>; podRangeName: pulumi.Input<string>; serviceRangeName: pulumi.Input<string> };
   /**
-   * A public control-plane endpoint, reachable only from `allowedCidrs` (blocks shorter
-   * than /8, 0.0.0.0/0 included, refused unless `allowInternet: true`). Default: none; only the private endpoint.
+   * Put the cluster in a network the caller already has. Default: none; a new VPC
+   * network and subnet (`nodeCidr`, with `podCidr` and `serviceCidr` as secondary
+   * ranges) and Cloud NAT for the private nodes' egress.
    */
-  publicEndpoint?: { allowedCidrs: string[]; allowInternet?: boolean };
+  existingNetwork?: GkeExistingNetwork;
+  /**
+   * A public control-plane endpoint, reachable only from `allowedCidrs`. Default: none;
+   * only the private endpoint (and the DNS endpoint, see `dnsEndpoint`).
+   */
+  publicEndpoint?: GkePublicEndpoint;
   /**
    * Open GKE's DNS-based control-plane endpoint (`gke-….<region>.gke.goog`) to callers
-   * outside the VPC, and point `kubeconfig` (and so `provider`) at it. Every request to
-   * it is authorized by Google IAM (`container.clusters.connect`) before it reaches the
-   * API server, and Kubernetes RBAC still applies; no network allow-list is involved.
-   * The IP endpoint stays private, so the machine running `pulumi up` reaches the API
-   * server without a VPN or bastion, which the private IP alone would not allow.
-   * `false` closes the DNS endpoint to traffic from outside Google Cloud
-   * (`allowExternalTraffic: false`) and the kubeconfig uses the IP endpoint: the
-   * private address, unreachable from outside the VPC unless `publicEndpoint` is set.
-   * @default true
+   * outside the VPC, and point `kubeconfig` at it. Every request to it is authorized by
+   * Google IAM (`container.clusters.connect`) before it reaches the API server, and
+   * Kubernetes RBAC still applies; no network allow-list is involved. The IP endpoint
+   * stays private, so the machine running `pulumi up` reaches the API server without a
+   * VPN or bastion, which the private IP alone would not allow. `false` closes the DNS
+   * endpoint to traffic from outside Google Cloud (`allowExternalTraffic: false`) and
+   * the kubeconfig uses the IP endpoint: the private address, unreachable from outside
+   * the VPC unless `publicEndpoint` is set. Default: true.
    */
   dnsEndpoint?: boolean;
   /**
-   * When GKE may run automatic maintenance: a weekly recurring window in UTC.
-   * @default DEFAULT_GKE_MAINTENANCE_WINDOW (Saturdays and Sundays, 00:00–08:00 UTC)
+   * When GKE may run automatic maintenance: a weekly recurring window in UTC. Default:
+   * Saturdays and Sundays, 00:00–08:00 UTC (DEFAULT_GKE_MAINTENANCE_WINDOW).
    */
   maintenanceWindow?: GkeMaintenanceWindow;
   /**
@@ -110,54 +198,51 @@ export interface GkeClusterArgs {
    * support, while patches still arrive in `maintenanceWindow`; the exclusion's end
    * follows each minor a change of `kubernetesVersion` moves to. At end of support GKE
    * upgrades anyway. `false` lets the channel move the minor; `runningKubernetesVersion`
-   * shows where it is.
-   * @default true
+   * shows where it is. Default: true.
    */
   holdMinorVersion?: boolean;
   /**
    * Application-layer encryption of Kubernetes Secrets with a Cloud KMS key, on top of
-   * Google's default encryption at rest. Default (undefined): a new key ring and
-   * key in the cluster's region (rotated every 90 days, retained when the stack is
-   * destroyed or the key replaced: data encrypted with a destroyed key is lost), and
-   * the project's GKE service agent
-   * (`service-<project number>@container-engine-robot.iam.gserviceaccount.com`) given
-   * `roles/cloudkms.cryptoKeyEncrypterDecrypter` on it before the cluster is created.
-   * A key id `projects/<p>/locations/<region>/keyRings/<r>/cryptoKeys/<k>` in the
-   * cluster's region uses that key; the service agent must already hold that role on
-   * it. `false`: Google-managed encryption only.
-   * @default a new Cloud KMS key
+   * Google's default encryption at rest: a new key (mode "create"), the caller's (mode
+   * "key" with `keyName`), or none (mode "off"). Default: { mode: "create" }, a new key
+   * ring and key in the cluster's region, retained on destroy, that the GKE service agent
+   * may use.
    */
-  secretsEncryptionKey?: string | false;
-  /** Node pools (Standard only). Default: one pool "system", 1–3 e2-standard-4 nodes per zone, 1 to start, 50 GB disks. */
+  secretsEncryption?: GkeSecretsEncryption;
+  /**
+   * Node pools (Standard only). Default: one pool "system" of e2-standard-4 nodes, 1–3
+   * per zone, 1 to start, 50 GB disks.
+   */
   nodePools?: GkeNodePoolArgs[];
   /**
    * Protect the cluster and its children from deletion: Pulumi `protect`, and GKE
    * deletion protection on the cluster. Default: `opts.protect`, else true; opt out with false.
    */
   protect?: boolean;
-  /** Labels for every GCP resource. Default: none. */
-  labels?: Record<string, string>;
+  /** Labels for every GCP resource (and the buckets in-cluster components create). Default: none. */
+  labels?: { [key: string]: string };
 }
 
 const DEFAULT_POOL: GkeNodePoolArgs = { name: "system", minSize: 1, maxSize: 3, desiredSize: 1, diskSizeGb: 50 };
-const REGION = /^[a-z]+-[a-z]+\d+$/;
 const MACHINE_TYPE = /^[a-z][a-z0-9]*-[a-z0-9-]+$/;
 const PROJECT = /^[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
+
+/** The key for Secrets encryption, checked: create one, use the caller's, or none. */
+type CheckedSecretsEncryption = { mode: "create" } | { mode: "key"; keyName: string } | { mode: "off" };
 
 interface CheckedGkeArgs {
   clusterName: string;
   project: string;
   region: string;
   kubernetesVersion: string;
-  releaseChannel: string;
+  releaseChannel: GkeReleaseChannel;
   autopilot: boolean;
   cidrs: { node: string; pod: string; service: string };
   publicCidrs?: string[];
   dnsEndpoint: boolean;
   maintenance: { recurrence: string; startTime: string; endTime: string };
   holdMinorVersion: boolean;
-  /** Create a key, use the caller's, or none. */
-  secretsEncryptionKey: { create: true } | { keyName: string } | false;
+  secretsEncryption: CheckedSecretsEncryption;
   nodePools: (Required<NodePoolSize> & { name: string; machineType: string; spot: boolean; labels: Record<string, string> })[];
 }
 
@@ -167,10 +252,10 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   const project = args.project ?? gcp.config.project;
   if (project === undefined || !PROJECT.test(project)) throw new ArgumentError(COMPONENT, "project", project, "expected a GCP project id (or set gcp:project)");
   const region = args.region ?? gcp.config.region;
-  if (region === undefined || !REGION.test(region)) throw new ArgumentError(COMPONENT, "region", region, "expected a GCP region such as \"europe-west1\" (a regional cluster; zones are not accepted)");
+  if (region === undefined) throw new ArgumentError(COMPONENT, "region", region, "expected a GCP region such as \"europe-west1\" (or set gcp:region)");
+  checkGcpRegion(COMPONENT, "region", region);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "gcp", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
-  const releaseChannel = args.releaseChannel ?? "REGULAR";
-  if (!(GKE_RELEASE_CHANNELS as readonly string[]).includes(releaseChannel)) throw new ArgumentError(COMPONENT, "releaseChannel", releaseChannel, `expected one of ${GKE_RELEASE_CHANNELS.join(", ")}`);
+  const releaseChannel = checkOneOf(COMPONENT, "releaseChannel", args.releaseChannel ?? GkeReleaseChannel.Regular, GKE_RELEASE_CHANNELS);
   const cidrs = { node: args.nodeCidr ?? "10.10.0.0/20", pod: args.podCidr ?? "10.16.0.0/14", service: args.serviceCidr ?? "10.20.0.0/20" };
   checkCidr(COMPONENT, "nodeCidr", cidrs.node);
   checkCidr(COMPONENT, "podCidr", cidrs.pod);
@@ -197,23 +282,29 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   const maintenance = checkMaintenanceWindow(args.maintenanceWindow ?? DEFAULT_GKE_MAINTENANCE_WINDOW);
   const holdMinorVersion = args.holdMinorVersion ?? true;
   if (typeof holdMinorVersion !== "boolean") throw new ArgumentError(COMPONENT, "holdMinorVersion", holdMinorVersion, "expected true or false");
-  const secretsEncryptionKey = checkSecretsEncryptionKey(args.secretsEncryptionKey, region);
-  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, secretsEncryptionKey, nodePools };
+  const secretsEncryption = checkSecretsEncryption(args.secretsEncryption, region);
+  return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, secretsEncryption, nodePools };
 }
 
 const CRYPTO_KEY = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;
+const KEY_ID = "projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>";
 
-function checkSecretsEncryptionKey(value: string | false | undefined, region: string): CheckedGkeArgs["secretsEncryptionKey"] {
-  if (value === undefined) return { create: true };
-  if (value === false) return false;
-  const location = typeof value === "string" ? CRYPTO_KEY.exec(value)?.[1] : undefined;
-  if (location === undefined) {
-    throw new ArgumentError(COMPONENT, "secretsEncryptionKey", value, "expected a Cloud KMS key id projects/<project>/locations/<region>/keyRings/<ring>/cryptoKeys/<key>, or false");
+/** `secretsEncryption`: a mode, and a key id exactly when the mode is "key". */
+function checkSecretsEncryption(value: GkeSecretsEncryption | undefined, region: string): CheckedSecretsEncryption {
+  if (value === undefined) return { mode: "create" };
+  if (!isRecord(value)) throw new ArgumentError(COMPONENT, "secretsEncryption", value, "expected { mode: \"create\" | \"key\" | \"off\", keyName? }");
+  const mode = checkOneOf(COMPONENT, "secretsEncryption.mode", value.mode, Object.values(GkeSecretsEncryptionMode));
+  const keyName = value.keyName;
+  if (mode !== "key") {
+    if (keyName !== undefined) throw new ArgumentError(COMPONENT, "secretsEncryption.keyName", keyName, `only mode "key" takes a keyName (mode "${mode}" ${mode === "create" ? "makes a new key" : "uses no key"})`);
+    return { mode };
   }
+  const location = typeof keyName === "string" ? CRYPTO_KEY.exec(keyName)?.[1] : undefined;
+  if (typeof keyName !== "string" || location === undefined) throw new ArgumentError(COMPONENT, "secretsEncryption.keyName", keyName, `mode "key" needs a Cloud KMS key id ${KEY_ID}`);
   if (location !== region) {
-    throw new ArgumentError(COMPONENT, "secretsEncryptionKey", value, `expected a key in the cluster's region ${region} (GKE's guidance: the key in the cluster's location)`);
+    throw new ArgumentError(COMPONENT, "secretsEncryption.keyName", keyName, `expected a key in the cluster's region ${region} (GKE's guidance: the key in the cluster's location)`);
   }
-  return { keyName: value };
+  return { mode, keyName };
 }
 
 /**
@@ -244,8 +335,13 @@ function checkMaintenanceWindow(window: GkeMaintenanceWindow): { recurrence: str
 }
 
 export class GkeCluster extends pulumi.ComponentResource {
-  /** What in-cluster components take as `cluster`: kubeconfig, OIDC issuer and the Workload Identity data. */
+  /**
+   * What in-cluster components take as `cluster`: cloud "gcp", the kubeconfig (a
+   * secret, usable once the node pools exist), the OIDC issuer and the Workload
+   * Identity data (project, region, workload pool, labels).
+   */
   readonly cluster: ClusterData;
+  /** The GKE cluster's name. */
   readonly clusterName: pulumi.Output<string>;
   /** The minor asked for (`kubernetesVersion`), known at preview. */
   readonly kubernetesVersion: pulumi.Output<string>;
@@ -253,17 +349,21 @@ export class GkeCluster extends pulumi.ComponentResource {
   readonly runningKubernetesVersion: pulumi.Output<string>;
   /** A kubeconfig (gke-gcloud-auth-plugin), a secret; usable once the node pools exist. */
   readonly kubeconfig: pulumi.Output<string>;
+  /** The cluster's service account token issuer URL. */
   readonly oidcIssuerUrl: pulumi.Output<string>;
   /** The IP endpoint: the private address unless `publicEndpoint` is set. */
   readonly endpoint: pulumi.Output<string>;
   /** The DNS-based endpoint's host name; `kubeconfig` uses it unless `dnsEndpoint: false`. */
   readonly dnsEndpoint: pulumi.Output<string>;
-  /** `<project>.svc.id.goog` */
+  /** The Workload Identity pool, `<project>.svc.id.goog`. */
   readonly workloadPool: string;
+  /** Email of the nodes' dedicated Google service account. */
   readonly nodeServiceAccountEmail: pulumi.Output<string>;
-  /** The Cloud KMS key encrypting Secrets; undefined with `secretsEncryptionKey: false`. */
+  /** The Cloud KMS key id encrypting Secrets; undefined with `secretsEncryption.mode` "off". */
   readonly secretsEncryptionKey?: pulumi.Output<string>;
+  /** The GCP project the cluster is in. */
   readonly project: string;
+  /** The cluster's region. */
   readonly region: string;
 
   constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
@@ -287,8 +387,8 @@ export class GkeCluster extends pulumi.ComponentResource {
       (role) => new gcp.projects.IAMMember(`${name}-nodes-${role.split("/")[1] ?? role}`, { project, role, member: pulumi.interpolate`serviceAccount:${nodeAccount.email}` }, parent),
     );
 
-    const secrets = checked.secretsEncryptionKey === false ? undefined : this.secretsKey(name, checked, checked.secretsEncryptionKey, labels);
-    const network = args.existingNetwork ?? this.createNetwork(name, checked);
+    const secrets = checked.secretsEncryption.mode === "off" ? undefined : secretsKey(name, checked, checked.secretsEncryption, labels, this);
+    const network = args.existingNetwork ?? createNetwork(name, checked, this);
     const privateEndpoint = checked.publicCidrs === undefined;
     const common: gcp.container.ClusterArgs = {
       name: checked.clusterName,
@@ -414,61 +514,64 @@ export class GkeCluster extends pulumi.ComponentResource {
       cluster: this.cluster,
     });
   }
+}
 
-  /**
-   * The key for application-layer secrets encryption: a new one (a key ring and key in
-   * the region, retained on delete, and the GKE service agent's grant), or the caller's.
-   */
-  private secretsKey(name: string, checked: CheckedGkeArgs, key: { create: true } | { keyName: string }, labels: Record<string, string>): { keyName: pulumi.Input<string>; grants: pulumi.Resource[] } {
-    if ("keyName" in key) return { keyName: key.keyName, grants: [] };
-    const { project, region } = checked;
-    // Key rings and keys cannot be deleted in Cloud KMS, and destroying a key destroys its
-    // versions and so every Secret encrypted with it: never destroyed by Pulumi. The ring
-    // is auto-named, so a stack created again after a destroy does not collide with the old one.
-    const retained = { parent: this, retainOnDelete: true };
-    const ring = new gcp.kms.KeyRing(`${name}-secrets`, { project, location: region }, retained);
-    const cryptoKey = new gcp.kms.CryptoKey(
-      `${name}-secrets`,
-      { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels },
-      retained,
-    );
-    const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, { parent: this }).number;
-    const grant = new gcp.kms.CryptoKeyIAMMember(
-      `${name}-secrets-gke`,
-      { cryptoKeyId: cryptoKey.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com` },
-      { parent: this },
-    );
-    return { keyName: cryptoKey.id, grants: [grant] };
-  }
+/**
+ * The key for application-layer secrets encryption: a new one (a key ring and key in
+ * the region, retained on delete, and the GKE service agent's grant), or the caller's.
+ */
+function secretsKey(
+  name: string,
+  checked: CheckedGkeArgs,
+  key: Exclude<CheckedSecretsEncryption, { mode: "off" }>,
+  labels: Record<string, string>,
+  parent: pulumi.Resource,
+): { keyName: pulumi.Input<string>; grants: pulumi.Resource[] } {
+  if (key.mode === "key") return { keyName: key.keyName, grants: [] };
+  const { project, region } = checked;
+  // Key rings and keys cannot be deleted in Cloud KMS, and destroying a key destroys its
+  // versions and so every Secret encrypted with it: never destroyed by Pulumi. The ring
+  // is auto-named, so a stack created again after a destroy does not collide with the old one.
+  const retained = { parent, retainOnDelete: true };
+  const ring = new gcp.kms.KeyRing(`${name}-secrets`, { project, location: region }, retained);
+  const cryptoKey = new gcp.kms.CryptoKey(`${name}-secrets`, { keyRing: ring.id, purpose: "ENCRYPT_DECRYPT", rotationPeriod: "7776000s", labels }, retained);
+  const projectNumber = gcp.organizations.getProjectOutput({ projectId: project }, { parent }).number;
+  const grant = new gcp.kms.CryptoKeyIAMMember(
+    `${name}-secrets-gke`,
+    { cryptoKeyId: cryptoKey.id, role: "roles/cloudkms.cryptoKeyEncrypterDecrypter", member: pulumi.interpolate`serviceAccount:service-${projectNumber}@container-engine-robot.iam.gserviceaccount.com` },
+    { parent },
+  );
+  return { keyName: cryptoKey.id, grants: [grant] };
+}
 
-  private createNetwork(name: string, checked: CheckedGkeArgs) {
-    const parent = { parent: this };
-    const { project, region } = checked;
-    const network = new gcp.compute.Network(name, { project, autoCreateSubnetworks: false, routingMode: "REGIONAL" }, parent);
-    const subnetwork = new gcp.compute.Subnetwork(
-      name,
-      {
-        project,
-        region,
-        network: network.id,
-        ipCidrRange: checked.cidrs.node,
-        privateIpGoogleAccess: true,
-        secondaryIpRanges: [
-          { rangeName: "pods", ipCidrRange: checked.cidrs.pod },
-          { rangeName: "services", ipCidrRange: checked.cidrs.service },
-        ],
-        logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
-      },
-      parent,
-    );
-    const router = new gcp.compute.Router(name, { project, region, network: network.id }, parent);
-    new gcp.compute.RouterNat(
-      name,
-      { project, region, router: router.name, natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES", logConfig: { enable: true, filter: "ERRORS_ONLY" } },
-      parent,
-    );
-    return { network: network.id, subnetwork: subnetwork.id, podRangeName: "pods", serviceRangeName: "services" };
-  }
+/** A VPC network and subnet with the pod and service ranges, and Cloud NAT for the private nodes' egress. */
+function createNetwork(name: string, checked: CheckedGkeArgs, parent: pulumi.Resource): GkeExistingNetwork {
+  const opts = { parent };
+  const { project, region } = checked;
+  const network = new gcp.compute.Network(name, { project, autoCreateSubnetworks: false, routingMode: "REGIONAL" }, opts);
+  const subnetwork = new gcp.compute.Subnetwork(
+    name,
+    {
+      project,
+      region,
+      network: network.id,
+      ipCidrRange: checked.cidrs.node,
+      privateIpGoogleAccess: true,
+      secondaryIpRanges: [
+        { rangeName: "pods", ipCidrRange: checked.cidrs.pod },
+        { rangeName: "services", ipCidrRange: checked.cidrs.service },
+      ],
+      logConfig: { aggregationInterval: "INTERVAL_5_SEC", flowSampling: 0.5, metadata: "INCLUDE_ALL_METADATA" },
+    },
+    opts,
+  );
+  const router = new gcp.compute.Router(name, { project, region, network: network.id }, opts);
+  new gcp.compute.RouterNat(
+    name,
+    { project, region, router: router.name, natIpAllocateOption: "AUTO_ONLY", sourceSubnetworkIpRangesToNat: "ALL_SUBNETWORKS_ALL_IP_RANGES", logConfig: { enable: true, filter: "ERRORS_ONLY" } },
+    opts,
+  );
+  return { network: network.id, subnetwork: subnetwork.id, podRangeName: "pods", serviceRangeName: "services" };
 }
 
 /**

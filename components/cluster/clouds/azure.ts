@@ -24,6 +24,16 @@ export const AZURE_ROLES = {
 /** The audience AKS workload identity tokens carry. */
 export const AZURE_WORKLOAD_IDENTITY_AUDIENCE = "api://AzureADTokenExchange";
 
+const AZURE_LOCATION = /^[a-z]+[a-z0-9]*$/;
+
+/** An Azure location name as the APIs write it, such as "westeurope" (not the display name "West Europe"). */
+export function checkAzureLocation(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !AZURE_LOCATION.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected an Azure region name such as \"westeurope\" (lowercase, no spaces)");
+  }
+  return value;
+}
+
 /** The subscription-scoped id of built-in role `role`. */
 export function roleDefinitionId(subscriptionId: pulumi.Input<string>, role: string): pulumi.Output<string> {
   return pulumi.interpolate`/subscriptions/${subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${role}`;

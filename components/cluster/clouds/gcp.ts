@@ -20,6 +20,16 @@ export function accountId(cluster: { region: string; clusterName: string }, pref
   return `${base}-${hash}`;
 }
 
+const GCP_REGION = /^[a-z]+-[a-z]+\d+$/;
+
+/** A GCP region such as "europe-west1": not a zone ("europe-west1-b"), not a multi-region ("EU"). */
+export function checkGcpRegion(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !GCP_REGION.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected a GCP region such as \"europe-west1\" (a region: zones such as \"europe-west1-b\" are not accepted)");
+  }
+  return value;
+}
+
 /** `projects/<p>/locations/<l>/repositories/<r>` split into the IAM member's fields; Outputs pass through whole. */
 function parseRepository(component: string, repository: pulumi.Input<string>, argument: string): { project: string; location: string; repository: string } | undefined {
   if (typeof repository !== "string") return undefined;

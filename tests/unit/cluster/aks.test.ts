@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { AksCluster, AZURE_ROLES, azureCliKubeconfig, type AksClusterArgs } from "../../../components";
+import { AksCluster, azureCliKubeconfig, connectCluster, type AksClusterArgs, type ObjectBucket } from "../../../components";
+import { AZURE_ROLES } from "../../../components/cluster/clouds/azure";
 import { accessTarget, checkAccess, readReview, waitForAccess, type AccessAnswer, type AccessClient, type HttpAnswer } from "../../../components/cluster/aks-access";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
 import { AKS_SERVER_ID, AKS_USER_KUBECONFIG } from "./aks-answers";
@@ -45,10 +46,12 @@ export const azureMocks: MockOptions = {
 };
 
 const make = (args: Partial<AksClusterArgs> = {}) => () => new AksCluster("prod", { location: "westeurope", ...args });
-/** A cluster an in-cluster component has asked for the provider of. */
+/** The cluster as an in-cluster component sees it: connected from its `cluster` data, for `parent`. */
+const connect = (aks: AksCluster, parent: pulumi.Resource = new pulumi.ComponentResource("test:index:Caller", "caller")) => connectCluster("Test", "x", aks.cluster, parent);
+/** A cluster an in-cluster component has connected to and asked for the provider of. */
 const used = (args: Partial<AksClusterArgs> = {}) => () => {
   const cluster = make(args)();
-  return { cluster, provider: cluster.provider };
+  return { cluster, provider: connect(cluster).provider };
 };
 
 function named(resources: readonly RecordedResource[], name: string): RecordedResource {
@@ -76,7 +79,7 @@ describe("AksCluster", function () {
     assert.deepEqual(i.addonProfiles, { azurepolicy: { enabled: true } });
     assert.deepEqual(i.apiServerAccessProfile, { enablePrivateCluster: true });
     assert.equal(cluster.protect, true);
-    assert.equal(resources.one("goplatform:azure:AksCluster").protect, true);
+    assert.equal(resources.one("goplatform:index:AksCluster").protect, true);
 
     // A system pool for critical add-ons, and a user pool for workloads.
     const system = (i.agentPoolProfiles as Record<string, unknown>[])[0];
@@ -120,6 +123,31 @@ describe("AksCluster", function () {
     assert.deepEqual(parse(azureCliKubeconfig("apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n    token: t\n")), { apiVersion: "v1", kind: "Config", users: [{ name: "u", user: { token: "t" } }] });
   });
 
+  it("outputs the cluster data in-cluster components take: cloud, subscription, resource group, location, tags, a secret kubeconfig, the OIDC issuer", async () => {
+    const { result } = await runUnderMocks(async () => {
+      const aks = make({ tags: { team: "platform" } })();
+      const data = aks.cluster;
+      return {
+        cloud: data.cloud,
+        name: await valueOf(data.name),
+        version: await valueOf(data.kubernetesVersion),
+        secret: await pulumi.isSecret(pulumi.output(data.kubeconfig)),
+        kubeconfig: await valueOf(data.kubeconfig ?? ""),
+        own: await valueOf(aks.kubeconfig),
+        issuer: await valueOf(data.oidcIssuerUrl ?? ""),
+        azure: await valueOf(pulumi.output(data.azure)),
+        aws: data.aws,
+        gcp: data.gcp,
+      };
+    }, azureMocks);
+    assert.deepEqual([result.cloud, result.name, result.version, result.secret], ["azure", "prod", "1.34", true]);
+    // The same user kubeconfig, resolved only once the user pools and the deployer's access are there.
+    assert.equal(result.kubeconfig, result.own);
+    assert.equal(result.issuer, ISSUER);
+    assert.deepEqual(result.azure, { subscriptionId: SUBSCRIPTION, resourceGroupName: "prod-8d2c", location: "westeurope", tags: { team: "platform", "goplatform.dev/cluster": "prod" } });
+    assert.deepEqual([result.aws, result.gcp], [undefined, undefined]);
+  });
+
   it("gives the deploying identity Azure RBAC cluster admin on the cluster before the provider is used, unless told not to", async () => {
     const { resources } = await runUnderMocks(used({ deployerPrincipalType: "ServicePrincipal" }), azureMocks);
     const grant = resources.one("azure-native:authorization:RoleAssignment");
@@ -138,22 +166,17 @@ describe("AksCluster", function () {
   it("binds a ServiceAccount through a user-assigned identity and a federated credential, with container-scoped roles", async () => {
     const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/rg/providers/Microsoft.ContainerRegistry/registries/acmeregistry`;
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
-      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
-      const bucket = cluster.createBucket("thanos", {}, caller);
-      const bound = cluster.bindServiceAccount(
-        "thanos-store",
-        {
-          namespace: "monitoring",
-          serviceAccountName: "thanos-store",
-          permissions: [
-            { kind: "bucket", bucket, access: "readWrite" },
-            { kind: "registryPush", repository: acr },
-          ],
-        },
-        caller,
-      );
-      return { identity: await valueOf(bound.cloudIdentity), podLabels: bound.podLabels };
+      const cluster = connect(make()());
+      const bucket = cluster.createBucket("thanos", {});
+      const bound = cluster.bindServiceAccount("thanos-store", {
+        namespace: "monitoring",
+        serviceAccountName: "thanos-store",
+        permissions: [
+          { kind: "bucket", bucket, access: "readWrite" },
+          { kind: "registryPush", repository: acr },
+        ],
+      });
+      return { identity: await valueOf(bound.cloudIdentity), podLabels: bound.podLabels, resourceId: await valueOf(bucket.resourceId ?? "") };
     }, azureMocks);
     assert.equal(result.identity, "client-thanos-store");
     assert.deepEqual(result.podLabels, { "azure.workload.identity/use": "true" });
@@ -167,8 +190,9 @@ describe("AksCluster", function () {
 
     const grants = resources.ofType("azure-native:authorization:RoleAssignment").filter((g) => g.name.startsWith("thanos-store-"));
     const container = resources.one("azure-native:storage:BlobContainer");
-    // The mock gives every resource the id `<name>-id`.
+    // The grant is scoped by the bucket's resourceId: the container's id (the mock gives every resource the id `<name>-id`).
     const containerId = "thanos-id";
+    assert.equal(result.resourceId, containerId);
     assert.equal(container.inputs.publicAccess, "None");
     const roles = `/subscriptions/${SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/`;
     assert.deepEqual(
@@ -181,14 +205,14 @@ describe("AksCluster", function () {
 
     const sa = resources.one("kubernetes:core/v1:ServiceAccount");
     assert.deepEqual(sa.inputs.metadata, { name: "thanos-store", namespace: "monitoring", annotations: { "azure.workload.identity/client-id": "client-thanos-store" } });
-    assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
+    assert.match(String(sa.provider), /pulumi:providers:kubernetes::x-cluster::/);
+    assert.equal(sa.parent, resources.one("test:index:Caller").urn);
   });
 
   it("binds an existing ServiceAccount: the same identity, federation and AcrPush grant, no ServiceAccount, client-id annotation and pod label returned", async () => {
     const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/platform/providers/Microsoft.ContainerRegistry/registries/goplatformdev`;
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
-      const bound = cluster.bindExistingServiceAccount("tekton-chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: acr }] }, cluster);
+      const bound = connect(make()()).bindExistingServiceAccount("tekton-chains", { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: acr }] });
       return { annotations: await valueOf(pulumi.all(bound.annotations)), labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
     }, azureMocks);
     assert.deepEqual(result, {
@@ -208,8 +232,7 @@ describe("AksCluster", function () {
   it("grants AcrPull on the registry for a registryRead permission", async () => {
     const acr = `/subscriptions/${SUBSCRIPTION}/resourceGroups/platform/providers/Microsoft.ContainerRegistry/registries/goplatformdev`;
     const { resources } = await runUnderMocks(() => {
-      const cluster = make()();
-      cluster.bindExistingServiceAccount("verifier", { namespace: "admission", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository: acr }] }, cluster);
+      connect(make()()).bindExistingServiceAccount("verifier", { namespace: "admission", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository: acr }] });
     }, azureMocks);
     const grants = resources.ofType("azure-native:authorization:RoleAssignment").filter((g) => g.name.startsWith("verifier-"));
     // AcrPull: Microsoft.ContainerRegistry/registries/pull/read only.
@@ -290,9 +313,11 @@ describe("AksCluster", function () {
     const wait = resources.one("pulumi-nodejs:dynamic:AksAccessWait");
     const grant = resources.one("azure-native:authorization:RoleAssignment");
     const provider = resources.one("pulumi:providers:kubernetes");
+    // The provider is built from `cluster.kubeconfig`, which waits on the access check and the user pools.
     assert.ok(provider.dependsOn.includes(wait.urn), provider.dependsOn.join(", "));
+    assert.ok(provider.dependsOn.includes(resources.one("azure-native:containerservice:AgentPool").urn), provider.dependsOn.join(", "));
     assert.ok(wait.dependsOn.includes(grant.urn), wait.dependsOn.join(", "));
-    assert.equal(wait.parent, resources.one("goplatform:azure:AksCluster").urn);
+    assert.equal(wait.parent, resources.one("goplatform:index:AksCluster").urn);
     const { __provider: serialized, ...inputs } = wait.inputs;
     assert.deepEqual(inputs, {
       target: {
@@ -319,14 +344,15 @@ describe("AksCluster", function () {
     for (const args of [{ grantDeployerClusterAdmin: false }, { deployerAccessTimeoutSeconds: 0 }]) {
       const { resources: none } = await runUnderMocks(used(args), azureMocks);
       assert.equal(none.ofType("pulumi-nodejs:dynamic:AksAccessWait").length, 0, JSON.stringify(args));
+      // Still after the user pools.
+      assert.ok(none.one("pulumi:providers:kubernetes").dependsOn.includes(none.one("azure-native:containerservice:AgentPool").urn), JSON.stringify(args));
     }
   });
 
   it("creates an encrypted, versioned, private storage container, retained on delete", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
-      const bucket = cluster.createBucket("thanos", { noncurrentVersionDays: 45 }, cluster);
-      return { store: await valueOf(bucket.thanosObjectStore), name: await valueOf(bucket.bucketName) };
+      const bucket = connect(make()()).createBucket("thanos", { noncurrentVersionDays: 45 });
+      return { store: await valueOf(bucket.thanosObjectStore), name: await valueOf(bucket.bucketName), cloud: bucket.cloud };
     }, azureMocks);
     const account = resources.one("azure-native:storage:StorageAccount");
     const a = account.inputs;
@@ -339,14 +365,16 @@ describe("AksCluster", function () {
     assert.equal(policy.rules[0]?.definition.actions.version.delete.daysAfterCreationGreaterThan, 45);
     for (const r of resources.all.filter((r) => r.type.startsWith("azure-native:storage:"))) assert.equal(r.retainOnDelete, true, `${r.type} retained`);
     assert.equal(result.name, "thanos-8d2c");
-    assert.deepEqual(result.store, { type: "AZURE", config: { storage_account: a.accountName, container: "thanos-8d2c", endpoint: "blob.core.windows.net" } });
+    assert.deepEqual(JSON.parse(result.store), { type: "AZURE", config: { storage_account: a.accountName, container: "thanos-8d2c", endpoint: "blob.core.windows.net" } });
+    assert.equal(result.cloud, "azure");
+    assert.deepEqual([a.resourceGroupName, a.location], ["prod-8d2c", "westeurope"]);
+    assert.equal(account.parent, resources.one("test:index:Caller").urn);
   });
 
   it("names storage accounts differently in another subscription or resource group, same project, stack and name", async () => {
     const accountName = async (mocks: MockOptions, args: Partial<AksClusterArgs>) => {
       const { resources } = await runUnderMocks(() => {
-        const cluster = make(args)();
-        cluster.createBucket("thanos", {}, cluster);
+        connect(make(args)()).createBucket("thanos", {});
       }, mocks);
       return String(resources.one("azure-native:storage:StorageAccount").inputs.accountName);
     };
@@ -398,7 +426,8 @@ describe("AksCluster", function () {
       { upgradeChannel: channel as "patch", kubernetesVersion: "1.33" },
       new RegExp(`^AksCluster: invalid upgradeChannel "${channel}"; expected one of patch, node-image, none \\("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays 1\\.33, and the next run would ask for a downgrade\\)$`),
     ]),
-    ["unknown deployer principal type", { deployerPrincipalType: "Group" as "User" }, /^AksCluster: invalid deployerPrincipalType "Group"; expected "User" or "ServicePrincipal"$/],
+    ["unknown deployer principal type", { deployerPrincipalType: "Group" as "User" }, /^AksCluster: invalid deployerPrincipalType "Group"; expected one of User, ServicePrincipal$/],
+    ["a grantDeployerClusterAdmin that is not a boolean", { grantDeployerClusterAdmin: "no" as unknown as boolean }, /^AksCluster: invalid grantDeployerClusterAdmin "no"; expected true or false$/],
     ["audit log retention under 30 days", { auditLogs: { retentionDays: 7 } }, /^AksCluster: invalid auditLogs\.retentionDays 7; expected an integer at least 30 and at most 730$/],
     ["a workspace id that is not a Log Analytics workspace", { auditLogs: { workspaceId: "central" } }, /^AksCluster: invalid auditLogs\.workspaceId "central"; expected a Log Analytics workspace resource id/],
     ["an unknown pod security effect", { podSecurityPolicy: "enforce" as "deny" }, /^AksCluster: invalid podSecurityPolicy "enforce"; expected one of audit, deny, off$/],
@@ -426,35 +455,38 @@ describe("AksCluster", function () {
   ]) {
     it(`refuses the registryPush repository ${JSON.stringify(repository)} before creating the binding's resources`, async () => {
       const { error, resources } = await failureUnderMocks(() => {
-        const cluster = make()();
-        cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository }] }, cluster);
+        connect(make()()).bindServiceAccount("wl", { namespace: "ns", serviceAccountName: "wl", permissions: [{ kind: "registryPush", repository }] });
       }, azureMocks);
       assert.equal(error.name, "ArgumentError");
-      assert.equal(error.message, `AksCluster: invalid permissions[0].repository ${JSON.stringify(repository)}; ${ACR_EXPECTED}`);
-      assert.ok(!resources.all.some((r) => r.name.startsWith("x")), resources.all.map((r) => r.name).join(", "));
+      assert.equal(error.message, `Test: invalid permissions[0].repository ${JSON.stringify(repository)}; ${ACR_EXPECTED}`);
+      assert.ok(!resources.all.some((r) => r.name.startsWith("wl")), resources.all.map((r) => r.name).join(", "));
     });
   }
 
   it("checks a registryPush repository given as an Output once its value is known: no role assignment at a subscription scope", async () => {
     const subscription = `/subscriptions/${SUBSCRIPTION}`;
     const { messages, resources } = await unhandledUnderMocks(() => {
-      const cluster = make()();
-      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output(subscription) }] }, cluster);
+      connect(make()()).bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.output(subscription) }] });
     }, azureMocks);
     assert.ok(messages.length > 0);
-    for (const message of messages) assert.ok(message.includes(`AksCluster: invalid permissions[0].repository ${JSON.stringify(subscription)}; ${ACR_EXPECTED}`), message);
+    for (const message of messages) assert.ok(message.includes(`Test: invalid permissions[0].repository ${JSON.stringify(subscription)}; ${ACR_EXPECTED}`), message);
     assert.ok(!resources.ofType("azure-native:authorization:RoleAssignment").some((r) => r.name.startsWith("x-")));
   });
 
-  it("refuses a bucket this cluster did not create", async () => {
-    const { error, resources } = await failureUnderMocks(() => {
-      const a = make()();
-      const b = new AksCluster("other", { location: "westeurope" });
-      const bucket = b.createBucket("b", {}, b);
-      a.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "bucket", bucket, access: "read" }] }, a);
-    }, azureMocks);
-    assert.match(error.message, /^AksCluster: invalid permissions\[0\]\.bucket/);
-    assert.equal(resources.ofType("azure-native:managedidentity:UserAssignedIdentity").length, 0);
+  it("refuses a bucket another cloud made, and one without a container id, before creating the identity", async () => {
+    const foreign: ObjectBucket = { cloud: "gcp", bucketName: "b", resourceId: "b", thanosObjectStore: "{}" };
+    const noId: ObjectBucket = { cloud: "azure", bucketName: "b", thanosObjectStore: "{}" };
+    for (const [bucket, message] of [
+      [foreign, /^Test: invalid permissions\[0\]\.bucket "gcp"; expected a bucket made by this cluster's createBucket \(cloud "azure"\)$/],
+      [noId, /^Test: invalid permissions\[0\]\.bucket\.resourceId undefined; expected the resource id of a Blob container/],
+    ] as const) {
+      const { error, resources } = await failureUnderMocks(() => {
+        connect(make()()).bindServiceAccount("wl", { namespace: "ns", serviceAccountName: "wl", permissions: [{ kind: "bucket", bucket, access: "read" }] });
+      }, azureMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.match(error.message, message);
+      assert.equal(resources.ofType("azure-native:managedidentity:UserAssignedIdentity").length, 0);
+    }
   });
 });
 
@@ -542,13 +574,13 @@ describe("AKS deployer access wait", () => {
     assert.deepEqual(await checkAccess(client(() => new Error("getaddrinfo ENOTFOUND prod-abc.hcp.westeurope.azmk8s.io")), checks), { kind: "notYet", detail: "request failed: getaddrinfo ENOTFOUND prod-abc.hcp.westeurope.azmk8s.io" });
   });
 
-  it("creates the provider and the access wait only when something uses the cluster's provider", async () => {
+  it("creates the access wait with the cluster, and no Kubernetes provider of its own; a connected component makes one provider, on first use", async () => {
     const { resources } = await runUnderMocks(make(), azureMocks);
-    assert.equal(resources.ofType("pulumi-nodejs:dynamic:AksAccessWait").length, 0);
-    assert.equal(resources.ofType("pulumi:providers:kubernetes").length, 0);
+    resources.one("pulumi-nodejs:dynamic:AksAccessWait");
     resources.one("azure-native:authorization:RoleAssignment");
+    assert.equal(resources.ofType("pulumi:providers:kubernetes").length, 0);
     const { result: same, resources: twice } = await runUnderMocks(() => {
-      const cluster = make()();
+      const cluster = connect(make()());
       return cluster.provider === cluster.provider;
     }, azureMocks);
     assert.equal(same, true);
@@ -556,7 +588,7 @@ describe("AKS deployer access wait", () => {
   });
 
   it("runs as Pulumi serializes it: a fresh module gets a token from the exec plugin and polls the API server over TLS until allowed", async () => {
-    const { resources } = await runUnderMocks(used(), azureMocks);
+    const { resources } = await runUnderMocks(make(), azureMocks);
     const dir = mkdtempSync(join(tmpdir(), "aks-access-"));
     try {
       writeFileSync(join(dir, "provider.js"), String(resources.one("pulumi-nodejs:dynamic:AksAccessWait").inputs.__provider));

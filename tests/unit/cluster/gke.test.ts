@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { GkeCluster, GKE_NODE_ROLES, type GkeClusterArgs } from "../../../components";
+import { connectCluster, GkeCluster, GKE_NODE_ROLES, type GkeClusterArgs, type ObjectBucket } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
 
 export const gcpMocks: MockOptions = {
@@ -23,6 +23,8 @@ export const gcpMocks: MockOptions = {
 };
 
 const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", args);
+/** The cluster as an in-cluster component sees it: connected from its `cluster` data, for `parent`. */
+const connect = (gke: GkeCluster, parent: pulumi.Resource = new pulumi.ComponentResource("test:index:Caller", "caller")) => connectCluster("Test", "x", gke.cluster, parent);
 
 interface Kubeconfig {
   "current-context": string;
@@ -54,7 +56,7 @@ describe("GkeCluster", function () {
     assert.equal(cluster.inputs.deletionProtection, true);
     assert.deepEqual((cluster.inputs.loggingConfig as { enableComponents: string[] }).enableComponents, ["SYSTEM_COMPONENTS", "APISERVER", "CONTROLLER_MANAGER", "SCHEDULER", "WORKLOADS"]);
     assert.equal(cluster.protect, true);
-    assert.equal(resources.one("goplatform:gcp:GkeCluster").protect, true);
+    assert.equal(resources.one("goplatform:index:GkeCluster").protect, true);
 
     // A dedicated node service account with only GKE's node role and image pulls.
     const account = resources.one("gcp:serviceaccount/account:Account");
@@ -125,7 +127,7 @@ describe("GkeCluster", function () {
   });
 
   it("encrypts Secrets with a new rotating Cloud KMS key in the region, retained, that the GKE service agent may use before the cluster exists", async () => {
-    const { result, resources } = await runUnderMocks(async () => valueOf(make()().secretsEncryptionKey ?? "none"), gcpMocks);
+    const { result, resources } = await runUnderMocks(async () => valueOf(make({ secretsEncryption: { mode: "create" } })().secretsEncryptionKey ?? "none"), gcpMocks);
     const ring = resources.one("gcp:kms/keyRing:KeyRing");
     assert.deepEqual([ring.inputs.project, ring.inputs.location, ring.inputs.name], ["acme-prod", "europe-west1", undefined]);
     const key = resources.one("gcp:kms/cryptoKey:CryptoKey");
@@ -144,11 +146,19 @@ describe("GkeCluster", function () {
     assert.equal(result, "prod-secrets-id");
   });
 
-  it("encrypts Secrets with the caller's key when given one, creating no key or grant, and not at all with secretsEncryptionKey: false", async () => {
+  it("creates the key by default too", async () => {
+    const { resources } = await runUnderMocks(make(), gcpMocks);
+    assert.deepEqual(resources.one("gcp:container/cluster:Cluster").inputs.databaseEncryption, { state: "ENCRYPTED", keyName: "prod-secrets-id" });
+    resources.one("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember");
+  });
+
+  it("encrypts Secrets with the caller's key with mode \"key\", creating no key or grant, and not at all with mode \"off\"", async () => {
     const keyId = "projects/acme-sec/locations/europe-west1/keyRings/gke/cryptoKeys/prod-secrets";
-    const own = await runUnderMocks(make({ secretsEncryptionKey: keyId }), gcpMocks);
+    const own = await runUnderMocks(async () => valueOf(make({ secretsEncryption: { mode: "key", keyName: keyId } })().secretsEncryptionKey ?? "none"), gcpMocks);
     assert.deepEqual(own.resources.one("gcp:container/cluster:Cluster").inputs.databaseEncryption, { state: "ENCRYPTED", keyName: keyId });
-    const none = await runUnderMocks(make({ secretsEncryptionKey: false }), gcpMocks);
+    assert.equal(own.result, keyId);
+    const none = await runUnderMocks(() => make({ secretsEncryption: { mode: "off" } })().secretsEncryptionKey === undefined, gcpMocks);
+    assert.equal(none.result, true);
     assert.deepEqual(none.resources.one("gcp:container/cluster:Cluster").inputs.databaseEncryption, { state: "DECRYPTED" });
     for (const { resources } of [own, none]) {
       assert.equal(resources.ofType("gcp:kms/keyRing:KeyRing").length + resources.ofType("gcp:kms/cryptoKey:CryptoKey").length + resources.ofType("gcp:kms/cryptoKeyIAMMember:CryptoKeyIAMMember").length, 0);
@@ -179,6 +189,8 @@ describe("GkeCluster", function () {
   it("exposes a secret kubeconfig for gke-gcloud-auth-plugin on the IAM-authorized DNS endpoint, and a provider wired to it", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const cluster = make()();
+      // In-cluster components build their provider from the cluster data.
+      assert.ok(connect(cluster).provider);
       return {
         secret: await pulumi.isSecret(cluster.kubeconfig),
         kubeconfig: await valueOf(cluster.kubeconfig),
@@ -205,7 +217,11 @@ describe("GkeCluster", function () {
   });
 
   it("with dnsEndpoint: false, closes the DNS endpoint to outside traffic and points the kubeconfig at the private IP with the cluster CA", async () => {
-    const { result, resources } = await runUnderMocks(async () => valueOf(make({ dnsEndpoint: false })().kubeconfig), gcpMocks);
+    const { result, resources } = await runUnderMocks(async () => {
+      const cluster = make({ dnsEndpoint: false })();
+      assert.ok(connect(cluster).provider);
+      return valueOf(cluster.kubeconfig);
+    }, gcpMocks);
     const cluster = resources.one("gcp:container/cluster:Cluster");
     assert.deepEqual(cluster.inputs.controlPlaneEndpointsConfig, { dnsEndpointConfig: { allowExternalTraffic: false } });
     assert.deepEqual(cluster.inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
@@ -214,23 +230,42 @@ describe("GkeCluster", function () {
     assert.equal(resources.one("pulumi:providers:kubernetes").inputs.kubeconfig, result);
   });
 
+  it("outputs the cluster data in-cluster components take: cloud, project, region, workload pool, labels, a secret kubeconfig, the OIDC issuer", async () => {
+    const { result } = await runUnderMocks(async () => {
+      const gke = make({ labels: { team: "platform" } })();
+      const data = gke.cluster;
+      return {
+        cloud: data.cloud,
+        name: await valueOf(data.name),
+        version: await valueOf(data.kubernetesVersion),
+        secret: await pulumi.isSecret(pulumi.output(data.kubeconfig)),
+        kubeconfig: await valueOf(data.kubeconfig ?? ""),
+        own: await valueOf(gke.kubeconfig),
+        issuer: await valueOf(data.oidcIssuerUrl ?? ""),
+        gcp: await valueOf(pulumi.output(data.gcp)),
+        aws: data.aws,
+        azure: data.azure,
+      };
+    }, gcpMocks);
+    assert.deepEqual([result.cloud, result.name, result.version, result.secret], ["gcp", "prod", "1.34", true]);
+    assert.equal(result.kubeconfig, result.own);
+    assert.equal(result.issuer, "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/prod");
+    assert.deepEqual(result.gcp, { project: "acme-prod", region: "europe-west1", workloadPool: "acme-prod.svc.id.goog", labels: { team: "platform", "goplatform-cluster": "prod" } });
+    assert.deepEqual([result.aws, result.azure], [undefined, undefined]);
+  });
+
   it("binds a ServiceAccount with Workload Identity and bucket- and repository-scoped grants", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
-      const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
-      const bucket = cluster.createBucket("thanos", {}, caller);
-      const bound = cluster.bindServiceAccount(
-        "thanos-store",
-        {
-          namespace: "monitoring",
-          serviceAccountName: "thanos-store",
-          permissions: [
-            { kind: "bucket", bucket, access: "read" },
-            { kind: "registryPush", repository: "projects/acme-prod/locations/europe-west1/repositories/apps" },
-          ],
-        },
-        caller,
-      );
+      const cluster = connect(make()());
+      const bucket = cluster.createBucket("thanos", {});
+      const bound = cluster.bindServiceAccount("thanos-store", {
+        namespace: "monitoring",
+        serviceAccountName: "thanos-store",
+        permissions: [
+          { kind: "bucket", bucket, access: "read" },
+          { kind: "registryPush", repository: "projects/acme-prod/locations/europe-west1/repositories/apps" },
+        ],
+      });
       return { identity: await valueOf(bound.cloudIdentity) };
     }, gcpMocks);
     const account = resources.ofType("gcp:serviceaccount/account:Account").find((a) => a.name === "thanos-store");
@@ -254,17 +289,18 @@ describe("GkeCluster", function () {
 
     const sa = resources.one("kubernetes:core/v1:ServiceAccount");
     assert.deepEqual(sa.inputs.metadata, { name: "thanos-store", namespace: "monitoring", annotations: { "iam.gke.io/gcp-service-account": email } });
-    assert.match(String(sa.provider), /pulumi:providers:kubernetes::prod-k8s::/);
+    assert.match(String(sa.provider), /pulumi:providers:kubernetes::x-cluster::/);
+    assert.equal(sa.parent, resources.one("test:index:Caller").urn);
   });
 
   it("binds an existing ServiceAccount: the same Google service account and grants, no ServiceAccount, the gcp-service-account annotation returned", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
-      const bound = cluster.bindExistingServiceAccount(
-        "tekton-chains",
-        { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository: "projects/acme-prod/locations/europe-west1/repositories/platform" }] },
-        cluster,
-      );
+      const cluster = connect(make()());
+      const bound = cluster.bindExistingServiceAccount("tekton-chains", {
+        namespace: "tekton-chains",
+        serviceAccountName: "tekton-chains-controller",
+        permissions: [{ kind: "registryPush", repository: "projects/acme-prod/locations/europe-west1/repositories/platform" }],
+      });
       return { annotations: await valueOf(pulumi.all(bound.annotations)), labels: bound.podLabels, identity: await valueOf(bound.cloudIdentity) };
     }, gcpMocks);
     const account = resources.ofType("gcp:serviceaccount/account:Account").find((a) => a.name === "tekton-chains");
@@ -283,8 +319,8 @@ describe("GkeCluster", function () {
   it("gives service accounts of two clusters in one project different ids, even for the same binding name or names cut alike", async () => {
     const ids = async (clusterName: string, region = "europe-west1") => {
       const { resources } = await runUnderMocks(() => {
-        const cluster = new GkeCluster("prod", { clusterName, region });
-        cluster.bindServiceAccount("thanos-store", { namespace: "monitoring", serviceAccountName: "thanos-store" }, cluster);
+        const gke = new GkeCluster("prod", { clusterName, region });
+        connect(gke, gke).bindServiceAccount("thanos-store", { namespace: "monitoring", serviceAccountName: "thanos-store" });
       }, gcpMocks);
       const accounts = resources.ofType("gcp:serviceaccount/account:Account");
       const id = (name: string) => String(accounts.find((a) => a.name === name)?.inputs.accountId);
@@ -302,12 +338,11 @@ describe("GkeCluster", function () {
 
   it("gives a registryRead binding Artifact Registry reader on that repository, never writer", async () => {
     const { resources } = await runUnderMocks(() => {
-      const cluster = make()();
-      cluster.bindServiceAccount(
-        "verifier",
-        { namespace: "ns", serviceAccountName: "verifier", permissions: [{ kind: "registryRead", repository: "projects/acme-prod/locations/europe-west1/repositories/signatures" }] },
-        cluster,
-      );
+      connect(make()()).bindServiceAccount("verifier", {
+        namespace: "ns",
+        serviceAccountName: "verifier",
+        permissions: [{ kind: "registryRead", repository: "projects/acme-prod/locations/europe-west1/repositories/signatures" }],
+      });
     }, gcpMocks);
     const grants = resources.ofType("gcp:artifactregistry/repositoryIamMember:RepositoryIamMember");
     assert.deepEqual(
@@ -318,18 +353,17 @@ describe("GkeCluster", function () {
 
   it("gives readWrite bucket access as objectUser on that bucket", async () => {
     const { resources } = await runUnderMocks(() => {
-      const cluster = make()();
-      const bucket = cluster.createBucket("b", {}, cluster);
-      cluster.bindServiceAccount("w", { namespace: "ns", serviceAccountName: "w", permissions: [{ kind: "bucket", bucket, access: "readWrite" }] }, cluster);
+      const cluster = connect(make()());
+      const bucket = cluster.createBucket("b", {});
+      cluster.bindServiceAccount("w", { namespace: "ns", serviceAccountName: "w", permissions: [{ kind: "bucket", bucket, access: "readWrite" }] });
     }, gcpMocks);
     assert.equal(resources.one("gcp:storage/bucketIAMMember:BucketIAMMember").inputs.role, "roles/storage.objectUser");
   });
 
   it("creates a versioned bucket with public access prevention, retained on delete", async () => {
     const { result, resources } = await runUnderMocks(async () => {
-      const cluster = make()();
-      const bucket = cluster.createBucket("thanos", { noncurrentVersionDays: 10 }, cluster);
-      return { store: await valueOf(bucket.thanosObjectStore) };
+      const bucket = connect(make({ labels: { team: "platform" } })()).createBucket("thanos", { noncurrentVersionDays: 10 });
+      return { store: await valueOf(bucket.thanosObjectStore), resourceId: await valueOf(bucket.resourceId ?? ""), cloud: bucket.cloud };
     }, gcpMocks);
     const bucket = resources.one("gcp:storage/bucket:Bucket");
     assert.equal(bucket.inputs.location, "EUROPE-WEST1");
@@ -339,7 +373,11 @@ describe("GkeCluster", function () {
     assert.deepEqual(bucket.inputs.lifecycleRules, [{ condition: { daysSinceNoncurrentTime: 10, withState: "ARCHIVED" }, action: { type: "Delete" } }]);
     assert.equal(bucket.inputs.forceDestroy, false);
     assert.equal(bucket.retainOnDelete, true);
-    assert.deepEqual(result.store, { type: "GCS", config: { bucket: "thanos-5f3e" } });
+    assert.equal(bucket.inputs.project, "acme-prod");
+    assert.deepEqual(bucket.inputs.labels, { team: "platform", "goplatform-cluster": "prod" });
+    assert.equal(bucket.parent, resources.one("test:index:Caller").urn);
+    assert.deepEqual(JSON.parse(result.store), { type: "GCS", config: { bucket: "thanos-5f3e" } });
+    assert.deepEqual([result.cloud, result.resourceId], ["gcp", "thanos-5f3e"]);
   });
 
   const bad: [string, GkeClusterArgs, RegExp][] = [
@@ -361,9 +399,13 @@ describe("GkeCluster", function () {
     ["a maintenance window shorter than four hours", { maintenanceWindow: { days: ["MO", "TU", "WE", "TH", "FR"], startHour: 1, hours: 3 } }, /^GkeCluster: invalid maintenanceWindow\.hours 3; expected an integer at least 4 and at most 24$/],
     ["a maintenance window under 12 hours a week", { maintenanceWindow: { days: ["SA", "SU"], startHour: 0, hours: 5 } }, /^GkeCluster: invalid maintenanceWindow \{"days":\["SA","SU"\],"startHour":0,"hours":5\}; expected at least 12 hours a week/],
     ["a holdMinorVersion that is not a boolean", { holdMinorVersion: "no" as unknown as boolean }, /^GkeCluster: invalid holdMinorVersion "no"; expected true or false$/],
-    ["a secrets key that is not a key id", { secretsEncryptionKey: "prod-secrets" }, /^GkeCluster: invalid secretsEncryptionKey "prod-secrets"; expected a Cloud KMS key id projects\/<project>\/locations\/<region>\/keyRings\/<ring>\/cryptoKeys\/<key>, or false$/],
-    ["a secrets key in another region", { secretsEncryptionKey: "projects/acme-sec/locations/us-east1/keyRings/gke/cryptoKeys/k" }, /^GkeCluster: invalid secretsEncryptionKey "projects\/acme-sec\/locations\/us-east1\/keyRings\/gke\/cryptoKeys\/k"; expected a key in the cluster's region europe-west1/],
-    ["secretsEncryptionKey: true", { secretsEncryptionKey: true as unknown as false }, /^GkeCluster: invalid secretsEncryptionKey true; expected a Cloud KMS key id/],
+    ["a secrets key that is not a key id", { secretsEncryption: { mode: "key", keyName: "prod-secrets" } }, /^GkeCluster: invalid secretsEncryption\.keyName "prod-secrets"; mode "key" needs a Cloud KMS key id projects\/<project>\/locations\/<region>\/keyRings\/<ring>\/cryptoKeys\/<key>$/],
+    ["a secrets key in another region", { secretsEncryption: { mode: "key", keyName: "projects/acme-sec/locations/us-east1/keyRings/gke/cryptoKeys/k" } }, /^GkeCluster: invalid secretsEncryption\.keyName "projects\/acme-sec\/locations\/us-east1\/keyRings\/gke\/cryptoKeys\/k"; expected a key in the cluster's region europe-west1/],
+    ["secrets mode \"key\" without a key", { secretsEncryption: { mode: "key" } }, /^GkeCluster: invalid secretsEncryption\.keyName undefined; mode "key" needs a Cloud KMS key id/],
+    ["a key name with secrets mode \"create\"", { secretsEncryption: { mode: "create", keyName: "projects/acme-sec/locations/europe-west1/keyRings/gke/cryptoKeys/k" } }, /^GkeCluster: invalid secretsEncryption\.keyName "projects\/acme-sec\/locations\/europe-west1\/keyRings\/gke\/cryptoKeys\/k"; only mode "key" takes a keyName \(mode "create" makes a new key\)$/],
+    ["a key name with secrets mode \"off\"", { secretsEncryption: { mode: "off", keyName: "k" } }, /^GkeCluster: invalid secretsEncryption\.keyName "k"; only mode "key" takes a keyName \(mode "off" uses no key\)$/],
+    ["an unknown secrets mode", { secretsEncryption: { mode: "true" as "off" } }, /^GkeCluster: invalid secretsEncryption\.mode "true"; expected one of create, key, off$/],
+    ["secretsEncryption: false (the old shape)", { secretsEncryption: false as unknown as { mode: "off" } }, /^GkeCluster: invalid secretsEncryption false; expected \{ mode: "create" \| "key" \| "off", keyName\? \}$/],
     ["a dnsEndpoint that is not a boolean", { dnsEndpoint: "yes" as unknown as boolean }, /^GkeCluster: invalid dnsEndpoint "yes"; expected true or false$/],
   ];
   for (const [what, args, message] of bad) {
@@ -377,19 +419,19 @@ describe("GkeCluster", function () {
 
   it("refuses a malformed repository id before creating the binding's resources", async () => {
     const { error, resources } = await failureUnderMocks(() => {
-      const cluster = make()();
-      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: "europe-west1-docker.pkg.dev/acme/apps" }] }, cluster);
+      connect(make()()).bindServiceAccount("wl", { namespace: "ns", serviceAccountName: "wl", permissions: [{ kind: "registryPush", repository: "europe-west1-docker.pkg.dev/acme/apps" }] });
     }, gcpMocks);
-    assert.match(error.message, /^GkeCluster: invalid permissions\[0\]\.repository "europe-west1-docker\.pkg\.dev\/acme\/apps"/);
-    assert.ok(!resources.all.some((r) => r.name === "x"));
+    assert.equal(error.name, "ArgumentError");
+    assert.match(error.message, /^Test: invalid permissions\[0\]\.repository "europe-west1-docker\.pkg\.dev\/acme\/apps"/);
+    assert.ok(!resources.all.some((r) => r.name.startsWith("wl")), resources.all.map((r) => r.name).join(", "));
   });
 
   it("refuses a bucket from another cloud", async () => {
     const { error } = await failureUnderMocks(() => {
-      const cluster = make()();
-      const foreign = { cloud: "aws" as const, bucketName: pulumi.output("b"), thanosObjectStore: pulumi.output("b").apply((): Record<string, unknown> => ({})) };
-      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "bucket", bucket: foreign, access: "read" }] }, cluster);
+      const foreign: ObjectBucket = { cloud: "aws", bucketName: "b", resourceId: "arn:aws:s3:::b", thanosObjectStore: "{}" };
+      connect(make()()).bindServiceAccount("wl", { namespace: "ns", serviceAccountName: "wl", permissions: [{ kind: "bucket", bucket: foreign, access: "read" }] });
     }, gcpMocks);
-    assert.match(error.message, /^GkeCluster: invalid permissions\[0\]\.bucket "aws"; expected a bucket made by this cluster's createBucket/);
+    assert.equal(error.name, "ArgumentError");
+    assert.match(error.message, /^Test: invalid permissions\[0\]\.bucket "aws"; expected a bucket made by this cluster's createBucket/);
   });
 });
