@@ -117,9 +117,9 @@ function localDelivery(config: pulumi.Config, cluster: ClusterData): Record<stri
     project: { sourceRepos: [DEMO.deployRepo], destinations: [{ namespace: "payments" }], gpgPublicKeys: { [DEMO.gpgKey]: DEMO.gpgPublicKey } },
   });
   // No Argo CD controller runs on the local control plane to remove the cascade-delete finalizer.
-  const app = new GoApp("payments", { argoCd, repoUrl: DEMO.deployRepo, path: "apps/payments", targetRevision: DEMO.revision, namespace: "payments", goVersion, cascadeDelete: false });
+  const app = new GoApp("payments", { argoCd: argoCd.argoCd, repoUrl: DEMO.deployRepo, path: "apps/payments", targetRevision: DEMO.revision, namespace: "payments", goVersion, cascadeDelete: false });
   const apps = new GoAppSet("payments-services", {
-    argoCd,
+    argoCd: argoCd.argoCd,
     cascadeDelete: false,
     repoUrl: DEMO.deployRepo,
     services: [
@@ -133,7 +133,7 @@ function localDelivery(config: pulumi.Config, cluster: ClusterData): Record<stri
     publicKey: tekton.publicKey,
     images: [`${DEMO.imageRepository}*`, "registry.example.com/platform/**"],
     namespaces: ["payments"],
-    namespaceMode: "create",
+    createNamespaces: true,
   });
   return { tektonVersions: tekton.versions, pipeline: pipeline.pipelineName, pipelineGoVersion: pipeline.goVersion, application: app.applicationName, applicationSet: apps.applicationSetName, imagePolicy: admission.policyName };
 }
@@ -200,7 +200,7 @@ function clusterOutputs(platform: EksCluster | GkeCluster | AksCluster): Record<
     publicKey: tekton.publicKey,
     images: [config.require("platformImages")],
     namespaces: config.requireObject<string[]>("platformNamespaces"),
-    namespaceMode: "create",
+    createNamespaces: true,
     registryRead: platformRepositories,
   });
   return {

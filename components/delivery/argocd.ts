@@ -6,11 +6,12 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, componentToken, withLegacyType } from "../args";
-import { connectCluster, type ClusterData } from "../cluster";
+import { parse as parseYaml } from "yaml";
+import { ArgumentError, checkChartVersion, checkDnsLabel, checkHttpsUrl, checkList, componentToken, isRecord, withLegacyType } from "../args";
+import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
 import { chartRelease } from "./chart-release";
-import { checkChartVersion, checkList, checkOneOf } from "../args";
-import { checkRepoUrl } from "./checks";
+import { checkBoolean, checkRepoUrl } from "./checks";
+import { clusterAfter } from "./ready";
 import { ARGO_CD_CHART } from "./images";
 import { ARMOR_BEGIN, openPgpKeyIds } from "./openpgp";
 
@@ -46,70 +47,99 @@ export interface ArgoCdDestination {
   server?: string;
 }
 
+/** A cluster-scoped kind applications may create. */
+export interface ArgoCdResourceKind {
+  /** API group, "" for the core group (no wildcards). */
+  group: string;
+  /** Kind, e.g. "Namespace" (no wildcards). */
+  kind: string;
+}
+
+/** The AppProject applications of this platform belong to. */
+export interface ArgoCdProject {
+  /** Project name. Default: "goplatform". */
+  name?: string;
+  /** Git repositories applications may come from (no wildcards). */
+  sourceRepos: string[];
+  /** Clusters and namespaces applications may deploy to. */
+  destinations: ArgoCdDestination[];
+  /**
+   * GnuPG public keys Argo CD verifies signatures with: primary key ID (16 uppercase
+   * hex digits, `gpg --list-keys --keyid-format long`) → ASCII-armoured public key
+   * (`gpg --armor --export <ID>`). They are imported into Argo CD's keyring (chart value
+   * `configs.gpg.keys`, or with `install: false` the `argocd-gpg-keys-cm` ConfigMap),
+   * without which Argo CD refuses every sync. Each key must be filed under its own
+   * primary key ID. Required unless `requireSignedCommits` is false. Default: none.
+   */
+  gpgPublicKeys?: { [keyId: string]: string };
+  /**
+   * Key IDs whose signatures Argo CD accepts on the commits and annotated tags it syncs
+   * (the AppProject's `signatureKeys`); each needs its public key in `gpgPublicKeys`.
+   * Default: every key of `gpgPublicKeys`.
+   */
+  signatureKeys?: string[];
+  /** Require signed commits; false is an explicit opt-out. Default: true. */
+  requireSignedCommits?: boolean;
+  /** Cluster-scoped kinds applications may create. Default: none. */
+  clusterResourceWhitelist?: ArgoCdResourceKind[];
+}
+
 export interface ArgoCdArgs {
+  /** The cluster to install into (its data, e.g. an EksCluster's `cluster` output). */
   cluster: ClusterData;
-  /** Install Argo CD from its Helm chart. Default: true. With false, Argo CD must already run in `namespace`; only the AppProject is created. */
+  /** Install Argo CD from its Helm chart. With false, Argo CD must already run in `namespace`; only the AppProject (and the GnuPG keys) are applied. Default: true. */
   install?: boolean;
   /**
-   * With `install: false`, how the GnuPG public keys reach `argocd-gpg-keys-cm`:
-   * "patch" adds them to the ConfigMap Argo CD's installation created (server-side
-   * apply; other keys are left alone); "create" creates the ConfigMap with only these
-   * keys (for rendered manifests, or an installation without one). Default: "patch".
+   * With `install: false`, create the `argocd-gpg-keys-cm` ConfigMap with only the
+   * project's GnuPG public keys (for rendered manifests, or an installation without
+   * one) instead of patching the keys into the ConfigMap the installation created
+   * (server-side apply; other keys are left alone). Not with `install: true` (the chart
+   * writes the ConfigMap). Default: false (patch).
    */
-  gpgKeysMode?: "patch" | "create";
+  createGpgKeysConfigMap?: boolean;
   /** Namespace Argo CD runs in. Default: "argocd". */
   namespace?: string;
   /** Chart version. Default: "9.5.2". */
   chartVersion?: string;
-  /** Chart repository, or a local chart path/archive for air-gapped clusters (then `chartRepository: ""`). Default: "https://argoproj.github.io/argo-helm". */
+  /** Chart repository, or "" with a local chart path/archive in `chart` for air-gapped clusters. Default: "https://argoproj.github.io/argo-helm". */
   chartRepository?: string;
-  /** Chart name or path. Default: "argo-cd". */
+  /** Chart name, or a local chart path with `chartRepository: ""`. Default: "argo-cd". */
   chart?: string;
   /** High availability: Redis HA, two or more replicas of server, repo server and ApplicationSet controller. Default: false. */
   ha?: boolean;
-  /** Extra chart values, merged over goplatform's. Default: none. */
-  values?: Record<string, unknown>;
+  /** Extra chart values as a YAML (or JSON) mapping, merged over goplatform's. Default: none. */
+  valuesYaml?: string;
   /** The AppProject applications of this platform belong to. */
-  project: {
-    /** Project name. Default: "goplatform". */
-    name?: string;
-    /** Git repositories applications may come from (no wildcards). */
-    sourceRepos: string[];
-    /** Clusters and namespaces applications may deploy to. */
-    destinations: ArgoCdDestination[];
-    /**
-     * GnuPG public keys Argo CD verifies signatures with: primary key ID (16 uppercase
-     * hex digits, `gpg --list-keys --keyid-format long`) → ASCII-armoured public key
-     * (`gpg --armor --export <ID>`). They are imported into Argo CD's keyring (chart value
-     * `configs.gpg.keys`, or with `install: false` a patch of the `argocd-gpg-keys-cm`
-     * ConfigMap), without which Argo CD refuses every sync. Each key must be filed under
-     * its own primary key ID. Required unless `requireSignedCommits` is false.
-     */
-    gpgPublicKeys?: Record<string, string>;
-    /**
-     * Key IDs whose signatures Argo CD accepts on the commits and annotated tags it syncs
-     * (the AppProject's `signatureKeys`); each needs its public key in `gpgPublicKeys`.
-     * Default: every key of `gpgPublicKeys`.
-     */
-    signatureKeys?: string[];
-    /** Require signed commits. Default: true. false is an explicit opt-out. */
-    requireSignedCommits?: boolean;
-    /** Cluster-scoped kinds applications may create ({ group, kind }). Default: none. */
-    clusterResourceWhitelist?: { group: string; kind: string }[];
-  };
+  project: ArgoCdProject;
+}
+
+/**
+ * What GoApp and GoAppSet need of an Argo CD installation, as plain data (an ArgoCd's
+ * `argoCd` output): it crosses a language boundary, which the component itself cannot.
+ */
+export interface ArgoCdData {
+  /** The cluster Argo CD runs in, with a kubeconfig that resolves once Argo CD and the AppProject exist. */
+  cluster: ClusterData;
+  /** The namespace Argo CD runs in (and watches for Applications). */
+  namespace: string;
+  /** The AppProject applications belong to. */
+  projectName: string;
 }
 
 export class ArgoCd extends pulumi.ComponentResource {
+  /** The namespace Argo CD runs in. */
   readonly namespace: string;
+  /** The AppProject's name. */
   readonly projectName: string;
+  /** The chart version installed (with `install: false`, the one asked for). */
   readonly chartVersion: string;
+  /** Whether this component installed Argo CD from its chart. */
   readonly installed: boolean;
-  /** The cluster Argo CD runs in. */
-  readonly cluster: ClusterData;
-  /** Wait on this before creating Argo CD custom resources. */
-  readonly ready: pulumi.Resource[];
+  /** What GoApp and GoAppSet take as `argoCd`: they are created once Argo CD and the AppProject exist. */
+  readonly argoCd: ArgoCdData;
 
   constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkClusterData(COMPONENT, args.cluster);
     const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "argocd");
     const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? ARGO_CD_CHART.version);
     const project = args.project;
@@ -118,9 +148,7 @@ export class ArgoCd extends pulumi.ComponentResource {
     checkList(COMPONENT, "project.destinations", project.destinations, (d, i) => {
       if (typeof d.namespace !== "string" || /[*?[\]]/.test(d.namespace)) throw new ArgumentError(COMPONENT, `project.destinations[${i}].namespace`, d.namespace, "expected a namespace name (no wildcards)");
       checkDnsLabel(COMPONENT, `project.destinations[${i}].namespace`, d.namespace);
-      if (d.server !== undefined && !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/\S*)?$/.test(d.server)) {
-        throw new ArgumentError(COMPONENT, `project.destinations[${i}].server`, d.server, "expected an https API server URL (no wildcards)");
-      }
+      if (d.server !== undefined) checkHttpsUrl(COMPONENT, `project.destinations[${i}].server`, d.server);
     });
     const requireSigned = project.requireSignedCommits ?? true;
     const publicKeys = project.gpgPublicKeys ?? {};
@@ -141,15 +169,17 @@ export class ArgoCd extends pulumi.ComponentResource {
       if (r.kind === "*" || r.group === "*") throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, r, "expected a named group and kind (no wildcards)");
     }
     const install = args.install ?? true;
-    const gpgKeysMode = checkOneOf(COMPONENT, "gpgKeysMode", args.gpgKeysMode ?? "patch", ["patch", "create"]);
-    if (install && args.gpgKeysMode !== undefined) throw new ArgumentError(COMPONENT, "gpgKeysMode", args.gpgKeysMode, "expected no gpgKeysMode when install is true (the chart writes argocd-gpg-keys-cm itself)");
+    const createGpgKeysConfigMap = checkBoolean(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap ?? false);
+    if (install && args.createGpgKeysConfigMap !== undefined) {
+      throw new ArgumentError(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap, "expected no createGpgKeysConfigMap when install is true (the chart writes argocd-gpg-keys-cm itself)");
+    }
+    const extraValues = parseValues(args.valuesYaml);
     super(componentToken("ArgoCd"), name, {}, withLegacyType("goplatform:k8s:ArgoCd", opts));
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.namespace = namespace;
     this.projectName = projectName;
     this.chartVersion = chartVersion;
     this.installed = install;
-    this.cluster = args.cluster;
 
     const child = { parent: this, provider: cluster.provider };
     const installed: pulumi.Resource[] = [];
@@ -157,12 +187,12 @@ export class ArgoCd extends pulumi.ComponentResource {
     if (install) {
       const chart = { repository: args.chartRepository ?? ARGO_CD_CHART.repository, chart: args.chart ?? ARGO_CD_CHART.chart, version: chartVersion };
       const values = deepMerge(argoCdValues(args.ha ?? false), Object.keys(keyring).length > 0 ? { configs: { gpg: { keys: keyring } } } : {});
-      installed.push(chartRelease(name, chart, namespace, deepMerge(values, args.values ?? {}), child));
+      installed.push(chartRelease(name, chart, namespace, deepMerge(values, extraValues), child));
     } else if (Object.keys(keyring).length > 0) {
       // Argo CD's own manifests create this ConfigMap; a server-side apply patch adds our keys and leaves others' alone.
       const metadata = { name: GPG_KEYS_CONFIGMAP, namespace };
       installed.push(
-        gpgKeysMode === "patch"
+        !createGpgKeysConfigMap
           ? new k8s.core.v1.ConfigMapPatch(`${name}-gpg-keys`, { metadata, data: keyring }, child)
           : new k8s.core.v1.ConfigMap(`${name}-gpg-keys`, { metadata: { ...metadata, labels: { "app.kubernetes.io/part-of": "argocd", "app.kubernetes.io/managed-by": "goplatform" } }, data: keyring }, child),
       );
@@ -177,8 +207,8 @@ export class ArgoCd extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: installed },
     );
-    this.ready = [...installed, appProject];
-    this.registerOutputs({ namespace, projectName, chartVersion, installed: install });
+    this.argoCd = { cluster: clusterAfter(args.cluster, [...installed, appProject]), namespace, projectName };
+    this.registerOutputs({ namespace, projectName, chartVersion, installed: install, argoCd: this.argoCd });
   }
 }
 
@@ -195,7 +225,7 @@ export function argoCdValues(ha: boolean): Record<string, unknown> {
   });
 }
 
-export function appProjectSpec(project: ArgoCdArgs["project"] & { requireSignedCommits: boolean; signatureKeys: string[] }): Record<string, unknown> {
+export function appProjectSpec(project: ArgoCdProject & { requireSignedCommits: boolean; signatureKeys: string[] }): Record<string, unknown> {
   return {
     description: "goplatform: Go services, from pinned revisions of known repositories to known namespaces",
     sourceRepos: project.sourceRepos,
@@ -206,15 +236,27 @@ export function appProjectSpec(project: ArgoCdArgs["project"] & { requireSignedC
   };
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+/** `valuesYaml` as a mapping (YAML is a superset of JSON); an empty document is no values. */
+function parseValues(text: string | undefined): Record<string, unknown> {
+  const allowed = "expected a YAML or JSON mapping of chart values as a string, such as \"server:\\n  replicas: 2\"";
+  if (text === undefined) return {};
+  if (typeof text !== "string") throw new ArgumentError(COMPONENT, "valuesYaml", text, allowed);
+  let parsed: unknown;
+  try {
+    parsed = parseYaml(text);
+  } catch (err) {
+    throw new ArgumentError(COMPONENT, "valuesYaml", text, `${allowed}: ${(err instanceof Error ? err.message : String(err)).split("\n")[0] ?? ""}`);
+  }
+  if (parsed === null || parsed === undefined) return {};
+  if (!isRecord(parsed)) throw new ArgumentError(COMPONENT, "valuesYaml", text, allowed);
+  return parsed;
 }
 
 function deepMerge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...a };
   for (const [k, v] of Object.entries(b)) {
     const prev = out[k];
-    out[k] = isObject(prev) && isObject(v) ? deepMerge(prev, v) : v;
+    out[k] = isRecord(prev) && isRecord(v) ? deepMerge(prev, v) : v;
   }
   return out;
 }

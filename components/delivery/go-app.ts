@@ -6,18 +6,28 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkNumber, componentToken, withLegacyType } from "../args";
+import { ArgumentError, checkDnsLabel, checkHttpsUrl, checkImageByDigest, checkList, checkNumber, componentToken, isRecord, withLegacyType } from "../args";
+import { checkClusterData, connectCluster } from "../cluster";
 import { goMetadata } from "../go";
-import { checkImageByDigest, checkList } from "../args";
-import { connectCluster } from "../cluster";
-import { type ArgoCd, IN_CLUSTER } from "./argocd";
+import { type ArgoCdData, IN_CLUSTER } from "./argocd";
 import { checkRepoUrl, checkRevision } from "./checks";
 
+/** How long Argo CD waits between sync attempts. */
+export interface SyncBackoff {
+  /** First backoff, e.g. "5s" (s, m or h). Default: "5s". */
+  duration?: string;
+  /** Growth factor of the backoff, 1–10. Default: 2. */
+  factor?: number;
+  /** Longest backoff, e.g. "3m". Default: "3m". */
+  maxDuration?: string;
+}
+
+/** How Argo CD retries a failed sync. */
 export interface SyncRetry {
-  /** Attempts. Default: 5. */
+  /** Attempts, 1–50. Default: 5. */
   limit?: number;
-  /** First backoff, e.g. "5s". Default: "5s". Growth factor. Default: 2. Longest backoff. Default: "3m". */
-  backoff?: { duration?: string; factor?: number; maxDuration?: string };
+  /** Backoff between attempts. Default: 5s doubling to at most 3m. */
+  backoff?: SyncBackoff;
 }
 
 export interface GoAppSource {
@@ -32,11 +42,11 @@ export interface GoAppSource {
 }
 
 export interface GoAppArgs extends GoAppSource {
-  /** The Argo CD installation and project the Application belongs to. */
-  argoCd: ArgoCd;
+  /** The Argo CD installation and project the Application belongs to: an ArgoCd's `argoCd` output. */
+  argoCd: ArgoCdData;
   /** Namespace the service deploys to (one of the project's destinations). */
   namespace: string;
-  /** API server. Default: "https://kubernetes.default.svc". */
+  /** API server the service deploys to. Default: "https://kubernetes.default.svc". */
   server?: string;
   /** Accept HEAD or a branch as targetRevision. Default: false. */
   allowFloatingRevision?: boolean;
@@ -55,15 +65,32 @@ export interface GoAppArgs extends GoAppSource {
   cascadeDelete?: boolean;
 }
 
+/** One service of a GoAppSet: one generated Application. */
+export interface GoAppSetService {
+  /** The Application's name (a DNS label, distinct within the set). */
+  name: string;
+  /** Directory of the service's manifests in the repository. */
+  path: string;
+  /** A full commit SHA or a semver tag, as GoApp's `targetRevision`. */
+  targetRevision: string;
+  /** Namespace the service deploys to (one of the project's destinations). */
+  namespace: string;
+}
+
 export interface GoAppSetArgs {
-  argoCd: ArgoCd;
-  /** Git repository of the manifests. */
+  /** The Argo CD installation and project the Applications belong to: an ArgoCd's `argoCd` output. */
+  argoCd: ArgoCdData;
+  /** Git repository of the manifests (must be in the project's sourceRepos). */
   repoUrl: string;
   /** One Application per service. */
-  services: { name: string; path: string; targetRevision: string; namespace: string }[];
+  services: GoAppSetService[];
+  /** API server the services deploy to. Default: "https://kubernetes.default.svc". */
   server?: string;
+  /** Accept HEAD or a branch as a service's targetRevision. Default: false. */
   allowFloatingRevision?: boolean;
+  /** Retry policy of each Application. Default: 5 attempts, 5s doubling to at most 3m. */
   retry?: SyncRetry;
+  /** Deployments Argo CD keeps for rollback, per Application. Default: 10. */
   revisionHistoryLimit?: number;
   /** As GoApp's `cascadeDelete`, for each generated Application. Default: true. */
   cascadeDelete?: boolean;
@@ -103,9 +130,17 @@ function checkSource(component: string, prefix: string, s: { path: string; targe
   }
 }
 
-function checkServer(component: string, server: string): string {
-  if (!/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/\S*)?$/.test(server)) throw new ArgumentError(component, "server", server, "expected an https API server URL");
-  return server;
+/** The `argoCd` argument: an ArgoCd's `argoCd` output, checked before anything exists. */
+function checkArgoCd(component: string, argoCd: ArgoCdData): ArgoCdData {
+  const given: unknown = argoCd;
+  const cluster: unknown = isRecord(given) ? given.cluster : undefined;
+  if (!isRecord(given) || !isRecord(cluster)) {
+    throw new ArgumentError(component, isRecord(given) ? "argoCd.cluster" : "argoCd", isRecord(given) ? cluster : given, "expected an ArgoCd's `argoCd` output ({ cluster, namespace, projectName })");
+  }
+  checkClusterData(component, argoCd.cluster);
+  checkDnsLabel(component, "argoCd.namespace", argoCd.namespace);
+  checkDnsLabel(component, "argoCd.projectName", argoCd.projectName);
+  return argoCd;
 }
 
 function source(repoUrl: string, s: { path: string; targetRevision: string; images?: string[] }): Record<string, unknown> {
@@ -113,16 +148,19 @@ function source(repoUrl: string, s: { path: string; targetRevision: string; imag
 }
 
 export class GoApp extends pulumi.ComponentResource {
+  /** The Argo CD Application's name. */
   readonly applicationName: pulumi.Output<string>;
+  /** The revision it deploys. */
   readonly targetRevision: string;
 
   constructor(name: string, args: GoAppArgs, opts?: pulumi.ComponentResourceOptions) {
     const COMPONENT = "GoApp";
     checkDnsLabel(COMPONENT, "name", name);
+    checkArgoCd(COMPONENT, args.argoCd);
     checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
     checkSource(COMPONENT, "", args, args.allowFloatingRevision ?? false);
     checkDnsLabel(COMPONENT, "namespace", args.namespace);
-    const server = checkServer(COMPONENT, args.server ?? IN_CLUSTER);
+    const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
     const goLabels = args.goVersion === undefined ? {} : goMetadata(args.goVersion);
@@ -148,7 +186,7 @@ export class GoApp extends pulumi.ComponentResource {
           revisionHistoryLimit: history,
         },
       },
-      { parent: this, provider: connectCluster(COMPONENT, name, args.argoCd.cluster, this).provider, dependsOn: args.argoCd.ready },
+      { parent: this, provider: connectCluster(COMPONENT, name, args.argoCd.cluster, this).provider },
     );
     this.applicationName = app.metadata.name;
     this.registerOutputs({ applicationName: this.applicationName, targetRevision: this.targetRevision });
@@ -156,11 +194,13 @@ export class GoApp extends pulumi.ComponentResource {
 }
 
 export class GoAppSet extends pulumi.ComponentResource {
+  /** The Argo CD ApplicationSet's name. */
   readonly applicationSetName: pulumi.Output<string>;
 
   constructor(name: string, args: GoAppSetArgs, opts?: pulumi.ComponentResourceOptions) {
     const COMPONENT = "GoAppSet";
     checkDnsLabel(COMPONENT, "name", name);
+    checkArgoCd(COMPONENT, args.argoCd);
     checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
     const allowFloating = args.allowFloatingRevision ?? false;
     checkList(COMPONENT, "services", args.services, (s, i) => {
@@ -170,7 +210,7 @@ export class GoAppSet extends pulumi.ComponentResource {
     });
     const names = args.services.map((s) => s.name);
     if (new Set(names).size !== names.length) throw new ArgumentError(COMPONENT, "services", names, "expected distinct service names");
-    const server = checkServer(COMPONENT, args.server ?? IN_CLUSTER);
+    const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
     super(componentToken("GoAppSet"), name, {}, withLegacyType("goplatform:k8s:GoAppSet", opts));
@@ -200,7 +240,7 @@ export class GoAppSet extends pulumi.ComponentResource {
           syncPolicy: { preserveResourcesOnDeletion: false },
         },
       },
-      { parent: this, provider: connectCluster(COMPONENT, name, args.argoCd.cluster, this).provider, dependsOn: args.argoCd.ready },
+      { parent: this, provider: connectCluster(COMPONENT, name, args.argoCd.cluster, this).provider },
     );
     this.applicationSetName = set.metadata.name;
     this.registerOutputs({ applicationSetName: this.applicationSetName });

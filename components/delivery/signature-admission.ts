@@ -6,20 +6,40 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkNumber, componentToken, withLegacyType } from "../args";
-import { connectCluster, type BoundIdentity, type ClusterData } from "../cluster";
+import { ArgumentError, checkChartVersion, checkDnsLabel, checkList, checkNumber, checkOneOf, componentToken, withLegacyType } from "../args";
+import { checkClusterData, connectCluster, type BoundIdentity, type ClusterData } from "../cluster";
 import { chartRelease } from "./chart-release";
-import { checkChartVersion, checkList, checkOneOf } from "../args";
-import { checkImageGlob, checkPublicKey, checkRegistryRepositories } from "./checks";
+import { checkBoolean, checkImageGlob, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { POLICY_CONTROLLER_CHART } from "./images";
-import { CLOUD_IDENTITY_ANNOTATION } from "./tekton";
+import { checkTransparencyLog, CLOUD_IDENTITY_ANNOTATION, type TransparencyLog } from "./tekton";
 
 const COMPONENT = "SignatureAdmission";
 export const INCLUDE_LABEL = "policy.sigstore.dev/include";
 
+/** What the ClusterImagePolicy does with an image that fails verification. */
+export const AdmissionMode = {
+  /** Reject the pod. */
+  Enforce: "enforce",
+  /** Admit it with a warning. */
+  Warn: "warn",
+} as const;
+export type AdmissionMode = (typeof AdmissionMode)[keyof typeof AdmissionMode];
+
+/** What policy-controller does with an image no ClusterImagePolicy matches (its `no-match-policy`). */
+export const NoMatchPolicy = {
+  /** Reject the pod. */
+  Deny: "deny",
+  /** Admit it with a warning. */
+  Warn: "warn",
+  /** Admit it. */
+  Allow: "allow",
+} as const;
+export type NoMatchPolicy = (typeof NoMatchPolicy)[keyof typeof NoMatchPolicy];
+
 export interface SignatureAdmissionArgs {
+  /** The cluster to install into (its data, e.g. an EksCluster's `cluster` output). */
   cluster: ClusterData;
-  /** Install policy-controller from its Helm chart. Default: true. With false it must already run; only the policy and namespace labels are applied. */
+  /** Install policy-controller from its Helm chart. With false it must already run; only the policy and namespace labels are applied. Default: true. */
   install?: boolean;
   /** Namespace policy-controller runs in. Default: "cosign-system". */
   namespace?: string;
@@ -27,6 +47,7 @@ export interface SignatureAdmissionArgs {
   chartVersion?: string;
   /** Chart repository, or "" with a local `chart` path for air-gapped clusters. Default: "https://sigstore.github.io/helm-charts". */
   chartRepository?: string;
+  /** Chart name, or a local chart path with `chartRepository: ""`. Default: "policy-controller". */
   chart?: string;
   /** cosign.pub (PEM) of the key the pipeline signs with (e.g. `tekton.publicKey`). */
   publicKey: string;
@@ -35,19 +56,20 @@ export interface SignatureAdmissionArgs {
   /** Namespaces the policy applies to; they get the `policy.sigstore.dev/include: "true"` label. */
   namespaces: string[];
   /**
-   * How namespaces get the label: "label" patches existing namespaces (default);
-   * "create" creates them with the label (namespaces the platform itself creates).
+   * Create the namespaces with the label (namespaces the platform itself creates)
+   * instead of patching the label onto existing ones. Default: false (label existing
+   * namespaces).
    */
-  namespaceMode?: "label" | "create";
-  /** "enforce" rejects unsigned images (default); "warn" only warns. */
-  mode?: "enforce" | "warn";
+  createNamespaces?: boolean;
+  /** "enforce" rejects unsigned images; "warn" only warns. Default: "enforce". */
+  mode?: AdmissionMode;
   /** Rekor instance signatures must be in. Default: none (key-only verification, matching Tekton's default). */
-  transparencyLog?: { url: string };
+  transparencyLog?: TransparencyLog;
   /**
    * What policy-controller does with an image no ClusterImagePolicy matches, in the
    * opted-in namespaces (its `no-match-policy`). Default: "deny".
    */
-  noMatchPolicy?: "deny" | "warn" | "allow";
+  noMatchPolicy?: NoMatchPolicy;
   /** ClusterImagePolicy name. Default: "goplatform-signed-images". */
   policyName?: string;
   /**
@@ -75,11 +97,15 @@ export interface SignatureAdmissionArgs {
 export const DEFAULT_WEBHOOK_REPLICAS = 3;
 
 export class SignatureAdmission extends pulumi.ComponentResource {
+  /** The ClusterImagePolicy's name. */
   readonly policyName: string;
-  readonly images: readonly string[];
-  readonly namespaces: readonly string[];
+  /** The image globs the policy covers. */
+  readonly images: string[];
+  /** The namespaces the policy applies to (labelled `policy.sigstore.dev/include: "true"`). */
+  readonly namespaces: string[];
 
   constructor(name: string, args: SignatureAdmissionArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkClusterData(COMPONENT, args.cluster);
     const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "cosign-system");
     const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? POLICY_CONTROLLER_CHART.version);
     const publicKey = checkPublicKey(COMPONENT, "publicKey", args.publicKey);
@@ -88,12 +114,10 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     for (const reserved of ["kube-system", namespace]) {
       if (namespaces.includes(reserved)) throw new ArgumentError(COMPONENT, "namespaces", reserved, "expected namespaces of the platform's workloads, not kube-system or policy-controller's own");
     }
-    const namespaceMode = checkOneOf(COMPONENT, "namespaceMode", args.namespaceMode ?? "label", ["label", "create"]);
-    const mode = checkOneOf(COMPONENT, "mode", args.mode ?? "enforce", ["enforce", "warn"]);
-    if (args.transparencyLog !== undefined && !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/\S*)?$/.test(args.transparencyLog.url)) {
-      throw new ArgumentError(COMPONENT, "transparencyLog.url", args.transparencyLog.url, "expected an https URL of a Rekor instance");
-    }
-    const noMatchPolicy = checkOneOf(COMPONENT, "noMatchPolicy", args.noMatchPolicy ?? "deny", ["deny", "warn", "allow"]);
+    const createNamespaces = checkBoolean(COMPONENT, "createNamespaces", args.createNamespaces ?? false);
+    const mode = checkOneOf(COMPONENT, "mode", args.mode ?? AdmissionMode.Enforce, Object.values(AdmissionMode));
+    const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
+    const noMatchPolicy = checkOneOf(COMPONENT, "noMatchPolicy", args.noMatchPolicy ?? NoMatchPolicy.Deny, Object.values(NoMatchPolicy));
     const policyName = checkDnsLabel(COMPONENT, "policyName", args.policyName ?? "goplatform-signed-images");
     const install = args.install ?? true;
     if (!install && args.replicas !== undefined) {
@@ -107,8 +131,8 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     super(componentToken("SignatureAdmission"), name, {}, withLegacyType("goplatform:k8s:SignatureAdmission", opts));
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.policyName = policyName;
-    this.images = images;
-    this.namespaces = namespaces;
+    this.images = [...images];
+    this.namespaces = [...namespaces];
 
     // First child: the cluster checks each repository's format for its cloud and throws before anything else exists.
     const identity =
@@ -131,13 +155,13 @@ export class SignatureAdmission extends pulumi.ComponentResource {
         apiVersion: "policy.sigstore.dev/v1beta1",
         kind: "ClusterImagePolicy",
         metadata: { name: policyName, labels: { "app.kubernetes.io/managed-by": "goplatform" } },
-        spec: clusterImagePolicySpec(images, publicKey, mode, args.transparencyLog),
+        spec: clusterImagePolicySpec(images, publicKey, mode, tlog),
       },
       { ...child, dependsOn: installed },
     );
     const labels = { [INCLUDE_LABEL]: "true" };
     for (const ns of namespaces) {
-      if (namespaceMode === "create") {
+      if (createNamespaces) {
         new k8s.core.v1.Namespace(`${name}-${ns}`, { metadata: { name: ns, labels: { ...labels, "app.kubernetes.io/managed-by": "goplatform" } } }, { ...child, dependsOn: [policy] });
       } else {
         new k8s.core.v1.NamespacePatch(`${name}-${ns}`, { metadata: { name: ns, labels, annotations: { "pulumi.com/patchForce": "true" } } }, { ...child, dependsOn: [policy] });
@@ -194,7 +218,7 @@ function webhookValues(release: string, replicas: number, noMatchPolicy: string,
   };
 }
 
-export function clusterImagePolicySpec(images: readonly string[], publicKey: string, mode: "enforce" | "warn", tlog?: { url: string }): Record<string, unknown> {
+export function clusterImagePolicySpec(images: readonly string[], publicKey: string, mode: AdmissionMode, tlog?: TransparencyLog): Record<string, unknown> {
   return {
     images: images.map((glob) => ({ glob })),
     authorities: [{ name: "goplatform-signing-key", key: { data: publicKey, hashAlgorithm: "sha256" }, ...(tlog === undefined ? {} : { ctlog: { url: tlog.url } }) }],

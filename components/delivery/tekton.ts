@@ -6,11 +6,11 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, componentToken, withLegacyType } from "../args";
-import { connectCluster, type ClusterData } from "../cluster";
-import { checkOneOf } from "../args";
+import { ArgumentError, checkHttpsUrl, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
 import { checkPrivateKey, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
+import { clusterAfter } from "./ready";
 
 const COMPONENT = "Tekton";
 export const CHAINS_NAMESPACE = "tekton-chains";
@@ -19,40 +19,78 @@ export const CHAINS_CONFIG = "chains-config";
 /** The ServiceAccount and Deployment of the Chains controller, as the Chains release names them. */
 export const CHAINS_CONTROLLER = "tekton-chains-controller";
 
-export type ChainsTaskRunFormat = "slsa/v1" | "in-toto";
+/** The attestation format Chains records for TaskRuns and PipelineRuns. */
+export const ChainsTaskRunFormat = {
+  /** SLSA provenance v1. */
+  SlsaV1: "slsa/v1",
+  /** Chains' plain in-toto format. */
+  InToto: "in-toto",
+} as const;
+export type ChainsTaskRunFormat = (typeof ChainsTaskRunFormat)[keyof typeof ChainsTaskRunFormat];
+
+/** Release versions of the Tekton projects, each `vX.Y.Z`. */
+export interface TektonVersions {
+  /** Tekton Pipelines. Default: "v1.16.0". */
+  pipeline?: string;
+  /** Tekton Triggers (and its core interceptors). Default: "v0.37.0". */
+  triggers?: string;
+  /** Tekton Chains. Default: "v0.29.0". */
+  chains?: string;
+}
+
+/** Release manifest locations (URL or local path). */
+export interface TektonManifests {
+  /** Tekton Pipelines' release.yaml. Default: the infra.tekton.dev file of `versions.pipeline`. */
+  pipeline?: string;
+  /** Tekton Triggers' release.yaml. Default: the infra.tekton.dev file of `versions.triggers`. */
+  triggers?: string;
+  /** Tekton Triggers' interceptors.yaml. Default: the infra.tekton.dev file of `versions.triggers`. */
+  interceptors?: string;
+  /** Tekton Chains' release.yaml. Default: the infra.tekton.dev file of `versions.chains`. */
+  chains?: string;
+}
+
+/** The platform's cosign key pair, from `cosign generate-key-pair`. */
+export interface TektonSigningKey {
+  /** cosign.key (encrypted PEM). Pass a Pulumi secret (`config.requireSecret`). */
+  privateKey: pulumi.Input<string>;
+  /** The key's password. Pass a Pulumi secret. */
+  password: pulumi.Input<string>;
+  /** cosign.pub (PEM), the key admission policies verify against. */
+  publicKey: string;
+}
+
+/** A Rekor transparency log. */
+export interface TransparencyLog {
+  /** The Rekor instance's https URL, e.g. "https://rekor.sigstore.dev". */
+  url: string;
+}
 
 export interface TektonArgs {
-  /** The cluster to install into (its provider is used for every object). */
+  /** The cluster to install into (its data, e.g. an EksCluster's `cluster` output). */
   cluster: ClusterData;
   /**
-   * Install Tekton from its release manifests. Default: true. With false, Tekton
-   * Pipelines, Triggers and Chains must already run in the cluster; only the Chains
-   * configuration and signing key are applied (to the existing objects).
+   * Install Tekton from its release manifests. With false, Tekton Pipelines, Triggers
+   * and Chains must already run in the cluster; only the Chains configuration and
+   * signing key are applied (to the existing objects). Default: true.
    */
   install?: boolean;
   /** Release versions. Default: pipeline v1.16.0, triggers v0.37.0, chains v0.29.0. */
-  versions?: { pipeline?: string; triggers?: string; chains?: string };
+  versions?: TektonVersions;
   /**
    * Manifest locations (URL or local path), for air-gapped clusters that mirror the
    * release files. Default: the infra.tekton.dev release files of `versions`.
    */
-  manifests?: { pipeline?: string; triggers?: string; interceptors?: string; chains?: string };
+  manifests?: TektonManifests;
   /** The platform's cosign signing key, from `cosign generate-key-pair`. */
-  signingKey: {
-    /** cosign.key (encrypted PEM). Pass a Pulumi secret (`config.requireSecret`). */
-    privateKey: pulumi.Input<string>;
-    /** The key's password. Pass a Pulumi secret. */
-    password: pulumi.Input<string>;
-    /** cosign.pub (PEM), the key admission policies verify against. */
-    publicKey: string;
-  };
+  signingKey: TektonSigningKey;
   /** Chains TaskRun attestation format. Default: "slsa/v1" (SLSA provenance). */
   taskRunFormat?: ChainsTaskRunFormat;
   /**
-   * Upload signatures to a Rekor transparency log. Default: false (private images,
-   * nothing leaves the cluster); `{ url }` enables it (e.g. "https://rekor.sigstore.dev").
+   * Upload signatures to this Rekor transparency log. Default: none, no upload (private
+   * images, nothing leaves the cluster).
    */
-  transparencyLog?: false | { url: string };
+  transparencyLog?: TransparencyLog;
   /** SLSA builder id recorded in provenance. Default: "https://goplatform.dev/tekton-chains". */
   builderId?: string;
   /**
@@ -66,15 +104,29 @@ export interface TektonArgs {
   registryPush?: pulumi.Input<string>[];
 }
 
+/** A `transparencyLog` argument (Tekton's, SignatureAdmission's): absent, or `{ url }` with an https URL. */
+export function checkTransparencyLog(component: string, value: TransparencyLog | undefined): TransparencyLog | undefined {
+  if (value === undefined) return undefined;
+  const given: unknown = value;
+  if (!isRecord(given)) throw new ArgumentError(component, "transparencyLog", value, "expected { url: \"https://…\" } of a Rekor instance, or no transparencyLog (none)");
+  return { url: checkHttpsUrl(component, "transparencyLog.url", value.url) };
+}
+
 export class Tekton extends pulumi.ComponentResource {
-  readonly versions: { readonly pipeline: string; readonly triggers: string; readonly chains: string };
+  /** The release versions installed (or expected, with `install: false`). */
+  readonly versions: TektonVersions;
   /** The public key matching the signing key: what SignatureAdmission verifies. */
   readonly publicKey: string;
+  /** Whether this component installed Tekton from its release manifests. */
   readonly installed: boolean;
-  /** Wait on this before creating Tekton custom resources. */
-  readonly ready: pulumi.Resource[];
+  /**
+   * The cluster, with a kubeconfig that resolves once Tekton is installed and Chains
+   * configured: pass it as GoPipeline's `cluster` so the pipeline objects wait for Tekton.
+   */
+  readonly cluster: ClusterData;
 
   constructor(name: string, args: TektonArgs, opts?: pulumi.ComponentResourceOptions) {
+    checkClusterData(COMPONENT, args.cluster);
     const versions = { ...TEKTON_VERSIONS, ...args.versions };
     for (const [key, value] of Object.entries(versions)) {
       if (!/^v\d+\.\d+\.\d+$/.test(value)) throw new ArgumentError(COMPONENT, `versions.${key}`, value, "expected a release version such as \"v1.16.0\"");
@@ -84,11 +136,8 @@ export class Tekton extends pulumi.ComponentResource {
     if (typeof args.signingKey.password === "string" && args.signingKey.password.length === 0) {
       throw new ArgumentError(COMPONENT, "signingKey.password", "", "expected the cosign key password (cosign keys are always encrypted)");
     }
-    const format = checkOneOf(COMPONENT, "taskRunFormat", args.taskRunFormat ?? "slsa/v1", ["slsa/v1", "in-toto"]);
-    const tlog = args.transparencyLog ?? false;
-    if (tlog !== false && !/^https:\/\/[A-Za-z0-9.-]+(:\d+)?(\/.*)?$/.test(tlog.url)) {
-      throw new ArgumentError(COMPONENT, "transparencyLog.url", tlog.url, "expected an https URL of a Rekor instance");
-    }
+    const format = checkOneOf(COMPONENT, "taskRunFormat", args.taskRunFormat ?? ChainsTaskRunFormat.SlsaV1, Object.values(ChainsTaskRunFormat));
+    const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
     const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
     const install = args.install ?? true;
     const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", args.cluster, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
@@ -158,8 +207,8 @@ export class Tekton extends pulumi.ComponentResource {
         ),
       );
     }
-    this.ready = ready;
-    this.registerOutputs({ versions: this.versions, publicKey: this.publicKey, installed: this.installed });
+    this.cluster = clusterAfter(args.cluster, ready);
+    this.registerOutputs({ versions: this.versions, publicKey: this.publicKey, installed: this.installed, cluster: this.cluster });
   }
 }
 
@@ -167,7 +216,7 @@ export class Tekton extends pulumi.ComponentResource {
 export const CLOUD_IDENTITY_ANNOTATION = "goplatform.dev/cloud-identity";
 
 /** The chains-config data: sign TaskRuns and OCI images with the x509 (cosign key) signer, store in the registry. */
-export function chainsConfig(format: ChainsTaskRunFormat, tlog: false | { url: string }, builderId: string): Record<string, string> {
+export function chainsConfig(format: ChainsTaskRunFormat, tlog: TransparencyLog | undefined, builderId: string): Record<string, string> {
   return {
     "artifacts.taskrun.format": format,
     "artifacts.taskrun.storage": "oci",
@@ -178,8 +227,8 @@ export function chainsConfig(format: ChainsTaskRunFormat, tlog: false | { url: s
     "artifacts.oci.format": "simplesigning",
     "artifacts.oci.storage": "oci",
     "artifacts.oci.signer": "x509",
-    "transparency.enabled": tlog === false ? "false" : "true",
-    ...(tlog === false ? {} : { "transparency.url": tlog.url }),
+    "transparency.enabled": tlog === undefined ? "false" : "true",
+    ...(tlog === undefined ? {} : { "transparency.url": tlog.url }),
     "builder.id": builderId,
   };
 }

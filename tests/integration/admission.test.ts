@@ -36,8 +36,9 @@ const pulumi = require("@pulumi/pulumi");
 const k8s = require("@pulumi/kubernetes");
 const { ExistingCluster, SignatureAdmission, Tekton } = require(${JSON.stringify(components)});
 const config = new pulumi.Config();
-const provider = new k8s.Provider("local", { kubeconfig: pulumi.secret(readFileSync(config.require("kubeconfig"), "utf8")) });
-const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
+const kubeconfig = pulumi.secret(readFileSync(config.require("kubeconfig"), "utf8"));
+const provider = new k8s.Provider("local", { kubeconfig });
+const { cluster } = new ExistingCluster("local", { clusterName: "local", kubernetesVersion: "1.34", kubeconfig });
 const tekton = new Tekton("tekton", {
   cluster,
   install: false,
@@ -53,7 +54,7 @@ const admission = new SignatureAdmission("admission", {
   publicKey: tekton.publicKey,
   images: [config.require("images")],
   namespaces: [config.require("namespace")],
-  namespaceMode: "create",
+  createNamespaces: true,
 });
 const image = config.get("image");
 if (image !== undefined) {

@@ -13,7 +13,7 @@ import { ArgoCd, buildGoImage, GoApp, parseImageRef, pushImage } from "../../com
 import { verifySlsaProvenance } from "../../components/supplychain/attestation-verify";
 import { checkResources, type PolicyConfig, type ResourceToCheck } from "../../policies/index";
 import { imageProvenance, imageProvenanceReachable } from "../../policies/provenance";
-import { FakeDeliveryCluster } from "../harness/fake-cluster-delivery";
+import { fakeCluster } from "../harness/fake-clusters";
 import { runUnderMocks } from "../harness/mocks";
 import { LocalCluster } from "../harness/local-cluster";
 import { PulumiCli, REPO_ROOT, writeProgramProject, toolchain } from "../harness/pulumi-cli";
@@ -178,8 +178,7 @@ describe("SLSA provenance in a registry on loopback", function () {
   const stackWithGoApp = async (app: { repoUrl: string; targetRevision: string; images?: string[] }, extra: ResourceToCheck[] = []): Promise<ResourceToCheck[]> => {
     const { resources } = await runUnderMocks(
       () => {
-        const cluster = new FakeDeliveryCluster();
-        const argoCd = new ArgoCd("argocd", { cluster, project: { sourceRepos: [app.repoUrl], destinations: [{ namespace: "payments" }], requireSignedCommits: false } });
+        const { argoCd } = new ArgoCd("argocd", { cluster: fakeCluster("aws"), project: { sourceRepos: [app.repoUrl], destinations: [{ namespace: "payments" }], requireSignedCommits: false } });
         new GoApp("payments", { argoCd, path: "deploy/payments", namespace: "payments", ...app });
       },
       { preview: true },

@@ -22,8 +22,9 @@ import * as gp from "goplatform";
 import { goMetadata } from "goplatform/go";
 
 const config = new pulumi.Config();
-const provider = new k8s.Provider("acme", { kubeconfig: config.requireSecret("kubeconfig") });
-const cluster = new gp.ExistingCluster({ provider, clusterName: "acme", kubernetesVersion: "1.34" });
+const kubeconfig = config.requireSecret("kubeconfig");
+const provider = new k8s.Provider("acme", { kubeconfig });
+const { cluster } = new gp.ExistingCluster("acme", { clusterName: "acme", kubernetesVersion: "1.34", kubeconfig });
 const alerts = new gp.GoRuntimeAlerts("go-runtime", { namespace: "monitoring" }, { provider });
 const admission = new gp.SignatureAdmission("signed-images", {
   cluster,
@@ -31,7 +32,7 @@ const admission = new gp.SignatureAdmission("signed-images", {
   publicKey: config.require("cosignPublicKey"),
   images: ["registry.acme.example/platform/**"],
   namespaces: ["payments"],
-  namespaceMode: "create",
+  createNamespaces: true,
 });
 if (config.getBoolean("useOldGo")) {
   // A team pinning a Go release the Go project no longer supports.

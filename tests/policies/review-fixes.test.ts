@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { GoPipeline, parseImageRef, Tekton } from "../../components";
 import { checkResources, goplatformPolicies, UNKNOWN, type PolicyConfig, type ResourceToCheck } from "../../policies/index";
-import { FakeDeliveryCluster } from "../harness/fake-cluster-delivery";
+import { fakeCluster } from "../harness/fake-clusters";
 import { runUnderMocks } from "../harness/mocks";
 import { AS_OF, ECR_ARN, GO_DIGESTS, IMAGE_REPO, PRIVATE_KEY, PUBLIC_KEY, REPO } from "../unit/delivery/fixtures";
 
@@ -92,9 +92,8 @@ describe("policies: review fixes", function () {
   it("Tekton (Chains configured by a ConfigMapPatch) with GoPipeline passes the pack", async () => {
     const { resources } = await runUnderMocks(
       () => {
-        const cluster = new FakeDeliveryCluster();
-        new Tekton("tekton", { cluster, signingKey: { privateKey: PRIVATE_KEY, password: "pw", publicKey: PUBLIC_KEY } });
-        new GoPipeline("payments", { cluster, repoUrl: REPO, imageRepository: IMAGE_REPO, registryPush: ECR_ARN, goImageDigests: GO_DIGESTS, goModule: "github.com/acme/payments", asOf: AS_OF });
+        const tekton = new Tekton("tekton", { cluster: fakeCluster("aws"), signingKey: { privateKey: PRIVATE_KEY, password: "pw", publicKey: PUBLIC_KEY } });
+        new GoPipeline("payments", { cluster: tekton.cluster, repoUrl: REPO, imageRepository: IMAGE_REPO, registryPush: ECR_ARN, goImageDigests: GO_DIGESTS, goModule: "github.com/acme/payments", asOf: AS_OF });
       },
       { preview: true },
     );

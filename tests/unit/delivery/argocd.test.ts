@@ -1,8 +1,8 @@
 import { strict as assert } from "node:assert";
-import { ArgoCd, type ArgoCdArgs, ArgumentError, GoApp, type GoAppArgs, GoAppSet, type GoAppSetArgs } from "../../../components";
-import { FakeDeliveryCluster } from "../../harness/fake-cluster-delivery";
-import { failureUnderMocks, runUnderMocks } from "../../harness/mocks";
-import { COMMIT, GPG_KEY, GPG_PUBLIC_KEY, OTHER_GPG_KEY, OTHER_GPG_PUBLIC_KEY, OTHER_GPG_SUBKEY, REPO } from "./fixtures";
+import { ArgoCd, type ArgoCdArgs, type ArgoCdData, ArgumentError, type ClusterData, GoApp, type GoAppArgs, GoAppSet, type GoAppSetArgs } from "../../../components";
+import { fakeCluster } from "../../harness/fake-clusters";
+import { type ResourceGraph, valueOf } from "../../harness/mocks";
+import { COMMIT, fail, GPG_KEY, GPG_PUBLIC_KEY, OTHER_GPG_KEY, OTHER_GPG_PUBLIC_KEY, OTHER_GPG_SUBKEY, REPO, run } from "./fixtures";
 import { objectOf, validateArgoCd } from "./validators";
 
 const DEPLOY_REPO = "https://github.com/acme/deploy.git";
@@ -12,15 +12,23 @@ const project = (extra: Partial<ArgoCdArgs["project"]> = {}): ArgoCdArgs["projec
   gpgPublicKeys: { [GPG_KEY]: GPG_PUBLIC_KEY },
   ...extra,
 });
-const argo = (cluster: FakeDeliveryCluster, extra: Partial<ArgoCdArgs> = {}): ArgoCd => new ArgoCd("argocd", { cluster, project: project(), ...extra });
+const argo = (cluster: ClusterData, extra: Partial<ArgoCdArgs> = {}): ArgoCd => new ArgoCd("argocd", { cluster, project: project(), ...extra });
 const app = (a: ArgoCd, extra: Partial<GoAppArgs> = {}): GoApp =>
-  new GoApp("payments", { argoCd: a, repoUrl: DEPLOY_REPO, path: "apps/payments", targetRevision: COMMIT, namespace: "payments", ...extra });
+  new GoApp("payments", { argoCd: a.argoCd, repoUrl: DEPLOY_REPO, path: "apps/payments", targetRevision: COMMIT, namespace: "payments", ...extra });
+
+/** The object goes through a Kubernetes provider whose kubeconfig waited for the Argo CD release and the AppProject. */
+function assertWaitsForArgoCd(resources: ResourceGraph, object: { provider?: string; name: string }): void {
+  const provider = resources.ofType("pulumi:providers:kubernetes").find((p) => object.provider?.startsWith(`${p.urn}::`) === true);
+  assert.ok(provider, `${object.name} has a Kubernetes provider`);
+  assert.ok(provider.dependsOn.includes(resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").urn), "after the AppProject");
+  for (const release of resources.ofType("kubernetes:helm.sh/v3:Release")) assert.ok(provider.dependsOn.includes(release.urn), "after the Argo CD release");
+}
 
 interface SyncPolicy { automated: { prune: boolean; selfHeal: boolean }; retry: { limit: number; backoff: { duration: string; factor: number; maxDuration: string } }; syncOptions: string[] }
 
 describe("ArgoCd", () => {
   it("installs the pinned Helm chart and an AppProject restricted to its repos and destinations, requiring signed commits", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster()));
+    const { resources } = await run(() => argo(fakeCluster("aws")));
     const release = resources.one("kubernetes:helm.sh/v3:Release");
     assert.equal(release.inputs.chart, "argo-cd");
     assert.equal(release.inputs.version, "9.5.2");
@@ -38,7 +46,7 @@ describe("ArgoCd", () => {
   });
 
   it("imports the signature keys' public keys into Argo CD's keyring through the chart's configs.gpg.keys", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { values: { configs: { gpg: { annotations: { team: "platform" } } } } }));
+    const { resources } = await run(() => argo(fakeCluster("aws"), { valuesYaml: "configs:\n  gpg:\n    annotations:\n      team: platform\n" }));
     const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { configs: { gpg: unknown; params: unknown } };
     assert.deepEqual(values.configs.gpg, { keys: { [GPG_KEY]: GPG_PUBLIC_KEY }, annotations: { team: "platform" } });
     assert.deepEqual(values.configs.params, { "server.insecure": false });
@@ -46,15 +54,15 @@ describe("ArgoCd", () => {
   });
 
   it("with install: false patches argocd-gpg-keys-cm in Argo CD's namespace, before the AppProject", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { install: false, namespace: "gitops" }));
+    const { resources } = await run(() => argo(fakeCluster("aws"), { install: false, namespace: "gitops" }));
     const patch = resources.one("kubernetes:core/v1:ConfigMapPatch");
     assert.deepEqual(patch.inputs.metadata, { name: "argocd-gpg-keys-cm", namespace: "gitops" });
     assert.deepEqual(patch.inputs.data, { [GPG_KEY]: GPG_PUBLIC_KEY });
     assert.ok(resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").dependsOn.includes(patch.urn));
   });
 
-  it("with install: false and gpgKeysMode: \"create\" creates argocd-gpg-keys-cm holding the keys", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { install: false, gpgKeysMode: "create" }));
+  it("with install: false and createGpgKeysConfigMap: true creates argocd-gpg-keys-cm holding the keys", async () => {
+    const { resources } = await run(() => argo(fakeCluster("aws"), { install: false, createGpgKeysConfigMap: true }));
     const configMap = resources.one("kubernetes:core/v1:ConfigMap");
     assert.equal((configMap.inputs.metadata as { name: string }).name, "argocd-gpg-keys-cm");
     assert.deepEqual(configMap.inputs.data, { [GPG_KEY]: GPG_PUBLIC_KEY });
@@ -63,7 +71,7 @@ describe("ArgoCd", () => {
   });
 
   it("accepts signatureKeys naming a subset of the imported keys", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { project: project({ gpgPublicKeys: { [GPG_KEY]: GPG_PUBLIC_KEY, [OTHER_GPG_KEY]: OTHER_GPG_PUBLIC_KEY }, signatureKeys: [OTHER_GPG_KEY] }) }));
+    const { resources } = await run(() => argo(fakeCluster("aws"), { project: project({ gpgPublicKeys: { [GPG_KEY]: GPG_PUBLIC_KEY, [OTHER_GPG_KEY]: OTHER_GPG_PUBLIC_KEY }, signatureKeys: [OTHER_GPG_KEY] }) }));
     const spec = resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").inputs.spec as Record<string, unknown>;
     assert.deepEqual(spec.signatureKeys, [{ keyID: OTHER_GPG_KEY }]);
     const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { configs: { gpg: { keys: Record<string, string> } } };
@@ -71,7 +79,7 @@ describe("ArgoCd", () => {
   });
 
   it("turns on HA values when asked", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { ha: true }));
+    const { resources } = await run(() => argo(fakeCluster("aws"), { ha: true }));
     const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as Record<string, Record<string, unknown>>;
     assert.deepEqual(values["redis-ha"], { enabled: true });
     assert.deepEqual(values.server?.autoscaling, { enabled: true, minReplicas: 2 });
@@ -80,12 +88,12 @@ describe("ArgoCd", () => {
   });
 
   it("with install: false creates only the AppProject and the keyring patch", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { install: false }));
-    assert.deepEqual(resources.types(), ["goplatform:k8s:ArgoCd", "kubernetes:argoproj.io/v1alpha1:AppProject", "kubernetes:core/v1:ConfigMapPatch", "pulumi:providers:kubernetes"]);
+    const { resources } = await run(() => argo(fakeCluster("aws"), { install: false }));
+    assert.deepEqual(resources.types(), ["goplatform:index:ArgoCd", "kubernetes:argoproj.io/v1alpha1:AppProject", "kubernetes:core/v1:ConfigMapPatch", "pulumi:providers:kubernetes"]);
   });
 
   it("fails schema validation for a malformed AppProject (the check can fail)", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster()));
+    const { resources } = await run(() => argo(fakeCluster("aws")));
     const object = objectOf(resources.one("kubernetes:argoproj.io/v1alpha1:AppProject"));
     const broken = { ...object, spec: { ...object.spec, signatureKeys: [{ keyId: GPG_KEY, extra: 1 }], sourceRepos: "not-a-list" } };
     await assert.rejects(validateArgoCd(broken), /sourceRepos|signatureKeys|must be array|must have required property/);
@@ -103,12 +111,17 @@ describe("ArgoCd", () => {
     ["public key filed under another key's ID", { project: project({ gpgPublicKeys: { [GPG_KEY]: OTHER_GPG_PUBLIC_KEY } }) }, /invalid project\.gpgPublicKeys\["F31B821E91051329"\] "F31B821E91051329"; expected the entry's name to be the armoured key's primary key ID D119008EA166AA39; it is a different key/],
     ["public key filed under its subkey's ID", { project: project({ gpgPublicKeys: { [OTHER_GPG_SUBKEY]: OTHER_GPG_PUBLIC_KEY } }) }, /primary key ID D119008EA166AA39; 4090B95503436CAA is one of its subkeys/],
     ["public keys given with signing opted out", { project: project({ requireSignedCommits: false }) }, /invalid project\.gpgPublicKeys \["F31B821E91051329"\]; signature keys are given but requireSignedCommits is false/],
-    ["gpgKeysMode with install: true", { gpgKeysMode: "create" }, /invalid gpgKeysMode "create"; expected no gpgKeysMode when install is true/],
+    ["createGpgKeysConfigMap with install: true", { createGpgKeysConfigMap: true }, /invalid createGpgKeysConfigMap true; expected no createGpgKeysConfigMap when install is true/],
+    ["gpgKeysMode given the old way", { install: false, createGpgKeysConfigMap: "create" as unknown as boolean }, /ArgoCd: invalid createGpgKeysConfigMap "create"; expected true or false/],
+    ["valuesYaml that is not YAML", { valuesYaml: "server: [unclosed" }, /ArgoCd: invalid valuesYaml "server: \[unclosed"; expected a YAML or JSON mapping of chart values/],
+    ["valuesYaml that is a list", { valuesYaml: "- a\n- b\n" }, /ArgoCd: invalid valuesYaml "- a\\n- b\\n"; expected a YAML or JSON mapping/],
+    ["http destination server", { project: project({ destinations: [{ namespace: "payments", server: "http://kube.internal" }] }) }, /ArgoCd: invalid project\.destinations\[0\]\.server "http:\/\/kube\.internal"; expected an https:\/\/ URL/],
+    ["cluster of an unknown cloud", { cluster: { ...fakeCluster("aws"), cloud: "oci" as "aws" } }, /ArgoCd: invalid cluster\.cloud "oci"/],
     ["chart version range", { chartVersion: "9.x" }, /invalid chartVersion "9\.x"/],
   ];
   for (const [what, extra, message] of bad) {
     it(`rejects a ${what} before registering anything`, async () => {
-      const { error, resources } = await failureUnderMocks(() => argo(new FakeDeliveryCluster(), extra));
+      const { error, resources } = await fail(() => argo(fakeCluster("aws"), extra));
       assert.ok(error instanceof ArgumentError);
       assert.match(error.message, message);
       assert.deepEqual(resources.all, []);
@@ -116,7 +129,7 @@ describe("ArgoCd", () => {
   }
 
   it("allows an explicit opt-out of signed commits, and then sets no signatureKeys", async () => {
-    const { resources } = await runUnderMocks(() => argo(new FakeDeliveryCluster(), { project: project({ gpgPublicKeys: undefined, requireSignedCommits: false }) }));
+    const { resources } = await run(() => argo(fakeCluster("aws"), { project: project({ gpgPublicKeys: undefined, requireSignedCommits: false }) }));
     const spec = resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").inputs.spec as Record<string, unknown>;
     assert.equal(spec.signatureKeys, undefined);
     assert.equal((resources.one("kubernetes:helm.sh/v3:Release").inputs.values as { configs: Record<string, unknown> }).configs.gpg, undefined);
@@ -125,7 +138,7 @@ describe("ArgoCd", () => {
 
 describe("GoApp", () => {
   it("pins the revision and syncs automatically with prune, self-heal, retry with backoff and server-side apply", async () => {
-    const { resources } = await runUnderMocks(() => app(argo(new FakeDeliveryCluster()), { goVersion: "1.27.4", images: [`payments=123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/payments@sha256:${"c".repeat(64)}`] }));
+    const { resources } = await run(() => app(argo(fakeCluster("aws")), { goVersion: "1.27.4", images: [`payments=123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/payments@sha256:${"c".repeat(64)}`] }));
     const application = resources.one("kubernetes:argoproj.io/v1alpha1:Application");
     const spec = application.inputs.spec as { project: string; source: Record<string, unknown>; destination: unknown; syncPolicy: SyncPolicy; revisionHistoryLimit: number };
     assert.equal(spec.project, "goplatform");
@@ -138,25 +151,53 @@ describe("GoApp", () => {
     const metadata = application.inputs.metadata as { namespace: string; labels: Record<string, string> };
     assert.equal(metadata.namespace, "argocd");
     assert.equal(metadata.labels["goplatform.dev/go-version"], "go1.27.4");
-    assert.ok(application.dependsOn.includes(resources.one("kubernetes:argoproj.io/v1alpha1:AppProject").urn));
+    assertWaitsForArgoCd(resources, application);
     await validateArgoCd(objectOf(application));
   });
 
   it("accepts semver tags, and HEAD or a branch only when floating revisions are allowed", async () => {
     for (const targetRevision of ["v1.4.2", "2.0.0-rc.1", "refs/tags/v1.4.2", "services/api/v1.2.3", "refs/tags/services/api/v1.2.3", "tools/v0.3.0-rc.1+build.5"]) {
-      const { resources } = await runUnderMocks(() => app(argo(new FakeDeliveryCluster()), { targetRevision }));
+      const { resources } = await run(() => app(argo(fakeCluster("aws")), { targetRevision }));
       assert.equal((resources.one("kubernetes:argoproj.io/v1alpha1:Application").inputs.spec as { source: { targetRevision: string } }).source.targetRevision, targetRevision);
     }
-    const { resources } = await runUnderMocks(() => app(argo(new FakeDeliveryCluster()), { targetRevision: "HEAD", allowFloatingRevision: true }));
+    const { resources } = await run(() => app(argo(fakeCluster("aws")), { targetRevision: "HEAD", allowFloatingRevision: true }));
     assert.equal((resources.one("kubernetes:argoproj.io/v1alpha1:Application").inputs.spec as { source: { targetRevision: string } }).source.targetRevision, "HEAD");
   });
 
   it("fails schema validation for a malformed Application (the check can fail)", async () => {
-    const { resources } = await runUnderMocks(() => app(argo(new FakeDeliveryCluster())));
+    const { resources } = await run(() => app(argo(fakeCluster("aws"))));
     const object = objectOf(resources.one("kubernetes:argoproj.io/v1alpha1:Application"));
     const spec = object.spec as { syncPolicy: { retry: Record<string, unknown> } };
     const broken = { ...object, spec: { ...spec, syncPolicy: { ...spec.syncPolicy, retry: { limit: "five" } } } };
     await assert.rejects(validateArgoCd(broken), /limit/);
+  });
+
+  it("takes Argo CD as plain data: the argoCd output of an ArgoCd, or the same data from elsewhere", async () => {
+    const { result } = await run(() => argo(fakeCluster("gcp"), { namespace: "gitops", project: project({ name: "payments" }) }));
+    assert.equal(result.argoCd.namespace, "gitops");
+    assert.equal(result.argoCd.projectName, "payments");
+    assert.equal(result.argoCd.cluster.cloud, "gcp");
+    assert.equal(await valueOf(result.argoCd.cluster.kubeconfig ?? ""), fakeCluster("gcp").kubeconfig);
+    // Data another language (or a StackReference) hands over: no ordering, same Application.
+    const data: ArgoCdData = { cluster: fakeCluster("existing"), namespace: "gitops", projectName: "payments" };
+    const { resources } = await run(() => new GoApp("payments", { argoCd: data, repoUrl: DEPLOY_REPO, path: "apps/payments", targetRevision: COMMIT, namespace: "payments" }));
+    const application = resources.one("kubernetes:argoproj.io/v1alpha1:Application");
+    assert.equal((application.inputs.metadata as { namespace: string }).namespace, "gitops");
+    assert.equal((application.inputs.spec as { project: string }).project, "payments");
+  });
+
+  it("rejects Argo CD data that is not data before registering anything", async () => {
+    const cases: [unknown, RegExp][] = [
+      [undefined, /GoApp: invalid argoCd undefined; expected an ArgoCd's `argoCd` output/],
+      [{ namespace: "argocd", projectName: "goplatform" }, /GoApp: invalid argoCd\.cluster undefined; expected an ArgoCd's `argoCd` output/],
+      [{ cluster: fakeCluster("aws"), namespace: "Argo CD", projectName: "goplatform" }, /GoApp: invalid argoCd\.namespace "Argo CD"; expected a DNS-1123 label/],
+    ];
+    for (const [argoCd, message] of cases) {
+      const { error, resources } = await fail(() => new GoApp("payments", { argoCd: argoCd as ArgoCdData, repoUrl: DEPLOY_REPO, path: "apps/payments", targetRevision: COMMIT, namespace: "payments" }));
+      assert.ok(error instanceof ArgumentError);
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    }
   });
 
   const bad: [string, Partial<GoAppArgs>, RegExp][] = [
@@ -173,14 +214,15 @@ describe("GoApp", () => {
     ["repo URL that is neither https nor ssh", { repoUrl: "file:///srv/deploy" }, /GoApp: invalid repoUrl "file:\/\/\/srv\/deploy"/],
     ["image override by tag", { images: ["payments=ghcr.io/acme/payments:v1"] }, /invalid images\[0\] "ghcr\.io\/acme\/payments:v1"; expected an image pinned by digest/],
     ["path escaping the repository", { path: "../secrets" }, /invalid path "\.\.\/secrets"/],
+    ["http API server", { server: "http://kubernetes.default.svc" }, /GoApp: invalid server "http:\/\/kubernetes\.default\.svc"; expected an https:\/\/ URL/],
   ];
   for (const [what, extra, message] of bad) {
     it(`rejects a ${what} before registering its Application`, async () => {
-      const { error, resources } = await failureUnderMocks(() => app(argo(new FakeDeliveryCluster(), { install: false }), extra));
+      const { error, resources } = await fail(() => app(argo(fakeCluster("aws"), { install: false }), extra));
       assert.ok(error instanceof ArgumentError);
       assert.match(error.message, message);
       assert.deepEqual(resources.ofType("kubernetes:argoproj.io/v1alpha1:Application"), []);
-      assert.deepEqual(resources.ofType("goplatform:k8s:GoApp"), []);
+      assert.deepEqual(resources.ofType("goplatform:index:GoApp"), []);
     });
   }
 });
@@ -188,7 +230,7 @@ describe("GoApp", () => {
 describe("GoApp cascadeDelete", () => {
   it("keeps Argo CD's resources finalizer by default, and drops it with cascadeDelete: false", async () => {
     const finalizers = async (extra: Partial<GoAppArgs>) => {
-      const { resources } = await runUnderMocks(() => app(argo(new FakeDeliveryCluster()), extra));
+      const { resources } = await run(() => app(argo(fakeCluster("aws")), extra));
       return (resources.one("kubernetes:argoproj.io/v1alpha1:Application").inputs.metadata as { finalizers?: string[] }).finalizers;
     };
     assert.deepEqual(await finalizers({}), ["resources-finalizer.argocd.argoproj.io"]);
@@ -203,8 +245,9 @@ describe("GoAppSet", () => {
   ];
 
   it("generates one pinned, automatically synced Application per service", async () => {
-    const { resources } = await runUnderMocks(() => new GoAppSet("services", { argoCd: argo(new FakeDeliveryCluster()), repoUrl: DEPLOY_REPO, services }));
+    const { resources } = await run(() => new GoAppSet("services", { argoCd: argo(fakeCluster("aws")).argoCd, repoUrl: DEPLOY_REPO, services }));
     const set = resources.one("kubernetes:argoproj.io/v1alpha1:ApplicationSet");
+    assertWaitsForArgoCd(resources, set);
     const spec = set.inputs.spec as { generators: { list: { elements: unknown[] } }[]; template: { spec: { source: Record<string, string>; syncPolicy: SyncPolicy } } };
     assert.deepEqual(spec.generators[0]?.list.elements, services);
     assert.deepEqual(spec.template.spec.source, { repoURL: DEPLOY_REPO, path: "{{.path}}", targetRevision: "{{.targetRevision}}" });
@@ -214,7 +257,7 @@ describe("GoAppSet", () => {
 
   it("gives the generated Applications the resources finalizer unless cascadeDelete is false", async () => {
     const finalizers = async (cascadeDelete?: boolean) => {
-      const { resources } = await runUnderMocks(() => new GoAppSet("services", { argoCd: argo(new FakeDeliveryCluster()), repoUrl: DEPLOY_REPO, services, ...(cascadeDelete === undefined ? {} : { cascadeDelete }) }));
+      const { resources } = await run(() => new GoAppSet("services", { argoCd: argo(fakeCluster("aws")).argoCd, repoUrl: DEPLOY_REPO, services, ...(cascadeDelete === undefined ? {} : { cascadeDelete }) }));
       return (resources.one("kubernetes:argoproj.io/v1alpha1:ApplicationSet").inputs.spec as { template: { metadata: { finalizers?: string[] } } }).template.metadata.finalizers;
     };
     assert.deepEqual(await finalizers(), ["resources-finalizer.argocd.argoproj.io"]);
@@ -222,8 +265,8 @@ describe("GoAppSet", () => {
   });
 
   it("refuses a service on HEAD, naming the service", async () => {
-    const { error, resources } = await failureUnderMocks(() =>
-      new GoAppSet("services", { argoCd: argo(new FakeDeliveryCluster(), { install: false }), repoUrl: REPO, services: [...services, { name: "web", path: "apps/web", targetRevision: "HEAD", namespace: "web" }] }),
+    const { error, resources } = await fail(() =>
+      new GoAppSet("services", { argoCd: argo(fakeCluster("aws"), { install: false }).argoCd, repoUrl: REPO, services: [...services, { name: "web", path: "apps/web", targetRevision: "HEAD", namespace: "web" }] }),
     );
     assert.match(error.message, /GoAppSet: invalid services\[2\]\.targetRevision "HEAD"; expected a pinned revision/);
     assert.deepEqual(resources.ofType("kubernetes:argoproj.io/v1alpha1:ApplicationSet"), []);

@@ -1,5 +1,7 @@
 // Shared inputs for the delivery tests.
 import { generateKeyPairSync } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { failureUnderMocks, type MockOptions, type MockRun, type ResourceGraph, runUnderMocks } from "../../harness/mocks";
 
 /** The day the Go version rules are judged for in these tests: Go 1.27.4 and 1.26.11 are current. */
 export const AS_OF = "2026-11-23";
@@ -47,3 +49,31 @@ HgNFAQCJEPVXghm0UR1gJ8c2dy+Vepivg0jfqyaFvaFQGG/PBg==
 =8aqe
 -----END PGP PUBLIC KEY BLOCK-----
 `;
+
+/**
+ * What the mocked cloud resources output that the bindings read back: the IAM role's ARN
+ * (AWS), the Google service account's email (GCP), the managed identity's client and
+ * principal ids (Azure). The mocks otherwise echo inputs, which hold none of these.
+ */
+export function cloudIdentityOutputs(args: pulumi.runtime.MockResourceArgs): Record<string, unknown> | undefined {
+  switch (args.type) {
+    case "aws:iam/role:Role":
+      return { arn: `arn:aws:iam::123456789012:role/${args.name}`, name: args.name };
+    case "gcp:serviceaccount/account:Account":
+      return { email: `${args.name}@demo-project.iam.gserviceaccount.com`, name: `projects/demo-project/serviceAccounts/${args.name}` };
+    case "azure-native:managedidentity:UserAssignedIdentity":
+      return { clientId: `${args.name}-client-id`, principalId: `${args.name}-principal-id`, name: args.name };
+    default:
+      return undefined;
+  }
+}
+
+/** runUnderMocks with the cloud identities' outputs. */
+export function run<T>(program: () => T | Promise<T>, options: MockOptions = {}): Promise<MockRun<T>> {
+  return runUnderMocks(program, { outputs: cloudIdentityOutputs, ...options });
+}
+
+/** failureUnderMocks with the cloud identities' outputs. */
+export function fail(program: () => unknown, options: MockOptions = {}): Promise<{ error: Error; resources: ResourceGraph }> {
+  return failureUnderMocks(program, { outputs: cloudIdentityOutputs, ...options });
+}

@@ -1,9 +1,9 @@
 import { strict as assert } from "node:assert";
-import { ArgumentError, GoPipeline, type GoPipelineArgs, isDigestRef } from "../../../components";
+import { ArgumentError, type ClusterData, GoPipeline, type GoPipelineArgs, isDigestRef } from "../../../components";
 import { defaultGoVersion } from "../../../components/go";
-import { FakeDeliveryCluster } from "../../harness/fake-cluster-delivery";
-import { failureUnderMocks, type ResourceGraph, runUnderMocks } from "../../harness/mocks";
-import { AS_OF, ECR_ARN, GO_DIGESTS, IMAGE_REPO, PRIVATE_KEY, REPO, WEBHOOK_SECRET } from "./fixtures";
+import { fakeCluster } from "../../harness/fake-clusters";
+import { type ResourceGraph, valueOf } from "../../harness/mocks";
+import { AS_OF, ECR_ARN, fail, GO_DIGESTS, IMAGE_REPO, PRIVATE_KEY, REPO, run, WEBHOOK_SECRET } from "./fixtures";
 import { type KubeObject, objectOf, objectsOfGroup, tektonLint } from "./validators";
 
 interface Step { name: string; image: string; script?: string; args?: string[]; env?: { name: string; value?: string }[] }
@@ -11,7 +11,7 @@ interface TaskSpec { params?: { name: string }[]; results?: { name: string }[]; 
 interface PipelineTask { name: string; runAfter?: string[]; taskRef: { name: string }; params?: { name: string; value: string }[] }
 interface PipelineSpec { params: { name: string; default?: string }[]; results: { name: string; value: string }[]; tasks: PipelineTask[] }
 
-const base = (cluster: FakeDeliveryCluster, extra: Partial<GoPipelineArgs> = {}): GoPipelineArgs => ({
+const base = (cluster: ClusterData, extra: Partial<GoPipelineArgs> = {}): GoPipelineArgs => ({
   cluster,
   repoUrl: REPO,
   imageRepository: IMAGE_REPO,
@@ -34,7 +34,7 @@ const allSteps = (resources: ResourceGraph): Step[] => [...tasks(resources).valu
 
 describe("GoPipeline", () => {
   it("orders the tasks clone → mod → vet/lint, test, govulncheck → build and passes the pipeline parameters", async () => {
-    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster())));
+    const { resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"))));
     const spec = pipeline(resources);
     const order = Object.fromEntries(spec.tasks.map((t) => [t.name, t.runAfter ?? []]));
     assert.deepEqual(order, { clone: [], mod: ["clone"], lint: ["mod"], test: ["mod"], vulncheck: ["mod"], build: ["lint", "test", "vulncheck"] });
@@ -58,12 +58,12 @@ describe("GoPipeline", () => {
   });
 
   it("sets the Go module environment on every step and refuses GOSUMDB=off", async () => {
-    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { goProxy: "https://goproxy.internal", goPrivate: "github.com/acme/*", goFlags: "-mod=readonly -tags=netgo" })));
+    const { resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"), { goProxy: "https://goproxy.internal", goPrivate: "github.com/acme/*", goFlags: "-mod=readonly -tags=netgo" })));
     for (const [name, task] of tasks(resources)) {
       const env = Object.fromEntries(((task as unknown as { stepTemplate: { env: { name: string; value: string }[] } }).stepTemplate.env).map((e) => [e.name, e.value]));
       assert.deepEqual([env.GOPROXY, env.GOSUMDB, env.GOPRIVATE, env.GOFLAGS], ["https://goproxy.internal", "sum.golang.org", "github.com/acme/*", "-mod=readonly -tags=netgo"], name);
     }
-    const { error, resources: none } = await failureUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { goSumDb: "off" })));
+    const { error, resources: none } = await fail(() => new GoPipeline("payments", base(fakeCluster("aws"), { goSumDb: "off" })));
     assert.match(error.message, /GoPipeline: invalid goSumDb "off"/);
     assert.deepEqual(none.all, []);
   });
@@ -71,7 +71,7 @@ describe("GoPipeline", () => {
   for (const mode of ["chains", "cosign"] as const) {
     it(`pins every step image by digest (${mode} signing)`, async () => {
       const signing = mode === "chains" ? { mode } : { mode, privateKey: PRIVATE_KEY, password: "pw" };
-      const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { signing, testGoVersions: ["1.27.4", "1.26.11"] })));
+      const { result, resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"), { signing, testGoVersions: ["1.27.4", "1.26.11"] })));
       const steps = allSteps(resources);
       assert.ok(steps.length >= (mode === "chains" ? 8 : 11), `${steps.length} steps`);
       for (const step of steps) assert.ok(isDigestRef(step.image), `${step.name}: ${step.image}`);
@@ -81,7 +81,7 @@ describe("GoPipeline", () => {
 
   it("propagates one Go version setting to every Go step, the labels and the outputs", async () => {
     for (const goVersion of ["1.27.4", "1.26.11"]) {
-      const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { goVersion })));
+      const { result, resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"), { goVersion })));
       const golang = allSteps(resources).filter((s) => s.image.startsWith("docker.io/library/golang:"));
       assert.deepEqual(golang.map((s) => s.name).sort(), ["download-verify", "govulncheck", "ko-build", `test-go${goVersion.replaceAll(".", "-")}`, "vet"]);
       const digest = GO_DIGESTS[goVersion as keyof typeof GO_DIGESTS];
@@ -100,7 +100,7 @@ describe("GoPipeline", () => {
   });
 
   it("defaults to the Go version model's newest release and runs one race-test step per Go version", async () => {
-    const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { testGoVersions: ["1.27.4", "go1.26.11", "1.27.4"] })));
+    const { result, resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"), { testGoVersions: ["1.27.4", "go1.26.11", "1.27.4"] })));
     assert.equal(result.goVersion, defaultGoVersion(AS_OF));
     assert.equal(result.goVersion, "1.27.4");
     const test = tasks(resources).get("payments-test");
@@ -111,7 +111,7 @@ describe("GoPipeline", () => {
   });
 
   it("signs through Tekton Chains by default: the build and the pipeline expose IMAGE_URL and IMAGE_DIGEST, the clone its commit", async () => {
-    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster())));
+    const { resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"))));
     const t = tasks(resources);
     assert.deepEqual(t.get("payments-build")?.results?.map((r) => r.name), ["IMAGE_URL", "IMAGE_DIGEST"]);
     assert.deepEqual(t.get("payments-clone")?.results?.map((r) => r.name), ["CHAINS-GIT_URL", "CHAINS-GIT_COMMIT"]);
@@ -127,7 +127,7 @@ describe("GoPipeline", () => {
   });
 
   it("signs and attests SLSA provenance with explicit cosign steps in cosign mode, the key in a secret", async () => {
-    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { signing: { mode: "cosign", privateKey: PRIVATE_KEY, password: "pw" } })));
+    const { resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"), { signing: { mode: "cosign", privateKey: PRIVATE_KEY, password: "pw" } })));
     const sign = tasks(resources).get("payments-sign");
     assert.ok(sign);
     assert.deepEqual(sign.steps.map((s) => s.name), ["provenance", "sign", "attest"]);
@@ -145,27 +145,56 @@ describe("GoPipeline", () => {
   });
 
   it("binds the build ServiceAccount to a cloud identity allowed to push, and runs the pipeline as it", async () => {
-    const cluster = new FakeDeliveryCluster("azure", { "azure.workload.identity/use": "true" });
-    const { result, resources } = await runUnderMocks(() => new GoPipeline("payments", base(cluster, { trigger: { provider: "github", secret: WEBHOOK_SECRET } })));
-    assert.equal(cluster.bindings.length, 1);
-    const binding = cluster.bindings[0];
-    assert.ok(binding);
-    assert.equal(binding.args.serviceAccountName, "payments-build");
-    assert.deepEqual(binding.args.permissions, [{ kind: "registryPush", repository: ECR_ARN }]);
-    assert.equal(binding.parent, result);
+    const acr = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/platform/providers/Microsoft.ContainerRegistry/registries/acmeregistry";
+    const { result, resources } = await run(() => new GoPipeline("payments", base(fakeCluster("azure"), { registryPush: acr, trigger: { provider: "github", secret: WEBHOOK_SECRET } })));
+    const component = resources.one("goplatform:index:GoPipeline");
+    // A managed identity federated to payments/payments-build, with AcrPush on the registry, all children of the component.
+    const identity = resources.one("azure-native:managedidentity:UserAssignedIdentity");
+    assert.equal(identity.name, "payments-build");
+    assert.equal(identity.parent, component.urn);
+    assert.equal(resources.one("azure-native:managedidentity:FederatedIdentityCredential").inputs.subject, "system:serviceaccount:payments:payments-build");
+    const grant = resources.one("azure-native:authorization:RoleAssignment");
+    assert.equal(grant.inputs.scope, acr);
+    assert.match(grant.inputs.roleDefinitionId as string, /8311e382-0749-4cb8-b61a-304f252e45ec$/);
     const sa = resources.one("kubernetes:core/v1:ServiceAccount", "payments-build");
-    assert.deepEqual(sa.inputs.metadata, { name: "payments-build", namespace: "payments", annotations: { "fake.test/identity": "azure-identity-for-ci" } });
-    assert.equal(sa.parent, resources.one("goplatform:k8s:GoPipeline").urn);
+    assert.deepEqual(sa.inputs.metadata, { name: "payments-build", namespace: "payments", annotations: { "azure.workload.identity/client-id": "payments-build-client-id" } });
+    assert.equal(sa.parent, component.urn);
+    assert.equal(await valueOf(result.cloudIdentity), "payments-build-client-id");
     const template = resources.one("kubernetes:triggers.tekton.dev/v1beta1:TriggerTemplate").inputs.spec as { resourcetemplates: { metadata: { labels: Record<string, string> }; spec: { taskRunTemplate: { serviceAccountName: string } } }[] };
-    const run = template.resourcetemplates[0];
-    assert.ok(run);
-    assert.equal(run.spec.taskRunTemplate.serviceAccountName, "payments-build");
-    assert.equal(run.metadata.labels["azure.workload.identity/use"], "true");
+    const pipelineRun = template.resourcetemplates[0];
+    assert.ok(pipelineRun);
+    assert.equal(pipelineRun.spec.taskRunTemplate.serviceAccountName, "payments-build");
+    assert.equal(pipelineRun.metadata.labels["azure.workload.identity/use"], "true");
+  });
+
+  it("binds an IRSA role allowed to push to the ECR repository on EKS, and a Google service account on GKE", async () => {
+    const aws = await run(() => new GoPipeline("payments", base(fakeCluster("aws"))));
+    const role = aws.resources.one("aws:iam/role:Role");
+    assert.equal(role.name, "payments-build");
+    const trust = JSON.parse(role.inputs.assumeRolePolicy as string) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
+    assert.equal(trust.Statement[0]?.Condition.StringEquals["oidc.aws.example/demo:sub"], "system:serviceaccount:payments:payments-build");
+    const grants = JSON.parse(aws.resources.one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string) as { Statement: { Action: string[]; Resource: string }[] };
+    assert.ok(grants.Statement.some((s) => s.Resource === ECR_ARN && s.Action.includes("ecr:PutImage")));
+    const annotations = (aws.resources.one("kubernetes:core/v1:ServiceAccount", "payments-build").inputs.metadata as { annotations: Record<string, string> }).annotations;
+    assert.deepEqual(annotations, { "eks.amazonaws.com/role-arn": "arn:aws:iam::123456789012:role/payments-build" });
+
+    const registry = "projects/demo-project/locations/europe-west1/repositories/platform";
+    const gcp = await run(() => new GoPipeline("payments", base(fakeCluster("gcp"), { registryPush: registry })));
+    const account = gcp.resources.one("gcp:serviceaccount/account:Account");
+    const sa = gcp.resources.one("kubernetes:core/v1:ServiceAccount", "payments-build").inputs.metadata as { annotations: Record<string, string> };
+    assert.deepEqual(Object.values(sa.annotations), [`${account.name}@demo-project.iam.gserviceaccount.com`]);
+    assert.equal(gcp.resources.ofType("aws:iam/role:Role").length, 0);
+  });
+
+  it("on an ExistingCluster without registryPush binds no cloud identity", async () => {
+    const { result, resources } = await run(() => new GoPipeline("payments", base(fakeCluster("existing"), { registryPush: undefined })));
+    assert.deepEqual((resources.one("kubernetes:core/v1:ServiceAccount", "payments-build").inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {}, {});
+    assert.equal(await valueOf(result.cloudIdentity), "");
   });
 
   it("verifies push webhooks with the provider's interceptor and keeps the secret a secret", async () => {
     for (const provider of ["github", "gitlab"] as const) {
-      const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), { trigger: { provider, secret: WEBHOOK_SECRET, branch: "release" } })));
+      const { resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"), { trigger: { provider, secret: WEBHOOK_SECRET, branch: "release" } })));
       const listener = resources.one("kubernetes:triggers.tekton.dev/v1beta1:EventListener").inputs.spec as {
         serviceAccountName: string;
         triggers: { interceptors: { ref: { name: string }; params: { name: string; value: unknown }[] }[] }[];
@@ -194,7 +223,7 @@ describe("GoPipeline", () => {
     let objects: KubeObject[] = [];
 
     before(async () => {
-      const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), {
+      const { resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"), {
         signing: { mode: "cosign", privateKey: PRIVATE_KEY, password: "pw" },
         testGoVersions: ["1.27.4", "1.26.11"],
         trigger: { provider: "github", secret: WEBHOOK_SECRET },
@@ -233,10 +262,22 @@ describe("GoPipeline", () => {
     ["short webhook secret", { trigger: { provider: "github", secret: "hunter2" } }, /GoPipeline: invalid trigger\.secret "\(secret, not shown\)"; expected a webhook secret of at least 32 characters/],
     ["empty webhook secret", { trigger: { provider: "gitlab", secret: "" } }, /invalid trigger\.secret ""/],
     ["package outside the repository", { package: "../other" }, /invalid package "\.\.\/other"/],
+    ["cosign mode without a private key", { signing: { mode: "cosign", password: "pw" } }, /GoPipeline: invalid signing\.privateKey undefined; expected the cosign private key \(cosign\.key, a Pulumi secret\) with signing mode "cosign"/],
+    ["cosign mode without a password", { signing: { mode: "cosign", privateKey: PRIVATE_KEY } }, /GoPipeline: invalid signing\.password undefined; expected the cosign key password/],
+    ["cosign mode with an empty password", { signing: { mode: "cosign", privateKey: PRIVATE_KEY, password: "" } }, /GoPipeline: invalid signing\.password ""/],
+    ["chains mode with a private key", { signing: { mode: "chains", privateKey: PRIVATE_KEY } }, /GoPipeline: invalid signing\.privateKey "\(secret, not shown\)"; expected no signing\.privateKey with signing mode "chains"/],
+    ["chains mode with a transparency log", { signing: { transparencyLog: true } }, /GoPipeline: invalid signing\.transparencyLog true; expected no signing\.transparencyLog with signing mode "chains"/],
+    ["unknown signing mode", { signing: { mode: "none" as "chains" } }, /GoPipeline: invalid signing\.mode "none"; expected one of chains, cosign/],
+    ["signing switched off", { signing: false as unknown as { mode: "chains" } }, /GoPipeline: invalid signing false; expected \{ mode: "chains" \} or \{ mode: "cosign", privateKey, password \}; signing cannot be switched off/],
+    ["unknown trigger provider", { trigger: { provider: "bitbucket" as "github", secret: WEBHOOK_SECRET } }, /GoPipeline: invalid trigger\.provider "bitbucket"; expected one of github, gitlab/],
+    ["unknown platform", { platforms: ["windows/amd64" as "linux/amd64"] }, /GoPipeline: invalid platforms "windows\/amd64"; expected one of linux\/amd64, linux\/arm64/],
+    ["workspace size without a unit", { workspaceSize: "2" }, /GoPipeline: invalid workspaceSize "2"; expected a volume size such as "20Gi"/],
+    ["golang digest with a short hash", { goImageDigests: { "1.27.4": "sha256:abc" } }, /invalid goImageDigests\["1\.27\.4"\] "sha256:abc"; expected an image digest sha256:<64 hex digits>/],
+    ["cluster without a kubeconfig", { cluster: fakeCluster("aws", { kubeconfig: "" }) }, /GoPipeline: invalid cluster\.kubeconfig ""/],
   ];
   for (const [what, extra, message] of bad) {
     it(`rejects a ${what} with an ArgumentError before registering anything`, async () => {
-      const { error, resources } = await failureUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster(), extra)));
+      const { error, resources } = await fail(() => new GoPipeline("payments", base(fakeCluster("aws"), extra)));
       assert.ok(error instanceof ArgumentError, error.message);
       assert.match(error.message, message);
       assert.deepEqual(resources.all, []);
@@ -244,7 +285,7 @@ describe("GoPipeline", () => {
   }
 
   it("records what it registered as plain objects the policy pack can read", async () => {
-    const { resources } = await runUnderMocks(() => new GoPipeline("payments", base(new FakeDeliveryCluster())));
+    const { resources } = await run(() => new GoPipeline("payments", base(fakeCluster("aws"))));
     const task = objectOf(resources.one("kubernetes:tekton.dev/v1:Task", "payments-build"));
     assert.equal(task.apiVersion, "tekton.dev/v1");
     assert.equal((task.metadata as { namespace: string }).namespace, "payments");

@@ -1,10 +1,10 @@
 import { strict as assert } from "node:assert";
-import { ArgumentError, Tekton, type TektonArgs } from "../../../components";
-import { FakeDeliveryCluster } from "../../harness/fake-cluster-delivery";
-import { failureUnderMocks, runUnderMocks } from "../../harness/mocks";
-import { PRIVATE_KEY, PUBLIC_KEY } from "./fixtures";
+import { ArgumentError, type ClusterData, GoPipeline, Tekton, type TektonArgs } from "../../../components";
+import { fakeCluster } from "../../harness/fake-clusters";
+import { valueOf } from "../../harness/mocks";
+import { AS_OF, fail, GO_DIGESTS, IMAGE_REPO, PRIVATE_KEY, PUBLIC_KEY, REPO, run } from "./fixtures";
 
-const base = (cluster: FakeDeliveryCluster, extra: Partial<TektonArgs> = {}): TektonArgs => ({
+const base = (cluster: ClusterData, extra: Partial<TektonArgs> = {}): TektonArgs => ({
   cluster,
   signingKey: { privateKey: PRIVATE_KEY, password: "correct horse", publicKey: PUBLIC_KEY },
   ...extra,
@@ -12,7 +12,7 @@ const base = (cluster: FakeDeliveryCluster, extra: Partial<TektonArgs> = {}): Te
 
 describe("Tekton", () => {
   it("installs Pipelines, Triggers, interceptors and Chains from pinned release manifests", async () => {
-    const { result, resources } = await runUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster())));
+    const { result, resources } = await run(() => new Tekton("tekton", base(fakeCluster("aws"))));
     const files = Object.fromEntries(resources.ofType("kubernetes:yaml/v2:ConfigFile").map((r) => [r.name, r.inputs.file]));
     assert.deepEqual(files, {
       "tekton-pipeline": "https://infra.tekton.dev/tekton-releases/pipeline/previous/v1.16.0/release.yaml",
@@ -25,21 +25,39 @@ describe("Tekton", () => {
     assert.deepEqual(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-interceptors").dependsOn, [urn("tekton-triggers")]);
     assert.deepEqual(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains").dependsOn, [urn("tekton-pipeline")]);
     assert.deepEqual(result.versions, { pipeline: "v1.16.0", triggers: "v0.37.0", chains: "v0.29.0" });
-    const component = resources.one("goplatform:k8s:Tekton");
+    const component = resources.one("goplatform:index:Tekton");
     for (const r of resources.all.filter((x) => x.custom && x.type !== "pulumi:providers:kubernetes")) {
       assert.equal(r.parent, component.urn, r.name);
-      assert.ok(r.provider?.includes("fake-cluster"), r.name);
+      assert.ok(r.provider?.includes("tekton-cluster"), r.name);
     }
+  });
+
+  it("outputs cluster data that resolves after the installation, so a GoPipeline given it waits for Tekton", async () => {
+    const { result, resources } = await run(() => {
+      const tekton = new Tekton("tekton", base(fakeCluster("aws")));
+      new GoPipeline("payments", { cluster: tekton.cluster, repoUrl: REPO, imageRepository: IMAGE_REPO, goImageDigests: GO_DIGESTS, asOf: AS_OF });
+      return tekton;
+    });
+    assert.equal(await valueOf(result.cluster.kubeconfig ?? ""), fakeCluster("aws").kubeconfig);
+    assert.equal(result.cluster.cloud, "aws");
+    const provider = resources.one("pulumi:providers:kubernetes", "payments-cluster");
+    for (const n of ["tekton-pipeline", "tekton-triggers", "tekton-interceptors", "tekton-chains"]) {
+      assert.ok(provider.dependsOn.includes(resources.one("kubernetes:yaml/v2:ConfigFile", n).urn), n);
+    }
+    assert.ok(provider.dependsOn.includes(resources.one("kubernetes:core/v1:SecretPatch").urn));
+    assert.ok(provider.dependsOn.includes(resources.one("kubernetes:core/v1:ConfigMapPatch").urn));
+    // Every pipeline object goes through that provider.
+    for (const r of resources.all.filter((x) => x.custom && x.type.startsWith("kubernetes:tekton.dev/"))) assert.ok(r.provider?.startsWith(`${provider.urn}::`), r.name);
   });
 
   it("reads the manifests from local copies for air-gapped clusters", async () => {
     const manifests = { pipeline: "/mirror/pipeline.yaml", triggers: "/mirror/triggers.yaml", interceptors: "/mirror/interceptors.yaml", chains: "/mirror/chains.yaml" };
-    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster(), { manifests })));
+    const { resources } = await run(() => new Tekton("tekton", base(fakeCluster("aws"), { manifests })));
     assert.deepEqual(resources.ofType("kubernetes:yaml/v2:ConfigFile").map((r) => r.inputs.file).sort(), Object.values(manifests).sort());
   });
 
   it("configures Chains for SLSA provenance signed with the platform key, held in signing-secrets", async () => {
-    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster())));
+    const { resources } = await run(() => new Tekton("tekton", base(fakeCluster("aws"))));
     const config = resources.one("kubernetes:core/v1:ConfigMapPatch");
     assert.deepEqual((config.inputs.metadata as { name: string; namespace: string }).name, "chains-config");
     assert.deepEqual((config.inputs.metadata as { namespace: string }).namespace, "tekton-chains");
@@ -60,7 +78,7 @@ describe("Tekton", () => {
   });
 
   it("with install: false configures an existing Chains and installs nothing", async () => {
-    const { result, resources } = await runUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster(), { install: false, taskRunFormat: "in-toto", transparencyLog: { url: "https://rekor.internal" } })));
+    const { result, resources } = await run(() => new Tekton("tekton", base(fakeCluster("aws"), { install: false, taskRunFormat: "in-toto", transparencyLog: { url: "https://rekor.internal" } })));
     assert.equal(resources.ofType("kubernetes:yaml/v2:ConfigFile").length, 0);
     assert.equal(result.installed, false);
     const data = resources.one("kubernetes:core/v1:ConfigMapPatch").inputs.data as Record<string, string>;
@@ -71,60 +89,65 @@ describe("Tekton", () => {
 
   const repository = "arn:aws:ecr:eu-west-1:123456789012:repository/platform/payments";
   it("with registryPush binds a cloud identity to tekton-chains-controller and annotates that ServiceAccount after the Chains install", async () => {
-    const cluster = new FakeDeliveryCluster("aws");
-    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(cluster, { registryPush: [repository] })));
-    assert.equal(cluster.bindings.length, 1);
-    const binding = cluster.bindings[0];
-    assert.ok(binding);
-    assert.deepEqual([binding.name, binding.existing, binding.args], [
-      "tekton-chains",
-      true,
-      { namespace: "tekton-chains", serviceAccountName: "tekton-chains-controller", permissions: [{ kind: "registryPush", repository }] },
-    ]);
+    const { resources } = await run(() => new Tekton("tekton", base(fakeCluster("aws"), { registryPush: [repository] })));
+    // One IRSA role, trusted by the tekton-chains-controller ServiceAccount only, allowed to push to the repository.
+    const role = resources.one("aws:iam/role:Role");
+    assert.equal(role.name, "tekton-chains");
+    const trust = JSON.parse(role.inputs.assumeRolePolicy as string) as { Statement: { Condition: { StringEquals: Record<string, string> } }[] };
+    assert.equal(trust.Statement[0]?.Condition.StringEquals["oidc.aws.example/demo:sub"], "system:serviceaccount:tekton-chains:tekton-chains-controller");
+    const grants = JSON.parse(resources.one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string) as { Statement: { Action: string[]; Resource: string }[] };
+    assert.ok(grants.Statement.some((s) => s.Resource === repository && s.Action.includes("ecr:PutImage")));
+    const arn = "arn:aws:iam::123456789012:role/tekton-chains";
     const patch = resources.one("kubernetes:core/v1:ServiceAccountPatch");
     assert.deepEqual(patch.inputs.metadata, {
       name: "tekton-chains-controller",
       namespace: "tekton-chains",
       labels: { "app.kubernetes.io/managed-by": "goplatform" },
-      annotations: { "fake.test/identity": "aws-identity-for-ci", "pulumi.com/patchForce": "true" },
+      annotations: { "eks.amazonaws.com/role-arn": arn, "pulumi.com/patchForce": "true" },
     });
     assert.ok(patch.dependsOn.includes(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains").urn));
-    assert.equal(patch.parent, resources.one("goplatform:k8s:Tekton").urn);
+    assert.equal(patch.parent, resources.one("goplatform:index:Tekton").urn);
     // The controller started before its ServiceAccount had the identity: its pod template changes, so it rolls.
     const deployment = resources.one("kubernetes:apps/v1:DeploymentPatch");
-    assert.deepEqual(deployment.inputs.spec, { template: { metadata: { labels: {}, annotations: { "goplatform.dev/cloud-identity": "aws-identity-for-ci" } } } });
+    assert.deepEqual(deployment.inputs.spec, { template: { metadata: { labels: {}, annotations: { "goplatform.dev/cloud-identity": arn } } } });
     assert.ok(deployment.dependsOn.includes(patch.urn));
     assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
   });
 
   it("adds the identity's pod labels to the Chains controller's pod template when the cloud needs them (AKS)", async () => {
-    const cluster = new FakeDeliveryCluster("azure", { "azure.workload.identity/use": "true" });
     const acr = "/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/platform/providers/Microsoft.ContainerRegistry/registries/goplatformdev";
-    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(cluster, { registryPush: [acr] })));
-    assert.deepEqual(cluster.bindings[0]?.args.permissions, [{ kind: "registryPush", repository: acr }]);
+    const { resources } = await run(() => new Tekton("tekton", base(fakeCluster("azure"), { registryPush: [acr] })));
+    // A managed identity federated to the controller's ServiceAccount, with AcrPush on the registry.
+    assert.equal(resources.one("azure-native:managedidentity:UserAssignedIdentity").name, "tekton-chains");
+    assert.equal(resources.one("azure-native:managedidentity:FederatedIdentityCredential").inputs.subject, "system:serviceaccount:tekton-chains:tekton-chains-controller");
+    const grant = resources.one("azure-native:authorization:RoleAssignment");
+    assert.equal(grant.inputs.scope, acr);
+    assert.match(grant.inputs.roleDefinitionId as string, /8311e382-0749-4cb8-b61a-304f252e45ec$/);
+    assert.deepEqual((resources.one("kubernetes:core/v1:ServiceAccountPatch").inputs.metadata as { annotations: Record<string, string> }).annotations, {
+      "azure.workload.identity/client-id": "tekton-chains-client-id",
+      "pulumi.com/patchForce": "true",
+    });
     const deployment = resources.one("kubernetes:apps/v1:DeploymentPatch");
     assert.deepEqual(deployment.inputs.metadata, { name: "tekton-chains-controller", namespace: "tekton-chains", annotations: { "pulumi.com/patchForce": "true" } });
-    assert.deepEqual(deployment.inputs.spec, { template: { metadata: { labels: { "azure.workload.identity/use": "true" }, annotations: { "goplatform.dev/cloud-identity": "azure-identity-for-ci" } } } });
+    assert.deepEqual(deployment.inputs.spec, { template: { metadata: { labels: { "azure.workload.identity/use": "true" }, annotations: { "goplatform.dev/cloud-identity": "tekton-chains-client-id" } } } });
     // The rollout the label causes comes after the ServiceAccount carries the identity.
     assert.ok(deployment.dependsOn.includes(resources.one("kubernetes:core/v1:ServiceAccountPatch").urn));
     assert.ok(deployment.dependsOn.includes(resources.one("kubernetes:yaml/v2:ConfigFile", "tekton-chains").urn));
   });
 
   it("without registryPush binds no identity and patches neither the ServiceAccount nor the Deployment", async () => {
-    const cluster = new FakeDeliveryCluster("azure", { "azure.workload.identity/use": "true" });
-    const { resources } = await runUnderMocks(() => new Tekton("tekton", base(cluster, { registryPush: [] })));
-    assert.deepEqual(cluster.bindings, []);
+    const { resources } = await run(() => new Tekton("tekton", base(fakeCluster("azure"), { registryPush: [] })));
+    assert.equal(resources.ofType("azure-native:managedidentity:UserAssignedIdentity").length, 0);
+    assert.equal(resources.ofType("azure-native:authorization:RoleAssignment").length, 0);
     assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccountPatch").length, 0);
     assert.equal(resources.ofType("kubernetes:apps/v1:DeploymentPatch").length, 0);
   });
 
   it("refuses registryPush on a cluster without a cloud identity before registering anything", async () => {
-    const cluster = new FakeDeliveryCluster("existing");
-    const { error, resources } = await failureUnderMocks(() => new Tekton("tekton", base(cluster, { registryPush: [repository] })));
+    const { error, resources } = await fail(() => new Tekton("tekton", base(fakeCluster("existing"), { registryPush: [repository] })));
     assert.ok(error instanceof ArgumentError);
     assert.match(error.message, /^Tekton: invalid registryPush \["arn:aws:ecr:[^"]+"\]; an ExistingCluster has no cloud identity for Chains/);
     assert.deepEqual(resources.all, []);
-    assert.deepEqual(cluster.bindings, []);
   });
 
   const bad: [string, Partial<TektonArgs>, RegExp][] = [
@@ -133,12 +156,14 @@ describe("Tekton", () => {
     ["empty key password", { signingKey: { privateKey: PRIVATE_KEY, password: "", publicKey: PUBLIC_KEY } }, /invalid signingKey\.password ""/],
     ["unknown attestation format", { taskRunFormat: "tekton" as "in-toto" }, /invalid taskRunFormat "tekton"; expected one of slsa\/v1, in-toto/],
     ["floating version", { versions: { pipeline: "latest" } }, /invalid versions\.pipeline "latest"/],
-    ["http transparency log", { transparencyLog: { url: "http://rekor" } }, /invalid transparencyLog\.url "http:\/\/rekor"/],
+    ["http transparency log", { transparencyLog: { url: "http://rekor" } }, /invalid transparencyLog\.url "http:\/\/rekor"; expected an https:\/\/ URL/],
+    ["transparency log switched off the old way (false)", { transparencyLog: false as unknown as { url: string } }, /Tekton: invalid transparencyLog false; expected \{ url: "https:\/\/…" \} of a Rekor instance, or no transparencyLog/],
+    ["cluster that is not cluster data", { cluster: "local" as unknown as ClusterData }, /Tekton: invalid cluster "local"; expected the cluster data/],
     ["empty registryPush repository", { registryPush: [""] }, /Tekton: invalid registryPush\[0\] ""; expected a registry repository/],
   ];
   for (const [what, extra, message] of bad) {
     it(`rejects an ${what} before registering anything`, async () => {
-      const { error, resources } = await failureUnderMocks(() => new Tekton("tekton", base(new FakeDeliveryCluster(), extra)));
+      const { error, resources } = await fail(() => new Tekton("tekton", base(fakeCluster("aws"), extra)));
       assert.ok(error instanceof ArgumentError);
       assert.match(error.message, message);
       assert.deepEqual(resources.all, []);
