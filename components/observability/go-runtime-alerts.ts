@@ -7,20 +7,22 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel, checkNumber, checkPromDuration, componentToken, withLegacyType } from "../args";
+import { checkClusterData, connectCluster } from "../cluster/connect";
+import type { ClusterData } from "../cluster/contract";
 import { goReleases, parseGoVersion, type GoVersion } from "../go";
 
 const COMPONENT = "GoRuntimeAlerts";
 
-export interface GoRuntimeAlertsArgs {
-  /** Namespace of the PrometheusRule. Default: "monitoring". */
-  namespace?: string;
+/**
+ * The alert thresholds and timings of GoRuntimeAlerts: what Observability's `alerts`
+ * argument takes (Observability sets the namespace and the rule labels itself).
+ */
+export interface GoRuntimeAlertThresholds {
   /**
    * PromQL label matchers selecting the Go services' series, without braces,
    * e.g. `namespace="payments"`. Default: `job!=""` (every scraped job).
    */
   selector?: string;
-  /** Labels that make the Prometheus `ruleSelector` pick this rule up. Default: {}. */
-  ruleLabels?: Record<string, string>;
   /** Goroutines per instance above which GoGoroutinesHigh fires. Default: 10000. */
   maxGoroutines?: number;
   /**
@@ -54,11 +56,25 @@ export interface GoRuntimeAlertsArgs {
    * the floor on the day goplatform's release table was last refreshed (pass
    * `goReleases.supportedPatchFloors(new Date())` to follow today's floor).
    */
-  goVersionFloors?: readonly string[];
+  goVersionFloors?: string[];
   /** How long a condition must hold before an alert fires. Default: "15m". */
   for?: string;
   /** Rule evaluation interval. Default: "1m". */
   interval?: string;
+}
+
+export interface GoRuntimeAlertsArgs extends GoRuntimeAlertThresholds {
+  /**
+   * The cluster to create the PrometheusRule in (the `cluster` output of an EksCluster,
+   * GkeCluster, AksCluster or ExistingCluster). Default: none, the Kubernetes provider
+   * of the resource options (Observability passes its own); from a program in another
+   * language, pass the cluster.
+   */
+  cluster?: ClusterData;
+  /** Namespace of the PrometheusRule. Default: "monitoring". */
+  namespace?: string;
+  /** Labels that make the Prometheus `ruleSelector` pick this rule up. Default: {} (no extra labels). */
+  ruleLabels?: Record<string, string>;
 }
 
 export interface GoRuntimeAlertRule {
@@ -128,7 +144,7 @@ export function goVersionFloorRegex(floors: readonly string[]): string {
 }
 
 /** The alert rules, built from validated arguments; exported for rule tests (promtool). */
-export function goRuntimeAlertRules(args: GoRuntimeAlertsArgs = {}): GoRuntimeAlertRule[] {
+export function goRuntimeAlertRules(args: GoRuntimeAlertThresholds = {}): GoRuntimeAlertRule[] {
   const sel = checkSelector(args.selector ?? 'job!=""');
   const maxGoroutines = checkNumber(COMPONENT, "maxGoroutines", args.maxGoroutines ?? 10000, { min: 1, integer: true });
   const growth = checkNumber(COMPONENT, "maxGoroutineGrowthPerHour", args.maxGoroutineGrowthPerHour ?? 1000, { min: 0, exclusiveMin: true });
@@ -220,7 +236,9 @@ export class GoRuntimeAlerts extends pulumi.ComponentResource {
     const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "monitoring");
     const interval = checkPromDuration(COMPONENT, "interval", args.interval ?? "1m");
     const rules = goRuntimeAlertRules(args);
+    if (args.cluster !== undefined) checkClusterData(COMPONENT, args.cluster);
     super(componentToken("GoRuntimeAlerts"), name, {}, withLegacyType("goplatform:k8s:GoRuntimeAlerts", opts));
+    const provider = args.cluster === undefined ? {} : { provider: connectCluster(COMPONENT, name, args.cluster, this).provider };
 
     const prometheusRule = new k8s.apiextensions.CustomResource(
       name,
@@ -234,7 +252,7 @@ export class GoRuntimeAlerts extends pulumi.ComponentResource {
         },
         spec: { groups: [{ name: "go-runtime", interval, rules }] },
       },
-      { parent: this },
+      { parent: this, ...provider },
     );
 
     this.ruleName = prometheusRule.metadata.name;

@@ -5,7 +5,6 @@
  * endpoint must grant the Thanos pods access by their identity, or the operator adds
  * credentials outside goplatform.
  */
-import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError } from "../args";
 import type { ObjectBucket } from "../cluster/contract";
 

@@ -2,7 +2,7 @@
 // Prometheus Operator's published CRD schemas (@kubernetes-models/prometheus-operator).
 import { strict as assert } from "node:assert";
 import { Observability } from "../../../components";
-import { FakeCluster } from "../../harness/fake-clusters";
+import { fakeCluster } from "../../harness/fake-clusters";
 import { runUnderMocks, type RecordedResource } from "../../harness/mocks";
 
 type Validator = (resource: Record<string, unknown>) => void;
@@ -30,7 +30,7 @@ describe("Observability custom resources against the Prometheus Operator CRD sch
 
   before(async () => {
     validate = await validators();
-    const { resources } = await runUnderMocks(() => new Observability("obs", { cluster: new FakeCluster("aws") }));
+    const { resources } = await runUnderMocks(() => new Observability("obs", { cluster: fakeCluster("aws") }));
     custom = resources.all.filter((r) => r.type.startsWith("kubernetes:monitoring.coreos.com/"));
   });
 

@@ -2,6 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fc from "fast-check";
 import { GoRuntimeAlerts, goRuntimeAlertRules, goVersionFloorRegex, integerAtLeastRegex } from "../../../components";
 import { goReleases } from "../../../components/go";
+import { fakeCluster } from "../../harness/fake-clusters";
 import { failureUnderMocks, runUnderMocks } from "../../harness/mocks";
 
 const rules = (alert: string, args: Parameters<typeof goRuntimeAlertRules>[0]) => {
@@ -13,7 +14,7 @@ const rules = (alert: string, args: Parameters<typeof goRuntimeAlertRules>[0]) =
 describe("GoRuntimeAlerts", () => {
   it("creates one PrometheusRule under the component with the Go runtime alerts", async () => {
     const { resources } = await runUnderMocks(() => new GoRuntimeAlerts("go-alerts", { ruleLabels: { release: "kube-prometheus-stack" } }));
-    const component = resources.one("goplatform:k8s:GoRuntimeAlerts", "go-alerts");
+    const component = resources.one("goplatform:index:GoRuntimeAlerts", "go-alerts");
     const rule = resources.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     assert.equal(rule.parent, component.urn);
     assert.deepEqual(resources.childrenOf(component).map((r) => r.name), ["go-alerts"]);
@@ -29,6 +30,22 @@ describe("GoRuntimeAlerts", () => {
       "GoGoroutinesHigh", "GoGoroutinesGrowing", "GoGCPausesHigh", "GoGCCPUFractionHigh", "GoHeapNearMemoryLimit",
       "GoFileDescriptorsNearLimit", "GoProcessRestarting", "GoVersionBelowFloor",
     ]);
+  });
+
+  it("creates the PrometheusRule in the cluster it is given, through a provider built from its kubeconfig", async () => {
+    const { resources } = await runUnderMocks(() => new GoRuntimeAlerts("go-alerts", { cluster: fakeCluster("gcp") }));
+    const component = resources.one("goplatform:index:GoRuntimeAlerts", "go-alerts");
+    const provider = resources.one("pulumi:providers:kubernetes", "go-alerts-cluster");
+    assert.equal(provider.parent, component.urn);
+    assert.equal(provider.inputs.kubeconfig, "apiVersion: v1\nkind: Config\n");
+    const rule = resources.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
+    assert.ok(rule.provider?.startsWith(`${provider.urn}::`), "the rule uses the cluster's provider");
+  });
+
+  it("refuses cluster data without a kubeconfig before creating anything", async () => {
+    const { error, resources } = await failureUnderMocks(() => new GoRuntimeAlerts("a", { cluster: fakeCluster("existing", { kubeconfig: "" }) }));
+    assert.match(error.message, /^GoRuntimeAlerts: invalid cluster\.kubeconfig ""; expected a kubeconfig/);
+    assert.deepEqual(resources.all, []);
   });
 
   it("applies the selector and thresholds to every expression", () => {

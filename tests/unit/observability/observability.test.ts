@@ -1,5 +1,4 @@
 import { strict as assert } from "node:assert";
-import * as k8s from "@pulumi/kubernetes";
 import { parse } from "yaml";
 import {
   ExistingCluster,
@@ -10,9 +9,10 @@ import {
   type ObjectBucket,
   type ObservabilityArgs,
 } from "../../../components";
+import { AZURE_ROLES } from "../../../components/cluster/clouds/azure";
 import { OBJSTORE_FILE } from "../../../components/observability/thanos";
-import { FakeCluster, fakeThanosObjectStore, type FakeCloud } from "../../harness/fake-clusters";
-import { failureUnderMocks, runUnderMocks, valueOf, type RecordedResource, type ResourceGraph } from "../../harness/mocks";
+import { expectedThanosObjectStore, fakeCluster, type FakeCloud } from "../../harness/fake-clusters";
+import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource, type ResourceGraph } from "../../harness/mocks";
 
 interface Container {
   name: string;
@@ -59,15 +59,133 @@ interface ReleaseValues {
   grafana: { sidecar: { dashboards: { label: string; labelValue: string } }; additionalDataSources: { url: string }[] };
 }
 
-function build(cloud: FakeCloud, args: Partial<ObservabilityArgs> = {}) {
-  let cluster: FakeCluster | undefined;
-  const program = () => {
-    cluster = new FakeCluster(cloud);
-    const obs = new Observability("obs", { cluster, ...args });
-    return { obs, cluster };
-  };
-  return { program, cluster: () => cluster };
+/**
+ * What the clouds would return for the outputs the bindings read: bucket names and ARNs,
+ * role ARNs, Google service account emails, managed identity client ids.
+ */
+const cloudMocks: MockOptions = {
+  outputs: (a) => {
+    const inputs = a.inputs as { accountId?: string; project?: string };
+    switch (a.type) {
+      case "aws:s3/bucket:Bucket":
+        return { bucket: `${a.name}-aws`, arn: `arn:aws:s3:::${a.name}-aws` };
+      case "aws:iam/role:Role":
+        return { arn: `arn:aws:iam::123456789012:role/${a.name}` };
+      case "gcp:storage/bucket:Bucket":
+        return { name: `${a.name}-gcp` };
+      case "gcp:serviceaccount/account:Account":
+        return { email: `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`, name: `projects/${String(inputs.project)}/serviceAccounts/${String(inputs.accountId)}` };
+      case "azure-native:storage:StorageAccount":
+        return { name: "fakemetrics" };
+      case "azure-native:storage:BlobContainer":
+        return { name: `${a.name}-azure` };
+      case "azure-native:managedidentity:UserAssignedIdentity":
+        return { name: a.name, clientId: `client-${a.name}`, principalId: `principal-${a.name}` };
+      case "random:index/randomPassword:RandomPassword":
+        return { result: "generated-Xy7" };
+      default:
+        return undefined;
+    }
+  },
+};
+
+const build = (cloud: FakeCloud, args: Partial<ObservabilityArgs> = {}) => () => new Observability("obs", { cluster: fakeCluster(cloud), ...args });
+const run = (cloud: FakeCloud, args: Partial<ObservabilityArgs> = {}) => runUnderMocks(build(cloud, args), cloudMocks);
+
+/** The resources each cloud's bucket is made of; the first is the one named in grants. */
+const BUCKET_TYPES: Record<FakeCloud, string[]> = {
+  aws: [
+    "aws:s3/bucket:Bucket",
+    "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+    "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
+    "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+    "aws:s3/bucketPolicy:BucketPolicy",
+  ],
+  gcp: ["gcp:storage/bucket:Bucket"],
+  azure: ["azure-native:storage:BlobContainer", "azure-native:storage:StorageAccount", "azure-native:storage:BlobServiceProperties", "azure-native:storage:ManagementPolicy"],
+};
+
+/** Days noncurrent versions are kept, as each cloud's bucket records it. */
+function noncurrentDays(cloud: FakeCloud, g: ResourceGraph): unknown {
+  switch (cloud) {
+    case "aws":
+      return (g.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as { noncurrentVersionExpiration: { noncurrentDays: number } }[])[0]?.noncurrentVersionExpiration.noncurrentDays;
+    case "gcp":
+      return (g.one("gcp:storage/bucket:Bucket").inputs.lifecycleRules as { condition: { daysSinceNoncurrentTime: number } }[])[0]?.condition.daysSinceNoncurrentTime;
+    case "azure":
+      return (g.one("azure-native:storage:ManagementPolicy").inputs.policy as { rules: { definition: { actions: { version: { delete: { daysAfterCreationGreaterThan: number } } } } }[] }).rules[0]?.definition.actions.version.delete
+        .daysAfterCreationGreaterThan;
+  }
 }
+
+/** The cloud identity resource type, and the ServiceAccount annotation that names it. */
+const IDENTITY: Record<FakeCloud, { type: string; annotation: string; output: (r: RecordedResource) => string }> = {
+  aws: { type: "aws:iam/role:Role", annotation: "eks.amazonaws.com/role-arn", output: (r) => `arn:aws:iam::123456789012:role/${r.name}` },
+  gcp: { type: "gcp:serviceaccount/account:Account", annotation: "iam.gke.io/gcp-service-account", output: (r) => `${String(r.inputs.accountId)}@demo-project.iam.gserviceaccount.com` },
+  azure: { type: "azure-native:managedidentity:UserAssignedIdentity", annotation: "azure.workload.identity/client-id", output: (r) => `client-${r.name}` },
+};
+
+interface IamPolicy {
+  Statement: { Effect: string; Action: string[]; Resource: string; Condition?: { StringEquals: Record<string, string> } }[];
+}
+
+/** What the cloud records as the grant of identity `name` on the bucket: [bucket it names, access]. */
+function grant(cloud: FakeCloud, g: ResourceGraph, name: string, serviceAccount: string): [unknown, "read" | "readWrite"] {
+  switch (cloud) {
+    case "aws": {
+      const trust = JSON.parse(String(g.one("aws:iam/role:Role", name).inputs.assumeRolePolicy)) as IamPolicy;
+      assert.equal(trust.Statement[0]?.Condition?.StringEquals["oidc.aws.example/demo:sub"], `system:serviceaccount:monitoring:${serviceAccount}`, name);
+      const policy = JSON.parse(String(g.one("aws:iam/rolePolicy:RolePolicy", `${name}-grants`).inputs.policy)) as IamPolicy;
+      assert.equal(policy.Statement.length, 2, name);
+      const [list, objects] = policy.Statement as [IamPolicy["Statement"][number], IamPolicy["Statement"][number]];
+      assert.deepEqual(list.Action, ["s3:ListBucket", "s3:GetBucketLocation"], name);
+      assert.equal(objects.Resource, `${list.Resource}/*`, name);
+      const actions = objects.Action.join(",");
+      const access = actions === "s3:GetObject" ? "read" : actions === "s3:GetObject,s3:PutObject,s3:DeleteObject,s3:AbortMultipartUpload" ? "readWrite" : assert.fail(actions);
+      return [list.Resource, access];
+    }
+    case "gcp": {
+      const wi = g.one("gcp:serviceaccount/iAMMember:IAMMember", `${name}-workload-identity`).inputs;
+      assert.deepEqual([wi.role, wi.member], ["roles/iam.workloadIdentityUser", `serviceAccount:demo-project.svc.id.goog[monitoring/${serviceAccount}]`], name);
+      const [member, ...more] = g.ofType("gcp:storage/bucketIAMMember:BucketIAMMember").filter((r) => r.name.startsWith(`${name}-bucket-`));
+      assert.equal(more.length, 0, name);
+      assert.ok(member, name);
+      assert.equal(member.inputs.member, `serviceAccount:${IDENTITY.gcp.output(g.one("gcp:serviceaccount/account:Account", name))}`, name);
+      const role = member.inputs.role;
+      return [member.inputs.bucket, role === "roles/storage.objectViewer" ? "read" : role === "roles/storage.objectUser" ? "readWrite" : assert.fail(String(role))];
+    }
+    case "azure": {
+      const federated = g.one("azure-native:managedidentity:FederatedIdentityCredential", name).inputs;
+      assert.equal(federated.subject, `system:serviceaccount:monitoring:${serviceAccount}`, name);
+      assert.equal(federated.issuer, "https://oidc.azure.example/demo", name);
+      const [assignment, ...more] = g.ofType("azure-native:authorization:RoleAssignment").filter((r) => r.name.startsWith(`${name}-grant-`));
+      assert.equal(more.length, 0, name);
+      assert.ok(assignment, name);
+      assert.equal(assignment.inputs.principalId, `principal-${name}`, name);
+      const role = String(assignment.inputs.roleDefinitionId).split("/").pop();
+      return [assignment.inputs.scope, role === AZURE_ROLES.storageBlobDataReader ? "read" : role === AZURE_ROLES.storageBlobDataContributor ? "readWrite" : assert.fail(String(role))];
+    }
+  }
+}
+
+/** What a grant names the bucket by: its ARN (S3), its name (GCS), the container's id (Azure). */
+function bucketReference(cloud: FakeCloud): unknown {
+  switch (cloud) {
+    case "aws":
+      return "arn:aws:s3:::obs-metrics-aws";
+    case "gcp":
+      return "obs-metrics-gcp";
+    case "azure":
+      // The container's resource id: the mocks give every resource the id `<name>-id` (the storage
+      // account shares the container's name, so this cannot tell the two apart; the role does).
+      return "obs-metrics-id";
+  }
+}
+
+/** Cloud resources (identities, grants, buckets) in the graph. */
+const cloudResources = (g: ResourceGraph) => g.all.filter((r) => /^(aws|gcp|azure-native):/.test(r.type));
 
 describe("Observability", function () {
   this.timeout(120_000);
@@ -75,16 +193,17 @@ describe("Observability", function () {
   for (const cloud of ["aws", "gcp", "azure"] as const) {
     describe(`on a ${cloud} cluster`, () => {
       it("creates one retained bucket in the cluster's cloud and hands its objstore config to every Thanos component through one Secret", async () => {
-        const { result, resources } = await runUnderMocks(build(cloud).program);
-        const { cluster, obs } = result;
-        const component = resources.one("goplatform:k8s:Observability", "obs");
+        const { result: obs, resources } = await run(cloud);
+        const component = resources.one("goplatform:index:Observability", "obs");
 
-        assert.equal(cluster.bucketCalls.length, 1);
-        const call = cluster.bucketCalls[0];
-        assert.ok(call);
-        assert.equal(call.name, "obs-metrics");
-        assert.deepEqual(call.args, { noncurrentVersionDays: 30, retainOnDelete: true });
-        assert.equal(call.parent, obs);
+        // The bucket: the cloud's resources, all named obs-metrics, children of the component, retained on delete.
+        const bucketResources = cloudResources(resources).filter((r) => r.name === "obs-metrics");
+        assert.deepEqual(bucketResources.map((r) => r.type).sort(), [...BUCKET_TYPES[cloud]].sort());
+        for (const r of bucketResources) {
+          assert.equal(r.parent, component.urn, r.type);
+          assert.equal(r.retainOnDelete, true, r.type);
+        }
+        assert.equal(noncurrentDays(cloud, resources), 30);
         assert.equal(await valueOf(obs.bucketName), `obs-metrics-${cloud}`);
 
         // Two Secrets: the objstore config and Grafana's generated admin login.
@@ -97,7 +216,7 @@ describe("Observability", function () {
         const stringData = secret.inputs.stringData as Record<string, string>;
         assert.deepEqual(Object.keys(stringData), ["objstore.yml"]);
         const objstore = parse(stringData["objstore.yml"] ?? "") as Record<string, unknown>;
-        assert.deepEqual(objstore, fakeThanosObjectStore(cloud, `obs-metrics-${cloud}`));
+        assert.deepEqual(objstore, expectedThanosObjectStore(cloud, `obs-metrics-${cloud}`));
         assert.doesNotMatch(stringData["objstore.yml"] ?? "", /access_key|secret_key|client_secret|service_account:|storage_account_key/);
         assert.equal(await valueOf(obs.objstoreSecretName), "thanos-objstore");
 
@@ -119,25 +238,33 @@ describe("Observability", function () {
       });
 
       it("binds the sidecar, Store Gateway and Compactor ServiceAccounts to the bucket through the cluster's workload identity", async () => {
-        const { result, resources } = await runUnderMocks(build(cloud).program);
-        const { cluster, obs } = result;
-        const calls = cluster.bindCalls.map((c) => {
-          const [permission, ...more] = c.args.permissions ?? [];
-          assert.equal(more.length, 0);
-          assert.ok(permission?.kind === "bucket");
-          assert.equal(permission.bucket.cloud, cloud);
-          assert.equal(c.parent, obs);
-          return [c.name, c.args.serviceAccountName, permission.access];
+        const { result: obs, resources } = await run(cloud);
+        const component = resources.one("goplatform:index:Observability", "obs");
+        const { type, annotation, output } = IDENTITY[cloud];
+
+        // One cloud identity per ServiceAccount with bucket access, children of the component, each granted on the one bucket.
+        const identities = resources.ofType(type);
+        assert.deepEqual(identities.map((r) => r.name), ["obs-prometheus", "obs-thanos-store", "obs-thanos-compact"]);
+        const serviceAccountOf: Record<string, string> = { "obs-prometheus": "kube-prometheus-stack-prometheus", "obs-thanos-store": "thanos-store", "obs-thanos-compact": "thanos-compact" };
+        const grants = identities.map((identity) => {
+          assert.equal(identity.parent, component.urn, identity.name);
+          const serviceAccount = serviceAccountOf[identity.name] ?? assert.fail(identity.name);
+          const [bucket, access] = grant(cloud, resources, identity.name, serviceAccount);
+          assert.equal(bucket, bucketReference(cloud), `${identity.name} is granted on the bucket Observability made`);
+          return [identity.name, serviceAccount, access];
         });
-        assert.deepEqual(calls, [
+        assert.deepEqual(grants, [
           ["obs-prometheus", "kube-prometheus-stack-prometheus", "readWrite"],
           ["obs-thanos-store", "thanos-store", "read"],
           ["obs-thanos-compact", "thanos-compact", "readWrite"],
         ]);
-        // One bucket object behind every grant: the one createBucket returned.
-        const bucket = cluster.bindCalls[0]?.args.permissions?.[0];
-        for (const c of cluster.bindCalls) assert.equal(c.args.permissions?.[0]?.kind === "bucket" && c.args.permissions[0].bucket, bucket?.kind === "bucket" && bucket.bucket);
-        for (const c of cluster.bindCalls) assert.equal(await valueOf(c.args.namespace), "monitoring");
+
+        // The Kubernetes ServiceAccounts, in the namespace, annotated with their identity.
+        for (const identity of identities) {
+          const sa = resources.one("kubernetes:core/v1:ServiceAccount", identity.name).inputs.metadata as { name: string; namespace: string; annotations: Record<string, string> };
+          assert.deepEqual([sa.name, sa.namespace], [serviceAccountOf[identity.name], "monitoring"]);
+          assert.deepEqual(sa.annotations, { [annotation]: output(identity) }, identity.name);
+        }
 
         // The pods run as those ServiceAccounts (and carry the identity's pod labels).
         const values = resources.one("kubernetes:helm.sh/v3:Release").inputs.values as ReleaseValues;
@@ -156,15 +283,13 @@ describe("Observability", function () {
         assert.equal(querySa.automountServiceAccountToken, false);
         assert.equal((querySa.metadata as { annotations?: unknown }).annotations, undefined, "query has no cloud identity");
 
-        const identities = await valueOf(obs.bucketIdentities);
-        assert.deepEqual(Object.keys(identities).sort(), ["kube-prometheus-stack-prometheus", "thanos-compact", "thanos-store"]);
-        assert.deepEqual(identities, Object.fromEntries(cluster.bindCalls.map((c) => [c.args.serviceAccountName, c.cloudIdentity])));
+        assert.deepEqual(await valueOf(obs.bucketIdentities), Object.fromEntries(identities.map((r) => [serviceAccountOf[r.name], output(r)])));
       });
     });
   }
 
   it("installs kube-prometheus-stack pinned, with the Thanos sidecar and discovery service, on the cluster's provider", async () => {
-    const { resources } = await runUnderMocks(build("aws").program);
+    const { resources } = await run("aws");
     const release = resources.one("kubernetes:helm.sh/v3:Release");
     assert.equal(release.inputs.chart, "kube-prometheus-stack");
     assert.equal(release.inputs.version, "88.5.3");
@@ -180,7 +305,7 @@ describe("Observability", function () {
     assert.deepEqual(values.grafana.sidecar.dashboards.label, "grafana_dashboard");
     assert.equal(values.grafana.additionalDataSources[0]?.url, "http://thanos-query.monitoring.svc:10902");
 
-    const provider = resources.one("pulumi:providers:kubernetes", "fake-aws");
+    const provider = resources.one("pulumi:providers:kubernetes", "obs-cluster");
     const k8sResources = resources.all.filter((r) => r.type.startsWith("kubernetes:"));
     assert.ok(k8sResources.length >= 15);
     for (const r of k8sResources) assert.ok(r.provider?.startsWith(`${provider.urn}::`), `${r.type} ${r.name} uses the cluster's provider`);
@@ -189,7 +314,7 @@ describe("Observability", function () {
   });
 
   it("gives Grafana a generated admin password in a Secret the chart reads, never the chart's default", async () => {
-    const { result, resources } = await runUnderMocks(build("aws").program, { outputs: (a) => (a.type === "random:index/randomPassword:RandomPassword" ? { result: "generated-Xy7" } : undefined) });
+    const { result, resources } = await run("aws");
     const password = resources.one("random:index/randomPassword:RandomPassword");
     assert.deepEqual([password.inputs.length, password.inputs.special], [32, false]);
     const secret = resources.one("kubernetes:core/v1:Secret", "obs-grafana-admin");
@@ -198,11 +323,11 @@ describe("Observability", function () {
     assert.deepEqual(values.grafana.admin, { existingSecret: "grafana-admin", userKey: "admin-user", passwordKey: "admin-password" });
     assert.equal(values.grafana.adminPassword, undefined);
     assert.ok(resources.one("kubernetes:helm.sh/v3:Release").dependsOn.includes(secret.urn), "the Secret exists before the chart");
-    assert.equal(await valueOf(result.obs.grafanaAdminPassword ?? assert.fail()), "generated-Xy7");
+    assert.equal(await valueOf(result.grafanaAdminPassword ?? assert.fail()), "generated-Xy7");
   });
 
   it("runs Query, Store Gateway and Compactor from the digest-pinned image, non-root, with Query fanning out to the sidecars and the Store Gateway", async () => {
-    const { resources } = await runUnderMocks(build("gcp").program);
+    const { resources } = await run("gcp");
     const query = workload(resources, "Deployment", "query");
     const store = workload(resources, "StatefulSet", "store");
     const compact = workload(resources, "StatefulSet", "compact");
@@ -228,7 +353,7 @@ describe("Observability", function () {
   });
 
   it("sets retention per resolution and downsampling on the Compactor, and local retention on Prometheus", async () => {
-    const defaults = await runUnderMocks(build("aws").program);
+    const defaults = await run("aws");
     const c = container(workload(defaults.resources, "StatefulSet", "compact"));
     assert.deepEqual(
       [flag(c, "retention.resolution-raw"), flag(c, "retention.resolution-5m"), flag(c, "retention.resolution-1h")],
@@ -240,9 +365,7 @@ describe("Observability", function () {
     assert.equal(values.prometheus.prometheusSpec.retention, "2d");
     assert.equal(values.prometheus.prometheusSpec.replicas, 2);
 
-    const custom = await runUnderMocks(
-      build("aws", { retention: { raw: "14d", oneHour: "0d" }, downsampling: false, prometheusRetention: "12h", prometheusReplicas: 3 }).program,
-    );
+    const custom = await run("aws", { retention: { raw: "14d", oneHour: "0d" }, downsampling: false, prometheusRetention: "12h", prometheusReplicas: 3 });
     const cc = container(workload(custom.resources, "StatefulSet", "compact"));
     assert.deepEqual(
       [flag(cc, "retention.resolution-raw"), flag(cc, "retention.resolution-5m"), flag(cc, "retention.resolution-1h")],
@@ -254,7 +377,7 @@ describe("Observability", function () {
   });
 
   it("scrapes Go services by label in every namespace and tags their series for the Go alerts and dashboard", async () => {
-    const { resources } = await runUnderMocks(build("aws", { goServiceSelector: { "app.kubernetes.io/part-of": "payments" }, metricsPort: "http-metrics" }).program);
+    const { resources } = await run("aws", { goServiceSelector: { "app.kubernetes.io/part-of": "payments" }, metricsPort: "http-metrics" });
     const monitor = resources.one("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "obs-go-services");
     const spec = monitor.inputs.spec as {
       namespaceSelector: { any: boolean };
@@ -268,15 +391,15 @@ describe("Observability", function () {
     ]);
     assert.equal((monitor.inputs.metadata as { labels: Record<string, string> }).labels.release, "kube-prometheus-stack");
 
-    const defaults = await runUnderMocks(build("aws").program);
+    const defaults = await run("aws");
     const defaultSpec = defaults.resources.one("kubernetes:monitoring.coreos.com/v1:ServiceMonitor", "obs-go-services").inputs.spec as typeof spec;
     assert.deepEqual(defaultSpec.selector.matchLabels, GO_SERVICE_LABELS);
   });
 
   it("adds the Go runtime alerts (GoRuntimeAlerts) on the scraped Go series, with the release label Prometheus selects rules by", async () => {
-    const { result, resources } = await runUnderMocks(build("aws", { alerts: { maxGoroutines: 5000, goVersionFloors: ["1.27.4", "1.26.11"] } }).program);
-    const alerts = resources.one("goplatform:k8s:GoRuntimeAlerts", "obs-go-runtime");
-    assert.equal(alerts.parent, resources.one("goplatform:k8s:Observability").urn);
+    const { result, resources } = await run("aws", { alerts: { maxGoroutines: 5000, goVersionFloors: ["1.27.4", "1.26.11"] } });
+    const alerts = resources.one("goplatform:index:GoRuntimeAlerts", "obs-go-runtime");
+    assert.equal(alerts.parent, resources.one("goplatform:index:Observability").urn);
     const rule = resources.one("kubernetes:monitoring.coreos.com/v1:PrometheusRule");
     assert.equal(rule.parent, alerts.urn);
     assert.ok(rule.provider?.startsWith(resources.one("pulumi:providers:kubernetes").urn));
@@ -291,16 +414,16 @@ describe("Observability", function () {
     ]);
     for (const r of rules) assert.match(r.expr, /goplatform_runtime="go"/, r.alert);
     assert.equal(rules[0]?.expr, 'go_goroutines{goplatform_runtime="go"} > 5000');
-    assert.deepEqual(await valueOf(result.obs.alerts), rules.map((r) => r.alert));
+    assert.deepEqual(await valueOf(result.alerts), rules.map((r) => r.alert));
   });
 
   it("provisions the Go runtime dashboard as a ConfigMap the chart's Grafana sidecar loads", async () => {
-    const { result, resources } = await runUnderMocks(build("aws").program);
+    const { result, resources } = await run("aws");
     const cm = resources.one("kubernetes:core/v1:ConfigMap", "obs-go-dashboard");
     const metadata = cm.inputs.metadata as { name: string; namespace: string; labels: Record<string, string> };
     assert.equal(metadata.labels.grafana_dashboard, "1");
     assert.equal(metadata.namespace, "monitoring");
-    assert.equal(await valueOf(result.obs.dashboardConfigMap), "goplatform-go-runtime-dashboard");
+    assert.equal(await valueOf(result.dashboardConfigMap), "goplatform-go-runtime-dashboard");
     const data = cm.inputs.data as Record<string, string>;
     const dashboard = JSON.parse(data["go-runtime.json"] ?? "") as { uid: string; panels: { targets: { expr: string }[] }[] };
     assert.equal(dashboard.uid, "goplatform-go-runtime");
@@ -315,36 +438,38 @@ describe("Observability", function () {
     }
   });
 
-  describe("with installStack: false on an ExistingCluster and an explicit bucket (the local stack)", () => {
+  describe("with install: false on an ExistingCluster and an explicit bucket (the local stack)", () => {
     const bucket = () => s3CompatibleBucket({ bucket: "thanos", endpoint: "minio.minio.svc:9000" });
     const program = (args: Partial<ObservabilityArgs> = {}) => () => {
-      const provider = new k8s.Provider("render", { renderYamlToDirectory: "/tmp/goplatform-render-test" });
-      const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
-      return new Observability("obs", { cluster, installStack: false, bucket: bucket(), ...args });
+      const existing = new ExistingCluster("local", { clusterName: "local", kubernetesVersion: "1.34", renderYamlToDirectory: "/tmp/goplatform-render-test" });
+      return new Observability("obs", { cluster: existing.cluster, install: false, bucket: bucket(), ...args });
     };
 
     it("installs no chart or namespace, still renders the Thanos components, monitors, rules and dashboard", async () => {
       const { resources } = await runUnderMocks(program());
       assert.deepEqual(resources.ofType("kubernetes:helm.sh/v3:Release"), []);
       assert.deepEqual(resources.ofType("kubernetes:core/v1:Namespace"), []);
+      assert.deepEqual(resources.ofType("random:index/randomPassword:RandomPassword"), [], "no Grafana here, no password");
       assert.equal(resources.ofType("kubernetes:monitoring.coreos.com/v1:ServiceMonitor").length, 2);
       assert.equal(resources.ofType("kubernetes:monitoring.coreos.com/v1:PrometheusRule").length, 1);
       resources.one("kubernetes:core/v1:ConfigMap", "obs-go-dashboard");
       const secret = resources.one("kubernetes:core/v1:Secret").inputs.stringData as Record<string, string>;
       assert.deepEqual(parse(secret["objstore.yml"] ?? ""), { type: "S3", config: { bucket: "thanos", endpoint: "minio.minio.svc:9000", insecure: false } });
-      // No cloud identity: plain ServiceAccounts for the Store Gateway and Compactor.
-      const sas = resources.ofType("kubernetes:core/v1:ServiceAccount").map((r) => (r.inputs.metadata as { name: string }).name).sort();
-      assert.deepEqual(sas, ["thanos-compact", "thanos-query", "thanos-store"]);
+      // No cloud identity, no cloud resource: plain ServiceAccounts for the Store Gateway and Compactor.
+      assert.deepEqual(cloudResources(resources), []);
+      const sas = resources.ofType("kubernetes:core/v1:ServiceAccount").map((r) => r.inputs.metadata as { name: string; annotations?: Record<string, string> });
+      assert.deepEqual(sas.map((m) => m.name).sort(), ["thanos-compact", "thanos-query", "thanos-store"]);
+      for (const m of sas) assert.deepEqual(m.annotations ?? {}, {}, m.name);
+      // Rendered to the directory by the provider Observability built from the cluster data.
+      const provider = resources.one("pulumi:providers:kubernetes", "obs-cluster");
+      assert.equal(provider.inputs.renderYamlToDirectory, "/tmp/goplatform-render-test");
     });
 
     it("refuses an ExistingCluster without a bucket before creating anything", async () => {
-      const { error, resources } = await failureUnderMocks(() => {
-        const provider = new k8s.Provider("render", { renderYamlToDirectory: "/tmp/goplatform-render-test" });
-        const cluster = new ExistingCluster({ provider, clusterName: "local", kubernetesVersion: "1.34" });
-        return new Observability("obs", { cluster, installStack: false });
-      });
+      const { error, resources } = await failureUnderMocks(() => new Observability("obs", { cluster: fakeCluster("existing"), install: false }));
+      assert.equal(error.name, "ArgumentError");
       assert.match(error.message, /^Observability: invalid bucket undefined; a cluster with no cloud object storage/);
-      assert.deepEqual(resources.types(), ["pulumi:providers:kubernetes"]);
+      assert.deepEqual(resources.all, []);
     });
   });
 
@@ -368,13 +493,11 @@ describe("Observability", function () {
   ];
   for (const [what, args, message] of bad) {
     it(`rejects a bad ${what} with an ArgumentError before creating anything`, async () => {
-      const b = build("aws", args);
-      const { error, resources } = await failureUnderMocks(b.program);
+      const { error, resources } = await failureUnderMocks(build("aws", args), cloudMocks);
       assert.equal(error.name, "ArgumentError");
       assert.match(error.message, message);
-      assert.deepEqual(resources.types(), ["pulumi:providers:kubernetes"], "only the fake cluster's provider");
-      assert.deepEqual(b.cluster()?.bucketCalls, []);
-      assert.deepEqual(b.cluster()?.bindCalls, []);
+      // Nothing at all: no provider, no bucket, no identity.
+      assert.deepEqual(resources.all, []);
     });
   }
 
@@ -385,11 +508,36 @@ describe("Observability", function () {
 
   it("rejects a bucket from another cloud than the cluster's", async () => {
     const { error, resources } = await failureUnderMocks(() => {
-      const cluster = new FakeCluster("aws");
       const gcs: ObjectBucket = { ...s3CompatibleBucket({ bucket: "bbb", endpoint: "storage.googleapis.com" }), cloud: "gcp" };
-      return new Observability("obs", { cluster, bucket: gcs });
+      return new Observability("obs", { cluster: fakeCluster("aws"), bucket: gcs });
     });
+    assert.equal(error.name, "ArgumentError");
     assert.match(error.message, /^Observability: invalid bucket "gcp"; expected a bucket in the cluster's cloud \(aws\)/);
-    assert.deepEqual(resources.types(), ["pulumi:providers:kubernetes"]);
+    assert.deepEqual(resources.all, []);
   });
+
+  it("uses a bucket passed in on a cloud cluster: no bucket created, the identities granted on it", async () => {
+    const { result: obs, resources } = await run("gcp", { bucket: { cloud: "gcp", bucketName: "shared-metrics", resourceId: "shared-metrics", thanosObjectStore: JSON.stringify({ type: "GCS", config: { bucket: "shared-metrics" } }) } });
+    assert.deepEqual(resources.ofType("gcp:storage/bucket:Bucket"), []);
+    assert.equal(await valueOf(obs.bucketName), "shared-metrics");
+    const members = resources.ofType("gcp:storage/bucketIAMMember:BucketIAMMember").map((r) => r.inputs.bucket);
+    assert.deepEqual(members, ["shared-metrics", "shared-metrics", "shared-metrics"]);
+    const secret = resources.one("kubernetes:core/v1:Secret", "obs-objstore").inputs.stringData as Record<string, string>;
+    assert.deepEqual(parse(secret["objstore.yml"] ?? ""), { type: "GCS", config: { bucket: "shared-metrics" } });
+  });
+
+  const badBuckets: [string, ObjectBucket, RegExp][] = [
+    ["an unknown cloud", { cloud: "ibm" as ObjectBucket["cloud"], bucketName: "b", thanosObjectStore: "{}" }, /^Observability: invalid bucket\.cloud "ibm"; expected one of aws, gcp, azure, existing/],
+    ["configuration that is not JSON", { cloud: "existing", bucketName: "b", thanosObjectStore: "type: S3" }, /^Observability: invalid bucket\.thanosObjectStore "type: S3"; expected the JSON text of a Thanos object store configuration/],
+    ["configuration of an unknown type", { cloud: "existing", bucketName: "b", thanosObjectStore: '{"type":"FILESYSTEM","config":{}}' }, /invalid bucket\.thanosObjectStore .*FILESYSTEM/],
+    ["an empty name", { cloud: "existing", bucketName: "", thanosObjectStore: '{"type":"S3","config":{}}' }, /^Observability: invalid bucket\.bucketName ""/],
+  ];
+  for (const [what, bucket, message] of badBuckets) {
+    it(`rejects a bucket with ${what} before creating anything`, async () => {
+      const { error, resources } = await failureUnderMocks(() => new Observability("obs", { cluster: fakeCluster("existing"), bucket }));
+      assert.equal(error.name, "ArgumentError");
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
 });
