@@ -15,6 +15,12 @@
 #                           the YAML language host (pulumi-language-yaml, for
 #                           `runtime: yaml` projects): prints its path. Built only
 #                           when asked, and not put in the bin directory (see below)
+#   toolchain.sh language-go|language-python|language-dotnet
+#                           the language host `pulumi package gen-sdk --language
+#                           go|python|dotnet` hands the schema to (GeneratePackage):
+#                           prints its path. Built only when asked, not in the bin
+#                           directory; a temporary project names it in its Pulumi.yaml
+#                           `plugins.languages` (tests/harness/gen-sdk.ts)
 #
 # Every binary is cached under $GOPLATFORM_TOOLS (default ~/.cache/goplatform/tools),
 # keyed by its module version (and, for goplatform's own wrapper code, a hash of
@@ -28,6 +34,13 @@
 #   pulumi-language-yaml             tools/language-yaml: pulumi-yaml with the pkg/v3 and
 #                                    sdk/v3 it requires itself (it does not compile
 #                                    against the CLI's); `toolchain.sh language-yaml` only
+#   pulumi-language-go, -python      tools/language-go, tools/language-python: goplatform's
+#                                    own hosts answering only Handshake, GetPluginInfo and
+#                                    GeneratePackage, on pkg/v3's codegen/go and codegen/python
+#                                    at the CLI's version (upstream's host modules are not
+#                                    served by the proxy); keyed by that version and a hash
+#   pulumi-language-dotnet           tools/language-dotnet: pulumi-dotnet's host, with the
+#                                    pkg/v3 and sdk/v3 it requires itself
 # The CLI and both Node.js hosts are hard-linked into one directory (the CLI finds
 # language hosts next to itself); the provider is installed into $PULUMI_HOME's plugin
 # cache with `pulumi plugin install --file`, where the CLI looks for plugins, so nothing
@@ -139,6 +152,22 @@ if [[ ${1:-} == language-yaml ]]; then
     github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml \
     -ldflags "-X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$yaml_version"
   echo "$yaml_host"
+  exit 0
+fi
+if [[ ${1:-} == language-go || ${1:-} == language-python ]]; then
+  pkg_version=$(module_version "tools/$1" github.com/pulumi/pulumi/pkg/v3)
+  host="$tools/pulumi-$1-v$pkg_version-$(source_hash "tools/$1")/pulumi-$1"
+  [[ -x $host ]] || go_build "pulumi-$1" "tools/$1" "$host" . -ldflags "-X main.version=$pkg_version"
+  echo "$host"
+  exit 0
+fi
+if [[ ${1:-} == language-dotnet ]]; then
+  dotnet_version=$(module_version tools/language-dotnet github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3)
+  dotnet_host="$tools/pulumi-language-dotnet-v$dotnet_version/pulumi-language-dotnet"
+  [[ -x $dotnet_host ]] || go_build pulumi-language-dotnet tools/language-dotnet "$dotnet_host" \
+    github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3 \
+    -ldflags "-X github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3/version.Version=v$dotnet_version"
+  echo "$dotnet_host"
   exit 0
 fi
 if [[ -n ${1:-} ]]; then

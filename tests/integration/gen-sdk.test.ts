@@ -1,0 +1,91 @@
+// `pulumi package gen-sdk` with the toolchain's CLI generates Go, Python and C# SDKs from
+// a schema (tests/fixtures/gen-sdk/schema.json: one component, goplatform:index:Demo,
+// with a string, an object and an enum input), through the language hosts
+// `bash scripts/toolchain.sh language-go|language-python|language-dotnet` builds; the
+// Go SDK compiles against sdk/v3 (tests/fixtures/gen-sdk/go-module), the Python SDK
+// byte-compiles, the C# SDK has the component's class (no .NET SDK on the machine to
+// compile it). A Go SDK with a syntax error appended fails to build. The helpers are
+// tests/harness/gen-sdk.ts, for other schemas (SCHEMA below is the only input).
+//
+// How the CLI finds a host: in a project whose Pulumi.yaml `plugins.languages` names
+// the host's directory, without a warning (generateSdk); outside a project, from $PATH,
+// with "warning: using pulumi-language-go from $PATH" (shown below).
+import { strict as assert } from "node:assert";
+import { spawnSync } from "node:child_process";
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import * as path from "node:path";
+import { buildGoSdk, compilePythonSdk, generateSdk, languageHostDir } from "../harness/gen-sdk";
+import { PulumiCli, REPO_ROOT } from "../harness/pulumi-cli";
+
+const SCHEMA = process.env.GEN_SDK_SCHEMA ?? path.join(REPO_ROOT, "tests", "fixtures", "gen-sdk", "schema.json");
+
+/** Every file under `dir`, relative to it. */
+function files(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)))
+    .sort();
+}
+
+describe("pulumi package gen-sdk: Go, Python and C# SDKs from a schema", function () {
+  this.timeout(1_800_000);
+  let work: string;
+
+  before(() => {
+    work = mkdtempSync(path.join(tmpdir(), "goplatform-gen-sdk-"));
+  });
+  after(() => {
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("generates a Go SDK that compiles against sdk/v3, and one with a syntax error that does not", async () => {
+    const { dir, result } = await generateSdk(SCHEMA, "go", path.join(work, "sdk"));
+    const generated = files(dir);
+    assert.ok(generated.includes(path.join("goplatform", "demo.go")), `no demo.go in ${generated.join(", ")}`);
+    assert.match(readFileSync(path.join(dir, "goplatform", "demo.go"), "utf8"), /func NewDemo\(/);
+    const build = buildGoSdk(dir);
+    assert.equal(build.status, 0, `go build failed:\n${build.output}`);
+    console.log(`      gen-sdk go ${result.millis} ms, go build ${build.millis} ms`);
+
+    appendFileSync(path.join(dir, "goplatform", "demo.go"), "\nfunc broken( {\n");
+    const broken = buildGoSdk(dir);
+    assert.notEqual(broken.status, 0, "a Go SDK with a syntax error built");
+    assert.match(broken.output, /demo\.go:\d+:\d+: syntax error/);
+  });
+
+  it("generates a Python SDK that byte-compiles, and one with a syntax error that does not", async () => {
+    const { dir, result } = await generateSdk(SCHEMA, "python", path.join(work, "sdk"));
+    const demo = path.join(dir, "pulumi_goplatform", "demo.py");
+    assert.match(readFileSync(demo, "utf8"), /class Demo\(pulumi\.ComponentResource\)/);
+    const compiled = compilePythonSdk(dir);
+    assert.equal(compiled.status, 0, `compileall failed:\n${compiled.output}`);
+    console.log(`      gen-sdk python ${result.millis} ms, compileall ${compiled.millis} ms`);
+
+    appendFileSync(demo, "\ndef broken(:\n");
+    const broken = compilePythonSdk(dir);
+    assert.notEqual(broken.status, 0, "a Python SDK with a syntax error byte-compiled");
+    assert.match(broken.output, /demo\.py/);
+  });
+
+  it("generates a C# SDK with the component's class (not compiled: no .NET SDK here)", async () => {
+    const { dir, result } = await generateSdk(SCHEMA, "dotnet", path.join(work, "sdk"));
+    const generated = files(dir);
+    for (const file of ["Demo.cs", "Pulumi.Goplatform.csproj", "logo.png"]) {
+      assert.ok(generated.includes(file), `no ${file} in ${generated.join(", ")}`);
+    }
+    assert.match(readFileSync(path.join(dir, "Demo.cs"), "utf8"), /public partial class Demo : global::Pulumi\.ComponentResource/);
+    assert.equal(spawnSync("dotnet", ["--version"]).error !== undefined, true, "a dotnet SDK is installed: compile the C# SDK too");
+    console.log(`      gen-sdk dotnet ${result.millis} ms`);
+  });
+
+  it("outside a project, runs the host from $PATH with the CLI's warning", () => {
+    const outside = mkdtempSync(path.join(work, "outside-"));
+    const cli = new PulumiCli(outside, path.join(outside, ".state"));
+    cli.env.PATH = `${languageHostDir("go")}${path.delimiter}${cli.env.PATH ?? ""}`;
+    const result = cli.run(["package", "gen-sdk", SCHEMA, "--language", "go", "--out", path.join(outside, "sdk")]);
+    assert.equal(result.status, 0, result.output);
+    assert.match(result.output, /warning: using pulumi-language-go from \$PATH/);
+    assert.ok(existsSync(path.join(outside, "sdk", "go", "goplatform", "demo.go")));
+  });
+});
