@@ -3,7 +3,6 @@
 // schema is inferred from the TypeScript sources in ../components by @pulumi/pulumi's
 // component host; `pulumi package get-schema ./pulumi-resource-goplatform` prints it.
 "use strict";
-const path = require("node:path");
 const pulumi = require("@pulumi/pulumi");
 const { main } = require("@pulumi/pulumi/provider");
 const { ComponentProvider, getPulumiComponents } = require("@pulumi/pulumi/provider/experimental");
@@ -58,7 +57,23 @@ async function resolveConstructionFields(value, plainFields) {
   return Object.fromEntries(entries);
 }
 
+/** Per-language package settings the inferred schema has no source for. */
+const LANGUAGE = {
+  // The import path the generated Go SDK uses for itself (goplatform.dev, as the tools' modules).
+  go: { importBasePath: "goplatform.dev/sdk/go/goplatform" },
+};
+
 class GoplatformProvider extends ComponentProvider {
+  /** The inferred schema with the per-language settings. */
+  async getSchema() {
+    this.schema ??= super.getSchema().then((text) => {
+      const schema = JSON.parse(text);
+      for (const [language, settings] of Object.entries(LANGUAGE)) schema.language[language] = { ...schema.language[language], ...settings };
+      return JSON.stringify(schema);
+    });
+    return this.schema;
+  }
+
   async plainFields() {
     if (this.plain === undefined) {
       const schema = JSON.parse(await this.getSchema());

@@ -54,7 +54,7 @@ function local(config: pulumi.Config): Record<string, unknown> {
   const { cluster } = new ExistingCluster("local", { clusterName: "local", kubernetesVersion: "1.34", kubeconfig });
   const observability = new Observability("observability", {
     cluster,
-    installStack: false,
+    install: false,
     bucket: s3CompatibleBucket({ bucket: "thanos", endpoint: config.get("metricsEndpoint") ?? "minio.minio.svc:9000" }),
   });
   const delivery = localDelivery(config, cluster);

@@ -38,7 +38,7 @@ function required<K extends "aws" | "gcp" | "azure">(component: string, data: Cl
   if (!isRecord(block)) {
     throw new ArgumentError(component, `cluster.${cloud}`, block, `a cluster with cloud "${cloud}" carries its identity data in cluster.${cloud}; pass the \`cluster\` output of the ${cloud === "aws" ? "EksCluster" : cloud === "gcp" ? "GkeCluster" : "AksCluster"}`);
   }
-  return block as NonNullable<ClusterData[K]>;
+  return block;
 }
 
 /**

@@ -5,7 +5,6 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError } from "../args";
-import type { Cloud } from "../cluster";
 
 /** `https://host/path` or `ssh://git@host/path` or scp-like `git@host:path`. */
 const HTTPS_REPO = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+$/;

@@ -149,7 +149,8 @@ function checkBucket(bucket: ObjectBucket | undefined, cloud: Cloud): void {
     return;
   }
   if (!isRecord(bucket)) throw new ArgumentError(COMPONENT, "bucket", bucket, "expected an ObjectBucket { cloud, bucketName, resourceId?, thanosObjectStore }");
-  checkOneOf(COMPONENT, "bucket.cloud", bucket.cloud, Object.values(Cloud));
+  const bucketCloud: unknown = bucket.cloud;
+  checkOneOf(COMPONENT, "bucket.cloud", bucketCloud as Cloud, Object.values(Cloud));
   if (cloud !== "existing" && bucket.cloud !== cloud) {
     throw new ArgumentError(COMPONENT, "bucket", bucket.cloud, `expected a bucket in the cluster's cloud (${cloud}); its workload identity cannot be granted access to another cloud's storage`);
   }

@@ -8,20 +8,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { buildGo, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
+import { checkLogRetentionDays } from "../cluster/clouds/aws";
 
 const COMPONENT = "GoLambdaFunction";
 
 /** Retention periods CloudWatch Logs accepts. */
-const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
-
-/**
- * A CloudWatch Logs retention period. Local stand-in for `checkLogRetentionDays` of
- * components/cluster/clouds/aws.ts (same name and signature), which replaces it at merge.
- */
-function checkLogRetentionDays(component: string, argument: string, value: number): number {
-  if (!LOG_RETENTION_DAYS.includes(value)) throw new ArgumentError(component, argument, value, `expected one of ${LOG_RETENTION_DAYS.join(", ")}`);
-  return value;
-}
 
 /** Variables the Lambda runtime sets and a function configuration may not (AWS docs, "Defined runtime environment variables"). */
 const RESERVED_ENV = new Set([

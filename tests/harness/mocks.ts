@@ -128,7 +128,7 @@ function record(req: RegisterResourceRequest, urn: string): RecordedResource {
     dependsOn: req.getDependenciesList(),
     ignoreChanges: req.getIgnorechangesList(),
     additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-    aliasCount: req.getAliasesList().length,
+    aliasCount: req.getAliasesList().length + req.getAliasurnsList().length,
     ...(provider === "" ? {} : { provider }),
   };
 }

@@ -23,7 +23,7 @@ interface SchemaProperty {
 interface Schema {
   name: string;
   version: string;
-  resources: Record<string, { isComponent?: boolean; inputProperties: Record<string, SchemaProperty>; requiredInputs?: string[]; properties: Record<string, SchemaProperty> }>;
+  resources: Record<string, { isComponent?: boolean; inputProperties?: Record<string, SchemaProperty>; requiredInputs?: string[]; properties: Record<string, SchemaProperty> }>;
   types: Record<string, { properties?: Record<string, SchemaProperty>; required?: string[]; enum?: unknown[] }>;
 }
 
@@ -85,8 +85,7 @@ describe("goplatform as a component package (pulumi package get-schema on the pa
     const missing: string[] = [];
     const noDefault: string[] = [];
     for (const [token, resource] of Object.entries(schema.resources)) {
-      if (!resource.inputProperties) continue;
-      for (const [name, property] of Object.entries(resource.inputProperties)) {
+      for (const [name, property] of Object.entries(resource.inputProperties ?? {})) {
         if (!property.description) missing.push(`${token}.${name}`);
         else if (!(resource.requiredInputs ?? []).includes(name) && !/Default/.test(property.description)) noDefault.push(`${token}.${name}`);
       }
@@ -106,7 +105,7 @@ describe("goplatform as a component package (pulumi package get-schema on the pa
     rmSync(existing);
     appendFileSync(existing, source);
     const regenerated = getSchema(drifted);
-    assert.ok(regenerated.resources["goplatform:index:ExistingCluster"]?.inputProperties.driftedField !== undefined);
+    assert.ok(regenerated.resources["goplatform:index:ExistingCluster"]?.inputProperties?.driftedField !== undefined);
     assert.notDeepEqual(regenerated, JSON.parse(readFileSync(CHECKED_IN, "utf8")) as Schema);
   });
 });

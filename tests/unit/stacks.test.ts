@@ -25,7 +25,7 @@ const calls: MockOptions["calls"] = (args) => {
       return undefined;
   }
 };
-const CLUSTERS: Record<string, string> = { "aws-dev": "goplatform:aws:EksCluster", "gcp-dev": "goplatform:gcp:GkeCluster", "azure-dev": "goplatform:azure:AksCluster" };
+const CLUSTERS: Record<string, string> = { "aws-dev": "goplatform:index:EksCluster", "gcp-dev": "goplatform:index:GkeCluster", "azure-dev": "goplatform:index:AksCluster" };
 const GO_WORKLOAD_STACKS = ["aws-dev", "gcp-dev"];
 const CHAINS_ANNOTATION: Record<string, string> = { "aws-dev": "eks.amazonaws.com/role-arn", "gcp-dev": "iam.gke.io/gcp-service-account", "azure-dev": "azure.workload.identity/client-id" };
 
@@ -106,7 +106,7 @@ describe("example stacks", function () {
         const reach = DEPLOYER_ACCESS[stack];
         assert.ok(reach !== undefined, `no deployer access expectation for ${stack}`);
         assert.deepEqual(reach.access(resources.one(reach.type).inputs), reach.expected, "the deployer reaches the API server the in-cluster components are applied through");
-        for (const component of ["goplatform:k8s:Observability", "goplatform:k8s:Tekton", "goplatform:k8s:SignatureAdmission"]) resources.one(component);
+        for (const component of ["goplatform:index:Observability", "goplatform:index:Tekton", "goplatform:index:SignatureAdmission"]) resources.one(component);
         // Chains pushes signatures with a cloud identity on its controller's ServiceAccount (goplatform:chainsRegistryPush).
         const chains = resources.one("kubernetes:core/v1:ServiceAccountPatch").inputs.metadata as { name: string; namespace: string; annotations: Record<string, unknown> };
         assert.deepEqual([chains.name, chains.namespace], ["tekton-chains-controller", "tekton-chains"]);

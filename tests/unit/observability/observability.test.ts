@@ -527,7 +527,7 @@ describe("Observability", function () {
   });
 
   const badBuckets: [string, ObjectBucket, RegExp][] = [
-    ["an unknown cloud", { cloud: "ibm" as ObjectBucket["cloud"], bucketName: "b", thanosObjectStore: "{}" }, /^Observability: invalid bucket\.cloud "ibm"; expected one of aws, gcp, azure, existing/],
+    ["an unknown cloud", { cloud: "ibm", bucketName: "b", thanosObjectStore: "{}" }, /^Observability: invalid bucket\.cloud "ibm"; expected one of aws, gcp, azure, existing/],
     ["configuration that is not JSON", { cloud: "existing", bucketName: "b", thanosObjectStore: "type: S3" }, /^Observability: invalid bucket\.thanosObjectStore "type: S3"; expected the JSON text of a Thanos object store configuration/],
     ["configuration of an unknown type", { cloud: "existing", bucketName: "b", thanosObjectStore: '{"type":"FILESYSTEM","config":{}}' }, /invalid bucket\.thanosObjectStore .*FILESYSTEM/],
     ["an empty name", { cloud: "existing", bucketName: "", thanosObjectStore: '{"type":"S3","config":{}}' }, /^Observability: invalid bucket\.bucketName ""/],
