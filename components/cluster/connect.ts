@@ -79,7 +79,10 @@ export function connectCluster(component: string, name: string, input: pulumi.In
   const data = checked;
   const binding = bindingFor(component, checked);
   const providerArgs: k8s.ProviderArgs =
-    data.renderYamlToDirectory === undefined ? { kubeconfig: pulumi.secret(data.kubeconfig ?? "") } : { renderYamlToDirectory: data.renderYamlToDirectory };
+    data.renderYamlToDirectory === undefined
+      ? { kubeconfig: pulumi.secret(data.kubeconfig ?? "") }
+      : // An empty kubeconfig, not none: the Kubernetes SDK fills a missing one in from $KUBECONFIG, and render mode refuses any.
+        { renderYamlToDirectory: data.renderYamlToDirectory, kubeconfig: "" };
   let provider: k8s.Provider | undefined;
   const cluster: Cluster = {
     data,

@@ -1,11 +1,11 @@
 // `pulumi package gen-sdk` with the toolchain's CLI generates Go, Python and C# SDKs from
-// a schema (tests/fixtures/gen-sdk/schema.json: one component, goplatform:index:Demo,
-// with a string, an object and an enum input), through the language hosts
+// goplatform's schema (provider/schema.json, which tests/package/component-package.test.ts
+// holds equal to what `pulumi package get-schema` infers), through the language hosts
 // `bash scripts/toolchain.sh language-go|language-python|language-dotnet` builds; the
 // Go SDK compiles against sdk/v3 (tests/fixtures/gen-sdk/go-module), the Python SDK
-// byte-compiles, the C# SDK has the component's class (no .NET SDK on the machine to
+// byte-compiles, the C# SDK has every component's class (no .NET SDK on the machine to
 // compile it). A Go SDK with a syntax error appended fails to build. The helpers are
-// tests/harness/gen-sdk.ts, for other schemas (SCHEMA below is the only input).
+// tests/harness/gen-sdk.ts.
 //
 // How the CLI finds a host: in a project whose Pulumi.yaml `plugins.languages` names
 // the host's directory, without a warning (generateSdk); outside a project, from $PATH,
@@ -18,7 +18,10 @@ import * as path from "node:path";
 import { buildGoSdk, compilePythonSdk, generateSdk, languageHostDir } from "../harness/gen-sdk";
 import { PulumiCli, REPO_ROOT } from "../harness/pulumi-cli";
 
-const SCHEMA = process.env.GEN_SDK_SCHEMA ?? path.join(REPO_ROOT, "tests", "fixtures", "gen-sdk", "schema.json");
+const SCHEMA = path.join(REPO_ROOT, "provider", "schema.json");
+/** The components, by name, as the schema lists them. */
+const COMPONENTS = Object.keys((JSON.parse(readFileSync(SCHEMA, "utf8")) as { resources: Record<string, unknown> }).resources).map((token) => token.split(":")[2] ?? token);
+const snake = (name: string): string => name.replace(/([a-z0-9])([A-Z])/g, "$1_$2").toLowerCase();
 
 /** Every file under `dir`, relative to it. */
 function files(dir: string): string[] {
@@ -28,7 +31,7 @@ function files(dir: string): string[] {
     .sort();
 }
 
-describe("pulumi package gen-sdk: Go, Python and C# SDKs from a schema", function () {
+describe("pulumi package gen-sdk: Go, Python and C# SDKs of goplatform's components", function () {
   this.timeout(1_800_000);
   let work: string;
 
@@ -42,22 +45,27 @@ describe("pulumi package gen-sdk: Go, Python and C# SDKs from a schema", functio
   it("generates a Go SDK that compiles against sdk/v3, and one with a syntax error that does not", async () => {
     const { dir, result } = await generateSdk(SCHEMA, "go", path.join(work, "sdk"));
     const generated = files(dir);
-    assert.ok(generated.includes(path.join("goplatform", "demo.go")), `no demo.go in ${generated.join(", ")}`);
-    assert.match(readFileSync(path.join(dir, "goplatform", "demo.go"), "utf8"), /func NewDemo\(/);
+    for (const name of COMPONENTS) {
+      const file = path.join("goplatform", `${name.charAt(0).toLowerCase()}${name.slice(1)}.go`);
+      assert.ok(generated.includes(file), `no ${file} in ${generated.join(", ")}`);
+      assert.match(readFileSync(path.join(dir, file), "utf8"), new RegExp(`func New${name}\\(`));
+    }
     const build = buildGoSdk(dir);
     assert.equal(build.status, 0, `go build failed:\n${build.output}`);
     console.log(`      gen-sdk go ${result.millis} ms, go build ${build.millis} ms`);
 
-    appendFileSync(path.join(dir, "goplatform", "demo.go"), "\nfunc broken( {\n");
+    appendFileSync(path.join(dir, "goplatform", "existingCluster.go"), "\nfunc broken( {\n");
     const broken = buildGoSdk(dir);
     assert.notEqual(broken.status, 0, "a Go SDK with a syntax error built");
-    assert.match(broken.output, /demo\.go:\d+:\d+: syntax error/);
+    assert.match(broken.output, /existingCluster\.go:\d+:\d+: syntax error/);
   });
 
   it("generates a Python SDK that byte-compiles, and one with a syntax error that does not", async () => {
     const { dir, result } = await generateSdk(SCHEMA, "python", path.join(work, "sdk"));
-    const demo = path.join(dir, "pulumi_goplatform", "demo.py");
-    assert.match(readFileSync(demo, "utf8"), /class Demo\(pulumi\.ComponentResource\)/);
+    for (const name of COMPONENTS) {
+      assert.match(readFileSync(path.join(dir, "pulumi_goplatform", `${snake(name)}.py`), "utf8"), new RegExp(`class ${name}\\(pulumi\\.ComponentResource\\)`));
+    }
+    const demo = path.join(dir, "pulumi_goplatform", "existing_cluster.py");
     const compiled = compilePythonSdk(dir);
     assert.equal(compiled.status, 0, `compileall failed:\n${compiled.output}`);
     console.log(`      gen-sdk python ${result.millis} ms, compileall ${compiled.millis} ms`);
@@ -65,16 +73,18 @@ describe("pulumi package gen-sdk: Go, Python and C# SDKs from a schema", functio
     appendFileSync(demo, "\ndef broken(:\n");
     const broken = compilePythonSdk(dir);
     assert.notEqual(broken.status, 0, "a Python SDK with a syntax error byte-compiled");
-    assert.match(broken.output, /demo\.py/);
+    assert.match(broken.output, /existing_cluster\.py/);
   });
 
   it("generates a C# SDK with the component's class (not compiled: no .NET SDK here)", async () => {
     const { dir, result } = await generateSdk(SCHEMA, "dotnet", path.join(work, "sdk"));
     const generated = files(dir);
-    for (const file of ["Demo.cs", "Pulumi.Goplatform.csproj", "logo.png"]) {
+    for (const file of [...COMPONENTS.map((name) => `${name}.cs`), "Pulumi.Goplatform.csproj", "logo.png"]) {
       assert.ok(generated.includes(file), `no ${file} in ${generated.join(", ")}`);
     }
-    assert.match(readFileSync(path.join(dir, "Demo.cs"), "utf8"), /public partial class Demo : global::Pulumi\.ComponentResource/);
+    for (const name of COMPONENTS) {
+      assert.match(readFileSync(path.join(dir, `${name}.cs`), "utf8"), new RegExp(`public partial class ${name} : global::Pulumi\\.ComponentResource`));
+    }
     assert.equal(spawnSync("dotnet", ["--version"]).error !== undefined, true, "a dotnet SDK is installed: compile the C# SDK too");
     console.log(`      gen-sdk dotnet ${result.millis} ms`);
   });
@@ -86,6 +96,6 @@ describe("pulumi package gen-sdk: Go, Python and C# SDKs from a schema", functio
     const result = cli.run(["package", "gen-sdk", SCHEMA, "--language", "go", "--out", path.join(outside, "sdk")]);
     assert.equal(result.status, 0, result.output);
     assert.match(result.output, /warning: using pulumi-language-go from \$PATH/);
-    assert.ok(existsSync(path.join(outside, "sdk", "go", "goplatform", "demo.go")));
+    assert.ok(existsSync(path.join(outside, "sdk", "go", "goplatform", "existingCluster.go")));
   });
 });
