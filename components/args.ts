@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { parseImageRef } from "./supplychain/image-ref";
 
 /**
@@ -21,6 +21,7 @@ export class ArgumentError extends Error {
 
 function show(value: unknown): string {
   if (value === undefined) return "undefined";
+  if (pulumi.Output.isInstance(value)) return "(an output, not known when the component is created)";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }

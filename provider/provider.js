@@ -18,6 +18,9 @@ const isRecord = (value) => typeof value === "object" && value !== null && !Arra
  */
 const CONSTRUCTION_FIELDS = ["cloud", "workloadIdentity"];
 
+/** The fields of goplatform's data types that hold secrets (a cluster's kubeconfig). */
+const SECRET_FIELDS = ["kubeconfig"];
+
 /**
  * A value another language passes from a component output (YAML `cluster:
  * ${eks.cluster}`) arrives with its fields as Outputs, or whole as one Output. Fields in
@@ -38,7 +41,9 @@ async function resolveConstructionFields(value, plainFields) {
             const at = [...pathTo, key];
             if (plainFields.has(key) && typeof field === "string") return [key, field];
             if (isRecord(field) && !pulumi.Output.isInstance(field)) return [key, split(field, at)];
-            return [key, value.apply((whole) => at.reduce((o, k) => (isRecord(o) ? o[k] : undefined), whole))];
+            const part = value.apply((whole) => at.reduce((o, k) => (isRecord(o) ? o[k] : undefined), whole));
+            // The whole is secret because of the fields that are (construct below); the others are not.
+            return [key, SECRET_FIELDS.includes(key) ? part : pulumi.unsecret(part)];
           }),
       );
     return split(resolved, []);
@@ -86,7 +91,12 @@ class GoplatformProvider extends ComponentProvider {
   }
 
   async construct(name, type, inputs, options) {
-    return super.construct(name, type, await resolveConstructionFields(inputs, await this.plainFields()), options);
+    const result = await super.construct(name, type, await resolveConstructionFields(inputs, await this.plainFields()), options);
+    // An output object holding a secret (a cluster's data and its kubeconfig) is returned as
+    // one Output, secret as a whole: Pulumi YAML v1.25 reads a secret nested in an object
+    // output as {} (it lost the kubeconfig). resolveConstructionFields takes it apart again.
+    const state = Object.fromEntries(Object.entries(result.state).map(([key, value]) => [key, isRecord(value) && !pulumi.Output.isInstance(value) ? pulumi.output(value) : value]));
+    return { ...result, state };
   }
 }
 

@@ -103,7 +103,8 @@ function localDelivery(config: pulumi.Config, cluster: ClusterData): Record<stri
     signingKey: { privateKey: config.requireSecret("cosignPrivateKey"), password: config.requireSecret("cosignPassword"), publicKey: config.require("cosignPublicKey") },
   });
   const pipeline = new GoPipeline("payments-ci", {
-    cluster,
+    // Tekton's cluster data: ready once its install and the Chains configuration are.
+    cluster: tekton.cluster,
     repoUrl: DEMO.appRepo,
     imageRepository: DEMO.imageRepository,
     goVersion,

@@ -121,9 +121,9 @@ export interface ArgoCdData {
   /** The cluster Argo CD runs in, with a kubeconfig that resolves once Argo CD and the AppProject exist. */
   cluster: ClusterData;
   /** The namespace Argo CD runs in (and watches for Applications). */
-  namespace: string;
+  namespace: pulumi.Input<string>;
   /** The AppProject applications belong to. */
-  projectName: string;
+  projectName: pulumi.Input<string>;
 }
 
 export class ArgoCd extends pulumi.ComponentResource {

@@ -138,8 +138,9 @@ function checkArgoCd(component: string, argoCd: ArgoCdData): ArgoCdData {
     throw new ArgumentError(component, isRecord(given) ? "argoCd.cluster" : "argoCd", isRecord(given) ? cluster : given, "expected an ArgoCd's `argoCd` output ({ cluster, namespace, projectName })");
   }
   checkClusterData(component, argoCd.cluster);
-  checkDnsLabel(component, "argoCd.namespace", argoCd.namespace);
-  checkDnsLabel(component, "argoCd.projectName", argoCd.projectName);
+  // Known here from TypeScript; an output from another language is ArgoCd's, checked there.
+  if (typeof argoCd.namespace === "string") checkDnsLabel(component, "argoCd.namespace", argoCd.namespace);
+  if (typeof argoCd.projectName === "string") checkDnsLabel(component, "argoCd.projectName", argoCd.projectName);
   return argoCd;
 }
 
