@@ -39,8 +39,10 @@
 #                                    GeneratePackage, on pkg/v3's codegen/go and codegen/python
 #                                    at the CLI's version (upstream's host modules are not
 #                                    served by the proxy); keyed by that version and a hash
-#   pulumi-language-dotnet           tools/language-dotnet: pulumi-dotnet's host, with the
-#                                    pkg/v3 and sdk/v3 it requires itself
+#   pulumi-language-dotnet           tools/language-dotnet: pulumi-dotnet's host, raised to
+#                                    the CLI's pkg/v3 and sdk/v3 (it compiles against them, and
+#                                    a cold machine compiles the shared packages once); keyed
+#                                    by its version and a hash of the wrapper
 # The CLI and both Node.js hosts are hard-linked into one directory (the CLI finds
 # language hosts next to itself); the provider is installed into $PULUMI_HOME's plugin
 # cache with `pulumi plugin install --file`, where the CLI looks for plugins, so nothing
@@ -163,7 +165,7 @@ if [[ ${1:-} == language-go || ${1:-} == language-python ]]; then
 fi
 if [[ ${1:-} == language-dotnet ]]; then
   dotnet_version=$(module_version tools/language-dotnet github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3)
-  dotnet_host="$tools/pulumi-language-dotnet-v$dotnet_version/pulumi-language-dotnet"
+  dotnet_host="$tools/pulumi-language-dotnet-v$dotnet_version-$(source_hash tools/language-dotnet)/pulumi-language-dotnet"
   [[ -x $dotnet_host ]] || go_build pulumi-language-dotnet tools/language-dotnet "$dotnet_host" \
     github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3 \
     -ldflags "-X github.com/pulumi/pulumi-dotnet/pulumi-language-dotnet/v3/version.Version=v$dotnet_version"
