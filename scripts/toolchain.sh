@@ -34,11 +34,11 @@
 #   pulumi-language-yaml             tools/language-yaml: pulumi-yaml with the pkg/v3 and
 #                                    sdk/v3 it requires itself (it does not compile
 #                                    against the CLI's); `toolchain.sh language-yaml` only
-#   pulumi-language-go, -python      tools/language-go, tools/language-python: goplatform's
-#                                    own hosts answering only Handshake, GetPluginInfo and
-#                                    GeneratePackage, on pkg/v3's codegen/go and codegen/python
-#                                    at the CLI's version (upstream's host modules are not
-#                                    served by the proxy); keyed by that version and a hash
+#   pulumi-language-go, -python      tools/language-codegen: goplatform's own host answering
+#                                    only Handshake, GetPluginInfo and GeneratePackage, on
+#                                    pkg/v3's codegen/go and codegen/python at the CLI's version
+#                                    (upstream's host modules are not served by the proxy); one
+#                                    binary, linked under both names; keyed by that version and a hash
 #   pulumi-language-dotnet           tools/language-dotnet: pulumi-dotnet's host, raised to
 #                                    the CLI's pkg/v3 and sdk/v3 (it compiles against them, and
 #                                    a cold machine compiles the shared packages once); keyed
@@ -157,10 +157,18 @@ if [[ ${1:-} == language-yaml ]]; then
   exit 0
 fi
 if [[ ${1:-} == language-go || ${1:-} == language-python ]]; then
-  pkg_version=$(module_version "tools/$1" github.com/pulumi/pulumi/pkg/v3)
-  host="$tools/pulumi-$1-v$pkg_version-$(source_hash "tools/$1")/pulumi-$1"
-  [[ -x $host ]] || go_build "pulumi-$1" "tools/$1" "$host" . -ldflags "-X main.version=$pkg_version"
-  echo "$host"
+  pkg_version=$(module_version tools/language-codegen github.com/pulumi/pulumi/pkg/v3)
+  key="v$pkg_version-$(source_hash tools/language-codegen)"
+  codegen="$tools/pulumi-language-codegen-$key/pulumi-language-codegen"
+  [[ -x $codegen ]] || go_build pulumi-language-codegen tools/language-codegen "$codegen" . -ldflags "-X main.version=$pkg_version"
+  # One binary, named for the language it generates (the CLI looks for pulumi-language-<name>).
+  host_dir="$tools/pulumi-$1-$key"
+  if [[ ! -x $host_dir/pulumi-$1 ]]; then
+    rm -rf "$host_dir.partial" && mkdir -p "$host_dir.partial"
+    ln -f "$codegen" "$host_dir.partial/pulumi-$1" 2>/dev/null || cp "$codegen" "$host_dir.partial/pulumi-$1"
+    rm -rf "$host_dir" && mv "$host_dir.partial" "$host_dir"
+  fi
+  echo "$host_dir/pulumi-$1"
   exit 0
 fi
 if [[ ${1:-} == language-dotnet ]]; then

@@ -4,7 +4,7 @@
  *
  * The CLI generates nothing itself: it hands the schema to the language plugin's
  * GeneratePackage RPC. The hosts are built on demand by `bash scripts/toolchain.sh
- * language-go|language-python|language-dotnet`, and are not in the CLI's directory.
+ * language-go|language-python|language-dotnet` (the first two one binary, tools/language-codegen), and are not in the CLI's directory.
  * The CLI takes a language plugin from the `plugins.languages` paths of the project
  * it runs in, else from $PATH (warning "using pulumi-language-<lang> from $PATH"),
  * else from next to itself; so generateSdk runs the CLI in a throw-away project

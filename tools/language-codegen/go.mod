@@ -1,4 +1,4 @@
-module goplatform.dev/tools/language-go
+module goplatform.dev/tools/language-codegen
 
 go 1.26.6
 
