@@ -21,7 +21,7 @@ export class ArgumentError extends Error {
 
 function show(value: unknown): string {
   if (value === undefined) return "undefined";
-  if (pulumi.Output.isInstance(value)) return "(an output, not known when the component is created)";
+  if (pulumi.Output.isInstance(value) || value instanceof Promise) return "(an output, not known when the component is created)";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }

@@ -48,15 +48,14 @@ function required<K extends "aws" | "gcp" | "azure">(component: string, data: Cl
 export function checkClusterData(component: string, input: pulumi.Input<ClusterData>): CheckedClusterData {
   const data = input as ClusterData;
   if (pulumi.Output.isInstance(input) || input instanceof Promise) {
-    throw new ArgumentError(component, "cluster", "an unknown output", "expected cluster data whose fields are known when the component is created (its `cloud` decides which cloud identities are made); pass a cluster component's `cluster` output, or its fields one by one");
+    throw new ArgumentError(component, "cluster", input, "expected cluster data whose fields are known when the component is created (its `cloud` decides which cloud identities are made): a cluster component's `cluster` output, or from a StackReference `(await ref.getOutputDetails(\"cluster\")).secretValue`");
   }
   if (!isRecord(data)) {
     throw new ArgumentError(component, "cluster", data, "expected the cluster data an EksCluster, GkeCluster, AksCluster or ExistingCluster outputs as `cluster`");
   }
   const cloud = data.cloud;
   if (typeof cloud !== "string" || !CLOUDS.includes(cloud)) {
-    const shown = pulumi.Output.isInstance(cloud) ? "an unknown output" : cloud;
-    throw new ArgumentError(component, "cluster.cloud", shown, `expected one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}, known when the component is created (it decides which cloud identities are made)`);
+    throw new ArgumentError(component, "cluster.cloud", cloud, `expected one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}, known when the component is created (it decides which cloud identities are made)`);
   }
   if (typeof data.kubernetesVersion === "string" && !/^1\.\d+$/.test(data.kubernetesVersion)) {
     throw new ArgumentError(component, "cluster.kubernetesVersion", data.kubernetesVersion, "expected a Kubernetes minor version such as \"1.34\"");

@@ -113,7 +113,7 @@ export function awsBinding(component: string, clusterName: pulumi.Input<string>,
   const tags = data.tags ?? {};
   const workloadIdentity = data.workloadIdentity ?? "irsa";
   if (workloadIdentity !== "irsa" && workloadIdentity !== "podIdentity") {
-    throw new ArgumentError(component, "cluster.aws.workloadIdentity", pulumi.Output.isInstance(workloadIdentity) ? "an unknown output" : workloadIdentity, "expected \"irsa\" or \"podIdentity\", known when the component is created");
+    throw new ArgumentError(component, "cluster.aws.workloadIdentity", workloadIdentity, "expected \"irsa\" or \"podIdentity\", known when the component is created");
   }
   return {
     bindIdentity(name: string, args: BindServiceAccountArgs, parent: pulumi.Resource): BoundIdentity {
