@@ -68,6 +68,28 @@ const LANGUAGE = {
   go: { importBasePath: "goplatform.dev/sdk/go/goplatform" },
 };
 
+/** The Outputs anywhere inside a plain value. */
+function nestedOutputs(value) {
+  if (pulumi.Output.isInstance(value)) return [value];
+  if (Array.isArray(value)) return value.flatMap(nestedOutputs);
+  if (isRecord(value) && !pulumi.Resource.isInstance(value)) return Object.values(value).flatMap(nestedOutputs);
+  return [];
+}
+
+/**
+ * An output object holding a known secret (a cluster's data with its kubeconfig) is
+ * returned as one Output, secret as a whole: Pulumi YAML v1.25 reads a secret nested in
+ * an object output as {} (it lost the kubeconfig). resolveConstructionFields takes it
+ * apart again. While a field is still unknown (a new cluster's kubeconfig at preview)
+ * the object stays as it is, so that its `cloud` stays known to the components it is passed to.
+ */
+async function wholeIfKnownSecret(value) {
+  if (!isRecord(value) || pulumi.Output.isInstance(value)) return value;
+  const outputs = nestedOutputs(value);
+  const [known, secret] = await Promise.all([Promise.all(outputs.map((o) => o.isKnown)), Promise.all(outputs.map((o) => o.isSecret))]);
+  return known.every(Boolean) && secret.some(Boolean) ? pulumi.output(value) : value;
+}
+
 class GoplatformProvider extends ComponentProvider {
   /** The inferred schema with the per-language settings. */
   async getSchema() {
@@ -92,10 +114,8 @@ class GoplatformProvider extends ComponentProvider {
 
   async construct(name, type, inputs, options) {
     const result = await super.construct(name, type, await resolveConstructionFields(inputs, await this.plainFields()), options);
-    // An output object holding a secret (a cluster's data and its kubeconfig) is returned as
-    // one Output, secret as a whole: Pulumi YAML v1.25 reads a secret nested in an object
-    // output as {} (it lost the kubeconfig). resolveConstructionFields takes it apart again.
-    const state = Object.fromEntries(Object.entries(result.state).map(([key, value]) => [key, isRecord(value) && !pulumi.Output.isInstance(value) ? pulumi.output(value) : value]));
+    const state = {};
+    for (const [key, value] of Object.entries(result.state)) state[key] = await wholeIfKnownSecret(value);
     return { ...result, state };
   }
 }

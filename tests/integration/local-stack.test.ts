@@ -101,7 +101,7 @@ describe("the local stack through the pulumi CLI, on a local control plane", fun
 
   it("passes the policy pack, and the same pack with a stricter Go floor fails it", () => {
     const preview = cli.ok(stack("preview", "--policy-pack", path.join(REPO_ROOT, "policy-pack")));
-    assert.match(preview.stdout, /goplatform@v0\.1\.0/, "the pack ran");
+    assert.match(preview.stdout, /goplatform@v0\.2\.0/, "the pack ran");
     const stricter = path.join(work, "policy-config.json");
     writeFileSync(stricter, JSON.stringify({ "go-version-floor": { minimum: "1.28.0" } }));
     const failed = cli.run(stack("preview", "--policy-pack", path.join(REPO_ROOT, "policy-pack"), "--policy-pack-config", stricter));

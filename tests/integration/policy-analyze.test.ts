@@ -90,11 +90,11 @@ describe("pulumi policy analyze --file on an exported stack, judged on a later d
     const before = analyze(file, "2026-08-18");
     assert.equal(before.status, 0, before.output);
     assertNoWarnings(before, ["policy", "analyze"]);
-    assert.match(before.stdout, /✅ goplatform@v0\.1\.0/, "the pack ran and passed");
+    assert.match(before.stdout, /✅ goplatform@v0\.2\.0/, "the pack ran and passed");
 
     const after = analyze(file, "2026-08-19");
     assert.notEqual(after.status, 0, after.output);
-    assert.match(after.output, /❌ goplatform@v0\.1\.0/);
+    assert.match(after.output, /❌ goplatform@v0\.2\.0/);
     assert.match(after.output, /\[mandatory\] \[severity: high\]\s+go-version-supported\s+\(kubernetes:core\/v1:ConfigMap: build-info\)/);
     assert.match(after.output, /metadata\.labels chooses Go 1\.25\.13; on 2026-08-19 the Go project supports only the 1\.27 and 1\.26 lines: move to Go 1\.27\./);
     assert.match(after.stderr, /one or more mandatory policy violations were found/);
@@ -111,6 +111,6 @@ describe("pulumi policy analyze --file on an exported stack, judged on a later d
     const latest = goReleases.latestPatch(newest, today) ?? "";
     const current = analyze(deployAndExport(`go${latest}`), today);
     assert.equal(current.status, 0, current.output);
-    assert.match(current.stdout, /✅ goplatform@v0\.1\.0/);
+    assert.match(current.stdout, /✅ goplatform@v0\.2\.0/);
   });
 });

@@ -70,7 +70,7 @@ describe("examples/yaml-platform: goplatform's components from a Pulumi YAML pro
 
   it("goplatform's policy pack passes the program (no mandatory violation)", () => {
     const preview = cli.ok(["preview", "--policy-pack", path.join(REPO_ROOT, "policy-pack")]);
-    assert.match(preview.stdout, /goplatform@v0\.1\.0/, "the pack ran");
+    assert.match(preview.stdout, /goplatform@v0\.2\.0/, "the pack ran");
   });
 
   it("pulumi destroy removes every object it created", () => {

@@ -103,7 +103,7 @@ describe("the policy pack directory on its own (what pulumi policy publish takes
     run("npm", ["install", "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts", "--loglevel=error"], pack);
     assert.ok(readdirSync(path.join(pack, "node_modules")).includes("goplatform"));
     const preview = cli.ok(["preview", "--policy-pack", pack]);
-    assert.match(preview.stdout, /goplatform@v0\.1\.0/, "the pack ran");
+    assert.match(preview.stdout, /goplatform@v0\.2\.0/, "the pack ran");
     assert.doesNotMatch(preview.output, /mandatory|advisory/);
   });
 

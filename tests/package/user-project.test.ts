@@ -168,7 +168,7 @@ describe("a platform team's own project installing the packed goplatform", funct
     it("the policy pack installed with goplatform passes the program", () => {
       assert.ok(existsSync(path.join(pack(), "PulumiPolicy.yaml")));
       const preview = cli.ok(["preview", "--policy-pack", pack()]);
-      assert.match(preview.stdout, /goplatform@v0\.1\.0/, "the pack ran");
+      assert.match(preview.stdout, /goplatform@v0\.2\.0/, "the pack ran");
     });
 
     it("the same pack fails the program once it pins an unsupported Go, with the policy's message", () => {
