@@ -53,7 +53,7 @@ describe("the local stack through the pulumi CLI, on a local control plane", fun
 
   it("pulumi up applies every in-cluster component to the API server", () => {
     const up = cli.ok(stack("up", "--yes", "--skip-preview"));
-    assert.match(up.stdout, /Resources:\s+\+ 41 created/);
+    assert.match(up.stdout, /Resources:\s+\+ 48 created/);
     assert.deepEqual(cluster.list("pipelines.tekton.dev", "-A").map((o) => o.metadata.name), ["payments-ci"]);
     assert.equal(cluster.list("tasks.tekton.dev", "-n", "payments-ci").length, 6);
     assert.deepEqual(cluster.list("applications.argoproj.io", "-A").map((o) => o.metadata.name), ["payments"]);
