@@ -5,7 +5,10 @@
  * they bind are the real per-cloud bindings (components/cluster/clouds), so tests
  * assert on the IAM roles, Google service accounts and managed identities the mocks record.
  */
-import type { ClusterData } from "../../components/cluster/contract";
+import * as pulumi from "@pulumi/pulumi";
+import { connectCluster } from "../../components/cluster/connect";
+import type { Cluster, ClusterData } from "../../components/cluster/contract";
+import { valueOf } from "./mocks";
 
 export type FakeCloud = "aws" | "gcp" | "azure";
 
@@ -36,4 +39,40 @@ export function expectedThanosObjectStore(cloud: FakeCloud, bucketName: string):
     case "azure":
       return { type: "AZURE", config: { storage_account: "fakemetrics", container: bucketName, endpoint: "blob.core.windows.net" } };
   }
+}
+
+/**
+ * `data` connected as an in-cluster component connects it: from a component of its own
+ * (`test:index:Caller` "caller"), children named "x-…", errors naming "Test".
+ */
+export function connectAsCaller(data: ClusterData, parent: pulumi.Resource = new pulumi.ComponentResource("test:index:Caller", "caller")): Cluster {
+  return connectCluster("Test", "x", data, parent);
+}
+
+/** A cluster component's `.cluster` with its Outputs resolved. */
+export interface ResolvedClusterData {
+  cloud: string;
+  name: string;
+  kubernetesVersion: string;
+  secretKubeconfig: boolean;
+  kubeconfig: string;
+  oidcIssuerUrl: string;
+  aws?: unknown;
+  gcp?: unknown;
+  azure?: unknown;
+}
+
+/** What a cluster component's `.cluster` resolves to, for assertions. */
+export async function resolveClusterData(data: ClusterData): Promise<ResolvedClusterData> {
+  return {
+    cloud: await valueOf(data.cloud),
+    name: await valueOf(data.name),
+    kubernetesVersion: await valueOf(data.kubernetesVersion),
+    secretKubeconfig: await pulumi.isSecret(pulumi.output(data.kubeconfig ?? "")),
+    kubeconfig: await valueOf(data.kubeconfig ?? ""),
+    oidcIssuerUrl: await valueOf(data.oidcIssuerUrl ?? ""),
+    aws: data.aws === undefined ? undefined : await valueOf(pulumi.output(data.aws)),
+    gcp: data.gcp === undefined ? undefined : await valueOf(pulumi.output(data.gcp)),
+    azure: data.azure === undefined ? undefined : await valueOf(pulumi.output(data.azure)),
+  };
 }

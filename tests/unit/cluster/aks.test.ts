@@ -9,7 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { AksCluster, azureCliKubeconfig, connectCluster, type AksClusterArgs, type ObjectBucket } from "../../../components";
+import { AksCluster, azureCliKubeconfig, type AksClusterArgs, type ObjectBucket } from "../../../components";
+import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
 import { AZURE_ROLES } from "../../../components/cluster/clouds/azure";
 import { accessTarget, checkAccess, readReview, waitForAccess, type AccessAnswer, type AccessClient, type HttpAnswer } from "../../../components/cluster/aks-access";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
@@ -47,7 +48,7 @@ export const azureMocks: MockOptions = {
 
 const make = (args: Partial<AksClusterArgs> = {}) => () => new AksCluster("prod", { location: "westeurope", ...args });
 /** The cluster as an in-cluster component sees it: connected from its `cluster` data, for `parent`. */
-const connect = (aks: AksCluster, parent: pulumi.Resource = new pulumi.ComponentResource("test:index:Caller", "caller")) => connectCluster("Test", "x", aks.cluster, parent);
+const connect = (aks: AksCluster, parent?: pulumi.Resource) => connectAsCaller(aks.cluster, parent);
 /** A cluster an in-cluster component has connected to and asked for the provider of. */
 const used = (args: Partial<AksClusterArgs> = {}) => () => {
   const cluster = make(args)();
@@ -126,24 +127,12 @@ describe("AksCluster", function () {
   it("outputs the cluster data in-cluster components take: cloud, subscription, resource group, location, tags, a secret kubeconfig, the OIDC issuer", async () => {
     const { result } = await runUnderMocks(async () => {
       const aks = make({ tags: { team: "platform" } })();
-      const data = aks.cluster;
-      return {
-        cloud: data.cloud,
-        name: await valueOf(data.name),
-        version: await valueOf(data.kubernetesVersion),
-        secret: await pulumi.isSecret(pulumi.output(data.kubeconfig)),
-        kubeconfig: await valueOf(data.kubeconfig ?? ""),
-        own: await valueOf(aks.kubeconfig),
-        issuer: await valueOf(data.oidcIssuerUrl ?? ""),
-        azure: await valueOf(pulumi.output(data.azure)),
-        aws: data.aws,
-        gcp: data.gcp,
-      };
+      return { ...(await resolveClusterData(aks.cluster)), own: await valueOf(aks.kubeconfig) };
     }, azureMocks);
-    assert.deepEqual([result.cloud, result.name, result.version, result.secret], ["azure", "prod", "1.34", true]);
+    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig], ["azure", "prod", "1.34", true]);
     // The same user kubeconfig, resolved only once the user pools and the deployer's access are there.
     assert.equal(result.kubeconfig, result.own);
-    assert.equal(result.issuer, ISSUER);
+    assert.equal(result.oidcIssuerUrl, ISSUER);
     assert.deepEqual(result.azure, { subscriptionId: SUBSCRIPTION, resourceGroupName: "prod-8d2c", location: "westeurope", tags: { team: "platform", "goplatform.dev/cluster": "prod" } });
     assert.deepEqual([result.aws, result.gcp], [undefined, undefined]);
   });

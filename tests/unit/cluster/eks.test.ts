@@ -2,7 +2,8 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeResource from "@pulumi/pulumi/runtime/resource";
 import { parse } from "yaml";
-import { connectCluster, EksCluster, EKS_ADDONS, type Cluster, type EksClusterArgs } from "../../../components";
+import { EksCluster, EKS_ADDONS, type Cluster, type EksClusterArgs } from "../../../components";
+import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
 import { unhandledUnderMocks } from "./unhandled-rejections";
 
@@ -51,8 +52,7 @@ const make = (args: EksClusterArgs = {}) => () => new EksCluster("prod", args);
 
 /** The EksCluster's data connected as an in-cluster component connects it: from its own component, "x", named "Test" in errors. */
 function connected(eks: EksCluster): Cluster {
-  const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
-  return connectCluster("Test", "x", eks.cluster, caller);
+  return connectAsCaller(eks.cluster);
 }
 
 function one(resources: RecordedResource[], name: string): RecordedResource {
@@ -283,26 +283,13 @@ describe("EksCluster", function () {
   it("outputs its cluster data for in-cluster components: cloud aws, name, minor, a secret kubeconfig, the OIDC issuer and the IRSA data", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const { cluster: data, kubeconfig } = new EksCluster("prod", { tags: { team: "platform" } });
-      const aws = data.aws;
-      assert.ok(aws);
-      return {
-        cloud: data.cloud,
-        name: await valueOf(data.name),
-        version: await valueOf(data.kubernetesVersion),
-        secret: await pulumi.isSecret(pulumi.output(data.kubeconfig)),
-        kubeconfig: await valueOf(data.kubeconfig ?? ""),
-        componentKubeconfig: await valueOf(kubeconfig),
-        issuer: await valueOf(data.oidcIssuerUrl ?? ""),
-        render: data.renderYamlToDirectory,
-        aws: { partition: await valueOf(aws.partition), region: await valueOf(aws.region), oidcProviderArn: await valueOf(aws.oidcProviderArn), workloadIdentity: aws.workloadIdentity, tags: aws.tags },
-        others: [data.gcp, data.azure],
-      };
+      return { ...(await resolveClusterData(data)), own: await valueOf(kubeconfig), render: data.renderYamlToDirectory };
     }, awsMocks);
-    assert.deepEqual([result.cloud, result.name, result.version, result.secret, result.render], ["aws", "prod", "1.34", true, undefined]);
+    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig, result.render], ["aws", "prod", "1.34", true, undefined]);
     // The same kubeconfig the component outputs (ready once the default StorageClass is).
-    assert.equal(result.kubeconfig, result.componentKubeconfig);
+    assert.equal(result.kubeconfig, result.own);
     assert.ok(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass").length === 1);
-    assert.equal(result.issuer, ISSUER);
+    assert.equal(result.oidcIssuerUrl, ISSUER);
     assert.deepEqual(result.aws, {
       partition: "aws",
       region: "eu-west-1",
@@ -310,7 +297,7 @@ describe("EksCluster", function () {
       workloadIdentity: "irsa",
       tags: { team: "platform", "goplatform.dev/cluster": "prod" },
     });
-    assert.deepEqual(result.others, [undefined, undefined]);
+    assert.deepEqual([result.gcp, result.azure], [undefined, undefined]);
   });
 
   it("carries workloadIdentity podIdentity in its cluster data when asked", async () => {

@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { connectCluster, ExistingCluster, type ExistingClusterArgs } from "../../../components";
+import { ExistingCluster, type ExistingClusterArgs } from "../../../components";
+import { connectAsCaller } from "../../harness/fake-clusters";
 import { failureUnderMocks, runUnderMocks, valueOf } from "../../harness/mocks";
 
 const KUBECONFIG = "apiVersion: v1\nkind: Config\n";
@@ -9,8 +10,7 @@ const make = (args: Partial<ExistingClusterArgs> = {}) => new ExistingCluster("s
 
 /** Connects the ExistingCluster's data as an in-cluster component does: from its own component, "x", named "Test" in errors. */
 function connected(cluster: ExistingCluster) {
-  const caller = new pulumi.ComponentResource("test:index:Caller", "caller");
-  return connectCluster("Test", "x", cluster.cluster, caller);
+  return connectAsCaller(cluster.cluster);
 }
 
 describe("ExistingCluster", () => {

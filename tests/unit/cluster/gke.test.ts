@@ -1,7 +1,8 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { connectCluster, GkeCluster, GKE_NODE_ROLES, type GkeClusterArgs, type ObjectBucket } from "../../../components";
+import { GkeCluster, GKE_NODE_ROLES, type GkeClusterArgs, type ObjectBucket } from "../../../components";
+import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
 
 export const gcpMocks: MockOptions = {
@@ -24,7 +25,7 @@ export const gcpMocks: MockOptions = {
 
 const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", args);
 /** The cluster as an in-cluster component sees it: connected from its `cluster` data, for `parent`. */
-const connect = (gke: GkeCluster, parent: pulumi.Resource = new pulumi.ComponentResource("test:index:Caller", "caller")) => connectCluster("Test", "x", gke.cluster, parent);
+const connect = (gke: GkeCluster, parent?: pulumi.Resource) => connectAsCaller(gke.cluster, parent);
 
 interface Kubeconfig {
   "current-context": string;
@@ -233,23 +234,11 @@ describe("GkeCluster", function () {
   it("outputs the cluster data in-cluster components take: cloud, project, region, workload pool, labels, a secret kubeconfig, the OIDC issuer", async () => {
     const { result } = await runUnderMocks(async () => {
       const gke = make({ labels: { team: "platform" } })();
-      const data = gke.cluster;
-      return {
-        cloud: data.cloud,
-        name: await valueOf(data.name),
-        version: await valueOf(data.kubernetesVersion),
-        secret: await pulumi.isSecret(pulumi.output(data.kubeconfig)),
-        kubeconfig: await valueOf(data.kubeconfig ?? ""),
-        own: await valueOf(gke.kubeconfig),
-        issuer: await valueOf(data.oidcIssuerUrl ?? ""),
-        gcp: await valueOf(pulumi.output(data.gcp)),
-        aws: data.aws,
-        azure: data.azure,
-      };
+      return { ...(await resolveClusterData(gke.cluster)), own: await valueOf(gke.kubeconfig) };
     }, gcpMocks);
-    assert.deepEqual([result.cloud, result.name, result.version, result.secret], ["gcp", "prod", "1.34", true]);
+    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig], ["gcp", "prod", "1.34", true]);
     assert.equal(result.kubeconfig, result.own);
-    assert.equal(result.issuer, "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/prod");
+    assert.equal(result.oidcIssuerUrl, "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/prod");
     assert.deepEqual(result.gcp, { project: "acme-prod", region: "europe-west1", workloadPool: "acme-prod.svc.id.goog", labels: { team: "platform", "goplatform-cluster": "prod" } });
     assert.deepEqual([result.aws, result.azure], [undefined, undefined]);
   });
