@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { buildGo, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
-import { checkLogRetentionDays } from "../cluster/clouds/aws";
+import { checkLogRetentionDays, privateEncryptedBucket } from "../cluster/clouds/aws";
 
 const COMPONENT = "GoLambdaFunction";
 
@@ -324,26 +324,10 @@ function signedCode(component: pulumi.ComponentResource, name: string, artifact:
   const parent = { parent: component };
   // Signer writes the signed copies, which Pulumi does not track: forceDestroy lets
   // `pulumi destroy` remove them, and the lifecycle rule keeps old builds from piling up.
-  const bucket = new aws.s3.Bucket(`${name}-artifacts`, { forceDestroy: true, tags }, parent);
-  const versioning = new aws.s3.BucketVersioning(`${name}-artifacts`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, parent);
-  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+  const { bucket, ready } = privateEncryptedBucket(
     `${name}-artifacts`,
-    { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] },
+    { tags, noncurrentDays: 30, forceDestroy: true, lifecycleRuleId: "expire-old-builds", abortIncompleteUploadDays: 1 },
     parent,
-  );
-  const publicAccess = new aws.s3.BucketPublicAccessBlock(
-    `${name}-artifacts`,
-    { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true },
-    parent,
-  );
-  new aws.s3.BucketOwnershipControls(`${name}-artifacts`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, parent);
-  new aws.s3.BucketLifecycleConfiguration(
-    `${name}-artifacts`,
-    {
-      bucket: bucket.id,
-      rules: [{ id: "expire-old-builds", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: 30 }, abortIncompleteMultipartUpload: { daysAfterInitiation: 1 } }],
-    },
-    { parent: component, dependsOn: [versioning] },
   );
 
   const unsigned = new aws.s3.BucketObjectv2(
@@ -354,7 +338,7 @@ function signedCode(component: pulumi.ComponentResource, name: string, artifact:
       source: artifact.apply((a) => new pulumi.asset.FileAsset(a.zipPath)),
       tags,
     },
-    { parent: component, dependsOn: [versioning, encryption, publicAccess] },
+    { parent: component, dependsOn: ready },
   );
   // Signer names allow only letters, digits and '_' (Pulumi's default auto-name adds a '-'),
   // so the provider generates the unique suffix after a sanitised prefix.

@@ -14,6 +14,7 @@
  */
 import { imageName, type ImageRef } from "./image-ref";
 import { readCosignAttestations, statementNames, type CosignAttestation, type CosignFormat, type CosignVerifyOptions, type InTotoStatement } from "./cosign";
+import { isRecord } from "../args";
 
 export const SLSA_PROVENANCE_V1 = "https://slsa.dev/provenance/v1";
 export const SLSA_PROVENANCE_V0_2 = "https://slsa.dev/provenance/v0.2";
@@ -86,10 +87,6 @@ export function parseSourceUri(uri: string): { repository: string; ref?: string 
   if (host === "" || rest === "" || rest === "/") return undefined;
   const repository = `${host.toLowerCase()}${rest.startsWith("/") ? "" : "/"}${rest}`;
   return ref === undefined || ref === "" ? { repository } : { repository, ref };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function field(value: unknown, ...path: string[]): unknown {

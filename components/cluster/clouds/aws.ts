@@ -78,19 +78,50 @@ function statements(permission: CloudPermission, partition: pulumi.Input<string>
   ];
 }
 
+export interface PrivateBucketArgs {
+  /** Days after which noncurrent object versions are deleted. */
+  noncurrentDays: number;
+  tags: Record<string, string>;
+  /** Let `pulumi destroy` delete a bucket that still holds objects Pulumi does not track. Default: false. */
+  forceDestroy?: boolean;
+  /** The lifecycle rule's id. Default: "expire-noncurrent". */
+  lifecycleRuleId?: string;
+  /** Days after which incomplete multipart uploads are aborted. Default: 7. */
+  abortIncompleteUploadDays?: number;
+}
+
+/** The bucket and the resources an object put into it must wait for. */
+export interface PrivateBucket {
+  bucket: aws.s3.Bucket;
+  /** Versioning, default encryption and the public access block: in place before any object goes in. */
+  ready: pulumi.Resource[];
+}
+
 /**
  * A private S3 bucket: KMS-encrypted by default, versioned, public access blocked,
- * ACLs disabled, TLS-only, noncurrent versions expired after `noncurrentDays`.
+ * ACLs disabled, TLS-only, noncurrent versions expired after `noncurrentDays`. Every
+ * resource is named `name`.
  */
-export function privateEncryptedBucket(name: string, args: { noncurrentDays: number; tags: Record<string, string> }, opts: pulumi.CustomResourceOptions): aws.s3.Bucket {
-  const bucket = new aws.s3.Bucket(name, { forceDestroy: false, tags: args.tags }, opts);
+export function privateEncryptedBucket(name: string, args: PrivateBucketArgs, opts: pulumi.CustomResourceOptions): PrivateBucket {
+  const bucket = new aws.s3.Bucket(name, { forceDestroy: args.forceDestroy ?? false, tags: args.tags }, opts);
   const versioning = new aws.s3.BucketVersioning(name, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, opts);
-  new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] }, opts);
+  const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(name, { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }] }, opts);
   const publicAccess = new aws.s3.BucketPublicAccessBlock(name, { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true }, opts);
   new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, opts);
   new aws.s3.BucketLifecycleConfiguration(
     name,
-    { bucket: bucket.id, rules: [{ id: "expire-noncurrent", status: "Enabled", filter: {}, noncurrentVersionExpiration: { noncurrentDays: args.noncurrentDays }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } }] },
+    {
+      bucket: bucket.id,
+      rules: [
+        {
+          id: args.lifecycleRuleId ?? "expire-noncurrent",
+          status: "Enabled",
+          filter: {},
+          noncurrentVersionExpiration: { noncurrentDays: args.noncurrentDays },
+          abortIncompleteMultipartUpload: { daysAfterInitiation: args.abortIncompleteUploadDays ?? 7 },
+        },
+      ],
+    },
     { ...opts, dependsOn: [versioning] },
   );
   new aws.s3.BucketPolicy(
@@ -106,7 +137,7 @@ export function privateEncryptedBucket(name: string, args: { noncurrentDays: num
     },
     { ...opts, dependsOn: [publicAccess] },
   );
-  return bucket;
+  return { bucket, ready: [versioning, encryption, publicAccess] };
 }
 
 export function awsBinding(component: string, clusterName: pulumi.Input<string>, oidcIssuerUrl: pulumi.Input<string>, data: AwsClusterData): CloudBinding {
@@ -147,7 +178,7 @@ export function awsBinding(component: string, clusterName: pulumi.Input<string>,
 
     createBucket(name: string, args: ObjectBucketArgs, parent: pulumi.Resource): ObjectBucket {
       const noncurrentDays = checkNoncurrentDays(component, args.noncurrentVersionDays);
-      const bucket = privateEncryptedBucket(name, { noncurrentDays, tags }, { parent, retainOnDelete: args.retainOnDelete ?? true });
+      const { bucket } = privateEncryptedBucket(name, { noncurrentDays, tags }, { parent, retainOnDelete: args.retainOnDelete ?? true });
       return {
         cloud: "aws",
         bucketName: bucket.bucket,
