@@ -18,8 +18,18 @@ const isRecord = (value) => typeof value === "object" && value !== null && !Arra
  */
 const CONSTRUCTION_FIELDS = ["cloud", "workloadIdentity"];
 
-/** The fields of goplatform's data types that hold secrets (a cluster's kubeconfig). */
-const SECRET_FIELDS = ["kubeconfig"];
+/**
+ * The fields of goplatform's data types (ClusterData and its cloud blocks, ArgoCdData)
+ * that are never secret. A value that arrives secret as a whole is taken apart with
+ * these public again and every other field (a kubeconfig, a key) still secret.
+ */
+const PUBLIC_FIELDS = new Set([
+  "cloud", "name", "kubernetesVersion", "oidcIssuerUrl", "renderYamlToDirectory",
+  "partition", "region", "oidcProviderArn", "workloadIdentity", "tags",
+  "project", "workloadPool", "labels",
+  "subscriptionId", "resourceGroupName", "location",
+  "namespace", "projectName",
+]);
 
 /**
  * A value another language passes from a component output (YAML `cluster:
@@ -39,11 +49,10 @@ async function resolveConstructionFields(value, plainFields) {
           .filter(([, field]) => field !== undefined && field !== null)
           .map(([key, field]) => {
             const at = [...pathTo, key];
-            if (plainFields.has(key) && typeof field === "string") return [key, field];
+            if (plainFields.has(key) && (typeof field === "string" || (Array.isArray(field) && field.every((item) => typeof item === "string")))) return [key, field];
             if (isRecord(field) && !pulumi.Output.isInstance(field)) return [key, split(field, at)];
             const part = value.apply((whole) => at.reduce((o, k) => (isRecord(o) ? o[k] : undefined), whole));
-            // The whole is secret because of the fields that are (construct below); the others are not.
-            return [key, SECRET_FIELDS.includes(key) ? part : pulumi.unsecret(part)];
+            return [key, PUBLIC_FIELDS.has(key) ? pulumi.unsecret(part) : part];
           }),
       );
     return split(resolved, []);
@@ -54,7 +63,8 @@ async function resolveConstructionFields(value, plainFields) {
     Object.entries(value).map(async ([key, field]) => {
       if (plainFields.has(key) && pulumi.Output.isInstance(field)) {
         const [resolved, known] = await Promise.all([field.promise(), field.isKnown]);
-        return [key, known && typeof resolved === "string" ? resolved : field];
+        const plain = typeof resolved === "string" || (Array.isArray(resolved) && resolved.every((item) => typeof item === "string"));
+        return [key, known && plain ? resolved : field];
       }
       return [key, await resolveConstructionFields(field, plainFields)];
     }),
@@ -107,7 +117,8 @@ class GoplatformProvider extends ComponentProvider {
       const enumTypes = new Set(Object.entries(schema.types).filter(([, t]) => Array.isArray(t.enum)).map(([token]) => `#/types/${token}`));
       this.plain = new Set(CONSTRUCTION_FIELDS);
       const properties = [...Object.values(schema.types).map((t) => t.properties ?? {}), ...Object.values(schema.resources).map((r) => r.inputProperties ?? {})];
-      for (const props of properties) for (const [key, property] of Object.entries(props)) if (enumTypes.has(property.$ref)) this.plain.add(key);
+      // An enum, or a list of them (maintenance days, build platforms).
+      for (const props of properties) for (const [key, property] of Object.entries(props)) if (enumTypes.has(property.$ref) || enumTypes.has(property.items?.$ref)) this.plain.add(key);
     }
     return this.plain;
   }

@@ -69,6 +69,10 @@ export function checkClusterData(component: string, input: pulumi.Input<ClusterD
   }
   const checked = { ...data, cloud: cloud as Cloud };
   if (checked.cloud !== "existing") required(component, checked, checked.cloud);
+  // IRSA and AKS workload identity trust the issuer: without it no token would match.
+  if ((checked.cloud === "aws" || checked.cloud === "azure") && (data.oidcIssuerUrl === undefined || data.oidcIssuerUrl === "")) {
+    throw new ArgumentError(component, "cluster.oidcIssuerUrl", data.oidcIssuerUrl, `expected the cluster's OIDC issuer URL: ${checked.cloud === "aws" ? "IRSA" : "workload identity"} trusts it`);
+  }
   return checked;
 }
 
@@ -79,7 +83,15 @@ export function connectCluster(component: string, name: string, input: pulumi.In
   const binding = bindingFor(component, checked);
   const providerArgs: k8s.ProviderArgs =
     data.renderYamlToDirectory === undefined
-      ? { kubeconfig: pulumi.secret(data.kubeconfig ?? "") }
+      ? {
+          kubeconfig: pulumi.secret(
+            pulumi.output(data.kubeconfig ?? "").apply((kubeconfig) => {
+              // An output known only now (from another language) gets the same check as a plain value.
+              if (kubeconfig === "") throw new ArgumentError(component, "cluster.kubeconfig", "", "expected a kubeconfig; an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
+              return kubeconfig;
+            }),
+          ),
+        }
       : // An empty kubeconfig, not none: the Kubernetes SDK fills a missing one in from $KUBECONFIG, and render mode refuses any.
         { renderYamlToDirectory: data.renderYamlToDirectory, kubeconfig: "" };
   let provider: k8s.Provider | undefined;

@@ -73,6 +73,18 @@ describe("examples/yaml-platform: goplatform's components from a Pulumi YAML pro
     assert.match(preview.stdout, /goplatform@v0\.2\.0/, "the pack ran");
   });
 
+  it("the exported state holds the kubeconfig, the signing key and its password only encrypted", () => {
+    const exported = cli.ok(["stack", "export"]).stdout;
+    assert.ok(exported.includes('"ciphertext"'));
+    const clientKey = /client-key-data: (\S+)/.exec(readFileSync(cluster.kubeconfig, "utf8"))?.[1];
+    assert.ok(clientKey !== undefined && clientKey.length > 20);
+    const cosignKey = readFileSync(path.join(COSIGN, "cosign.key"), "utf8").split("\n")[1] ?? "";
+    assert.ok(cosignKey.length > 20);
+    for (const [what, secret] of [["the kubeconfig's client key", clientKey], ["the cosign key", cosignKey]] as const) {
+      assert.ok(!exported.includes(secret), `${what} is in the exported state in plain text`);
+    }
+  });
+
   it("pulumi destroy removes every object it created", () => {
     cli.ok(["destroy", "--yes", "--skip-preview"]);
     assert.deepEqual(cluster.list("clusterimagepolicies.policy.sigstore.dev"), []);

@@ -23,7 +23,7 @@ const options = {
 };
 
 describe("the cluster data across stacks (StackReference)", () => {
-  it("a platform stack deploys with the data another stack exported: the cloud identity from its OIDC provider, the provider from its kubeconfig", async () => {
+  it("a platform stack deploys with the data another stack exported: the cloud identity trusts its OIDC provider, the Kubernetes provider gets its kubeconfig", async () => {
     const { result, resources } = await runUnderMocks(async () => {
       const reference = new pulumi.StackReference("acme/clusters/prod");
       const details = await reference.getOutputDetails("cluster");
