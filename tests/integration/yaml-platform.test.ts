@@ -73,7 +73,7 @@ describe("examples/yaml-platform: goplatform's components from a Pulumi YAML pro
     assert.match(preview.stdout, /goplatform@v0\.2\.0/, "the pack ran");
   });
 
-  it("the exported state holds the kubeconfig, the signing key and its password only encrypted", () => {
+  it("the exported state holds the kubeconfig's client key and the signing key only encrypted", () => {
     const exported = cli.ok(["stack", "export"]).stdout;
     assert.ok(exported.includes('"ciphertext"'));
     const clientKey = /client-key-data: (\S+)/.exec(readFileSync(cluster.kubeconfig, "utf8"))?.[1];
