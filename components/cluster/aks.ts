@@ -21,6 +21,7 @@ import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatI
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "AksCluster";
 
@@ -328,6 +329,8 @@ export class AksCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     const checked = checkArgs(name, args);
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("AksCluster", args);
     super(componentToken("AksCluster"), name, {}, withLegacyType("goplatform:azure:AksCluster", { ...opts, protect: args.protect ?? opts?.protect ?? true }));
     const parent = { parent: this };
     this.location = args.location;

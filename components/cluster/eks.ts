@@ -22,6 +22,7 @@ import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
 import { eksKubeconfig } from "./eks-kubeconfig";
 import { eksNetwork } from "./eks-network";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 export { eksKubeconfig } from "./eks-kubeconfig";
 
@@ -306,6 +307,8 @@ export class EksCluster extends pulumi.ComponentResource {
     const checked = checkArgs(name, args);
     // One value for Pulumi's protect and EKS's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? true;
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("EksCluster", args);
     super(componentToken("EksCluster"), name, {}, withLegacyType("goplatform:aws:EksCluster", { ...opts, protect }));
     const parent = { parent: this };
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel, componentToken } from "../args";
 import { checkClusterData } from "./connect";
 import type { ClusterData } from "./contract";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 export interface ExistingClusterArgs {
   /** A name for the cluster (a DNS label), used in labels and docs. */
@@ -57,6 +58,8 @@ export class ExistingCluster extends pulumi.ComponentResource {
       throw new ArgumentError(COMPONENT, "kubeconfig", args.kubeconfig, "expected the cluster's kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
     }
     checkClusterData(COMPONENT, data);
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("ExistingCluster", args);
     super(componentToken(COMPONENT), name, {}, opts);
     this.cluster = data;
     this.clusterName = pulumi.output(args.clusterName);

@@ -15,6 +15,7 @@ import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type No
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "GkeCluster";
 
@@ -370,6 +371,8 @@ export class GkeCluster extends pulumi.ComponentResource {
     const checked = checkArgs(name, args);
     // One value for Pulumi's protect and GKE's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? true;
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("GkeCluster", args);
     super(componentToken("GkeCluster"), name, {}, withLegacyType("goplatform:gcp:GkeCluster", { ...opts, protect }));
     const parent = { parent: this };
     const { project, region } = checked;

@@ -14,6 +14,7 @@ import { checkBoolean, checkRepoUrl } from "./checks";
 import { clusterAfter } from "./ready";
 import { ARGO_CD_CHART } from "./images";
 import { ARMOR_BEGIN, openPgpKeyIds } from "./openpgp";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "ArgoCd";
 export const IN_CLUSTER = "https://kubernetes.default.svc";
@@ -174,6 +175,8 @@ export class ArgoCd extends pulumi.ComponentResource {
       throw new ArgumentError(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap, "expected no createGpgKeysConfigMap when install is true (the chart writes argocd-gpg-keys-cm itself)");
     }
     const extraValues = parseValues(args.valuesYaml);
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("ArgoCd", args);
     super(componentToken("ArgoCd"), name, {}, withLegacyType("goplatform:k8s:ArgoCd", opts));
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.namespace = namespace;

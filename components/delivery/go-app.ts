@@ -11,6 +11,7 @@ import { checkClusterData, connectCluster } from "../cluster";
 import { goMetadata } from "../go";
 import { type ArgoCdData, IN_CLUSTER } from "./argocd";
 import { checkRepoUrl, checkRevision } from "./checks";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 /** How long Argo CD waits between sync attempts. */
 export interface SyncBackoff {
@@ -165,6 +166,8 @@ export class GoApp extends pulumi.ComponentResource {
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
     const goLabels = args.goVersion === undefined ? {} : goMetadata(args.goVersion);
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("GoApp", args);
     super(componentToken("GoApp"), name, {}, withLegacyType("goplatform:k8s:GoApp", opts));
     this.targetRevision = args.targetRevision;
 
@@ -214,6 +217,8 @@ export class GoAppSet extends pulumi.ComponentResource {
     const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("GoAppSet", args);
     super(componentToken("GoAppSet"), name, {}, withLegacyType("goplatform:k8s:GoAppSet", opts));
 
     // The list generator carries each service's pinned revision; the template only fills them in.

@@ -12,6 +12,7 @@ import { chartRelease } from "./chart-release";
 import { checkBoolean, checkImageGlob, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { POLICY_CONTROLLER_CHART } from "./images";
 import { checkTransparencyLog, CLOUD_IDENTITY_ANNOTATION, type TransparencyLog } from "./tekton";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "SignatureAdmission";
 export const INCLUDE_LABEL = "policy.sigstore.dev/include";
@@ -128,6 +129,8 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     if (!install && registryRead.length > 0) {
       throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected no registryRead with install: false; bind a cloud identity to the existing policy-controller webhook ServiceAccount instead");
     }
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("SignatureAdmission", args);
     super(componentToken("SignatureAdmission"), name, {}, withLegacyType("goplatform:k8s:SignatureAdmission", opts));
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.policyName = policyName;

@@ -11,6 +11,7 @@ import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
 import { checkPrivateKey, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
 import { clusterAfter } from "./ready";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "Tekton";
 export const CHAINS_NAMESPACE = "tekton-chains";
@@ -141,6 +142,8 @@ export class Tekton extends pulumi.ComponentResource {
     const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
     const install = args.install ?? true;
     const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", args.cluster, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("Tekton", args);
     super(componentToken("Tekton"), name, {}, withLegacyType("goplatform:k8s:Tekton", opts));
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.versions = versions;

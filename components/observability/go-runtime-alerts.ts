@@ -10,6 +10,7 @@ import { ArgumentError, checkDnsLabel, checkNumber, checkPromDuration, component
 import { checkClusterData, connectCluster } from "../cluster/connect";
 import type { ClusterData } from "../cluster/contract";
 import { goReleases, parseGoVersion, type GoVersion } from "../go";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "GoRuntimeAlerts";
 
@@ -237,6 +238,8 @@ export class GoRuntimeAlerts extends pulumi.ComponentResource {
     const interval = checkPromDuration(COMPONENT, "interval", args.interval ?? "1m");
     const rules = goRuntimeAlertRules(args);
     if (args.cluster !== undefined) checkClusterData(COMPONENT, args.cluster);
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("GoRuntimeAlerts", args);
     super(componentToken("GoRuntimeAlerts"), name, {}, withLegacyType("goplatform:k8s:GoRuntimeAlerts", opts));
     const provider = args.cluster === undefined ? {} : { provider: connectCluster(COMPONENT, name, args.cluster, this).provider };
 

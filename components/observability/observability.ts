@@ -53,6 +53,7 @@ import {
   type CheckedObservability,
 } from "./observability-values";
 import { compactorArgs, dataClaim, HTTP_PORT, OBJSTORE_KEY, queryArgs, storeArgs, THANOS_IMAGE, thanosPodTemplate } from "./thanos";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "Observability";
 
@@ -233,6 +234,8 @@ export class Observability extends pulumi.ComponentResource {
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
     const c = checkObservabilityArgs(args);
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("Observability", args);
     super(componentToken("Observability"), name, {}, withLegacyType("goplatform:k8s:Observability", opts));
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     const k8sOpts = { parent: this, provider: cluster.provider };

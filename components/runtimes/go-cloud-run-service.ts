@@ -23,6 +23,7 @@ import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withL
 import { checkPrivateKey } from "../delivery/checks";
 import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, GoArch } from "../go";
 import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "GoCloudRunService";
 
@@ -266,6 +267,8 @@ export class GoCloudRunService extends pulumi.ComponentResource {
         : pulumi.all([pulumi.unsecret(checkPrivateKey(COMPONENT, "signing.privateKey", signing.privateKey)), pulumi.unsecret(pulumi.output(signing.password))]).apply(([privateKey, password]) => ({ privateKey, password }));
     // One value for Pulumi's protect and Cloud Run's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? false;
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("GoCloudRunService", args);
     super(componentToken("GoCloudRunService"), name, {}, withLegacyType("goplatform:gcp:GoCloudRunService", { ...opts, protect }));
     this.goVersion = build.goVersion;
     this.goModule = goModule;

@@ -9,6 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { buildGo, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 import { checkLogRetentionDays, privateEncryptedBucket } from "../cluster/clouds/aws";
+import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "GoLambdaFunction";
 
@@ -211,6 +212,8 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
     const statements = checkStatements(args.policyStatements);
     const urlAuth = urlAuthorization(args.functionUrl);
     const goModule = goModulePath(build.source, COMPONENT);
+    // What the checks above did not judge: types, required and unknown arguments (the schema).
+    checkArgsAgainstSchema("GoLambdaFunction", args);
     super(componentToken("GoLambdaFunction"), name, {}, withLegacyType("goplatform:aws:GoLambdaFunction", opts));
     this.goVersion = build.goVersion;
     this.goModule = goModule;
