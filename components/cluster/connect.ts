@@ -78,9 +78,8 @@ export function checkClusterData(component: string, input: pulumi.Input<ClusterD
 
 /** The cluster `data` names, connected for the component `parent` (after its `super(...)`). */
 export function connectCluster(component: string, name: string, input: pulumi.Input<ClusterData>, parent: pulumi.Resource): Cluster {
-  const checked = checkClusterData(component, input);
-  const data = checked;
-  const binding = bindingFor(component, checked);
+  const data = checkClusterData(component, input);
+  const binding = bindingFor(component, data);
   const providerArgs: k8s.ProviderArgs =
     data.renderYamlToDirectory === undefined
       ? {
@@ -97,7 +96,7 @@ export function connectCluster(component: string, name: string, input: pulumi.In
   let provider: k8s.Provider | undefined;
   const cluster: Cluster = {
     data,
-    cloud: checked.cloud,
+    cloud: data.cloud,
     clusterName: pulumi.output(data.name),
     kubernetesVersion: pulumi.output(data.kubernetesVersion),
     // Made on first use, so a component that creates nothing in the cluster registers no provider.
