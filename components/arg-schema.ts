@@ -11,7 +11,7 @@
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, componentToken, isRecord } from "./args";
+import { ArgumentError, checkBoolean, componentToken, isRecord } from "./args";
 
 interface PropertySpec {
   type?: string;
@@ -79,7 +79,7 @@ function checkValue(component: string, at: string, value: unknown, spec: Propert
       if (typeof value !== "number" || !Number.isFinite(value)) throw new ArgumentError(component, at, value, "expected a number");
       return;
     case "boolean":
-      if (typeof value !== "boolean") throw new ArgumentError(component, at, value, "expected true or false");
+      checkBoolean(component, at, value);
       return;
     case "array":
       if (!Array.isArray(value)) throw new ArgumentError(component, at, value, "expected a list");

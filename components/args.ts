@@ -98,6 +98,15 @@ export function checkOneOf<T extends string>(component: string, argument: string
   return value;
 }
 
+/**
+ * A boolean flag. Checked at run time: from another language (or a JavaScript caller
+ * upgrading from a string option such as `namespaceMode: "create"`) a string arrives.
+ */
+export function checkBoolean(component: string, argument: string, value: unknown): boolean {
+  if (typeof value !== "boolean") throw new ArgumentError(component, argument, value, "expected true or false");
+  return value;
+}
+
 /** A Helm chart or release version: semver without a leading `v`. */
 export function checkChartVersion(component: string, argument: string, value: string): string {
   if (typeof value !== "string" || !/^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?$/.test(value)) {

@@ -7,9 +7,8 @@ const pulumi = require("@pulumi/pulumi");
 const { main } = require("@pulumi/pulumi/provider");
 const { ComponentProvider, getPulumiComponents } = require("@pulumi/pulumi/provider/experimental");
 const goplatform = require("../dist/components");
+const { isRecord } = require("../dist/components/args");
 const { version } = require("../package.json");
-
-const isRecord = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * Fields the components read when they are constructed, so they must be plain values:

@@ -15,7 +15,7 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { ArgumentError, checkDnsLabel, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { AksAccessWait } from "./aks-access";
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
@@ -241,8 +241,7 @@ function checkArgs(name: string, args: AksClusterArgs) {
   if (service.prefix > 28) throw new ArgumentError(COMPONENT, "serviceCidr", serviceCidr, "expected a block of /28 or larger (cluster DNS takes the network address + 10)");
   const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
   const deployerPrincipalType = args.deployerPrincipalType === undefined ? undefined : checkOneOf(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, Object.values(AksDeployerPrincipalType));
-  const grantDeployerClusterAdmin = args.grantDeployerClusterAdmin ?? true;
-  if (typeof grantDeployerClusterAdmin !== "boolean") throw new ArgumentError(COMPONENT, "grantDeployerClusterAdmin", grantDeployerClusterAdmin, "expected true or false");
+  const grantDeployerClusterAdmin = checkBoolean(COMPONENT, "grantDeployerClusterAdmin", args.grantDeployerClusterAdmin ?? true);
   const accessTimeout = checkNumber(COMPONENT, "deployerAccessTimeoutSeconds", args.deployerAccessTimeoutSeconds ?? 1200, { min: 0, max: 3600, integer: true });
   const auditLogs = args.auditLogs ?? {};
   const auditLogsOn = auditLogs.enabled ?? true;
@@ -256,8 +255,7 @@ function checkArgs(name: string, args: AksClusterArgs) {
   if (typeof workspace === "string" && !LOG_ANALYTICS_WORKSPACE.test(workspace)) {
     throw new ArgumentError(COMPONENT, "auditLogs.workspaceId", workspace, "expected a Log Analytics workspace resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>");
   }
-  const defender = args.defender ?? false;
-  if (typeof defender !== "boolean") throw new ArgumentError(COMPONENT, "defender", defender, "expected true or false");
+  const defender = checkBoolean(COMPONENT, "defender", args.defender ?? false);
   const seen = new Set<string>();
   const systemPool = checkPool("systemPool", args.systemPool ?? DEFAULT_SYSTEM, seen);
   const userPools = (args.userPools ?? [DEFAULT_USER]).map((pool, i) => checkPool(`userPools[${i}]`, pool, seen));

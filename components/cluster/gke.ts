@@ -10,7 +10,7 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
@@ -278,11 +278,9 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
     if (!MACHINE_TYPE.test(machineType)) throw new ArgumentError(COMPONENT, `${where}.machineType`, machineType, "expected a Compute Engine machine type such as \"e2-standard-4\"");
     return { ...size, name: pool.name, machineType, spot: pool.spot === true, labels: pool.labels ?? {} };
   });
-  const dnsEndpoint = args.dnsEndpoint ?? true;
-  if (typeof dnsEndpoint !== "boolean") throw new ArgumentError(COMPONENT, "dnsEndpoint", dnsEndpoint, "expected true or false");
+  const dnsEndpoint = checkBoolean(COMPONENT, "dnsEndpoint", args.dnsEndpoint ?? true);
   const maintenance = checkMaintenanceWindow(args.maintenanceWindow ?? DEFAULT_GKE_MAINTENANCE_WINDOW);
-  const holdMinorVersion = args.holdMinorVersion ?? true;
-  if (typeof holdMinorVersion !== "boolean") throw new ArgumentError(COMPONENT, "holdMinorVersion", holdMinorVersion, "expected true or false");
+  const holdMinorVersion = checkBoolean(COMPONENT, "holdMinorVersion", args.holdMinorVersion ?? true);
   const secretsEncryption = checkSecretsEncryption(args.secretsEncryption, region);
   return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, secretsEncryption, nodePools };
 }

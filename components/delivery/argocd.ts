@@ -7,10 +7,10 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { ArgumentError, checkChartVersion, checkDnsLabel, checkHttpsUrl, checkList, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkHttpsUrl, checkList, componentToken, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
 import { chartRelease } from "./chart-release";
-import { checkBoolean, checkRepoUrl } from "./checks";
+import { checkRepoUrl } from "./checks";
 import { clusterAfter } from "./ready";
 import { ARGO_CD_CHART } from "./images";
 import { ARMOR_BEGIN, openPgpKeyIds } from "./openpgp";

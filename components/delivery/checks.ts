@@ -132,11 +132,3 @@ export function checkRegistryRepositories(component: string, argument: string, c
   return [...repositories];
 }
 
-/**
- * A boolean flag. Checked at run time: from another language (or a JavaScript caller
- * upgrading from a string option such as `namespaceMode: "create"`) a string arrives.
- */
-export function checkBoolean(component: string, argument: string, value: boolean): boolean {
-  if (typeof value !== "boolean") throw new ArgumentError(component, argument, value, "expected true or false");
-  return value;
-}

@@ -3,7 +3,7 @@
  * which checks them (before anything exists) and fills in the defaults.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkImageByDigest, checkList, checkOneOf, checkVolumeSize, isDigestRef, isRecord } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkOneOf, checkVolumeSize, isDigestRef, isRecord } from "../args";
 import { checkClusterData, type ClusterData } from "../cluster";
 import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion, toDay } from "../go";
 import { checkImageRepository, checkPrivateKey, checkRepoUrl, checkWebhookSecret } from "./checks";
@@ -202,8 +202,7 @@ export function resolveSigning(signing: GoPipelineSigning | undefined): Resolved
   if (signing.password === undefined || (typeof signing.password === "string" && signing.password === "")) {
     throw new ArgumentError(COMPONENT, "signing.password", signing.password === undefined ? undefined : "", "expected the cosign key password (a Pulumi secret) with signing mode \"cosign\"");
   }
-  const transparencyLog = signing.transparencyLog ?? false;
-  if (typeof transparencyLog !== "boolean") throw new ArgumentError(COMPONENT, "signing.transparencyLog", transparencyLog, "expected true or false");
+  const transparencyLog = checkBoolean(COMPONENT, "signing.transparencyLog", signing.transparencyLog ?? false);
   return { mode, cosign: { privateKey: checkPrivateKey(COMPONENT, "signing.privateKey", signing.privateKey), password: signing.password, transparencyLog } };
 }
 

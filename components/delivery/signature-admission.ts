@@ -6,10 +6,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkChartVersion, checkDnsLabel, checkList, checkNumber, checkOneOf, componentToken, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkList, checkNumber, checkOneOf, componentToken, withLegacyType } from "../args";
 import { checkClusterData, connectCluster, type BoundIdentity, type ClusterData } from "../cluster";
 import { chartRelease } from "./chart-release";
-import { checkBoolean, checkImageGlob, checkPublicKey, checkRegistryRepositories } from "./checks";
+import { checkImageGlob, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { POLICY_CONTROLLER_CHART } from "./images";
 import { checkTransparencyLog, CLOUD_IDENTITY_ANNOTATION, type TransparencyLog } from "./tekton";
 import { checkArgsAgainstSchema } from "../arg-schema";

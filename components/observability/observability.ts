@@ -18,19 +18,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import {
-  ArgumentError,
-  checkChartVersion,
-  checkDnsLabel,
-  checkImageByDigest,
-  checkNumber,
-  checkOneOf,
-  checkPromDuration,
-  checkVolumeSize,
-  componentToken,
-  isRecord,
-  withLegacyType,
-} from "../args";
+import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkImageByDigest, checkNumber, checkOneOf, checkPromDuration, checkVolumeSize, componentToken, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster } from "../cluster/connect";
 import { Cloud, type BoundServiceAccount, type CloudPermission, type ClusterData, type ObjectBucket } from "../cluster/contract";
 import { GoRuntimeAlerts, goRuntimeAlertRules, type GoRuntimeAlertThresholds } from "./go-runtime-alerts";
@@ -164,10 +152,8 @@ export function checkObservabilityArgs(args: ObservabilityArgs): CheckedObservab
   const cluster = checkClusterData(COMPONENT, args.cluster);
   checkBucket(args.bucket, cluster.cloud);
   const check = (argument: string, value: number, min: number) => checkNumber(COMPONENT, argument, value, { min, integer: true });
-  const install = args.install ?? true;
-  if (typeof install !== "boolean") throw new ArgumentError(COMPONENT, "install", install, "expected true or false");
-  const downsampling = args.downsampling ?? true;
-  if (typeof downsampling !== "boolean") throw new ArgumentError(COMPONENT, "downsampling", downsampling, "expected true or false");
+  const install = checkBoolean(COMPONENT, "install", args.install ?? true);
+  const downsampling = checkBoolean(COMPONENT, "downsampling", args.downsampling ?? true);
   const goServiceSelector = checkLabels("goServiceSelector", args.goServiceSelector ?? GO_SERVICE_LABELS, "a non-empty map");
   if (Object.keys(goServiceSelector).length === 0) {
     throw new ArgumentError(COMPONENT, "goServiceSelector", goServiceSelector, "expected at least one label; an empty selector would scrape every Service in the cluster");

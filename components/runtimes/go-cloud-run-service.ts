@@ -19,7 +19,7 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { checkPrivateKey } from "../delivery/checks";
 import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, GoArch } from "../go";
 import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
@@ -209,8 +209,7 @@ function checkBinaryAuthorization(given: unknown): { useDefault: true } | { poli
   if (!isRecord(given)) {
     throw new ArgumentError(COMPONENT, "binaryAuthorization", given, "expected { enabled?, policy? }: {} for the project's default policy, { policy } for a named one, { enabled: false } to turn it off");
   }
-  const enabled = given.enabled ?? true;
-  if (typeof enabled !== "boolean") throw new ArgumentError(COMPONENT, "binaryAuthorization.enabled", enabled, "expected true or false");
+  const enabled = checkBoolean(COMPONENT, "binaryAuthorization.enabled", given.enabled ?? true);
   if (!enabled) {
     if (given.policy !== undefined) {
       throw new ArgumentError(COMPONENT, "binaryAuthorization.policy", given.policy, "expected no policy when binaryAuthorization.enabled is false: nothing would enforce it");

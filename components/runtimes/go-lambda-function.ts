@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { buildGo, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 import { checkLogRetentionDays, privateEncryptedBucket } from "../cluster/clouds/aws";
 import { checkArgsAgainstSchema } from "../arg-schema";
@@ -167,8 +167,7 @@ function urlAuthorization(given: unknown): LambdaUrlAuthorization | undefined {
   if (!isRecord(given)) {
     throw new ArgumentError(COMPONENT, "functionUrl", given, "expected { enabled?, authorization? }: {} for a URL with IAM auth, { authorization: \"NONE\" } for a public one; leave it out for none");
   }
-  const enabled = given.enabled ?? true;
-  if (typeof enabled !== "boolean") throw new ArgumentError(COMPONENT, "functionUrl.enabled", enabled, "expected true or false");
+  const enabled = checkBoolean(COMPONENT, "functionUrl.enabled", given.enabled ?? true);
   if (!enabled) {
     if (given.authorization !== undefined) {
       throw new ArgumentError(COMPONENT, "functionUrl.authorization", given.authorization, "expected no authorization when functionUrl.enabled is false: there is no URL to authorize");
