@@ -10,8 +10,7 @@
  */
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, componentToken, isRecord } from "./args";
+import { ArgumentError, checkBoolean, componentToken, isPending, isRecord } from "./args";
 
 interface PropertySpec {
   type?: string;
@@ -37,8 +36,6 @@ function schema(): PackageSchema {
   return loaded;
 }
 
-const pending = (value: unknown): boolean => pulumi.Output.isInstance(value) || value instanceof Promise;
-
 /** The properties of an object (the args, or an object type): required ones present, no unknown ones, each of its type. */
 function checkObject(component: string, at: string, value: unknown, properties: Record<string, PropertySpec>, required: readonly string[]): void {
   if (!isRecord(value)) throw new ArgumentError(component, at === "" ? "args" : at, value, "expected an object");
@@ -57,7 +54,7 @@ function checkObject(component: string, at: string, value: unknown, properties: 
 }
 
 function checkValue(component: string, at: string, value: unknown, spec: PropertySpec): void {
-  if (value === undefined || pending(value)) return;
+  if (value === undefined || isPending(value)) return;
   if (spec.$ref !== undefined) {
     if (!spec.$ref.startsWith("#/types/")) return; // pulumi.json#/Any, assets, archives
     const type = schema().types[spec.$ref.slice("#/types/".length)];

@@ -19,9 +19,18 @@ export class ArgumentError extends Error {
   }
 }
 
+/**
+ * An Output or a Promise: a value a check cannot judge when the component is created.
+ * The validation layer (components/arg-validation.ts) runs the same checks again on
+ * such values once they are known.
+ */
+export function isPending(value: unknown): value is pulumi.Output<unknown> | Promise<unknown> {
+  return pulumi.Output.isInstance(value) || value instanceof Promise;
+}
+
 function show(value: unknown): string {
   if (value === undefined) return "undefined";
-  if (pulumi.Output.isInstance(value) || value instanceof Promise) return "(an output, not known when the component is created)";
+  if (isPending(value)) return "(an output, not known when the component is created)";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);
 }

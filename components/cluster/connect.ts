@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, isRecord } from "../args";
+import { ArgumentError, isPending, isRecord } from "../args";
 import { awsBinding } from "./clouds/aws";
 import { azureBinding } from "./clouds/azure";
 import { existingBinding } from "./clouds/existing";
@@ -47,7 +47,7 @@ function required<K extends "aws" | "gcp" | "azure">(component: string, data: Cl
  */
 export function checkClusterData(component: string, input: pulumi.Input<ClusterData>): CheckedClusterData {
   const data = input as ClusterData;
-  if (pulumi.Output.isInstance(input) || input instanceof Promise) {
+  if (isPending(input)) {
     throw new ArgumentError(component, "cluster", input, "expected cluster data whose fields are known when the component is created (its `cloud` decides which cloud identities are made): a cluster component's `cluster` output, or from a StackReference `(await ref.getOutputDetails(\"cluster\")).secretValue`");
   }
   if (!isRecord(data)) {
