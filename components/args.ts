@@ -28,8 +28,12 @@ export function isPending(value: unknown): value is pulumi.Output<unknown> | Pro
   return pulumi.Output.isInstance(value) || value instanceof Promise;
 }
 
+/** The value an ArgumentError shows for a secret argument: never the secret itself. */
+export const SECRET_NOT_SHOWN: unique symbol = Symbol("a secret, not shown");
+
 function show(value: unknown): string {
   if (value === undefined) return "undefined";
+  if (value === SECRET_NOT_SHOWN) return "(a secret, not shown)";
   if (isPending(value)) return "(an output, not known when the component is created)";
   if (typeof value === "number" || typeof value === "boolean") return String(value);
   return JSON.stringify(value);

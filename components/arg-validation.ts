@@ -1,0 +1,101 @@
+/**
+ * The validation layer every component runs on its args before anything exists:
+ *
+ * 1. the schema (components/arg-schema.ts): types, required fields, arguments the
+ *    component does not have, enum values — first, so that the component's own checks
+ *    always see values of the declared types;
+ * 2. the component's own checks (ranges, patterns, and rules across arguments), a
+ *    pure function of the args.
+ *
+ * Both judge the plain values at once. Values that are Outputs (or Promises) are judged
+ * again once known: for each argument holding one, both run with that argument
+ * resolved, and once more with every such argument resolved (for rules across two
+ * Outputs). The component itself depends on that outcome, and its children wait for
+ * their parent, so an Output with a bad value fails the run before any child resource
+ * is registered (at preview when the value is known then, at `up` in any case). An
+ * error about a value that came from a secret shows no value.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { checkArgsAgainstSchema } from "./arg-schema";
+import { ArgumentError, isPending, isRecord, SECRET_NOT_SHOWN } from "./args";
+
+export interface ValidatedArgs<C> {
+  /** What the own checks returned for the args as given. */
+  readonly checked: C;
+  /** `opts` with the component made to wait for the judging of its Output values (unchanged when there are none). */
+  readonly opts: pulumi.ComponentResourceOptions;
+}
+
+/** A pending value inside the args, and its property path as the user wrote it. */
+interface PendingValue {
+  readonly path: string;
+  readonly value: pulumi.Output<unknown> | Promise<unknown>;
+}
+
+function pendingValues(value: unknown, path: string, found: PendingValue[]): PendingValue[] {
+  if (isPending(value)) found.push({ path, value });
+  else if (Array.isArray(value)) value.forEach((item, i) => pendingValues(item, `${path}[${i}]`, found));
+  else if (isRecord(value) && Object.getPrototypeOf(value) === Object.prototype) {
+    for (const [key, item] of Object.entries(value)) pendingValues(item, path === "" ? key : `${path}.${key}`, found);
+  }
+  return found;
+}
+
+/** `value` with its pending values replaced, in `pendingValues` order, by `resolved`; plain objects and lists are copied, nothing else is. */
+function substitute(value: unknown, resolved: readonly unknown[]): unknown {
+  let next = 0;
+  const walk = (item: unknown): unknown => {
+    if (isPending(item)) return resolved[next++];
+    if (Array.isArray(item)) return item.map(walk);
+    if (isRecord(item) && Object.getPrototypeOf(item) === Object.prototype) return Object.fromEntries(Object.entries(item).map(([k, v]) => [k, walk(v)]));
+    return item;
+  };
+  return walk(value);
+}
+
+/** Whether `argument` (a property path) is `secretPath` or lies inside or around it. */
+function touches(argument: string, secretPath: string): boolean {
+  const inside = (path: string, outer: string) => path === outer || path.startsWith(`${outer}.`) || path.startsWith(`${outer}[`);
+  return inside(argument, secretPath) || inside(secretPath, argument);
+}
+
+/**
+ * Runs the schema and `ownChecks` on `args` of `component` and returns what the own
+ * checks returned, with the options the component must be created with. Throws an
+ * ArgumentError naming the argument for a bad plain value.
+ */
+export function validateArgs<A extends object, C>(component: string, args: A, ownChecks: (args: A) => C, opts: pulumi.ComponentResourceOptions = {}): ValidatedArgs<C> {
+  const judge = (candidate: A): C => {
+    checkArgsAgainstSchema(component, candidate);
+    return ownChecks(candidate);
+  };
+  const checked = judge(args);
+
+  const pending = pendingValues(args, "", []);
+  if (pending.length === 0) return { checked, opts };
+  const secretPaths = Promise.all(pending.map(async ({ path, value }) => ((pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) ? [path] : []))).then((paths) =>
+    paths.flat(),
+  );
+
+  const judgeResolved = async (resolved: Record<string, unknown>): Promise<void> => {
+    try {
+      judge({ ...args, ...resolved });
+    } catch (err) {
+      if (err instanceof ArgumentError && (await secretPaths).some((path) => touches(err.argument, path))) {
+        throw new ArgumentError(err.component, err.argument, SECRET_NOT_SHOWN, err.allowed);
+      }
+      throw err;
+    }
+  };
+  const record = args as Record<string, unknown>;
+  const keys = Object.keys(record).filter((key) => pendingValues(record[key], key, []).length > 0);
+  // Each argument with its pending values resolved; then all of them together.
+  const resolveArgs = (names: readonly string[]) =>
+    pulumi.all(names.map((key) => pulumi.all(pendingValues(record[key], key, []).map((p) => p.value)))).apply((perKey) =>
+      judgeResolved(Object.fromEntries(names.map((key, i) => [key, substitute(record[key], perKey[i] ?? [])]))),
+    );
+  const judged = keys.map((key) => resolveArgs([key]));
+  if (keys.length > 1) judged.push(resolveArgs(keys));
+  const gate: pulumi.Output<pulumi.Resource[]> = pulumi.all(judged).apply(() => []);
+  return { checked, opts: pulumi.mergeOptions(opts, { dependsOn: gate }) };
+}

@@ -1,0 +1,81 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { validateArgs } from "../../components/arg-validation";
+import { ArgumentError } from "../../components/args";
+import { failureUnderMocks, runUnderMocks } from "../harness/mocks";
+import { unhandledUnderMocks } from "./cluster/unhandled-rejections";
+
+// The layer on its own: ExistingCluster's schema entry, with own checks written here.
+interface Args {
+  clusterName: pulumi.Input<string>;
+  kubernetesVersion: string;
+  kubeconfig?: pulumi.Input<string>;
+  oidcIssuerUrl?: pulumi.Input<string>;
+}
+
+function ownChecks(args: Args): string {
+  if (typeof args.kubeconfig === "string" && !args.kubeconfig.startsWith("apiVersion")) throw new ArgumentError("ExistingCluster", "kubeconfig", args.kubeconfig, "expected a kubeconfig");
+  if (typeof args.oidcIssuerUrl === "string" && typeof args.kubeconfig === "string" && args.oidcIssuerUrl === args.kubeconfig) {
+    throw new ArgumentError("ExistingCluster", "oidcIssuerUrl", args.oidcIssuerUrl, "expected an issuer URL, not the kubeconfig");
+  }
+  return "checked";
+}
+
+class Child extends pulumi.CustomResource {
+  constructor(name: string, props: pulumi.Inputs, opts: pulumi.CustomResourceOptions) {
+    super("test:index:Child", name, props, opts);
+  }
+}
+
+class Probe extends pulumi.ComponentResource {
+  constructor(name: string, args: Args) {
+    const { opts } = validateArgs("ExistingCluster", args, ownChecks);
+    super("goplatform:test:Probe", name, {}, opts);
+    new Child(`${name}-child`, { kubeconfig: args.kubeconfig }, { parent: this });
+    this.registerOutputs({});
+  }
+}
+
+const KUBECONFIG = "apiVersion: v1\nkind: Config\n";
+
+describe("the validation layer (components/arg-validation.ts)", () => {
+  it("judges the schema before the own checks, so they see declared types", async () => {
+    const { error, resources } = await failureUnderMocks(() => new Probe("p", { clusterName: "c", kubernetesVersion: 1.34 as unknown as string, kubeconfig: "nonsense" }));
+    assert.match(error.message, /^ExistingCluster: invalid kubernetesVersion 1\.34; expected a string$/);
+    assert.deepEqual(resources.all, []);
+  });
+
+  it("judges plain values at once", async () => {
+    const { error, resources } = await failureUnderMocks(() => new Probe("p", { clusterName: "c", kubernetesVersion: "1.34", kubeconfig: "nonsense" }));
+    assert.match(error.message, /^ExistingCluster: invalid kubeconfig "nonsense"; expected a kubeconfig$/);
+    assert.deepEqual(resources.all, []);
+  });
+
+  it("judges an Output once known, and nothing is registered when it is bad", async () => {
+    const { messages, resources } = await unhandledUnderMocks(() => new Probe("p", { clusterName: "c", kubernetesVersion: "1.34", kubeconfig: pulumi.output("nonsense") }), {});
+    assert.ok(messages.some((m) => m === 'ExistingCluster: invalid kubeconfig "nonsense"; expected a kubeconfig'), messages.join("\n"));
+    assert.deepEqual(resources.all.map((r) => r.name), []);
+  });
+
+  it("shows no value for a bad secret", async () => {
+    const { messages, resources } = await unhandledUnderMocks(() => new Probe("p", { clusterName: "c", kubernetesVersion: "1.34", kubeconfig: pulumi.secret("hunter2") }), {});
+    assert.ok(messages.includes("ExistingCluster: invalid kubeconfig (a secret, not shown); expected a kubeconfig"), messages.join("\n"));
+    assert.ok(!messages.some((m) => m.includes("hunter2")));
+    assert.deepEqual(resources.all, []);
+  });
+
+  it("judges rules across two Outputs with both known", async () => {
+    const { messages } = await unhandledUnderMocks(() => new Probe("p", { clusterName: "c", kubernetesVersion: "1.34", kubeconfig: pulumi.output(KUBECONFIG), oidcIssuerUrl: pulumi.output(KUBECONFIG) }), {});
+    assert.ok(messages.some((m) => m.startsWith("ExistingCluster: invalid oidcIssuerUrl ")), messages.join("\n"));
+  });
+
+  it("registers the component and its children when the Outputs are good", async () => {
+    const { resources } = await runUnderMocks(() => new Probe("p", { clusterName: pulumi.output("c"), kubernetesVersion: "1.34", kubeconfig: pulumi.secret(KUBECONFIG) }));
+    assert.deepEqual(resources.all.map((r) => r.name).sort(), ["p", "p-child"]);
+  });
+
+  it("returns the options unchanged when no value is pending", () => {
+    const opts = { protect: true };
+    assert.equal(validateArgs("ExistingCluster", { clusterName: "c", kubernetesVersion: "1.34", kubeconfig: KUBECONFIG }, ownChecks, opts).opts, opts);
+  });
+});
