@@ -1,11 +1,14 @@
 /**
  * The validation layer every component runs on its args before anything exists:
  *
- * 1. the schema (components/arg-schema.ts): types, required fields, arguments the
- *    component does not have, enum values — first, so that the component's own checks
- *    always see values of the declared types;
- * 2. the component's own checks (ranges, patterns, and rules across arguments), a
- *    pure function of the args.
+ * 1. the component's own checks (types, ranges, patterns, and rules across
+ *    arguments), a pure function of the args, whose messages say most;
+ * 2. the schema (components/arg-schema.ts): types, required fields, arguments the
+ *    component does not have, enum values — what the own checks did not judge. When an
+ *    own check fails on a value of another type than declared (a TypeError, or an
+ *    error about something inside a value that is not even of the declared type, such
+ *    as `namespaces[0]` of a string), the schema's error about that value is the one
+ *    raised.
  *
  * Both judge the plain values at once. Values that are Outputs (or Promises) are judged
  * again once known: for each argument holding one, both run with that argument
@@ -59,6 +62,19 @@ function touches(argument: string, secretPath: string): boolean {
   return inside(argument, secretPath) || inside(secretPath, argument);
 }
 
+/** The schema's error when it is more to the point than `ownError`: the own check crashed, or judged a part of a value that has the wrong type as a whole. */
+function schemaErrorAbout(component: string, args: unknown, ownError: unknown): ArgumentError | undefined {
+  try {
+    checkArgsAgainstSchema(component, args);
+    return undefined;
+  } catch (schemaError) {
+    if (!(schemaError instanceof ArgumentError)) throw schemaError;
+    if (!(ownError instanceof ArgumentError)) return schemaError;
+    const outer = schemaError.argument;
+    return ownError.argument.startsWith(`${outer}.`) || ownError.argument.startsWith(`${outer}[`) ? schemaError : undefined;
+  }
+}
+
 /**
  * Runs the schema and `ownChecks` on `args` of `component` and returns what the own
  * checks returned, with the options the component must be created with. Throws an
@@ -66,8 +82,14 @@ function touches(argument: string, secretPath: string): boolean {
  */
 export function validateArgs<A extends object, C>(component: string, args: A, ownChecks: (args: A) => C, opts: pulumi.ComponentResourceOptions = {}): ValidatedArgs<C> {
   const judge = (candidate: A): C => {
+    let checked: C;
+    try {
+      checked = ownChecks(candidate);
+    } catch (err) {
+      throw schemaErrorAbout(component, candidate, err) ?? err;
+    }
     checkArgsAgainstSchema(component, candidate);
-    return ownChecks(candidate);
+    return checked;
   };
   const checked = judge(args);
 

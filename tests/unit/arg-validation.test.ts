@@ -39,8 +39,25 @@ class Probe extends pulumi.ComponentResource {
 const KUBECONFIG = "apiVersion: v1\nkind: Config\n";
 
 describe("the validation layer (components/arg-validation.ts)", () => {
-  it("judges the schema before the own checks, so they see declared types", async () => {
-    const { error, resources } = await failureUnderMocks(() => new Probe("p", { clusterName: "c", kubernetesVersion: 1.34 as unknown as string, kubeconfig: "nonsense" }));
+  it("raises the schema's error when an own check crashes on a value of another type", () => {
+    const crashing = (args: Args) => (args.kubeconfig as unknown as { trim(): string }).trim();
+    assert.throws(() => validateArgs("ExistingCluster", { clusterName: "c", kubernetesVersion: "1.34", kubeconfig: 42 as unknown as string }, crashing), /^ArgumentError: ExistingCluster: invalid kubeconfig 42; expected a string$/);
+  });
+
+  it("raises the schema's error when an own check judged a part of a value of another type", () => {
+    const perItem = (args: Args) => {
+      const value: unknown = args.clusterName;
+      if (Array.isArray(value)) value.forEach((c, i) => { if (c === "x") throw new ArgumentError("ExistingCluster", `clusterName[${i}]`, c, "no x"); });
+    };
+    assert.throws(() => validateArgs("ExistingCluster", { clusterName: ["x"] as unknown as string, kubernetesVersion: "1.34" }, perItem), /^ArgumentError: ExistingCluster: invalid clusterName \["x"\]; expected a string$/);
+  });
+
+  it("keeps the own check's message about the value itself", () => {
+    assert.throws(() => validateArgs("ExistingCluster", { clusterName: "c", kubernetesVersion: "1.34", kubeconfig: "nonsense", oidcIssuerUrl: 7 as unknown as string }, ownChecks), /invalid kubeconfig "nonsense"; expected a kubeconfig$/);
+  });
+
+  it("judges the schema after the own checks: a number where a string is declared", async () => {
+    const { error, resources } = await failureUnderMocks(() => new Probe("p", { clusterName: "c", kubernetesVersion: 1.34 as unknown as string, kubeconfig: KUBECONFIG }));
     assert.match(error.message, /^ExistingCluster: invalid kubernetesVersion 1\.34; expected a string$/);
     assert.deepEqual(resources.all, []);
   });
