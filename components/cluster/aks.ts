@@ -21,7 +21,7 @@ import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatI
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "AksCluster";
 
@@ -326,10 +326,8 @@ export class AksCluster extends pulumi.ComponentResource {
   readonly location: string;
 
   constructor(name: string, args: AksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    const checked = checkArgs(name, args);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("AksCluster", args);
-    super(componentToken("AksCluster"), name, {}, withLegacyType("goplatform:azure:AksCluster", { ...opts, protect: args.protect ?? opts?.protect ?? true }));
+    const { checked, opts: validatedOpts } = validateArgs("AksCluster", args, (a) => checkArgs(name, a), withLegacyType("goplatform:azure:AksCluster", { ...opts, protect: args.protect ?? opts?.protect ?? true }));
+    super(componentToken("AksCluster"), name, {}, validatedOpts);
     const parent = { parent: this };
     this.location = args.location;
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };

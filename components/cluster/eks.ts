@@ -22,7 +22,7 @@ import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
 import { eksKubeconfig } from "./eks-kubeconfig";
 import { eksNetwork } from "./eks-network";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 export { eksKubeconfig } from "./eks-kubeconfig";
 
@@ -304,12 +304,10 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    const checked = checkArgs(name, args);
     // One value for Pulumi's protect and EKS's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? true;
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("EksCluster", args);
-    super(componentToken("EksCluster"), name, {}, withLegacyType("goplatform:aws:EksCluster", { ...opts, protect }));
+    const { checked, opts: validatedOpts } = validateArgs("EksCluster", args, (a) => checkArgs(name, a), withLegacyType("goplatform:aws:EksCluster", { ...opts, protect }));
+    super(componentToken("EksCluster"), name, {}, validatedOpts);
     const parent = { parent: this };
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };
     this.region = aws.getRegionOutput({}, parent).region;

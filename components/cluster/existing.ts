@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkDnsLabel, componentToken } from "../args";
 import { checkClusterData } from "./connect";
 import type { ClusterData } from "./contract";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 export interface ExistingClusterArgs {
   /** A name for the cluster (a DNS label), used in labels and docs. */
@@ -33,6 +33,29 @@ export interface ExistingClusterArgs {
 
 const COMPONENT = "ExistingCluster";
 
+/** The own checks of ExistingCluster's args; returns the cluster data. */
+function checkExistingClusterArgs(args: ExistingClusterArgs): ClusterData {
+  checkDnsLabel(COMPONENT, "clusterName", args.clusterName);
+  if (!/^1\.\d+$/.test(args.kubernetesVersion)) {
+    throw new ArgumentError(COMPONENT, "kubernetesVersion", args.kubernetesVersion, "expected a Kubernetes minor version such as \"1.34\"");
+  }
+  if (args.renderYamlToDirectory !== undefined && args.kubeconfig !== undefined) {
+    throw new ArgumentError(COMPONENT, "renderYamlToDirectory", args.renderYamlToDirectory, "expected either a kubeconfig or a render directory, not both");
+  }
+  if (args.renderYamlToDirectory === undefined && (args.kubeconfig === undefined || args.kubeconfig === "")) {
+    throw new ArgumentError(COMPONENT, "kubeconfig", args.kubeconfig, "expected the cluster's kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
+  }
+  const data: ClusterData = {
+    cloud: "existing",
+    name: args.clusterName,
+    kubernetesVersion: args.kubernetesVersion,
+    ...(args.renderYamlToDirectory === undefined ? { kubeconfig: pulumi.secret(args.kubeconfig ?? "") } : { renderYamlToDirectory: args.renderYamlToDirectory }),
+    oidcIssuerUrl: args.oidcIssuerUrl ?? "",
+  };
+  checkClusterData(COMPONENT, data);
+  return data;
+}
+
 export class ExistingCluster extends pulumi.ComponentResource {
   /** What in-cluster components take as `cluster`. */
   readonly cluster: ClusterData;
@@ -40,27 +63,9 @@ export class ExistingCluster extends pulumi.ComponentResource {
   readonly kubernetesVersion: pulumi.Output<string>;
 
   constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    checkDnsLabel(COMPONENT, "clusterName", args.clusterName);
-    if (!/^1\.\d+$/.test(args.kubernetesVersion)) {
-      throw new ArgumentError(COMPONENT, "kubernetesVersion", args.kubernetesVersion, "expected a Kubernetes minor version such as \"1.34\"");
-    }
-    if (args.renderYamlToDirectory !== undefined && args.kubeconfig !== undefined) {
-      throw new ArgumentError(COMPONENT, "renderYamlToDirectory", args.renderYamlToDirectory, "expected either a kubeconfig or a render directory, not both");
-    }
-    const data: ClusterData = {
-      cloud: "existing",
-      name: args.clusterName,
-      kubernetesVersion: args.kubernetesVersion,
-      ...(args.renderYamlToDirectory === undefined ? { kubeconfig: pulumi.secret(args.kubeconfig ?? "") } : { renderYamlToDirectory: args.renderYamlToDirectory }),
-      oidcIssuerUrl: args.oidcIssuerUrl ?? "",
-    };
-    if (args.renderYamlToDirectory === undefined && (args.kubeconfig === undefined || args.kubeconfig === "")) {
-      throw new ArgumentError(COMPONENT, "kubeconfig", args.kubeconfig, "expected the cluster's kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
-    }
-    checkClusterData(COMPONENT, data);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("ExistingCluster", args);
-    super(componentToken(COMPONENT), name, {}, opts);
+    const validated = validateArgs(COMPONENT, args, checkExistingClusterArgs, opts);
+    super(componentToken(COMPONENT), name, {}, validated.opts);
+    const data = validated.checked;
     this.cluster = data;
     this.clusterName = pulumi.output(args.clusterName);
     this.kubernetesVersion = pulumi.output(args.kubernetesVersion);

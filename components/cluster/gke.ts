@@ -15,7 +15,7 @@ import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type No
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "GkeCluster";
 
@@ -366,12 +366,10 @@ export class GkeCluster extends pulumi.ComponentResource {
   readonly region: string;
 
   constructor(name: string, args: GkeClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    const checked = checkArgs(name, args);
     // One value for Pulumi's protect and GKE's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? true;
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("GkeCluster", args);
-    super(componentToken("GkeCluster"), name, {}, withLegacyType("goplatform:gcp:GkeCluster", { ...opts, protect }));
+    const { checked, opts: validatedOpts } = validateArgs("GkeCluster", args, (a) => checkArgs(name, a), withLegacyType("goplatform:gcp:GkeCluster", { ...opts, protect }));
+    super(componentToken("GkeCluster"), name, {}, validatedOpts);
     const parent = { parent: this };
     const { project, region } = checked;
     this.project = project;

@@ -17,7 +17,7 @@ import { connectCluster, type CloudPermission } from "../cluster";
 import { COMPONENT, type GoPipelineArgs, resolve, resolveSigning, resolveTrigger } from "./go-pipeline-args";
 import { goPipelineSpec, goPipelineTasks, TEKTON_API } from "./go-pipeline-tasks";
 import { createTriggers, type Meta } from "./go-pipeline-triggers";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 export * from "./go-pipeline-args";
 export { goPipelineSpec, goPipelineTasks, type TektonStep, type TektonTask } from "./go-pipeline-tasks";
@@ -44,12 +44,14 @@ export class GoPipeline extends pulumi.ComponentResource {
   readonly eventListenerName?: pulumi.Output<string>;
 
   constructor(name: string, args: GoPipelineArgs, opts?: pulumi.ComponentResourceOptions) {
-    const r = resolve(name, args);
-    const signing = resolveSigning(args.signing);
-    const trigger = resolveTrigger(args.trigger);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("GoPipeline", args);
-    super(componentToken("GoPipeline"), name, {}, withLegacyType("goplatform:k8s:GoPipeline", opts));
+    const validated = validateArgs(
+      "GoPipeline",
+      args,
+      (a) => ({ r: resolve(name, a), signing: resolveSigning(a.signing), trigger: resolveTrigger(a.trigger) }),
+      withLegacyType("goplatform:k8s:GoPipeline", opts),
+    );
+    const { r, signing, trigger } = validated.checked;
+    super(componentToken("GoPipeline"), name, {}, validated.opts);
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.goVersion = r.goVersion;
     this.testGoVersions = r.testGoVersions;

@@ -41,7 +41,7 @@ import {
   type CheckedObservability,
 } from "./observability-values";
 import { compactorArgs, dataClaim, HTTP_PORT, OBJSTORE_KEY, queryArgs, storeArgs, THANOS_IMAGE, thanosPodTemplate } from "./thanos";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "Observability";
 
@@ -219,10 +219,8 @@ export class Observability extends pulumi.ComponentResource {
   readonly grafanaAdminPassword?: pulumi.Output<string>;
 
   constructor(name: string, args: ObservabilityArgs, opts?: pulumi.ComponentResourceOptions) {
-    const c = checkObservabilityArgs(args);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("Observability", args);
-    super(componentToken("Observability"), name, {}, withLegacyType("goplatform:k8s:Observability", opts));
+    const { checked: c, opts: validatedOpts } = validateArgs("Observability", args, checkObservabilityArgs, withLegacyType("goplatform:k8s:Observability", opts));
+    super(componentToken("Observability"), name, {}, validatedOpts);
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     const k8sOpts = { parent: this, provider: cluster.provider };
     const ns = c.namespace;

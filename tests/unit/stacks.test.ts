@@ -2,6 +2,7 @@
 import { strict as assert } from "node:assert";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
+import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { checkResources, type PolicyConfig } from "../../policies/index";
 import { program } from "../../stacks/program";
@@ -94,7 +95,10 @@ describe("example stacks", function () {
       // The local stack's control plane (scripts/cluster.sh) does not run under mocks: any kubeconfig file will do.
       if (config["goplatform:kubeconfig"] !== undefined) config["goplatform:kubeconfig"] = mockKubeconfig;
       // As a preview: nothing is pushed or deployed.
-      const { resources } = await runUnderMocks(program, { stack, config, secretConfig, preview: true, calls });
+      // What AKS answers for a cluster it made (the in-cluster components judge the cluster data once known).
+      const outputs = (args: pulumi.runtime.MockResourceArgs) =>
+        args.type === "azure-native:containerservice:ManagedCluster" ? { oidcIssuerProfile: { enabled: true, issuerURL: "https://westeurope.oic.prod-aks.azure.com/tenant-1/issuer-1/" } } : undefined;
+      const { resources } = await runUnderMocks(program, { stack, config, secretConfig, preview: true, calls, outputs });
       assert.ok(resources.all.some((r) => r.type.startsWith("goplatform:")), "the stack uses goplatform components");
       const asOf = { asOf: "2026-11-23" };
       const violations = await checkResources(resources.forPolicies(), { ...policyConfig(stack), "go-version-supported": asOf, "go-patch-level": asOf });
