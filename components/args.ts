@@ -43,7 +43,7 @@ const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 
 /** A Kubernetes object name / namespace: an RFC 1123 label. */
 export function checkDnsLabel(component: string, argument: string, value: string): string {
-  if (!DNS_LABEL.test(value)) {
+  if (typeof value !== "string" || !DNS_LABEL.test(value)) {
     throw new ArgumentError(component, argument, value, "expected a DNS-1123 label: lowercase letters, digits and '-', 1-63 characters, starting and ending alphanumeric");
   }
   return value;
@@ -53,8 +53,47 @@ const PROM_DURATION = /^((\d+)y)?((\d+)w)?((\d+)d)?((\d+)h)?((\d+)m)?((\d+)s)?((
 
 /** A Prometheus duration such as `5m`, `1h30m`, `90s`. */
 export function checkPromDuration(component: string, argument: string, value: string): string {
-  if (value === "" || value === "0" || !PROM_DURATION.test(value)) {
+  if (typeof value !== "string" || value === "" || value === "0" || !PROM_DURATION.test(value)) {
     throw new ArgumentError(component, argument, value, "expected a Prometheus duration such as \"30s\", \"5m\" or \"1h30m\"");
+  }
+  return value;
+}
+
+/** Milliseconds of a duration checkPromDuration accepted (`1h30m` → 5400000; a year is 365 days, as in Prometheus). */
+export function promDurationMs(value: string): number {
+  const m = PROM_DURATION.exec(value);
+  if (m === null) throw new RangeError(`promDurationMs: not a Prometheus duration: ${JSON.stringify(value)}`);
+  const units = [365 * 86400_000, 7 * 86400_000, 86400_000, 3600_000, 60_000, 1000, 1];
+  return units.reduce((total, unit, i) => total + Number(m[2 * i + 2] ?? 0) * unit, 0);
+}
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** A Kubernetes label (or annotation) key: an optional DNS-subdomain prefix (≤253) and "/", then a name of ≤63 characters. */
+export function checkLabelKey(component: string, argument: string, value: string): string {
+  const slash = typeof value === "string" ? value.lastIndexOf("/") : -1;
+  const prefix = slash < 0 ? undefined : (value).slice(0, slash);
+  const name = typeof value === "string" ? value.slice(slash + 1) : "";
+  const ok = typeof value === "string" && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
+  if (!ok) {
+    throw new ArgumentError(component, argument, value, "expected a Kubernetes label key: [prefix/]name, the name 1-63 letters, digits, '-', '_' and '.' starting and ending alphanumeric, the prefix a DNS subdomain of at most 253 characters");
+  }
+  return value;
+}
+
+/** A Kubernetes label value: empty, or up to 63 letters, digits, '-', '_' and '.' starting and ending alphanumeric (so no '/'). */
+export function checkLabelValue(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || !(value === "" || LABEL_NAME.test(value))) {
+    throw new ArgumentError(component, argument, value, "expected a Kubernetes label value: empty, or 1-63 letters, digits, '-', '_' and '.' starting and ending alphanumeric");
+  }
+  return value;
+}
+
+/** A Kubernetes port name (IANA_SVC_NAME): 1-15 lowercase letters, digits and '-', at least one letter, no '--', not starting or ending with '-'. */
+export function checkPortName(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || !/[a-z]/.test(value) || value.includes("--")) {
+    throw new ArgumentError(component, argument, value, "expected a port name: 1-15 lowercase letters, digits and '-', with at least one letter (a port number is not a name)");
   }
   return value;
 }

@@ -11,7 +11,7 @@ import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import { zipSync } from "fflate";
-import { ArgumentError, checkOneOf } from "../args";
+import { ArgumentError, checkBoolean, checkOneOf } from "../args";
 import { readBuildInfo } from "./buildinfo";
 import { goReleases, toDay } from "./releases";
 import { formatGoVersion, goToolchainName, parseGoVersion } from "./version";
@@ -89,33 +89,63 @@ export function defaultGoVersion(asOf: Date | string = new Date()): string {
 }
 
 /**
- * Checks the arguments and fills in defaults, without running anything. Errors name
- * the argument (prefixed with `component`), the value and what is allowed.
+ * Build tags as the caller wrote them under `argument`: a list (not a comma-separated
+ * string, which would be split into characters) of names of letters, digits, '_' and '.'.
  */
-export function resolveGoBuild(args: GoBuildArgs, component = "GoBuild"): ResolvedGoBuild {
-  const day = toDay(args.asOf ?? new Date(), "asOf");
-  const goVersion = checkGoVersion(component, args.goVersion ?? defaultGoVersion(day), day);
+export function checkBuildTags(component: string, argument: string, value: unknown): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value)) throw new ArgumentError(component, argument, value, "expected a list of build tags such as [\"netgo\", \"osusergo\"]");
+  return value.map((tag: unknown, i) => {
+    if (typeof tag !== "string" || !TAG.test(tag)) throw new ArgumentError(component, `${argument}[${i}]`, tag, "expected a build tag of letters, digits, '_' and '.'");
+    return tag;
+  });
+}
 
+/** The day (YYYY-MM-DD) the Go version rules are judged for, from `asOf` as the caller wrote it. */
+function checkAsOf(component: string, argument: string, value: unknown): string {
+  if (value === undefined) return toDay(new Date());
+  try {
+    if (typeof value !== "string" && !(value instanceof Date)) throw new RangeError("not a day");
+    return toDay(value, argument);
+  } catch {
+    throw new ArgumentError(component, argument, value instanceof Date ? String(value) : value, "expected a day as YYYY-MM-DD, such as \"2026-11-23\"");
+  }
+}
+
+/**
+ * Checks the arguments and fills in defaults, without running anything. Errors name
+ * the argument (prefixed with `component`) as the caller wrote it (`names` maps a build
+ * argument to the component's own name for it, e.g. tags → "buildTags"), the value and
+ * what is allowed.
+ */
+export function resolveGoBuild(args: GoBuildArgs, component = "GoBuild", names: Partial<Record<keyof GoBuildArgs, string>> = {}): ResolvedGoBuild {
+  const named = (key: keyof GoBuildArgs): string => names[key] ?? key;
+  const day = checkAsOf(component, named("asOf"), args.asOf);
+  const goVersion = checkGoVersion(component, args.goVersion ?? defaultGoVersion(day), day, named("goVersion"));
+
+  if (typeof args.source !== "string" || args.source === "") {
+    throw new ArgumentError(component, named("source"), args.source, "expected the path of an existing directory holding a Go module");
+  }
   const source = path.resolve(args.source);
   if (!existsSync(source) || !statSync(source).isDirectory()) {
-    throw new ArgumentError(component, "source", args.source, "expected an existing directory holding a Go module");
+    throw new ArgumentError(component, named("source"), args.source, "expected an existing directory holding a Go module");
   }
   if (!existsSync(path.join(source, "go.mod"))) {
-    throw new ArgumentError(component, "source", args.source, "expected a Go module directory, but it has no go.mod");
+    throw new ArgumentError(component, named("source"), args.source, "expected a Go module directory, but it has no go.mod");
   }
-  const pkg = args.package ?? ".";
-  if (path.isAbsolute(pkg) || pkg.split(/[\\/]/).includes("..")) {
-    throw new ArgumentError(component, "package", pkg, "expected a package path inside source, such as \".\" or \"./cmd/api\"");
+  const pkg: unknown = args.package ?? ".";
+  if (typeof pkg !== "string" || pkg === "" || path.isAbsolute(pkg) || pkg.split(/[\\/]/).includes("..")) {
+    throw new ArgumentError(component, named("package"), pkg, "expected a package path inside source, such as \".\" or \"./cmd/api\"");
   }
   const arch = args.arch ?? "arm64";
-  checkOneOf(component, "arch", arch, ARCHES);
-  const tags = args.tags ?? [];
-  for (const tag of tags) {
-    if (!TAG.test(tag)) throw new ArgumentError(component, "tags", tag, "expected build tags of letters, digits, '_' and '.'");
-  }
-  const binaryName = args.binaryName ?? "bootstrap";
-  if (!/^[A-Za-z0-9_.-]+$/.test(binaryName)) throw new ArgumentError(component, "binaryName", binaryName, "expected a file name");
-  const resolved = { source, package: pkg, goVersion, arch, tags, ldflags: args.ldflags ?? "-s -w", vcs: args.vcs ?? false, binaryName };
+  checkOneOf(component, named("arch"), arch, ARCHES);
+  const tags = checkBuildTags(component, named("tags"), args.tags);
+  const ldflags: unknown = args.ldflags ?? "-s -w";
+  if (typeof ldflags !== "string") throw new ArgumentError(component, named("ldflags"), ldflags, "expected linker flags as one string, such as \"-s -w\"");
+  const vcs = checkBoolean(component, named("vcs"), args.vcs ?? false);
+  const binaryName: unknown = args.binaryName ?? "bootstrap";
+  if (typeof binaryName !== "string" || !/^[A-Za-z0-9_.-]+$/.test(binaryName)) throw new ArgumentError(component, named("binaryName"), binaryName, "expected a file name");
+  const resolved = { source, package: pkg, goVersion, arch, tags, ldflags, vcs, binaryName };
   const key = createHash("sha256").update(JSON.stringify(resolved)).digest("hex").slice(0, 16);
   return { ...resolved, outDir: path.resolve(args.outDir ?? path.join(".cache", "goplatform", "go-build", key)) };
 }

@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkNumber, checkPromDuration, componentToken, withLegacyType } from "../args";
+import { ArgumentError, checkDnsLabel, checkLabelKey, checkLabelValue, checkNumber, checkPromDuration, componentToken, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster } from "../cluster/connect";
 import type { ClusterData } from "../cluster/contract";
 import { goReleases, parseGoVersion, type GoVersion } from "../go";
@@ -88,10 +88,21 @@ export interface GoRuntimeAlertRule {
 
 const MATCHER = /^\s*[a-zA-Z_][a-zA-Z0-9_]*\s*(=|!=|=~|!~)\s*"(?:[^"\\]|\\.)*"\s*$/;
 
-function checkSelector(selector: string): string {
+/**
+ * Where an argument's error points: the component the user called and the path of the
+ * thresholds in its args (Observability passes its `alerts` through: "alerts.").
+ */
+export interface ArgumentsAt {
+  readonly component: string;
+  readonly prefix: string;
+}
+const OWN: ArgumentsAt = { component: COMPONENT, prefix: "" };
+
+function checkSelector(selector: string, at: ArgumentsAt): string {
+  if (typeof selector !== "string") throw new ArgumentError(at.component, `${at.prefix}selector`, selector, "expected PromQL label matchers without braces, as a string");
   const parts = selector.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/);
   if (selector.trim() === "" || !parts.every((p) => MATCHER.test(p))) {
-    throw new ArgumentError(COMPONENT, "selector", selector, "expected PromQL label matchers without braces, such as 'namespace=\"payments\",job=~\"api.*\"'");
+    throw new ArgumentError(at.component, `${at.prefix}selector`, selector, "expected PromQL label matchers without braces, such as 'namespace=\"payments\",job=~\"api.*\"'");
   }
   return selector.trim();
 }
@@ -114,20 +125,22 @@ export function integerAtLeastRegex(n: number): string {
   return `(${alternatives.join("|")})`;
 }
 
-function checkGoVersionFloors(floors: readonly string[]): GoVersion[] {
+function checkGoVersionFloors(floors: readonly string[], at: ArgumentsAt): GoVersion[] {
   const allowed = 'expected a non-empty list of Go releases, at most one per minor line, such as ["1.27.4", "1.26.11"]';
-  if (!Array.isArray(floors) || floors.length === 0) throw new ArgumentError(COMPONENT, "goVersionFloors", floors, allowed);
-  const parsed = floors.map((floor) => {
+  const argument = `${at.prefix}goVersionFloors`;
+  if (!Array.isArray(floors) || floors.length === 0) throw new ArgumentError(at.component, argument, floors, allowed);
+  const parsed = floors.map((floor, i) => {
     let version: GoVersion;
     try {
+      // A number (1.27) is refused here, not turned into "1.27".
       version = parseGoVersion(floor);
     } catch {
-      throw new ArgumentError(COMPONENT, "goVersionFloors", floors, allowed);
+      throw new ArgumentError(at.component, `${argument}[${i}]`, floor, "expected a Go release as a string, such as \"1.27.4\"");
     }
-    if (version.patch === undefined) throw new ArgumentError(COMPONENT, "goVersionFloors", floors, allowed);
+    if (version.patch === undefined) throw new ArgumentError(at.component, `${argument}[${i}]`, floor, "expected a Go release with a patch number, such as \"1.27.4\"");
     return version;
   });
-  if (new Set(parsed.map((v) => v.minor)).size !== parsed.length) throw new ArgumentError(COMPONENT, "goVersionFloors", floors, allowed);
+  if (new Set(parsed.map((v) => v.minor)).size !== parsed.length) throw new ArgumentError(at.component, argument, floors, allowed);
   return parsed;
 }
 
@@ -136,8 +149,8 @@ function checkGoVersionFloors(floors: readonly string[]): GoVersion[] {
  * a listed line at or above its floor, or a release of a newer line, optionally
  * followed by the GOEXPERIMENT suffix runtime.Version() appends (`go1.27.4 X:…`).
  */
-export function goVersionFloorRegex(floors: readonly string[]): string {
-  const parsed = checkGoVersionFloors(floors);
+export function goVersionFloorRegex(floors: readonly string[], at: ArgumentsAt = OWN): string {
+  const parsed = checkGoVersionFloors(floors, at);
   const newestMinor = Math.max(...parsed.map((v) => v.minor));
   const lines = parsed.map((v) => `${v.minor}[.]${integerAtLeastRegex(v.patch ?? 0)}`);
   lines.push(`${integerAtLeastRegex(newestMinor + 1)}[.][0-9]+`);
@@ -145,18 +158,19 @@ export function goVersionFloorRegex(floors: readonly string[]): string {
 }
 
 /** The alert rules, built from validated arguments; exported for rule tests (promtool). */
-export function goRuntimeAlertRules(args: GoRuntimeAlertThresholds = {}): GoRuntimeAlertRule[] {
-  const sel = checkSelector(args.selector ?? 'job!=""');
-  const maxGoroutines = checkNumber(COMPONENT, "maxGoroutines", args.maxGoroutines ?? 10000, { min: 1, integer: true });
-  const growth = checkNumber(COMPONENT, "maxGoroutineGrowthPerHour", args.maxGoroutineGrowthPerHour ?? 1000, { min: 0, exclusiveMin: true });
-  const gc = checkNumber(COMPONENT, "maxGcPauseFraction", args.maxGcPauseFraction ?? 0.05, { min: 0, max: 1, exclusiveMin: true });
-  const gcCpu = checkNumber(COMPONENT, "maxGcCpuFraction", args.maxGcCpuFraction ?? 0.25, { min: 0, max: 1, exclusiveMin: true });
-  const heap = checkNumber(COMPONENT, "maxHeapToMemoryLimit", args.maxHeapToMemoryLimit ?? 0.9, { min: 0, max: 1, exclusiveMin: true });
-  const fds = checkNumber(COMPONENT, "maxFdUsage", args.maxFdUsage ?? 0.8, { min: 0, max: 1, exclusiveMin: true });
-  const restarts = checkNumber(COMPONENT, "maxRestartsPerHour", args.maxRestartsPerHour ?? 3, { min: 1, integer: true });
+export function goRuntimeAlertRules(args: GoRuntimeAlertThresholds = {}, at: ArgumentsAt = OWN): GoRuntimeAlertRule[] {
+  const sel = checkSelector(args.selector ?? 'job!=""', at);
+  const threshold = (argument: string, value: number, range: Parameters<typeof checkNumber>[3]) => checkNumber(at.component, `${at.prefix}${argument}`, value, range);
+  const maxGoroutines = threshold("maxGoroutines", args.maxGoroutines ?? 10000, { min: 1, integer: true });
+  const growth = threshold("maxGoroutineGrowthPerHour", args.maxGoroutineGrowthPerHour ?? 1000, { min: 0, exclusiveMin: true });
+  const gc = threshold("maxGcPauseFraction", args.maxGcPauseFraction ?? 0.05, { min: 0, max: 1, exclusiveMin: true });
+  const gcCpu = threshold("maxGcCpuFraction", args.maxGcCpuFraction ?? 0.25, { min: 0, max: 1, exclusiveMin: true });
+  const heap = threshold("maxHeapToMemoryLimit", args.maxHeapToMemoryLimit ?? 0.9, { min: 0, max: 1, exclusiveMin: true });
+  const fds = threshold("maxFdUsage", args.maxFdUsage ?? 0.8, { min: 0, max: 1, exclusiveMin: true });
+  const restarts = threshold("maxRestartsPerHour", args.maxRestartsPerHour ?? 3, { min: 1, integer: true });
   const floors = args.goVersionFloors ?? goReleases.supportedPatchFloors(goReleases.asOf);
-  const floorRegex = goVersionFloorRegex(floors);
-  const holdFor = checkPromDuration(COMPONENT, "for", args.for ?? "15m");
+  const floorRegex = goVersionFloorRegex(floors, at);
+  const holdFor = checkPromDuration(at.component, `${at.prefix}for`, args.for ?? "15m");
   const rule = (alert: string, expr: string, severity: string, summary: string, description: string, ruleFor = holdFor): GoRuntimeAlertRule => ({
     alert,
     expr,
@@ -225,6 +239,17 @@ export function goRuntimeAlertRules(args: GoRuntimeAlertThresholds = {}): GoRunt
   ];
 }
 
+/** The PrometheusRule's extra labels: Kubernetes label keys and values (they go on its metadata, where Prometheus' ruleSelector reads them). */
+function checkRuleLabels(given: unknown): Record<string, string> {
+  if (given === undefined) return {};
+  if (!isRecord(given)) throw new ArgumentError(COMPONENT, "ruleLabels", given, "expected a map of Kubernetes label keys to values, such as { release: \"kube-prometheus-stack\" }");
+  for (const [key, value] of Object.entries(given)) {
+    checkLabelKey(COMPONENT, "ruleLabels", key);
+    checkLabelValue(COMPONENT, `ruleLabels.${key}`, value as string);
+  }
+  return given as Record<string, string>;
+}
+
 export class GoRuntimeAlerts extends pulumi.ComponentResource {
   /** Name of the PrometheusRule. */
   readonly ruleName: pulumi.Output<string>;
@@ -237,6 +262,7 @@ export class GoRuntimeAlerts extends pulumi.ComponentResource {
     const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "monitoring");
     const interval = checkPromDuration(COMPONENT, "interval", args.interval ?? "1m");
     const rules = goRuntimeAlertRules(args);
+    const ruleLabels = checkRuleLabels(args.ruleLabels);
     if (args.cluster !== undefined) checkClusterData(COMPONENT, args.cluster);
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("GoRuntimeAlerts", args);
@@ -251,7 +277,7 @@ export class GoRuntimeAlerts extends pulumi.ComponentResource {
         metadata: {
           name,
           namespace,
-          labels: { "app.kubernetes.io/managed-by": "goplatform", "app.kubernetes.io/component": "go-runtime-alerts", ...args.ruleLabels },
+          labels: { "app.kubernetes.io/managed-by": "goplatform", "app.kubernetes.io/component": "go-runtime-alerts", ...ruleLabels },
         },
         spec: { groups: [{ name: "go-runtime", interval, rules }] },
       },

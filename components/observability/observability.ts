@@ -18,7 +18,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkImageByDigest, checkNumber, checkOneOf, checkPromDuration, checkVolumeSize, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkImageByDigest, checkLabelKey, checkLabelValue, checkNumber, checkOneOf, checkPortName, checkPromDuration, checkVolumeSize, componentToken, isPending, isRecord, promDurationMs, withLegacyType } from "../args";
 import { checkClusterData, connectCluster } from "../cluster/connect";
 import { Cloud, type BoundServiceAccount, type CloudPermission, type ClusterData, type ObjectBucket } from "../cluster/contract";
 import { GoRuntimeAlerts, goRuntimeAlertRules, type GoRuntimeAlertThresholds } from "./go-runtime-alerts";
@@ -40,7 +40,8 @@ import {
   thanosServicePorts,
   type CheckedObservability,
 } from "./observability-values";
-import { compactorArgs, dataClaim, HTTP_PORT, OBJSTORE_KEY, queryArgs, storeArgs, THANOS_IMAGE, thanosPodTemplate } from "./thanos";
+import { checkBucketName } from "./s3-compatible-bucket";
+import { compactorArgs, dataClaim, HTTP_PORT, OBJSTORE_KEY, queryArgs, storeArgs, THANOS_IMAGE, thanosPodTemplate, type ThanosRetention } from "./thanos";
 import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "Observability";
@@ -118,15 +119,43 @@ export interface ObservabilityArgs {
   dashboardLabel?: Record<string, string>;
 }
 
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
-const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
-
+/** A map of Kubernetes labels (a selector, the dashboard label): each key and value by the Kubernetes rules. */
 function checkLabels(argument: string, labels: Record<string, string>, what: string): Record<string, string> {
-  const entries = isRecord(labels) ? Object.entries(labels) : [["", undefined]];
-  if (!entries.every(([k, v]) => typeof k === "string" && LABEL_KEY.test(k) && typeof v === "string" && LABEL_VALUE.test(v))) {
-    throw new ArgumentError(COMPONENT, argument, labels, `expected ${what} of Kubernetes labels (key: [prefix/]name, value: up to 63 letters, digits, '-', '_', '.')`);
+  if (!isRecord(labels)) throw new ArgumentError(COMPONENT, argument, labels, `expected ${what} of Kubernetes labels (key: [prefix/]name, value: up to 63 letters, digits, '-', '_', '.')`);
+  for (const [key, value] of Object.entries(labels)) {
+    checkLabelKey(COMPONENT, argument, key);
+    checkLabelValue(COMPONENT, `${argument}.${key}`, value);
   }
   return { ...labels };
+}
+
+/** How long raw blocks must be kept for the Compactor to downsample them to 5m (it does at 40 hours), and 5m blocks for 1h (at 10 days). */
+const DOWNSAMPLE_AFTER_MS = { raw: 40 * 3600_000, fiveMinutes: 10 * 86400_000 };
+
+/**
+ * Retention per resolution against downsampling (Thanos compactor docs,
+ * https://thanos.io/tip/components/compact.md/#downsampling): 5m blocks are made from raw
+ * blocks older than 40 hours and 1h blocks from 5m blocks older than 10 days, so with
+ * downsampling on, a shorter raw (or 5m) retention deletes the data before it is
+ * downsampled; and a lower resolution kept for less time than a higher one is never
+ * read. So: raw ≤ fiveMinutes ≤ oneHour ("0d" is forever), raw ≥ 40h, fiveMinutes ≥ 10d.
+ */
+function checkRetention(retention: ThanosRetention, downsampling: boolean): ThanosRetention {
+  if (!downsampling) return retention;
+  const ms = (value: string) => (promDurationMs(value) === 0 ? Number.POSITIVE_INFINITY : promDurationMs(value));
+  if (ms(retention.raw) < DOWNSAMPLE_AFTER_MS.raw) {
+    throw new ArgumentError(COMPONENT, "retention.raw", retention.raw, "expected at least 40h (or \"0d\", forever) with downsampling: the Compactor makes 5m blocks from raw blocks 40 hours old; set downsampling false to keep raw data only");
+  }
+  if (ms(retention.fiveMinutes) < DOWNSAMPLE_AFTER_MS.fiveMinutes) {
+    throw new ArgumentError(COMPONENT, "retention.fiveMinutes", retention.fiveMinutes, "expected at least 10d (or \"0d\", forever) with downsampling: the Compactor makes 1h blocks from 5m blocks 10 days old");
+  }
+  if (ms(retention.fiveMinutes) < ms(retention.raw)) {
+    throw new ArgumentError(COMPONENT, "retention.fiveMinutes", retention.fiveMinutes, `expected at least retention.raw (${retention.raw}): 5m blocks are kept at least as long as raw ones ("0d" is forever)`);
+  }
+  if (ms(retention.oneHour) < ms(retention.fiveMinutes)) {
+    throw new ArgumentError(COMPONENT, "retention.oneHour", retention.oneHour, `expected at least retention.fiveMinutes (${retention.fiveMinutes}): 1h blocks are kept at least as long as 5m ones ("0d" is forever)`);
+  }
+  return retention;
 }
 
 /** The bucket argument: a bucket of a known cloud, in the cluster's cloud; its configuration checked when already known. */
@@ -144,6 +173,7 @@ function checkBucket(bucket: ObjectBucket | undefined, cloud: Cloud): void {
     throw new ArgumentError(COMPONENT, "bucket", bucket.cloud, `expected a bucket in the cluster's cloud (${cloud}); its workload identity cannot be granted access to another cloud's storage`);
   }
   if (typeof bucket.bucketName === "string" && bucket.bucketName === "") throw new ArgumentError(COMPONENT, "bucket.bucketName", bucket.bucketName, "expected the bucket's name");
+  if (cloud !== "existing" && !isPending(bucket.bucketName) && typeof bucket.cloud === "string") checkBucketName(COMPONENT, "bucket.bucketName", bucket.cloud, bucket.bucketName);
   if (typeof bucket.thanosObjectStore === "string") thanosObjstoreYaml(COMPONENT, "bucket.thanosObjectStore", bucket.thanosObjectStore);
 }
 
@@ -163,10 +193,11 @@ export function checkObservabilityArgs(args: ObservabilityArgs): CheckedObservab
   if (dashboardEntry === undefined || Object.keys(dashboardLabel).length !== 1) {
     throw new ArgumentError(COMPONENT, "dashboardLabel", dashboardLabel, "expected exactly one label (the Grafana sidecar watches one)");
   }
+  if (args.alerts !== undefined && !isRecord(args.alerts)) throw new ArgumentError(COMPONENT, "alerts", args.alerts, "expected the GoRuntimeAlerts thresholds { selector?, maxGoroutines?, …, for?, interval? }");
   const alerts: GoRuntimeAlertThresholds = { selector: `${GO_SERIES_LABEL}="go"`, ...args.alerts };
-  // GoRuntimeAlerts checks these again in its constructor; here they must fail before anything exists.
-  goRuntimeAlertRules(alerts);
-  if (alerts.interval !== undefined) checkPromDuration("GoRuntimeAlerts", "interval", alerts.interval);
+  // GoRuntimeAlerts checks these again in its constructor; here they must fail before anything exists, named as the caller wrote them.
+  goRuntimeAlertRules(alerts, { component: COMPONENT, prefix: "alerts." });
+  if (alerts.interval !== undefined) checkPromDuration(COMPONENT, "alerts.interval", alerts.interval);
   const storageClassName = args.storageClassName === undefined ? {} : { storageClassName: checkDnsLabel(COMPONENT, "storageClassName", args.storageClassName) };
   return {
     namespace: checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "monitoring"),
@@ -176,11 +207,14 @@ export function checkObservabilityArgs(args: ObservabilityArgs): CheckedObservab
     noncurrentVersionDays: check("noncurrentVersionDays", args.noncurrentVersionDays ?? 30, 1),
     prometheusReplicas: check("prometheusReplicas", args.prometheusReplicas ?? 2, 1),
     prometheusRetention: checkPromDuration(COMPONENT, "prometheusRetention", args.prometheusRetention ?? "2d"),
-    retention: {
-      raw: checkPromDuration(COMPONENT, "retention.raw", args.retention?.raw ?? "30d"),
-      fiveMinutes: checkPromDuration(COMPONENT, "retention.fiveMinutes", args.retention?.fiveMinutes ?? "180d"),
-      oneHour: checkPromDuration(COMPONENT, "retention.oneHour", args.retention?.oneHour ?? "2y"),
-    },
+    retention: checkRetention(
+      {
+        raw: checkPromDuration(COMPONENT, "retention.raw", args.retention?.raw ?? "30d"),
+        fiveMinutes: checkPromDuration(COMPONENT, "retention.fiveMinutes", args.retention?.fiveMinutes ?? "180d"),
+        oneHour: checkPromDuration(COMPONENT, "retention.oneHour", args.retention?.oneHour ?? "2y"),
+      },
+      downsampling,
+    ),
     downsampling,
     queryReplicas: check("queryReplicas", args.queryReplicas ?? 2, 1),
     storeReplicas: check("storeReplicas", args.storeReplicas ?? 1, 1),
@@ -189,7 +223,8 @@ export function checkObservabilityArgs(args: ObservabilityArgs): CheckedObservab
     ...storageClassName,
     thanosImage: checkImageByDigest(COMPONENT, "thanosImage", args.thanosImage ?? THANOS_IMAGE),
     goServiceSelector,
-    metricsPort: checkDnsLabel(COMPONENT, "metricsPort", args.metricsPort ?? "metrics"),
+    // The ServiceMonitor's endpoint port is the Service port's name; a number is not one.
+    metricsPort: checkPortName(COMPONENT, "metricsPort", args.metricsPort ?? "metrics"),
     scrapeInterval: checkPromDuration(COMPONENT, "scrapeInterval", args.scrapeInterval ?? "30s"),
     alerts,
     dashboardLabel: dashboardEntry,

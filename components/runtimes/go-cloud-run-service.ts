@@ -19,7 +19,7 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { checkPrivateKey } from "../delivery/checks";
 import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, GoArch } from "../go";
 import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
@@ -197,13 +197,28 @@ function checkSigning(given: unknown): { privateKey: pulumi.Input<string>; passw
   if (password === undefined || password === null) {
     throw new ArgumentError(COMPONENT, "signing.password", undefined, "expected the cosign key's password (as a Pulumi secret) with signing.mode \"cosign\"");
   }
+  if (!isPending(privateKey)) {
+    // The format on the plain value, here, before anything exists (checkPrivateKey never shows the key).
+    if (typeof privateKey !== "string") throw new ArgumentError(COMPONENT, "signing.privateKey", "(secret)", "expected the cosign key as a string (cosign.key, as a Pulumi secret)");
+    checkPrivateKey(COMPONENT, "signing.privateKey", privateKey);
+  }
+  if (!isPending(password) && typeof password !== "string") {
+    throw new ArgumentError(COMPONENT, "signing.password", "(secret)", "expected the cosign key's password as a string (as a Pulumi secret)");
+  }
   if (typeof password === "string" && password.length === 0) {
     throw new ArgumentError(COMPONENT, "signing.password", "", "expected the cosign key's password (cosign keys are always encrypted)");
   }
   return { privateKey: privateKey as pulumi.Input<string>, password: password as pulumi.Input<string> };
 }
 
-/** The Cloud Run service's binaryAuthorization block, or undefined when it is turned off. */
+const POLICY_NAME = /^projects\/[a-z0-9][-a-z0-9]*[a-z0-9]\/platforms\/cloudRun\/policies\/[A-Za-z0-9][-A-Za-z0-9_]*$/;
+
+/**
+ * The Cloud Run service's binaryAuthorization block, or undefined when it is turned off:
+ * left out or `{}` or `{ enabled: true }` is `{ useDefault: true }` (the project's default
+ * policy), `{ policy }` that policy. Anything else (`true`, a string) is refused: it would
+ * reach the provider as an empty block.
+ */
 function checkBinaryAuthorization(given: unknown): { useDefault: true } | { policy: string } | undefined {
   if (given === undefined) return { useDefault: true };
   if (!isRecord(given)) {
@@ -217,10 +232,90 @@ function checkBinaryAuthorization(given: unknown): { useDefault: true } | { poli
     return undefined;
   }
   if (given.policy === undefined) return { useDefault: true };
-  if (typeof given.policy !== "string" || given.policy.trim() === "") {
-    throw new ArgumentError(COMPONENT, "binaryAuthorization.policy", given.policy, "expected the name of a Binary Authorization policy, or no policy for the project's default");
+  // Cloud Run takes a platform policy by its resource name (Binary Authorization, "Cloud Run platform policies").
+  if (typeof given.policy !== "string" || !POLICY_NAME.test(given.policy)) {
+    throw new ArgumentError(COMPONENT, "binaryAuthorization.policy", given.policy, "expected the name of a Binary Authorization policy, such as \"projects/my-project/platforms/cloudRun/policies/my-policy\", or no policy for the project's default");
   }
   return { policy: given.policy };
+}
+
+/**
+ * Cloud Run CPU and memory (https://cloud.google.com/run/docs/configuring/services/cpu and
+ * …/services/memory-limits). The service runs in the second generation execution
+ * environment, so: CPU 1, 2, 4, 6 or 8 (below 1 needs the first generation and
+ * concurrency 1); memory 512 MiB (gen2 minimum) to 32 GiB; more than 4 GiB needs 2 CPUs,
+ * more than 8 GiB 4, more than 16 GiB 6, more than 24 GiB 8; 4 CPUs need at least 2 GiB,
+ * 6 and 8 CPUs at least 4 GiB.
+ */
+const CPU_MEMORY_MIB: Readonly<Record<string, { min: number; max: number }>> = {
+  "1": { min: 512, max: 4096 },
+  "2": { min: 512, max: 8192 },
+  "4": { min: 2048, max: 16384 },
+  "6": { min: 4096, max: 24576 },
+  "8": { min: 4096, max: 32768 },
+};
+
+function checkCpuMemory(cpuGiven: unknown, memoryGiven: unknown): { cpu: string; memory: string } {
+  const cpuText = typeof cpuGiven === "string" ? cpuGiven.replace(/^([1-9])000m$/, "$1") : undefined;
+  const range = cpuText === undefined ? undefined : CPU_MEMORY_MIB[cpuText];
+  if (cpuText === undefined || range === undefined) {
+    throw new ArgumentError(COMPONENT, "cpu", cpuGiven, "expected \"1\", \"2\", \"4\", \"6\" or \"8\" (as a string; CPU below 1 needs the first generation execution environment, and this service runs in the second)");
+  }
+  const match = typeof memoryGiven === "string" ? /^([1-9]\d*)(Mi|Gi)$/.exec(memoryGiven) : null;
+  if (match === null) throw new ArgumentError(COMPONENT, "memory", memoryGiven, "expected a memory limit such as \"512Mi\" or \"2Gi\" (Mi or Gi)");
+  const mib = Number(match[1]) * (match[2] === "Gi" ? 1024 : 1);
+  if (mib < range.min || mib > range.max) {
+    throw new ArgumentError(COMPONENT, "memory", memoryGiven, `expected ${range.min}Mi to ${range.max / 1024}Gi with cpu "${cpuText}" (Cloud Run, second generation: at least 512Mi; over 4Gi needs cpu 2, over 8Gi cpu 4, over 16Gi cpu 6, over 24Gi cpu 8; cpu 4 needs 2Gi, cpu 6 and 8 need 4Gi)`);
+  }
+  return { cpu: cpuText, memory: memoryGiven as string };
+}
+
+/** GCP resource labels: keys 1-63 lowercase letters, digits, '_' and '-' starting with a letter; values up to 63 of the same. */
+function checkGcpLabels(given: unknown): Record<string, string> {
+  if (given === undefined) return {};
+  if (!isRecord(given)) throw new ArgumentError(COMPONENT, "labels", given, "expected a map of label keys to string values");
+  for (const [key, value] of Object.entries(given)) {
+    if (!/^[a-z][-_a-z0-9]{0,62}$/.test(key)) throw new ArgumentError(COMPONENT, "labels", key, "expected label keys of 1-63 lowercase letters, digits, '_' and '-', starting with a letter (GCP labels)");
+    if (typeof value !== "string" || !/^[-_a-z0-9]{0,63}$/.test(value)) {
+      throw new ArgumentError(COMPONENT, `labels.${key}`, value, "expected a label value of up to 63 lowercase letters, digits, '_' and '-' (GCP labels)");
+    }
+  }
+  return given as Record<string, string>;
+}
+
+/** GoCloudRunService's arguments checked, defaults applied: a pure function of the args, run before anything exists. */
+export function checkGoCloudRunServiceArgs(name: string, args: GoCloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
+  if (typeof name !== "string" || !/^[a-z][-a-z0-9]{0,24}[a-z0-9]$/.test(name)) {
+    // It prefixes the service account id (6-30 characters) and the repository id.
+    throw new ArgumentError(COMPONENT, "name", name, "expected 2-26 characters: lowercase letters, digits and '-', starting with a letter and ending alphanumeric");
+  }
+  if (!isRecord(args)) throw new ArgumentError(COMPONENT, "args", args, "expected the arguments object { source, location, signing, … }");
+  const builder = checkOneOf(COMPONENT, "builder", args.builder ?? CloudRunImageBuilder.Daemonless, Object.values(CloudRunImageBuilder));
+  const build = resolveGoBuild({ source: args.source, package: args.package, goVersion: args.goVersion, arch: args.arch ?? GoArch.Amd64, binaryName: "server", asOf: args.asOf }, COMPONENT);
+  if (typeof args.location !== "string" || !/^[a-z]+-[a-z]+\d+$/.test(args.location)) {
+    throw new ArgumentError(COMPONENT, "location", args.location, "expected a Cloud Run region such as \"europe-west1\"");
+  }
+  const ingress = checkOneOf(COMPONENT, "ingress", args.ingress ?? CloudRunIngress.InternalAndLoadBalancer, Object.values(CloudRunIngress));
+  // Cloud Run: up to 1000 instances (https://cloud.google.com/run/docs/configuring/max-instances),
+  // up to 1000 concurrent requests per instance (https://cloud.google.com/run/docs/about-concurrency).
+  const minInstances = checkNumber(COMPONENT, "minInstances", args.minInstances ?? 0, { min: 0, max: 1000, integer: true });
+  const maxInstances = checkNumber(COMPONENT, "maxInstances", args.maxInstances ?? 10, { min: 1, max: 1000, integer: true });
+  if (maxInstances < minInstances) {
+    throw new ArgumentError(COMPONENT, "maxInstances", maxInstances, `expected at least minInstances (${minInstances}): Cloud Run cannot keep more instances warm than it may run`);
+  }
+  const concurrency = checkNumber(COMPONENT, "concurrency", args.concurrency ?? 80, { min: 1, max: 1000, integer: true });
+  const { cpu, memory } = checkCpuMemory(args.cpu ?? "1", args.memory ?? "512Mi");
+  const port = checkNumber(COMPONENT, "port", args.port ?? 8080, { min: 1, max: 65535, integer: true });
+  const paths = { startupPath: args.startupPath ?? "/readyz", livenessPath: args.livenessPath ?? "/healthz" };
+  for (const [argument, value] of Object.entries(paths)) {
+    if (typeof value !== "string" || !/^\/\S*$/.test(value)) throw new ArgumentError(COMPONENT, argument, value, "expected an HTTP path starting with '/'");
+  }
+  const signing = checkSigning(args.signing);
+  const binaryAuthorization = checkBinaryAuthorization(args.binaryAuthorization);
+  const labels = checkGcpLabels(args.labels);
+  // One value for Pulumi's protect and Cloud Run's deletionProtection.
+  const protect = checkBoolean(COMPONENT, "protect", args.protect ?? opts?.protect ?? false);
+  return { builder, build, location: args.location, ingress, minInstances, maxInstances, concurrency, cpu, memory, port, ...paths, signing, binaryAuthorization, labels, protect };
 }
 
 export class GoCloudRunService extends pulumi.ComponentResource {
@@ -238,41 +333,22 @@ export class GoCloudRunService extends pulumi.ComponentResource {
   readonly goModule: string;
 
   constructor(name: string, args: GoCloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    if (!/^[a-z][-a-z0-9]{0,24}[a-z0-9]$/.test(name)) {
-      // It prefixes the service account id (6-30 characters) and the repository id.
-      throw new ArgumentError(COMPONENT, "name", name, "expected 2-26 characters: lowercase letters, digits and '-', starting with a letter and ending alphanumeric");
-    }
-    const builder = checkOneOf(COMPONENT, "builder", args.builder ?? CloudRunImageBuilder.Daemonless, Object.values(CloudRunImageBuilder));
-    const build = resolveGoBuild({ source: args.source, package: args.package, goVersion: args.goVersion, arch: args.arch ?? GoArch.Amd64, binaryName: "server", asOf: args.asOf }, COMPONENT);
-    if (!/^[a-z]+-[a-z]+\d+$/.test(args.location)) {
-      throw new ArgumentError(COMPONENT, "location", args.location, "expected a Cloud Run region such as \"europe-west1\"");
-    }
-    const ingress = checkOneOf(COMPONENT, "ingress", args.ingress ?? CloudRunIngress.InternalAndLoadBalancer, Object.values(CloudRunIngress));
-    const minInstances = checkNumber(COMPONENT, "minInstances", args.minInstances ?? 0, { min: 0, max: 1000, integer: true });
-    const maxInstances = checkNumber(COMPONENT, "maxInstances", args.maxInstances ?? 10, { min: Math.max(1, minInstances), max: 1000, integer: true });
-    const concurrency = checkNumber(COMPONENT, "concurrency", args.concurrency ?? 80, { min: 1, max: 1000, integer: true });
-    const port = checkNumber(COMPONENT, "port", args.port ?? 8080, { min: 1, max: 65535, integer: true });
-    for (const [argument, value] of [["startupPath", args.startupPath], ["livenessPath", args.livenessPath]] as const) {
-      if (value !== undefined && !value.startsWith("/")) throw new ArgumentError(COMPONENT, argument, value, "expected an HTTP path starting with '/'");
-    }
+    const { builder, build, ingress, minInstances, maxInstances, concurrency, cpu, memory, port, startupPath, livenessPath, signing, binaryAuthorization, labels: callerLabels, protect } =
+      checkGoCloudRunServiceArgs(name, args, opts);
     const goModule = goModulePath(build.source, COMPONENT);
-    const signing = checkSigning(args.signing);
-    const binaryAuthorization = checkBinaryAuthorization(args.binaryAuthorization);
     // Neither ever becomes a resource input: they are read inside the push, unsecreted there
     // only so the image reference they help make is not marked secret.
     const keyMaterial: pulumi.Output<CosignKeyMaterial | undefined> =
       signing === undefined
         ? pulumi.output(undefined)
-        : pulumi.all([pulumi.unsecret(checkPrivateKey(COMPONENT, "signing.privateKey", signing.privateKey)), pulumi.unsecret(pulumi.output(signing.password))]).apply(([privateKey, password]) => ({ privateKey, password }));
-    // One value for Pulumi's protect and Cloud Run's deletionProtection.
-    const protect = args.protect ?? opts?.protect ?? false;
+        : pulumi.all([pulumi.unsecret(pulumi.output(signing.privateKey)), pulumi.unsecret(pulumi.output(signing.password))]).apply(([privateKey, password]) => ({ privateKey, password }));
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("GoCloudRunService", args);
     super(componentToken("GoCloudRunService"), name, {}, withLegacyType("goplatform:gcp:GoCloudRunService", { ...opts, protect }));
     this.goVersion = build.goVersion;
     this.goModule = goModule;
 
-    const labels = { ...args.labels, ...gcpGoLabels(build.goVersion, goModule) };
+    const labels = { ...callerLabels, ...gcpGoLabels(build.goVersion, goModule) };
     const parent = { parent: this };
 
     const repository = new gcp.artifactregistry.Repository(
@@ -353,9 +429,9 @@ export class GoCloudRunService extends pulumi.ComponentResource {
             {
               image: imageRef,
               ports: { containerPort: port },
-              resources: { limits: { cpu: args.cpu ?? "1", memory: args.memory ?? "512Mi" } },
-              startupProbe: { httpGet: { path: args.startupPath ?? "/readyz", port }, periodSeconds: 2, failureThreshold: 15 },
-              livenessProbe: { httpGet: { path: args.livenessPath ?? "/healthz", port }, periodSeconds: 10 },
+              resources: { limits: { cpu, memory } },
+              startupProbe: { httpGet: { path: startupPath, port }, periodSeconds: 2, failureThreshold: 15 },
+              livenessProbe: { httpGet: { path: livenessPath, port }, periodSeconds: 10 },
             },
           ],
         },

@@ -6,8 +6,8 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
-import { buildGo, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
+import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { buildGo, checkBuildTags, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 import { checkLogRetentionDays, privateEncryptedBucket } from "../cluster/clouds/aws";
 import { checkArgsAgainstSchema } from "../arg-schema";
 
@@ -104,12 +104,35 @@ export interface GoLambdaFunctionArgs {
   asOf?: string;
 }
 
-function checkEnvironment(env: Record<string, unknown>): void {
-  for (const key of Object.keys(env)) {
+/** Environment variables: a map of names Lambda does not reserve to strings (or outputs of strings); values are never shown (they may be secrets). */
+function checkEnvironment(env: unknown): Record<string, pulumi.Input<string>> | undefined {
+  if (env === undefined) return undefined;
+  if (!isRecord(env)) throw new ArgumentError(COMPONENT, "environment", Array.isArray(env) ? "(a list)" : typeof env, "expected a map of variable names to string values, such as { LOG_LEVEL: \"info\" }");
+  for (const [key, value] of Object.entries(env)) {
     if (!/^[A-Za-z][A-Za-z0-9_]+$/.test(key) || RESERVED_ENV.has(key)) {
       throw new ArgumentError(COMPONENT, "environment", key, "expected a variable name of 2 or more letters, digits and '_', starting with a letter, that Lambda does not reserve (AWS_REGION, AWS_LAMBDA_*, LAMBDA_TASK_ROOT …)");
     }
+    if (typeof value !== "string" && !isPending(value)) {
+      throw new ArgumentError(COMPONENT, `environment.${key}`, "(secret)", "expected a string value (or an output of one, such as a Pulumi secret); write numbers and booleans as strings");
+    }
   }
+  return env as Record<string, pulumi.Input<string>>;
+}
+
+/**
+ * Resource tags (AWS rules, "Tagging AWS resources"): keys of 1-128 characters not
+ * starting with "aws:", string values of at most 256 characters.
+ */
+function checkTags(given: unknown): Record<string, string> {
+  if (given === undefined) return {};
+  if (!isRecord(given)) throw new ArgumentError(COMPONENT, "tags", given, "expected a map of tag keys to string values");
+  for (const [key, value] of Object.entries(given)) {
+    if (key.length === 0 || key.length > 128 || key.toLowerCase().startsWith("aws:")) {
+      throw new ArgumentError(COMPONENT, "tags", key, "expected tag keys of 1-128 characters, not starting with \"aws:\" (reserved by AWS)");
+    }
+    if (typeof value !== "string" || value.length > 256) throw new ArgumentError(COMPONENT, `tags.${key}`, value, "expected a string of at most 256 characters");
+  }
+  return given as Record<string, string>;
 }
 
 /**
@@ -140,8 +163,27 @@ function checkStatements(given: unknown): LambdaPolicyStatement[] {
     }
     const resources: unknown = statement.resources;
     if (!Array.isArray(resources) || resources.length === 0) throw new ArgumentError(COMPONENT, `${at}.resources`, resources, "expected a non-empty list of resource ARNs");
-    if (statement.conditions !== undefined && !isRecord(statement.conditions)) {
-      throw new ArgumentError(COMPONENT, `${at}.conditions`, statement.conditions, "expected { <operator>: { <condition key>: [values] } }");
+    (resources as unknown[]).forEach((resource, j) => {
+      if (!isPending(resource) && (typeof resource !== "string" || resource === "")) {
+        throw new ArgumentError(COMPONENT, `${at}.resources[${j}]`, resource, "expected a resource ARN (a string, or an output of one)");
+      }
+    });
+    // IAM: a Sid holds only ASCII letters and digits.
+    if (statement.sid !== undefined && (typeof statement.sid !== "string" || !/^[A-Za-z0-9]+$/.test(statement.sid))) {
+      throw new ArgumentError(COMPONENT, `${at}.sid`, statement.sid, "expected a statement id of letters and digits");
+    }
+    const conditions: unknown = statement.conditions;
+    if (conditions !== undefined) {
+      const shape = "expected { <operator>: { <condition key>: [values] } }";
+      if (!isRecord(conditions)) throw new ArgumentError(COMPONENT, `${at}.conditions`, conditions, shape);
+      for (const [operator, keys] of Object.entries(conditions)) {
+        if (!isRecord(keys)) throw new ArgumentError(COMPONENT, `${at}.conditions.${operator}`, keys, shape);
+        for (const [key, values] of Object.entries(keys)) {
+          if (!Array.isArray(values) || values.length === 0 || !(values as unknown[]).every((v) => typeof v === "string" || isPending(v))) {
+            throw new ArgumentError(COMPONENT, `${at}.conditions.${operator}.${key}`, values, "expected a non-empty list of string values (a single value too: [\"value\"])");
+          }
+        }
+      }
     }
     return statement as unknown as LambdaPolicyStatement;
   });
@@ -177,6 +219,33 @@ function urlAuthorization(given: unknown): LambdaUrlAuthorization | undefined {
   return checkOneOf(COMPONENT, "functionUrl.authorization", (given.authorization ?? LambdaUrlAuthorization.AwsIam) as LambdaUrlAuthorization, Object.values(LambdaUrlAuthorization));
 }
 
+/** GoLambdaFunction's arguments checked, defaults applied: a pure function of the args, run before anything exists. */
+export function checkGoLambdaFunctionArgs(args: GoLambdaFunctionArgs) {
+  if (!isRecord(args)) throw new ArgumentError(COMPONENT, "args", args, "expected the arguments object { source, … }");
+  // Own check first: a string here would be spread into one tag per character.
+  const buildTags = checkBuildTags(COMPONENT, "buildTags", args.buildTags);
+  const build = resolveGoBuild(
+    { source: args.source, package: args.package, goVersion: args.goVersion, arch: args.arch, tags: ["lambda.norpc", ...buildTags], asOf: args.asOf },
+    COMPONENT,
+    { tags: "buildTags" },
+  );
+  // Lambda quotas (https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html):
+  // memory 128-10,240 MB in 1 MB steps, timeout 1-900 seconds (15 minutes).
+  const memorySize = checkNumber(COMPONENT, "memorySize", args.memorySize ?? 256, { min: 128, max: 10240, integer: true });
+  const timeout = checkNumber(COMPONENT, "timeout", args.timeout ?? 30, { min: 1, max: 900, integer: true });
+  const retention = checkLogRetentionDays(COMPONENT, "logRetentionDays", args.logRetentionDays ?? 30);
+  const logKmsKeyArn: unknown = args.logKmsKeyArn;
+  if (logKmsKeyArn !== undefined && !isPending(logKmsKeyArn) && (typeof logKmsKeyArn !== "string" || !/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/\S+$/.test(logKmsKeyArn))) {
+    throw new ArgumentError(COMPONENT, "logKmsKeyArn", logKmsKeyArn, "expected a KMS key ARN such as \"arn:aws:kms:eu-west-1:123456789012:key/…\"");
+  }
+  const environment = checkEnvironment(args.environment);
+  const statements = checkStatements(args.policyStatements);
+  const urlAuth = urlAuthorization(args.functionUrl);
+  const codeSigning = checkBoolean(COMPONENT, "codeSigning", args.codeSigning ?? true);
+  const tags = checkTags(args.tags);
+  return { build, memorySize, timeout, retention, environment, statements, urlAuth, codeSigning, tags };
+}
+
 export class GoLambdaFunction extends pulumi.ComponentResource {
   /** Name of the Lambda function. */
   readonly functionName: pulumi.Output<string>;
@@ -200,16 +269,7 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
   readonly codeSigningConfigArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: GoLambdaFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
-    const build = resolveGoBuild(
-      { source: args.source, package: args.package, goVersion: args.goVersion, arch: args.arch, tags: ["lambda.norpc", ...(args.buildTags ?? [])], asOf: args.asOf },
-      COMPONENT,
-    );
-    const memorySize = checkNumber(COMPONENT, "memorySize", args.memorySize ?? 256, { min: 128, max: 10240, integer: true });
-    const timeout = checkNumber(COMPONENT, "timeout", args.timeout ?? 30, { min: 1, max: 900, integer: true });
-    const retention = checkLogRetentionDays(COMPONENT, "logRetentionDays", args.logRetentionDays ?? 30);
-    checkEnvironment(args.environment ?? {});
-    const statements = checkStatements(args.policyStatements);
-    const urlAuth = urlAuthorization(args.functionUrl);
+    const { build, memorySize, timeout, retention, environment, statements, urlAuth, codeSigning, tags: callerTags } = checkGoLambdaFunctionArgs(args);
     const goModule = goModulePath(build.source, COMPONENT);
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("GoLambdaFunction", args);
@@ -217,7 +277,7 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
     this.goVersion = build.goVersion;
     this.goModule = goModule;
 
-    const tags = { ...args.tags, ...goMetadata(build.goVersion, goModule) };
+    const tags = { ...callerTags, ...goMetadata(build.goVersion, goModule) };
     const artifact = pulumi.output(
       buildGo(build, COMPONENT).then(async (binary) => {
         const zip = await zipLambdaBootstrap(binary.binary, path.join(binary.outDir, "bootstrap.zip"));
@@ -258,7 +318,7 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
         ? [new aws.iam.RolePolicy(`${name}-grants`, { role: role.id, policy: { Version: "2012-10-17", Statement: statements.map(iamStatement) } }, parent)]
         : [];
 
-    const code = args.codeSigning === false ? unsignedCode(artifact) : signedCode(this, name, artifact, tags);
+    const code = codeSigning ? signedCode(this, name, artifact, tags) : unsignedCode(artifact);
 
     const fn = new aws.lambda.Function(
       name,
@@ -269,7 +329,7 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
         role: role.arn,
         memorySize,
         timeout,
-        environment: args.environment === undefined ? undefined : { variables: args.environment },
+        environment: environment === undefined ? undefined : { variables: environment },
         loggingConfig: { logFormat: "JSON", logGroup: logGroup.name },
         sourceCodeHash: artifact.zipSha256Base64,
         tags,

@@ -119,9 +119,15 @@ describe("GoRuntimeAlerts", () => {
     ["maxGoroutineGrowthPerHour", { maxGoroutineGrowthPerHour: -5 }, /invalid maxGoroutineGrowthPerHour -5; expected a number greater than 0/],
     ["maxGcCpuFraction", { maxGcCpuFraction: 0 }, /invalid maxGcCpuFraction 0; expected a number greater than 0 and at most 1/],
     ["goVersionFloors (empty)", { goVersionFloors: [] }, /invalid goVersionFloors \[\]; expected a non-empty list of Go releases/],
-    ["goVersionFloors (a line, not a release)", { goVersionFloors: ["1.27"] }, /invalid goVersionFloors \["1.27"\]/],
+    ["goVersionFloors (a line, not a release)", { goVersionFloors: ["1.27"] }, /invalid goVersionFloors\[0\] "1.27"; expected a Go release with a patch number/],
+    ["goVersionFloors with a number (issue 18, kind 2)", { goVersionFloors: [1.27] }, /GoRuntimeAlerts: invalid goVersionFloors\[0\] 1\.27; expected a Go release as a string/],
+    ["a selector given as a list (issue 18, kind 2)", { selector: ['job="api"'] }, /GoRuntimeAlerts: invalid selector \["job=\\"api\\""\]; expected PromQL label matchers without braces, as a string/],
+    ["ruleLabels with a key Kubernetes refuses (issue 18, kind 5)", { ruleLabels: { "release name": "kps" } }, /GoRuntimeAlerts: invalid ruleLabels "release name"; expected a Kubernetes label key/],
+    ["ruleLabels with a value Kubernetes refuses (issue 18, kind 5)", { ruleLabels: { release: "example.com/kps" } }, /GoRuntimeAlerts: invalid ruleLabels\.release "example\.com\/kps"; expected a Kubernetes label value/],
+    ["ruleLabels as a string (issue 18, kind 2)", { ruleLabels: "release=kps" }, /GoRuntimeAlerts: invalid ruleLabels "release=kps"; expected a map of Kubernetes label keys/],
+    ["a namespace given as a list (issue 18, kind 2)", { namespace: ["monitoring"] }, /GoRuntimeAlerts: invalid namespace \["monitoring"\]; expected a DNS-1123 label/],
     ["goVersionFloors (two floors for one line)", { goVersionFloors: ["1.27.4", "1.27.2"] }, /invalid goVersionFloors \["1.27.4","1.27.2"\]; expected .* at most one per minor line/],
-    ["goVersionFloors (not a version)", { goVersionFloors: ["latest"] }, /invalid goVersionFloors \["latest"\]/],
+    ["goVersionFloors (not a version)", { goVersionFloors: ["latest"] }, /invalid goVersionFloors\[0\] "latest"/],
   ];
   for (const [what, args, message] of bad) {
     it(`rejects a bad ${what} before creating anything`, async () => {

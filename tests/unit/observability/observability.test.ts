@@ -481,15 +481,31 @@ describe("Observability", function () {
     ["storeReplicas", { storeReplicas: 0 }, /invalid storeReplicas 0; expected an integer at least 1/],
     ["prometheusReplicas", { prometheusReplicas: 1.5 }, /invalid prometheusReplicas 1\.5/],
     ["goServiceSelector (empty)", { goServiceSelector: {} }, /^Observability: invalid goServiceSelector \{\}; expected at least one label; an empty selector would scrape every Service/],
-    ["goServiceSelector (bad key)", { goServiceSelector: { "bad key": "go" } }, /invalid goServiceSelector \{"bad key":"go"\}/],
+    ["goServiceSelector (bad key)", { goServiceSelector: { "bad key": "go" } }, /invalid goServiceSelector "bad key"; expected a Kubernetes label key/],
     ["thanosImage (tag only)", { thanosImage: "quay.io/thanos/thanos:v0.42.4" }, /invalid thanosImage "quay.io\/thanos\/thanos:v0.42.4"; expected an image pinned by digest/],
     ["chartVersion", { chartVersion: "88.x" }, /invalid chartVersion "88.x"/],
     ["namespace", { namespace: "Monitoring" }, /invalid namespace "Monitoring"/],
     ["storeVolumeSize", { storeVolumeSize: "20GB" }, /invalid storeVolumeSize "20GB"/],
     ["dashboardLabel", { dashboardLabel: { a: "1", b: "2" } }, /invalid dashboardLabel .*expected exactly one label/],
-    ["alerts.maxGoroutines", { alerts: { maxGoroutines: 0 } }, /^GoRuntimeAlerts: invalid maxGoroutines 0/],
-    ["alerts.goVersionFloors", { alerts: { goVersionFloors: ["1.27"] } }, /^GoRuntimeAlerts: invalid goVersionFloors \["1.27"\]/],
-    ["alerts.interval", { alerts: { interval: "soon" } }, /^GoRuntimeAlerts: invalid interval "soon"/],
+    ["alerts.maxGoroutines", { alerts: { maxGoroutines: 0 } }, /^Observability: invalid alerts\.maxGoroutines 0/],
+    ["alerts.goVersionFloors", { alerts: { goVersionFloors: ["1.27"] } }, /^Observability: invalid alerts\.goVersionFloors\[0\] "1.27"; expected a Go release with a patch number/],
+    ["alerts.interval", { alerts: { interval: "soon" } }, /^Observability: invalid alerts\.interval "soon"/],
+    // Issue 18, kind 7: the thresholds are named as the caller wrote them, under alerts.
+    ["alerts.selector (issue 18, kind 7)", { alerts: { selector: "job=api" } }, /^Observability: invalid alerts\.selector "job=api"; expected PromQL label matchers/],
+    ["alerts as a string (issue 18, kind 2)", { alerts: "strict" as never }, /^Observability: invalid alerts "strict"; expected the GoRuntimeAlerts thresholds/],
+    // Issue 18, kind 4: retention against downsampling.
+    ["retention.raw shorter than the 40h before downsampling (issue 18, kind 4)", { retention: { raw: "1d" } }, /^Observability: invalid retention\.raw "1d"; expected at least 40h \(or "0d", forever\) with downsampling/],
+    ["retention.fiveMinutes shorter than the 10d before 1h downsampling (issue 18, kind 4)", { retention: { fiveMinutes: "7d" } }, /^Observability: invalid retention\.fiveMinutes "7d"; expected at least 10d/],
+    ["retention.fiveMinutes shorter than raw (issue 18, kind 4)", { retention: { raw: "90d", fiveMinutes: "30d" } }, /^Observability: invalid retention\.fiveMinutes "30d"; expected at least retention\.raw \(90d\)/],
+    ["retention.oneHour shorter than fiveMinutes (issue 18, kind 4)", { retention: { fiveMinutes: "0d", oneHour: "2y" } }, /^Observability: invalid retention\.oneHour "2y"; expected at least retention\.fiveMinutes \(0d\)/],
+    ["a retention given as a list (issue 18, kind 2)", { retention: { raw: ["30d"] as never } }, /^Observability: invalid retention\.raw \["30d"\]; expected a Prometheus duration/],
+    // Issue 18, kind 5: Kubernetes syntax.
+    ["metricsPort given as a number (issue 18, kind 5)", { metricsPort: 8080 as never }, /^Observability: invalid metricsPort 8080; expected a port name: 1-15 lowercase letters, digits and '-', with at least one letter/],
+    ["metricsPort of digits (issue 18, kind 5)", { metricsPort: "9090" }, /^Observability: invalid metricsPort "9090"; expected a port name/],
+    ["a goServiceSelector value with '/' (issue 18, kind 5)", { goServiceSelector: { "goplatform.dev/module": "example.com/api" } }, /^Observability: invalid goServiceSelector\.goplatform\.dev\/module "example\.com\/api"; expected a Kubernetes label value/],
+    ["a goServiceSelector key with a prefix over 253 characters (issue 18, kind 5)", { goServiceSelector: { [`${"a".repeat(254)}/runtime`]: "go" } }, /^Observability: invalid goServiceSelector "a{254}\/runtime"; expected a Kubernetes label key/],
+    ["a namespace given as a list (issue 18, kind 2)", { namespace: ["monitoring"] as never }, /^Observability: invalid namespace \["monitoring"\]; expected a DNS-1123 label/],
+    ["chartVersion given as a number (issue 18, kind 2)", { chartVersion: 88.5 as never }, /^Observability: invalid chartVersion 88\.5; expected an exact chart version/],
   ];
   for (const [what, args, message] of bad) {
     it(`rejects a bad ${what} with an ArgumentError before creating anything`, async () => {
@@ -532,6 +548,28 @@ describe("Observability", function () {
     ["configuration of an unknown type", { cloud: "existing", bucketName: "b", thanosObjectStore: '{"type":"FILESYSTEM","config":{}}' }, /invalid bucket\.thanosObjectStore .*FILESYSTEM/],
     ["an empty name", { cloud: "existing", bucketName: "", thanosObjectStore: '{"type":"S3","config":{}}' }, /^Observability: invalid bucket\.bucketName ""/],
   ];
+
+  it("refuses a bucket name the bucket's cloud does not allow (issue 18, kind 5)", async () => {
+    const cases: [FakeCloud, string, RegExp][] = [
+      ["aws", "Metrics_Bucket", /^Observability: invalid bucket\.bucketName "Metrics_Bucket"; expected an S3 bucket name/],
+      ["aws", "metrics..bucket", /^Observability: invalid bucket\.bucketName "metrics\.\.bucket"; expected an S3 bucket name/],
+      ["gcp", "google-metrics", /^Observability: invalid bucket\.bucketName "google-metrics"; expected a Cloud Storage bucket name/],
+      ["azure", "metrics--blocks", /^Observability: invalid bucket\.bucketName "metrics--blocks"; expected an Azure blob container name/],
+    ];
+    for (const [cloud, bucketName, message] of cases) {
+      const bucket: ObjectBucket = { cloud, bucketName, resourceId: "r", thanosObjectStore: JSON.stringify({ type: "S3", config: { bucket: bucketName } }) };
+      const { error, resources } = await failureUnderMocks(() => new Observability("obs", { cluster: fakeCluster(cloud), bucket }), cloudMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.match(error.message, message);
+      assert.deepEqual(resources.all, []);
+    }
+  });
+
+  it("s3CompatibleBucket refuses a string \"true\" for insecure, and names by S3 rules (issue 18, kind 2)", () => {
+    assert.throws(() => s3CompatibleBucket({ bucket: "thanos", endpoint: "minio:9000", insecure: "true" as never }), /^ArgumentError: s3CompatibleBucket: invalid insecure "true"; expected true or false/);
+    assert.throws(() => s3CompatibleBucket({ bucket: 42 as never, endpoint: "minio:9000" }), /^ArgumentError: s3CompatibleBucket: invalid bucket 42; expected the bucket's name as a string/);
+    assert.throws(() => s3CompatibleBucket({ bucket: "192.168.1.10", endpoint: "minio:9000" }), /invalid bucket "192\.168\.1\.10"; expected an S3 bucket name/);
+  });
   for (const [what, bucket, message] of badBuckets) {
     it(`rejects a bucket with ${what} before creating anything`, async () => {
       const { error, resources } = await failureUnderMocks(() => new Observability("obs", { cluster: fakeCluster("existing"), bucket }));

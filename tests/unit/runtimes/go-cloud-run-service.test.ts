@@ -3,7 +3,7 @@ import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import { rootCertificates } from "node:tls";
 import * as pulumi from "@pulumi/pulumi";
-import { GoCloudRunService, type CloudRunSigning, type GoCloudRunServiceArgs } from "../../../components";
+import { checkGoCloudRunServiceArgs, GoCloudRunService, type CloudRunSigning, type GoCloudRunServiceArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
 import { unhandledUnderMocks } from "../cluster/unhandled-rejections";
 
@@ -194,7 +194,7 @@ describe("GoCloudRunService", function () {
     ["builder", { builder: "kaniko" as never }, /GoCloudRunService: invalid builder "kaniko"; expected one of daemonless, docker/],
     ["location", { location: "Europe" }, /GoCloudRunService: invalid location "Europe"; expected a Cloud Run region/],
     ["ingress", { ingress: "public" as never }, /GoCloudRunService: invalid ingress "public"; expected one of internal-and-load-balancer, internal, all/],
-    ["maxInstances below minInstances", { minInstances: 5, maxInstances: 2 }, /GoCloudRunService: invalid maxInstances 2; expected an integer at least 5/],
+    ["maxInstances below minInstances", { minInstances: 5, maxInstances: 2 }, /GoCloudRunService: invalid maxInstances 2; expected at least minInstances \(5\)/],
     ["concurrency", { concurrency: 0 }, /GoCloudRunService: invalid concurrency 0/],
     ["probe path", { startupPath: "readyz" }, /GoCloudRunService: invalid startupPath "readyz"; expected an HTTP path/],
     ["source without go.mod", { source: path.join(repo, "bench") }, /GoCloudRunService: invalid source ".*bench"; expected a Go module directory/],
@@ -214,4 +214,57 @@ describe("GoCloudRunService", function () {
       assert.deepEqual(resources.all, []);
     });
   }
+
+  describe("issue 18", () => {
+    const own = (args: Record<string, unknown>) => () => checkGoCloudRunServiceArgs("hello", { ...base, ...args });
+    const refused = async (args: Record<string, unknown>, message: RegExp) => {
+      assert.throws(own(args), message);
+      const { error, resources } = await failureUnderMocks(make(args), gcp);
+      assert.match(error.message, /^GoCloudRunService: invalid /);
+      assert.deepEqual(resources.all, []);
+    };
+
+    it("refuses binaryAuthorization true, which would become an empty block, and maps every accepted form to the default or a named policy (issue 18, kind 4)", async () => {
+      await refused({ binaryAuthorization: true }, /GoCloudRunService: invalid binaryAuthorization true; expected \{ enabled\?, policy\? \}: \{\} for the project's default policy/);
+      await refused({ binaryAuthorization: "default" }, /GoCloudRunService: invalid binaryAuthorization "default"; expected \{ enabled\?, policy\? \}/);
+      await refused({ binaryAuthorization: { enabled: "true" } }, /GoCloudRunService: invalid binaryAuthorization\.enabled "true"; expected true or false/);
+      await refused({ binaryAuthorization: { policy: "strict" } }, /GoCloudRunService: invalid binaryAuthorization\.policy "strict"; expected the name of a Binary Authorization policy, such as "projects\/my-project\/platforms\/cloudRun\/policies\/my-policy"/);
+      for (const given of [undefined, {}, { enabled: true }]) {
+        assert.deepEqual(checkGoCloudRunServiceArgs("hello", { ...base, binaryAuthorization: given }).binaryAuthorization, { useDefault: true });
+      }
+    });
+
+    it("refuses protect \"false\" (a string from stack config) instead of protecting the service (issue 18, kind 2)", async () => {
+      await refused({ protect: "false" }, /GoCloudRunService: invalid protect "false"; expected true or false/);
+    });
+
+    it("refuses CPU and memory pairs Cloud Run does not run in the second generation (issue 18, kind 4)", async () => {
+      await refused({ cpu: 2 }, /GoCloudRunService: invalid cpu 2; expected "1", "2", "4", "6" or "8"/);
+      await refused({ cpu: "0.5" }, /GoCloudRunService: invalid cpu "0\.5"; expected "1", "2", "4", "6" or "8".*first generation/);
+      await refused({ memory: "256Mi" }, /GoCloudRunService: invalid memory "256Mi"; expected 512Mi to 4Gi with cpu "1"/);
+      await refused({ memory: "8Gi" }, /GoCloudRunService: invalid memory "8Gi"; expected 512Mi to 4Gi with cpu "1"/);
+      await refused({ cpu: "4", memory: "1Gi" }, /GoCloudRunService: invalid memory "1Gi"; expected 2048Mi to 16Gi with cpu "4"/);
+      await refused({ memory: "1G" }, /GoCloudRunService: invalid memory "1G"; expected a memory limit such as "512Mi"/);
+      const ok = checkGoCloudRunServiceArgs("hello", { ...base, cpu: "2000m", memory: "8Gi" });
+      assert.deepEqual([ok.cpu, ok.memory], ["2", "8Gi"]);
+    });
+
+    it("names minInstances when maxInstances is below it (issue 18, kind 4)", async () => {
+      await refused({ minInstances: 3, maxInstances: 2 }, /GoCloudRunService: invalid maxInstances 2; expected at least minInstances \(3\)/);
+      await refused({ concurrency: 1001 }, /GoCloudRunService: invalid concurrency 1001; expected an integer at least 1 and at most 1000/);
+    });
+
+    it("refuses labels that GCP does not accept, and a probe path or location of the wrong type (issue 18, kinds 2 and 5)", async () => {
+      await refused({ labels: { Team: "payments" } }, /GoCloudRunService: invalid labels "Team"; expected label keys of 1-63 lowercase letters/);
+      await refused({ labels: { module: "example.com/api" } }, /GoCloudRunService: invalid labels\.module "example\.com\/api"; expected a label value of up to 63 lowercase letters/);
+      await refused({ labels: "team=payments" }, /GoCloudRunService: invalid labels "team=payments"; expected a map/);
+      await refused({ startupPath: 42 }, /GoCloudRunService: invalid startupPath 42; expected an HTTP path starting with '\/'/);
+      await refused({ location: ["europe-west1"] }, /GoCloudRunService: invalid location \["europe-west1"\]; expected a Cloud Run region/);
+    });
+
+    it("checks a plain signing key's format and the password's type before anything exists, never showing them (issue 18, kind 6)", async () => {
+      assert.throws(own({ signing: { mode: "cosign", privateKey: "not a key", password: "x" } }), /GoCloudRunService: invalid signing\.privateKey "\(secret, not shown\)"; expected an encrypted cosign private key/);
+      await refused({ signing: { mode: "cosign", privateKey, password: 1234 } }, /GoCloudRunService: invalid signing\.password "\(secret\)"; expected the cosign key's password as a string/);
+    });
+  });
 });

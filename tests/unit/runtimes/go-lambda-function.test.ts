@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { GoLambdaFunction, type GoLambdaFunctionArgs } from "../../../components";
+import { checkGoLambdaFunctionArgs, GoLambdaFunction, type GoLambdaFunctionArgs } from "../../../components";
 import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
@@ -159,4 +159,59 @@ describe("GoLambdaFunction", function () {
       assert.deepEqual(resources.all, []);
     });
   }
+
+  describe("issue 18", () => {
+    const own = (args: Record<string, unknown>) => () => checkGoLambdaFunctionArgs({ source, asOf, ...args });
+    const refused = async (args: Record<string, unknown>, message: RegExp) => {
+      assert.throws(own(args), message);
+      const { error, resources } = await failureUnderMocks(make(args), aws);
+      assert.match(error.message, /^GoLambdaFunction: invalid /);
+      assert.deepEqual(resources.all, []);
+    };
+
+    it("refuses buildTags as a string instead of splitting it into characters, naming buildTags (issue 18, kinds 2 and 7)", async () => {
+      await refused({ buildTags: "netgo,osusergo" }, /^ArgumentError: GoLambdaFunction: invalid buildTags "netgo,osusergo"; expected a list of build tags/);
+    });
+
+    it("names a bad build tag as buildTags[i], not the build helper's tags (issue 18, kind 7)", async () => {
+      await refused({ buildTags: ["netgo", "bad tag"] }, /GoLambdaFunction: invalid buildTags\[1\] "bad tag"; expected a build tag of letters/);
+    });
+
+    it("refuses a goVersion given as a number (issue 18, kind 2)", async () => {
+      await refused({ goVersion: 1.27 }, /GoLambdaFunction: invalid goVersion 1\.27; expected a Go release such as "1\.27\.4"/);
+    });
+
+    it("refuses codeSigning \"false\" (a string from stack config) instead of reading it as true (issue 18, kind 2)", async () => {
+      await refused({ codeSigning: "false" }, /GoLambdaFunction: invalid codeSigning "false"; expected true or false/);
+    });
+
+    it("refuses environment and tags given as strings or with non-string values, never showing a value (issue 18, kind 2)", async () => {
+      await refused({ environment: "LOG_LEVEL=info" }, /GoLambdaFunction: invalid environment "string"; expected a map of variable names/);
+      await refused({ environment: { LOG_LEVEL: 3 } }, /GoLambdaFunction: invalid environment\.LOG_LEVEL "\(secret\)"; expected a string value/);
+      await refused({ tags: "team=payments" }, /GoLambdaFunction: invalid tags "team=payments"; expected a map of tag keys/);
+      await refused({ tags: { "aws:owner": "me" } }, /GoLambdaFunction: invalid tags "aws:owner"; expected tag keys of 1-128 characters, not starting with "aws:"/);
+    });
+
+    it("refuses a source, package or asOf of the wrong type with the argument named, not a raw TypeError (issue 18, kinds 2 and 7)", async () => {
+      await refused({ source: 42 }, /GoLambdaFunction: invalid source 42; expected the path of an existing directory/);
+      await refused({ package: ["./cmd"] }, /GoLambdaFunction: invalid package \["\.\/cmd"\]; expected a package path inside source/);
+      await refused({ asOf: 20261123 }, /GoLambdaFunction: invalid asOf 20261123; expected a day as YYYY-MM-DD/);
+      await refused({ asOf: "2026-13-01" }, /GoLambdaFunction: invalid asOf "2026-13-01"; expected a day as YYYY-MM-DD/);
+    });
+
+    it("refuses memory and timeout outside Lambda's quotas (issue 18, kind 4)", async () => {
+      await refused({ memorySize: 10241 }, /GoLambdaFunction: invalid memorySize 10241; expected an integer at least 128 and at most 10240/);
+      await refused({ memorySize: "512" }, /GoLambdaFunction: invalid memorySize "512"; expected an integer/);
+      await refused({ timeout: 901 }, /GoLambdaFunction: invalid timeout 901; expected an integer at least 1 and at most 900/);
+    });
+
+    it("refuses a statement's bad sid, resource or condition values with their path (issue 18, kind 2)", async () => {
+      await refused({ policyStatements: [{ sid: "read-all", actions: ["s3:GetObject"], resources: ["*"] }] }, /GoLambdaFunction: invalid policyStatements\[0\]\.sid "read-all"; expected a statement id of letters and digits/);
+      await refused({ policyStatements: [{ actions: ["s3:GetObject"], resources: [42] }] }, /GoLambdaFunction: invalid policyStatements\[0\]\.resources\[0\] 42; expected a resource ARN/);
+      await refused(
+        { policyStatements: [{ actions: ["s3:GetObject"], resources: ["*"], conditions: { StringEquals: { "aws:ResourceAccount": "123456789012" } } }] },
+        /GoLambdaFunction: invalid policyStatements\[0\]\.conditions\.StringEquals\.aws:ResourceAccount "123456789012"; expected a non-empty list of string values/,
+      );
+    });
+  });
 });
