@@ -23,7 +23,7 @@ import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, i
 import { checkPrivateKey } from "../delivery/checks";
 import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, GoArch } from "../go";
 import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "GoCloudRunService";
 
@@ -333,18 +333,23 @@ export class GoCloudRunService extends pulumi.ComponentResource {
   readonly goModule: string;
 
   constructor(name: string, args: GoCloudRunServiceArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { builder, build, ingress, minInstances, maxInstances, concurrency, cpu, memory, port, startupPath, livenessPath, signing, binaryAuthorization, labels: callerLabels, protect } =
-      checkGoCloudRunServiceArgs(name, args, opts);
-    const goModule = goModulePath(build.source, COMPONENT);
+    const validated = validateArgs(
+      "GoCloudRunService",
+      args,
+      (a) => {
+        const checked = checkGoCloudRunServiceArgs(name, a, opts);
+        return { ...checked, goModule: goModulePath(checked.build.source, COMPONENT) };
+      },
+      withLegacyType("goplatform:gcp:GoCloudRunService", opts),
+    );
+    const { builder, build, ingress, minInstances, maxInstances, concurrency, cpu, memory, port, startupPath, livenessPath, signing, binaryAuthorization, labels: callerLabels, protect, goModule } = validated.checked;
     // Neither ever becomes a resource input: they are read inside the push, unsecreted there
     // only so the image reference they help make is not marked secret.
     const keyMaterial: pulumi.Output<CosignKeyMaterial | undefined> =
       signing === undefined
         ? pulumi.output(undefined)
         : pulumi.all([pulumi.unsecret(pulumi.output(signing.privateKey)), pulumi.unsecret(pulumi.output(signing.password))]).apply(([privateKey, password]) => ({ privateKey, password }));
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("GoCloudRunService", args);
-    super(componentToken("GoCloudRunService"), name, {}, withLegacyType("goplatform:gcp:GoCloudRunService", { ...opts, protect }));
+    super(componentToken("GoCloudRunService"), name, {}, { ...validated.opts, protect });
     this.goVersion = build.goVersion;
     this.goModule = goModule;
 

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { buildGo, checkBuildTags, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 import { checkLogRetentionDays, privateEncryptedBucket } from "../cluster/clouds/aws";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "GoLambdaFunction";
 
@@ -269,11 +269,17 @@ export class GoLambdaFunction extends pulumi.ComponentResource {
   readonly codeSigningConfigArn: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: GoLambdaFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { build, memorySize, timeout, retention, environment, statements, urlAuth, codeSigning, tags: callerTags } = checkGoLambdaFunctionArgs(args);
-    const goModule = goModulePath(build.source, COMPONENT);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("GoLambdaFunction", args);
-    super(componentToken("GoLambdaFunction"), name, {}, withLegacyType("goplatform:aws:GoLambdaFunction", opts));
+    const validated = validateArgs(
+      "GoLambdaFunction",
+      args,
+      (a) => {
+        const checked = checkGoLambdaFunctionArgs(a);
+        return { ...checked, goModule: goModulePath(checked.build.source, COMPONENT) };
+      },
+      withLegacyType("goplatform:aws:GoLambdaFunction", opts),
+    );
+    const { build, memorySize, timeout, retention, environment, statements, urlAuth, codeSigning, tags: callerTags, goModule } = validated.checked;
+    super(componentToken("GoLambdaFunction"), name, {}, validated.opts);
     this.goVersion = build.goVersion;
     this.goModule = goModule;
 
