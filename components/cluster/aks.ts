@@ -20,8 +20,7 @@ import { AksAccessWait } from "./aks-access";
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
-import { toDay } from "../days";
-import { checkKubernetesVersion, defaultKubernetesVersion } from "./kubernetes-versions";
+import { checkAsOf, checkKubernetesVersion, defaultKubernetesVersion } from "./kubernetes-versions";
 import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "AksCluster";
@@ -238,7 +237,7 @@ function checkPool(where: string, pool: AksNodePoolArgs, seen: Set<string>): Che
 function checkArgs(name: string, args: AksClusterArgs) {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   checkAzureLocation(COMPONENT, "location", args.location);
-  const day = toDay(args.asOf ?? new Date(), "asOf");
+  const day = checkAsOf(COMPONENT, args.asOf);
   const longTermSupport = checkBoolean(COMPONENT, "longTermSupport", args.longTermSupport ?? false);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion ?? defaultKubernetesVersion(day), { day, extendedSupport: longTermSupport });
   const upgradeChannel = args.upgradeChannel ?? AksUpgradeChannel.Patch;

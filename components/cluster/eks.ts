@@ -21,8 +21,7 @@ import { AwsWorkloadIdentity, type ClusterData } from "./contract";
 import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
 import { eksKubeconfig } from "./eks-kubeconfig";
 import { eksNetwork } from "./eks-network";
-import { toDay } from "../days";
-import { checkKubernetesVersion, defaultKubernetesVersion } from "./kubernetes-versions";
+import { checkAsOf, checkKubernetesVersion, defaultKubernetesVersion } from "./kubernetes-versions";
 import { checkArgsAgainstSchema } from "../arg-schema";
 
 export { eksKubeconfig } from "./eks-kubeconfig";
@@ -218,7 +217,7 @@ interface CheckedEksArgs {
 function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   const supportType = checkOneOf(COMPONENT, "supportType", args.supportType ?? EksSupportType.Standard, Object.values(EksSupportType));
-  const day = toDay(args.asOf ?? new Date(), "asOf");
+  const day = checkAsOf(COMPONENT, args.asOf);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "aws", args.kubernetesVersion ?? defaultKubernetesVersion(day), { day, extendedSupport: supportType === EksSupportType.Extended });
   const vpcCidr = args.vpcCidr ?? "10.0.0.0/16";
   const prefix = checkCidr(COMPONENT, "vpcCidr", vpcCidr);
