@@ -20,7 +20,7 @@ import { AksAccessWait } from "./aks-access";
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
-import { checkAsOf, checkKubernetesVersion, defaultKubernetesVersion } from "./kubernetes-versions";
+import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
 import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "AksCluster";
@@ -239,7 +239,7 @@ function checkArgs(name: string, args: AksClusterArgs) {
   checkAzureLocation(COMPONENT, "location", args.location);
   const day = checkAsOf(COMPONENT, args.asOf);
   const longTermSupport = checkBoolean(COMPONENT, "longTermSupport", args.longTermSupport ?? false);
-  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion ?? defaultKubernetesVersion(day), { day, extendedSupport: longTermSupport });
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion, { day, extendedSupport: longTermSupport });
   const upgradeChannel = args.upgradeChannel ?? AksUpgradeChannel.Patch;
   if (!AKS_UPGRADE_CHANNELS.includes(upgradeChannel)) {
     throw new ArgumentError(

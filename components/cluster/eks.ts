@@ -21,7 +21,7 @@ import { AwsWorkloadIdentity, type ClusterData } from "./contract";
 import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
 import { eksKubeconfig } from "./eks-kubeconfig";
 import { eksNetwork } from "./eks-network";
-import { checkAsOf, checkKubernetesVersion, defaultKubernetesVersion } from "./kubernetes-versions";
+import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
 import { checkArgsAgainstSchema } from "../arg-schema";
 
 export { eksKubeconfig } from "./eks-kubeconfig";
@@ -218,7 +218,7 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   const supportType = checkOneOf(COMPONENT, "supportType", args.supportType ?? EksSupportType.Standard, Object.values(EksSupportType));
   const day = checkAsOf(COMPONENT, args.asOf);
-  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "aws", args.kubernetesVersion ?? defaultKubernetesVersion(day), { day, extendedSupport: supportType === EksSupportType.Extended });
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "aws", args.kubernetesVersion, { day, extendedSupport: supportType === EksSupportType.Extended });
   const vpcCidr = args.vpcCidr ?? "10.0.0.0/16";
   const prefix = checkCidr(COMPONENT, "vpcCidr", vpcCidr);
   if (prefix < 16 || prefix > 20) throw new ArgumentError(COMPONENT, "vpcCidr", vpcCidr, "expected a VPC block from /16 to /20 (six subnets are cut from it)");

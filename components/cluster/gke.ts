@@ -14,7 +14,7 @@ import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, i
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
-import { checkAsOf, checkKubernetesVersion, defaultKubernetesVersion } from "./kubernetes-versions";
+import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
 import { checkArgsAgainstSchema } from "../arg-schema";
 
 const COMPONENT = "GkeCluster";
@@ -271,7 +271,7 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   checkGcpRegion(COMPONENT, "region", region);
   const day = checkAsOf(COMPONENT, args.asOf);
   const releaseChannel = checkOneOf(COMPONENT, "releaseChannel", args.releaseChannel ?? GkeReleaseChannel.Regular, GKE_RELEASE_CHANNELS);
-  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "gcp", args.kubernetesVersion ?? defaultKubernetesVersion(day), { day, extendedSupport: releaseChannel === GkeReleaseChannel.Extended });
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "gcp", args.kubernetesVersion, { day, extendedSupport: releaseChannel === GkeReleaseChannel.Extended });
   const cidrs = { node: args.nodeCidr ?? "10.10.0.0/20", pod: args.podCidr ?? "10.16.0.0/14", service: args.serviceCidr ?? "10.20.0.0/20" };
   checkCidr(COMPONENT, "nodeCidr", cidrs.node);
   checkCidr(COMPONENT, "podCidr", cidrs.pod);

@@ -186,13 +186,28 @@ export interface KubernetesVersionRequest {
 
 /**
  * Checks a Kubernetes minor for a new or updated cluster on `cloud` on `request.day`:
- * in standard support, or in extended support when the component opted in. Throws an
- * ArgumentError naming `argument`, the end date and the minors allowed that day; the
- * table's staleness is refused as an invalid `asOf`.
+ * in standard support, or in extended support when the component opted in; undefined
+ * gives the default minor that day. Throws an ArgumentError naming `argument`, the end
+ * date and the minors allowed that day; the table's staleness is refused as an invalid
+ * `asOf`.
  */
-export function checkKubernetesVersion(component: string, cloud: ClusterCloud, value: string, request: KubernetesVersionRequest, argument = "kubernetesVersion", table: KubernetesSupportTable = kubernetesReleases): string {
+export function checkKubernetesVersion(
+  component: string,
+  cloud: ClusterCloud,
+  value: string | undefined,
+  request: KubernetesVersionRequest,
+  argument = "kubernetesVersion",
+  table: KubernetesSupportTable = kubernetesReleases,
+): string {
   const stale = table.staleness(request.day);
   if (stale !== undefined) throw new ArgumentError(component, "asOf", request.day, stale);
+  if (value === undefined) {
+    try {
+      return table.defaultMinor(request.day);
+    } catch (e) {
+      throw new ArgumentError(component, "asOf", request.day, e instanceof Error ? e.message : String(e));
+    }
+  }
   const name = KUBERNETES_CLOUD_NAMES[cloud];
   const standard = table.inStandardSupport(cloud, request.day);
   const extended = table.inExtendedSupport(cloud, request.day);
