@@ -3,6 +3,7 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import { deliveryPolicies } from "./delivery";
 import { goVersionPolicies } from "./go-versions";
 import { imagePolicies } from "./images";
+import { kubernetesVersionPolicies } from "./kubernetes-versions";
 import { provenancePolicies } from "./provenance";
 import { remediationPolicies } from "./remediation";
 import { signingPolicies } from "./signing";
@@ -11,6 +12,7 @@ export type GoplatformPolicy = ResourceValidationPolicy | StackValidationPolicy;
 
 export const goplatformPolicies: readonly GoplatformPolicy[] = [
   ...goVersionPolicies,
+  ...kubernetesVersionPolicies,
   ...imagePolicies,
   ...provenancePolicies.stack,
   ...signingPolicies.resource,

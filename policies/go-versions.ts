@@ -17,6 +17,7 @@ import type { GoReleaseTable } from "../components/go/releases";
 import { goVersionsOf, lambdaBootstrap, usesRetiredGoRuntime } from "./go-sources";
 import { describeBinary, groupBinaries, imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
 import { policyDocsUrl } from "./docs";
+import { daysBetween, MAX_TABLE_AGE_DAYS } from "../components/days";
 
 /** Policy config: `asOf` pins the day the release table is read for (default: today, UTC). */
 export interface GoVersionPolicyConfig {
@@ -82,7 +83,6 @@ export function releaseTableFor(config: GoVersionPolicyConfig): Promise<GoReleas
 }
 
 const asOfSchema = { type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Judge as of this day (YYYY-MM-DD); default today." };
-const DAY_MS = 86_400_000;
 const imageBinariesSchema = {
   type: "object" as const,
   description: "Judge the Go binary inside digest-pinned images under these prefixes, read from their registry.",
@@ -129,9 +129,9 @@ export const goVersionSupported: ResourceValidationPolicy = {
   validateResource: async (args, report) => {
     const config = args.getConfig<GoVersionPolicyConfig>();
     const day = toDay(config.asOf ?? new Date(), "asOf");
-    const maxAge = config.maxTableAgeDays ?? 90;
+    const maxAge = config.maxTableAgeDays ?? MAX_TABLE_AGE_DAYS;
     const table = await releaseTableFor(config);
-    const age = Math.floor((Date.parse(`${day}T00:00:00Z`) - Date.parse(`${table.asOf}T00:00:00Z`)) / DAY_MS);
+    const age = daysBetween(table.asOf, day);
     let stale = false;
     await assessAll(
       args,

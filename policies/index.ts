@@ -5,6 +5,7 @@ export * from "./delivery";
 export * from "./go-versions";
 export { imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
 export * from "./images";
+export * from "./kubernetes-versions";
 export * from "./provenance";
 export * from "./remediation";
 export * from "./signing";

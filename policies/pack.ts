@@ -12,6 +12,7 @@ new PolicyPack("goplatform", {
     "Rules for Go services deployed with goplatform (or any Pulumi program):",
     "",
     "- Go versions: toolchains in a supported Go line, at the line's security patch floor and the organisation's minimum; Lambda on provided.al2023; binaries built with CGO_ENABLED=0 and -trimpath (read from the binary itself with `imageBinaries`).",
+    "- Kubernetes versions: EKS, GKE and AKS clusters on a minor in the cloud's standard support on the day (extended support only when allowed and enrolled), with an advisory before the end.",
     "- Images: pinned by digest, from allowed registries, signed with cosign by the platform key, with signed SLSA provenance from an allowed builder and repository.",
     "- Platform signing: Lambda code signing, Binary Authorization on GKE and Cloud Run, an admission-time signature check on EKS and AKS.",
     "- Delivery: Tekton pipelines that sign and attest, Argo CD revisions pinned, AppProjects requiring signed commits.",

@@ -20,7 +20,7 @@ import { AksAccessWait } from "./aks-access";
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
-import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "AksCluster";
@@ -108,8 +108,25 @@ export interface AksClusterArgs {
   location: string;
   /** Resource group to create the cluster in. Default: a new one. */
   resourceGroupName?: pulumi.Input<string>;
-  /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.azure. Default: DEFAULT_KUBERNETES_VERSION. */
+  /**
+   * Kubernetes minor, e.g. "1.36": one in AKS standard support on `asOf`, or in LTS with
+   * `longTermSupport`. Default: the newest minor in standard support on EKS, GKE and AKS on
+   * `asOf` (defaultKubernetesVersion).
+   */
   kubernetesVersion?: string;
+  /**
+   * Day the Kubernetes support table is judged for (YYYY-MM-DD): the default minor and
+   * whether `kubernetesVersion` is still in standard support are read for this day, and
+   * goplatform's table must be at most 90 days older than it. Default: today (UTC).
+   */
+  asOf?: string;
+  /**
+   * AKS long-term support: a second year of patches for the minor, on the Premium tier
+   * (sku tier "Premium", supportPlan "AKSLongTermSupport", both charged). The opt-in that
+   * lets `kubernetesVersion` name a minor past its end of standard support. Default: false
+   * (tier "Standard", supportPlan "KubernetesOfficial").
+   */
+  longTermSupport?: boolean;
   /**
    * Cluster auto-upgrade channel, one that keeps the pinned minor: "patch" (newest patch
    * of the chosen minor), "node-image" (node images only) or "none". "stable" and "rapid"
@@ -220,7 +237,9 @@ function checkPool(where: string, pool: AksNodePoolArgs, seen: Set<string>): Che
 function checkArgs(name: string, args: AksClusterArgs) {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   checkAzureLocation(COMPONENT, "location", args.location);
-  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const day = checkAsOf(COMPONENT, args.asOf);
+  const longTermSupport = checkBoolean(COMPONENT, "longTermSupport", args.longTermSupport ?? false);
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion, { day, extendedSupport: longTermSupport });
   const upgradeChannel = args.upgradeChannel ?? AksUpgradeChannel.Patch;
   if (!AKS_UPGRADE_CHANNELS.includes(upgradeChannel)) {
     throw new ArgumentError(
@@ -262,6 +281,7 @@ function checkArgs(name: string, args: AksClusterArgs) {
   return {
     clusterName,
     kubernetesVersion,
+    longTermSupport,
     upgradeChannel,
     podCidr,
     serviceCidr,
@@ -356,7 +376,8 @@ export class AksCluster extends pulumi.ComponentResource {
         location: args.location,
         dnsPrefix: checked.clusterName,
         kubernetesVersion: checked.kubernetesVersion,
-        sku: { name: "Base", tier: "Standard" },
+        sku: { name: "Base", tier: checked.longTermSupport ? "Premium" : "Standard" },
+        supportPlan: checked.longTermSupport ? "AKSLongTermSupport" : "KubernetesOfficial",
         identity: { type: "SystemAssigned" },
         enableRBAC: true,
         aadProfile: { managed: true, enableAzureRBAC: true, adminGroupObjectIDs: args.adminGroupObjectIds },

@@ -21,7 +21,7 @@ import { AwsWorkloadIdentity, type ClusterData } from "./contract";
 import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
 import { eksKubeconfig } from "./eks-kubeconfig";
 import { eksNetwork } from "./eks-network";
-import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 export { eksKubeconfig } from "./eks-kubeconfig";
@@ -103,8 +103,18 @@ export interface EksPublicEndpoint {
 export interface EksClusterArgs {
   /** EKS cluster name (a DNS label). Default: the component name. */
   clusterName?: string;
-  /** Kubernetes minor, one EKS supports (SUPPORTED_KUBERNETES_VERSIONS.aws), e.g. "1.34". Default: DEFAULT_KUBERNETES_VERSION. */
+  /**
+   * Kubernetes minor, e.g. "1.36": one in EKS standard support on `asOf`, or in extended
+   * support with `supportType` "EXTENDED". Default: the newest minor in standard support on
+   * EKS, GKE and AKS on `asOf` (defaultKubernetesVersion).
+   */
   kubernetesVersion?: string;
+  /**
+   * Day the Kubernetes support table is judged for (YYYY-MM-DD): the default minor and
+   * whether `kubernetesVersion` is still in standard support are read for this day, and
+   * goplatform's table must be at most 90 days older than it. Default: today (UTC).
+   */
+  asOf?: string;
   /**
    * The block of the new VPC, /16 to /20, cut into a private and a public subnet in each of
    * three availability zones, the nodes in the private ones behind one NAT gateway. Not
@@ -144,7 +154,9 @@ export interface EksClusterArgs {
   /**
    * What EKS does when the cluster's minor leaves standard support: "STANDARD" upgrades the
    * control plane to the next minor automatically; "EXTENDED" keeps the minor for up to 12
-   * more months at an extra charge per cluster hour (EKS's own default). Default: "STANDARD".
+   * more months at an extra charge per cluster hour (EKS's own default). "EXTENDED" is also
+   * the opt-in that lets `kubernetesVersion` name a minor already past standard support.
+   * Default: "STANDARD" (set explicitly on the cluster's upgradePolicy).
    */
   supportType?: EksSupportType;
   /** Retention of the control-plane log group in days, one CloudWatch accepts (1, 3, 5, 7, 14, 30, 60, 90, …, 3653). Default: 90. */
@@ -204,7 +216,9 @@ interface CheckedEksArgs {
 
 function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
-  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "aws", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const supportType = checkOneOf(COMPONENT, "supportType", args.supportType ?? EksSupportType.Standard, Object.values(EksSupportType));
+  const day = checkAsOf(COMPONENT, args.asOf);
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "aws", args.kubernetesVersion, { day, extendedSupport: supportType === EksSupportType.Extended });
   const vpcCidr = args.vpcCidr ?? "10.0.0.0/16";
   const prefix = checkCidr(COMPONENT, "vpcCidr", vpcCidr);
   if (prefix < 16 || prefix > 20) throw new ArgumentError(COMPONENT, "vpcCidr", vpcCidr, "expected a VPC block from /16 to /20 (six subnets are cut from it)");
@@ -262,7 +276,6 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
       throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, `expected ${minimum.version} or later (${minimum.why})`);
     }
   }
-  const supportType = checkOneOf(COMPONENT, "supportType", args.supportType ?? EksSupportType.Standard, Object.values(EksSupportType));
   for (const arn of args.administrators ?? []) {
     if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) throw new ArgumentError(COMPONENT, "administrators", arn, "expected IAM role or user ARNs");
   }

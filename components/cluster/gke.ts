@@ -14,7 +14,7 @@ import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, i
 import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
-import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
+import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "GkeCluster";
@@ -148,9 +148,23 @@ export interface GkeClusterArgs {
   project?: string;
   /** Region, e.g. "europe-west1" (a regional cluster; zones are refused). Default: the provider's (`gcp:region`). */
   region?: string;
-  /** Kubernetes minor, one of SUPPORTED_KUBERNETES_VERSIONS.gcp. Default: DEFAULT_KUBERNETES_VERSION. */
+  /**
+   * Kubernetes minor, e.g. "1.36": one in GKE standard support on `asOf`, or in extended
+   * support with `releaseChannel` "EXTENDED". Default: the newest minor in standard support
+   * on EKS, GKE and AKS on `asOf` (defaultKubernetesVersion).
+   */
   kubernetesVersion?: string;
-  /** Release channel. Default: "REGULAR". */
+  /**
+   * Day the Kubernetes support table is judged for (YYYY-MM-DD): the default minor and
+   * whether `kubernetesVersion` is still in standard support are read for this day, and
+   * goplatform's table must be at most 90 days older than it. Default: today (UTC).
+   */
+  asOf?: string;
+  /**
+   * Release channel. "EXTENDED" is GKE's extended support (charged): the only channel that
+   * keeps a minor past its end of standard support, and the opt-in that lets
+   * `kubernetesVersion` name such a minor. Default: "REGULAR".
+   */
   releaseChannel?: GkeReleaseChannel;
   /** Autopilot instead of Standard: Google manages the nodes; `nodePools` must be left out. Default: false. */
   autopilot?: boolean;
@@ -255,8 +269,9 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   const region = args.region ?? gcp.config.region;
   if (region === undefined) throw new ArgumentError(COMPONENT, "region", region, "expected a GCP region such as \"europe-west1\" (or set gcp:region)");
   checkGcpRegion(COMPONENT, "region", region);
-  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "gcp", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
+  const day = checkAsOf(COMPONENT, args.asOf);
   const releaseChannel = checkOneOf(COMPONENT, "releaseChannel", args.releaseChannel ?? GkeReleaseChannel.Regular, GKE_RELEASE_CHANNELS);
+  const kubernetesVersion = checkKubernetesVersion(COMPONENT, "gcp", args.kubernetesVersion, { day, extendedSupport: releaseChannel === GkeReleaseChannel.Extended });
   const cidrs = { node: args.nodeCidr ?? "10.10.0.0/20", pod: args.podCidr ?? "10.16.0.0/14", service: args.serviceCidr ?? "10.20.0.0/20" };
   checkCidr(COMPONENT, "nodeCidr", cidrs.node);
   checkCidr(COMPONENT, "podCidr", cidrs.pod);

@@ -1,33 +1,245 @@
 /**
- * Kubernetes versions: which minors each cloud accepts for a new cluster, and which
- * Go toolchain upstream Kubernetes is built with, per minor. The policy pack and the
- * docs read these tables; the cluster components validate against them.
+ * Kubernetes versions: which minors each cloud supports on a given day (a dated table,
+ * kubernetes-releases.json, judged on a day like the Go release table), the default
+ * minor that follows from it, and which Go toolchain upstream Kubernetes is built with,
+ * per minor. The cluster components validate against the table; the
+ * kubernetes-version-supported policy judges any cluster resource with it.
  */
 import { ArgumentError } from "../args";
+import { daysBetween, MAX_TABLE_AGE_DAYS, toDay } from "../days";
 import { goMinorLine, parseGoVersion, type GoVersion } from "../go/version";
+import releaseData from "./kubernetes-releases.json";
 
 export type ClusterCloud = "aws" | "gcp" | "azure";
 
-/**
- * Minors a new cluster may be created with, per cloud. Taken from the providers'
- * published calendars as stored on the dates below (standard or extended support on
- * EKS, GKE's schedule, AKS's calendar); refresh by hand when a cloud adds or retires
- * a minor.
- *
- * - aws: EKS release calendar (endoflife.date/amazon-eks, 2026-02): 1.32–1.35 in
- *   standard or extended support; 1.31's extended support ends 2026-11-26.
- * - gcp: GKE release schedule (endoflife.date API, generated 2026-04-10): 1.33–1.35.
- * - azure: AKS calendar: 1.33–1.35 assumed from AKS's N-2 window; not checked against
- *   a stored copy of the AKS calendar.
- */
-export const SUPPORTED_KUBERNETES_VERSIONS: Readonly<Record<ClusterCloud, readonly string[]>> = {
-  aws: ["1.32", "1.33", "1.34", "1.35"],
-  gcp: ["1.33", "1.34", "1.35"],
-  azure: ["1.33", "1.34", "1.35"],
-};
+const CLOUDS: readonly ClusterCloud[] = ["aws", "gcp", "azure"];
+const MINOR = /^1\.(\d+)$/;
 
-/** The default minor for every cloud: the newest one all three accept. */
-export const DEFAULT_KUBERNETES_VERSION = "1.34";
+/** One minor on one cloud, from the cloud's published calendar. Days are `YYYY-MM-DD`; an end day is the first day without that support. */
+export interface KubernetesMinorSupport {
+  /** `1.35` */
+  readonly minor: string;
+  /** First day new clusters could use it (GKE: the Regular channel); null while the table has no date for it. */
+  readonly available: string | null;
+  /** First day past standard support; null only while `available` is. */
+  readonly endOfStandardSupport: string | null;
+  /** First day past extended support (EKS extended support, GKE's Extended channel, AKS LTS); null when there is none. */
+  readonly endOfExtendedSupport: string | null;
+  /** Fields that are estimates rather than dates read from the calendar (their basis is in the data file). */
+  readonly estimated?: readonly string[];
+  readonly note?: string;
+}
+
+/** Where a minor stands on one cloud on one day. */
+export const KubernetesSupportStatus = {
+  /** Not offered yet, or not in the table. */
+  Unavailable: "unavailable",
+  Standard: "standard",
+  /** Past standard support, within extended support (paid, or only in GKE's Extended channel / AKS LTS). */
+  Extended: "extended",
+  /** Past every support the cloud offers. */
+  Retired: "retired",
+} as const;
+export type KubernetesSupportStatus = (typeof KubernetesSupportStatus)[keyof typeof KubernetesSupportStatus];
+
+/** The cloud's name for people, and how a goplatform component opts in to its extended support. */
+export const KUBERNETES_CLOUD_NAMES: Readonly<Record<ClusterCloud, string>> = { aws: "EKS", gcp: "GKE", azure: "AKS" };
+export const EXTENDED_SUPPORT_OPT_IN: Readonly<Record<ClusterCloud, string>> = {
+  aws: 'supportType "EXTENDED" (EKS extended support, charged per cluster hour)',
+  gcp: 'releaseChannel "EXTENDED" (GKE\'s Extended channel, charged)',
+  azure: "longTermSupport true (AKS LTS: Premium tier, supportPlan AKSLongTermSupport)",
+};
+const EXTENDED_NAME: Readonly<Record<ClusterCloud, string>> = { aws: "extended support", gcp: "the Extended channel", azure: "LTS" };
+
+function isMinor(value: unknown): value is string {
+  return typeof value === "string" && MINOR.test(value);
+}
+
+/** Newest minor first. */
+function byMinorDescending(a: string, b: string): number {
+  return Number(MINOR.exec(b)?.[1]) - Number(MINOR.exec(a)?.[1]);
+}
+
+export class KubernetesSupportTable {
+  private readonly byCloud: ReadonlyMap<ClusterCloud, ReadonlyMap<string, KubernetesMinorSupport>>;
+
+  constructor(
+    clouds: Readonly<Record<ClusterCloud, readonly KubernetesMinorSupport[]>>,
+    /** Day the table was last checked against the clouds' calendars. */
+    readonly asOf: string,
+  ) {
+    toDay(asOf, "Kubernetes support table asOf");
+    const byCloud = new Map<ClusterCloud, ReadonlyMap<string, KubernetesMinorSupport>>();
+    for (const cloud of CLOUDS) {
+      const rows = new Map<string, KubernetesMinorSupport>();
+      for (const row of clouds[cloud]) {
+        const where = `Kubernetes support table ${cloud} ${row.minor}`;
+        if (!isMinor(row.minor) || rows.has(row.minor)) throw new Error(`${where}: expected each minor once, as "1.N"`);
+        for (const day of [row.available, row.endOfStandardSupport, row.endOfExtendedSupport]) if (day !== null) toDay(day, where);
+        if ((row.available === null) !== (row.endOfStandardSupport === null)) throw new Error(`${where}: available and endOfStandardSupport are both dates or both null`);
+        if (row.available !== null && row.endOfStandardSupport !== null && row.endOfStandardSupport <= row.available) throw new Error(`${where}: standard support ends before it starts`);
+        if (row.endOfExtendedSupport !== null && (row.endOfStandardSupport === null || row.endOfExtendedSupport <= row.endOfStandardSupport)) throw new Error(`${where}: extended support must end after standard support`);
+        rows.set(row.minor, row);
+      }
+      byCloud.set(cloud, rows);
+    }
+    this.byCloud = byCloud;
+  }
+
+  /** Every minor the table lists for `cloud`, newest first (dated or not). */
+  minors(cloud: ClusterCloud): readonly KubernetesMinorSupport[] {
+    return [...(this.byCloud.get(cloud)?.values() ?? [])].sort((a, b) => byMinorDescending(a.minor, b.minor));
+  }
+
+  /** The table's row for `minor` on `cloud`. */
+  support(cloud: ClusterCloud, minor: string): KubernetesMinorSupport | undefined {
+    return this.byCloud.get(cloud)?.get(minor);
+  }
+
+  /** Where `minor` stands on `cloud` on `date`. */
+  status(cloud: ClusterCloud, minor: string, date: Date | string): KubernetesSupportStatus {
+    const day = toDay(date);
+    const row = this.support(cloud, minor);
+    if (row?.available == null || row.endOfStandardSupport === null || day < row.available) return KubernetesSupportStatus.Unavailable;
+    if (day < row.endOfStandardSupport) return KubernetesSupportStatus.Standard;
+    if (row.endOfExtendedSupport !== null && day < row.endOfExtendedSupport) return KubernetesSupportStatus.Extended;
+    return KubernetesSupportStatus.Retired;
+  }
+
+  /** Minors in standard support on `cloud` on `date`, newest first. */
+  inStandardSupport(cloud: ClusterCloud, date: Date | string): readonly string[] {
+    return this.minors(cloud).filter((row) => this.status(cloud, row.minor, date) === KubernetesSupportStatus.Standard).map((row) => row.minor);
+  }
+
+  /** Minors in extended support (and not standard) on `cloud` on `date`, newest first. */
+  inExtendedSupport(cloud: ClusterCloud, date: Date | string): readonly string[] {
+    return this.minors(cloud).filter((row) => this.status(cloud, row.minor, date) === KubernetesSupportStatus.Extended).map((row) => row.minor);
+  }
+
+  /** Days between the table's asOf and `date` (negative for a day before it). */
+  age(date: Date | string): number {
+    return daysBetween(this.asOf, toDay(date));
+  }
+
+  /**
+   * Why the table is too old to judge `date` by (more than `maxAgeDays` after its asOf:
+   * clouds may have added or retired minors since), or undefined when it is fresh enough.
+   */
+  staleness(date: Date | string, maxAgeDays = MAX_TABLE_AGE_DAYS): string | undefined {
+    const age = this.age(date);
+    if (age <= maxAgeDays) return undefined;
+    return `goplatform's Kubernetes support table is from ${this.asOf}, ${String(age)} days before ${toDay(date)} (limit ${String(maxAgeDays)}): clouds may have added or retired minors since. Update goplatform to judge Kubernetes versions on this day`;
+  }
+
+  /**
+   * The default minor on `date`: the newest minor in standard support on all three
+   * clouds that day. Throws when there is none (a day outside the table's reach).
+   */
+  defaultMinor(date: Date | string): string {
+    const day = toDay(date);
+    const [first, ...rest] = CLOUDS.map((cloud) => this.inStandardSupport(cloud, day));
+    const common = (first ?? []).find((minor) => rest.every((minors) => minors.includes(minor)));
+    if (common === undefined) throw new RangeError(`no Kubernetes minor is in standard support on EKS, GKE and AKS on ${day} in goplatform's table (from ${this.asOf}); update goplatform`);
+    return common;
+  }
+}
+
+type ReleaseData = { asOf: string; clouds: Record<ClusterCloud, { minors: Record<string, Omit<KubernetesMinorSupport, "minor">> }> };
+
+function fromData(data: ReleaseData): KubernetesSupportTable {
+  const rows = (cloud: ClusterCloud): KubernetesMinorSupport[] => Object.entries(data.clouds[cloud].minors).map(([minor, row]) => ({ minor, ...row }));
+  return new KubernetesSupportTable({ aws: rows("aws"), gcp: rows("gcp"), azure: rows("azure") }, data.asOf);
+}
+
+/** The Kubernetes support table shipped with this version of goplatform. */
+export const kubernetesReleases = fromData(releaseData);
+
+/**
+ * The default Kubernetes minor of the cluster components on `asOf` (default today,
+ * UTC): the newest minor in standard support on EKS, GKE and AKS that day. Throws when
+ * the table is older than MAX_TABLE_AGE_DAYS on that day.
+ */
+export function defaultKubernetesVersion(asOf: Date | string = new Date(), table: KubernetesSupportTable = kubernetesReleases): string {
+  const day = toDay(asOf, "asOf");
+  const stale = table.staleness(day);
+  if (stale !== undefined) throw new RangeError(`${stale}.`);
+  return table.defaultMinor(day);
+}
+
+/** A cluster component's `asOf` (default today, UTC) as a day; an ArgumentError naming `asOf` when it is not one. */
+export function checkAsOf(component: string, asOf: string | undefined): string {
+  if (asOf === undefined) return toDay(new Date());
+  try {
+    return toDay(asOf, "asOf");
+  } catch {
+    throw new ArgumentError(component, "asOf", asOf, 'expected a day, YYYY-MM-DD, such as "2026-12-02"');
+  }
+}
+
+/** How a component asks for a Kubernetes minor: on which day, and whether extended support is opted in. */
+export interface KubernetesVersionRequest {
+  /** The judging day, `YYYY-MM-DD`. */
+  readonly day: string;
+  /** The component's explicit opt-in to the cloud's extended support (EXTENDED_SUPPORT_OPT_IN). */
+  readonly extendedSupport: boolean;
+}
+
+/**
+ * Checks a Kubernetes minor for a new or updated cluster on `cloud` on `request.day`:
+ * in standard support, or in extended support when the component opted in; undefined
+ * gives the default minor that day. Throws an ArgumentError naming `argument`, the end
+ * date and the minors allowed that day; the table's staleness is refused as an invalid
+ * `asOf`.
+ */
+export function checkKubernetesVersion(
+  component: string,
+  cloud: ClusterCloud,
+  value: string | undefined,
+  request: KubernetesVersionRequest,
+  argument = "kubernetesVersion",
+  table: KubernetesSupportTable = kubernetesReleases,
+): string {
+  const stale = table.staleness(request.day);
+  if (stale !== undefined) throw new ArgumentError(component, "asOf", request.day, stale);
+  if (value === undefined) {
+    try {
+      return table.defaultMinor(request.day);
+    } catch (e) {
+      throw new ArgumentError(component, "asOf", request.day, e instanceof Error ? e.message : String(e));
+    }
+  }
+  const name = KUBERNETES_CLOUD_NAMES[cloud];
+  const standard = table.inStandardSupport(cloud, request.day);
+  const extended = table.inExtendedSupport(cloud, request.day);
+  const allowed =
+    `expected a Kubernetes minor in ${name} standard support on ${request.day}: ${standard.join(", ") || "none"}` +
+    (request.extendedSupport ? `, or in ${EXTENDED_NAME[cloud]}: ${extended.join(", ") || "none"}` : "");
+  if (!isMinor(value)) throw new ArgumentError(component, argument, value, allowed);
+  const row = table.support(cloud, value);
+  const status = table.status(cloud, value, request.day);
+  if (status === KubernetesSupportStatus.Standard || (status === KubernetesSupportStatus.Extended && request.extendedSupport)) return value;
+  if (status === KubernetesSupportStatus.Extended) {
+    throw new ArgumentError(
+      component,
+      argument,
+      value,
+      `${name} standard support for ${value} ended ${row?.endOfStandardSupport ?? "?"}; ${allowed} (or opt in to ${EXTENDED_NAME[cloud]}, until ${row?.endOfExtendedSupport ?? "?"}, with ${EXTENDED_SUPPORT_OPT_IN[cloud]})`,
+    );
+  }
+  if (status === KubernetesSupportStatus.Retired) {
+    const ended = row?.endOfExtendedSupport ?? row?.endOfStandardSupport ?? "?";
+    throw new ArgumentError(component, argument, value, `${name} support for ${value} ended ${ended}; ${allowed}`);
+  }
+  const why =
+    row === undefined ? `goplatform's table (from ${table.asOf}) lists no ${name} support for ${value}` : row.available === null ? `goplatform's table (from ${table.asOf}) has no ${name} release date for ${value}` : `${name} offers ${value} from ${row.available}`;
+  throw new ArgumentError(component, argument, value, `${why}; ${allowed}`);
+}
+
+/** Minors a new cluster on `cloud` may use on `asOf`: standard support, plus extended support when opted in; newest first. */
+export function supportedKubernetesVersions(cloud: ClusterCloud, asOf: Date | string = new Date(), extendedSupport = false, table: KubernetesSupportTable = kubernetesReleases): readonly string[] {
+  const day = toDay(asOf, "asOf");
+  return [...table.inStandardSupport(cloud, day), ...(extendedSupport ? table.inExtendedSupport(cloud, day) : [])];
+}
 
 /** Which Go toolchain upstream Kubernetes is built with, for one minor. */
 export interface KubernetesGoToolchain {
@@ -76,13 +288,4 @@ export const KUBERNETES_GO_TOOLCHAINS: readonly KubernetesGoToolchain[] = [
 export function kubernetesGoToolchain(kubernetesVersion: string): KubernetesGoToolchain | undefined {
   const minor = /^(1\.\d+)(?:\.\d+)?$/.exec(kubernetesVersion)?.[1];
   return KUBERNETES_GO_TOOLCHAINS.find((row) => row.kubernetes === minor);
-}
-
-/** Checks a Kubernetes minor against a cloud's supported list; throws an ArgumentError naming `argument`. */
-export function checkKubernetesVersion(component: string, cloud: ClusterCloud, value: string, argument = "kubernetesVersion"): string {
-  const supported = SUPPORTED_KUBERNETES_VERSIONS[cloud];
-  if (typeof value !== "string" || !supported.includes(value)) {
-    throw new ArgumentError(component, argument, value, `expected a Kubernetes minor ${cloud === "aws" ? "EKS" : cloud === "gcp" ? "GKE" : "AKS"} supports: ${supported.join(", ")}`);
-  }
-  return value;
 }

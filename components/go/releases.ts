@@ -4,7 +4,11 @@
  * line (the patch floor).
  */
 import releaseData from "./release-data.json";
+import { toDay } from "../days";
 import { compareGoVersions, formatGoVersion, goMinorLine, parseGoVersion, type GoVersion } from "./version";
+
+// Day parsing is shared with the Kubernetes support table; re-exported where it always was.
+export { toDay };
 
 export interface GoPatchRelease {
   /** `1.26.8` */
@@ -37,22 +41,6 @@ export interface GoVersionAssessment {
   readonly patchFloor?: string;
   /** True for a release at or above the patch floor. */
   readonly meetsPatchFloor: boolean;
-}
-
-const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
-
-/** Normalises a Date or `YYYY-MM-DD` string to a UTC day string; names the argument on error. */
-export function toDay(date: Date | string, argument = "date"): string {
-  if (date instanceof Date) {
-    if (Number.isNaN(date.getTime())) {
-      throw new RangeError(`${argument}: invalid Date; expected a valid Date or a YYYY-MM-DD string`);
-    }
-    return date.toISOString().slice(0, 10);
-  }
-  if (!DAY_PATTERN.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
-    throw new RangeError(`${argument}: invalid date ${JSON.stringify(date)}; expected a YYYY-MM-DD string such as "2026-11-23"`);
-  }
-  return date;
 }
 
 export class GoReleaseTable {

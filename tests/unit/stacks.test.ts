@@ -4,7 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
-import { checkResources, type PolicyConfig } from "../../policies/index";
+import { checkResources, clusterKubernetesVersions, type PolicyConfig } from "../../policies/index";
 import { program } from "../../stacks/program";
 import { runUnderMocks, type MockOptions } from "../harness/mocks";
 import { AKS_USER_KUBECONFIG } from "./cluster/aks-answers";
@@ -109,6 +109,8 @@ describe("example stacks", function () {
         assert.equal(resources.one(clusterType).protect, true);
         const reach = DEPLOYER_ACCESS[stack];
         assert.ok(reach !== undefined, `no deployer access expectation for ${stack}`);
+        // kubernetes-version-supported (judged above on today's date) had the cloud's own cluster resource to judge.
+        assert.ok(clusterKubernetesVersions(reach.type, resources.one(reach.type).inputs).length > 0, `${stack}: no Kubernetes version on ${reach.type}`);
         assert.deepEqual(reach.access(resources.one(reach.type).inputs), reach.expected, "the deployer reaches the API server the in-cluster components are applied through");
         for (const component of ["goplatform:index:Observability", "goplatform:index:Tekton", "goplatform:index:SignatureAdmission"]) resources.one(component);
         // Chains pushes signatures with a cloud identity on its controller's ServiceAccount (goplatform:chainsRegistryPush).

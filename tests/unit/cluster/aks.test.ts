@@ -46,7 +46,8 @@ export const azureMocks: MockOptions = {
   },
 };
 
-const make = (args: Partial<AksClusterArgs> = {}) => () => new AksCluster("prod", { location: "westeurope", ...args });
+// Judged on a fixed day, so the computed default minor (1.36 on 2026-12-02) does not move under the tests.
+const make = (args: Partial<AksClusterArgs> = {}) => () => new AksCluster("prod", { location: "westeurope", asOf: "2026-12-02", ...args });
 /** The cluster as an in-cluster component sees it: connected from its `cluster` data, for `parent`. */
 const connect = (aks: AksCluster, parent?: pulumi.Resource) => connectAsCaller(aks.cluster, parent);
 /** A cluster an in-cluster component has connected to and asked for the provider of. */
@@ -68,7 +69,8 @@ describe("AksCluster", function () {
     const { resources } = await runUnderMocks(make(), azureMocks);
     const cluster = resources.one("azure-native:containerservice:ManagedCluster");
     const i = cluster.inputs;
-    assert.equal(i.kubernetesVersion, "1.34");
+    assert.equal(i.kubernetesVersion, "1.36");
+    assert.deepEqual([i.sku, i.supportPlan], [{ name: "Base", tier: "Standard" }, "KubernetesOfficial"]);
     assert.deepEqual(i.oidcIssuerProfile, { enabled: true });
     assert.deepEqual((i.securityProfile as { workloadIdentity: unknown }).workloadIdentity, { enabled: true });
     const network = i.networkProfile as Record<string, unknown>;
@@ -129,7 +131,7 @@ describe("AksCluster", function () {
       const aks = make({ tags: { team: "platform" } })();
       return { ...(await resolveClusterData(aks.cluster)), own: await valueOf(aks.kubeconfig) };
     }, azureMocks);
-    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig], ["azure", "prod", "1.34", true]);
+    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig], ["azure", "prod", "1.36", true]);
     // The same user kubeconfig, resolved only once the user pools and the deployer's access are there.
     assert.equal(result.kubeconfig, result.own);
     assert.equal(result.oidcIssuerUrl, ISSUER);
@@ -397,7 +399,12 @@ describe("AksCluster", function () {
   });
 
   const bad: [string, Partial<AksClusterArgs>, RegExp][] = [
-    ["unknown Kubernetes version", { kubernetesVersion: "1.30" }, /^AksCluster: invalid kubernetesVersion "1\.30"; expected a Kubernetes minor AKS supports: 1\.33, 1\.34, 1\.35$/],
+    ["unknown Kubernetes version", { kubernetesVersion: "1.30" }, /^AksCluster: invalid kubernetesVersion "1\.30"; goplatform's table \(from 2026-12-02\) lists no AKS support for 1\.30; expected a Kubernetes minor in AKS standard support on 2026-12-02: 1\.36, 1\.35$/],
+    [
+      "Kubernetes version past standard support without LTS",
+      { kubernetesVersion: "1.34" },
+      /^AksCluster: invalid kubernetesVersion "1\.34"; AKS standard support for 1\.34 ended 2026-11-30; .* with longTermSupport true \(AKS LTS: Premium tier, supportPlan AKSLongTermSupport\)\)$/,
+    ],
     ["malformed location", { location: "West Europe" }, /^AksCluster: invalid location "West Europe"; expected an Azure region name/],
     ["empty name", { clusterName: "" }, /^AksCluster: invalid clusterName ""/],
     ["bad service CIDR", { serviceCidr: "10.0.0.0/40" }, /^AksCluster: invalid serviceCidr "10\.0\.0\.0\/40"/],
@@ -412,8 +419,8 @@ describe("AksCluster", function () {
     ["admin group that is not a GUID", { adminGroupObjectIds: ["platform-admins"] }, /^AksCluster: invalid adminGroupObjectIds "platform-admins"/],
     ...(["stable", "rapid"] as const).map((channel): [string, Partial<AksClusterArgs>, RegExp] => [
       `upgrade channel "${channel}" with the pinned minor`,
-      { upgradeChannel: channel as "patch", kubernetesVersion: "1.33" },
-      new RegExp(`^AksCluster: invalid upgradeChannel "${channel}"; expected one of patch, node-image, none \\("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays 1\\.33, and the next run would ask for a downgrade\\)$`),
+      { upgradeChannel: channel as "patch", kubernetesVersion: "1.35" },
+      new RegExp(`^AksCluster: invalid upgradeChannel "${channel}"; expected one of patch, node-image, none \\("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays 1\\.35, and the next run would ask for a downgrade\\)$`),
     ]),
     ["unknown deployer principal type", { deployerPrincipalType: "Group" as "User" }, /^AksCluster: invalid deployerPrincipalType "Group"; expected one of User, ServicePrincipal$/],
     ["a grantDeployerClusterAdmin that is not a boolean", { grantDeployerClusterAdmin: "no" as unknown as boolean }, /^AksCluster: invalid grantDeployerClusterAdmin "no"; expected true or false$/],
@@ -424,6 +431,12 @@ describe("AksCluster", function () {
     ["a pod security exclusion that is not a namespace name", { podSecurityExcludedNamespaces: ["kube-system", "Bad_NS"] }, /^AksCluster: invalid podSecurityExcludedNamespaces "Bad_NS"; expected a DNS-1123 label/],
     ["a negative access wait", { deployerAccessTimeoutSeconds: -1 }, /^AksCluster: invalid deployerAccessTimeoutSeconds -1; expected an integer at least 0 and at most 3600$/],
   ];
+  it("keeps a minor past standard support only with longTermSupport: Premium tier, supportPlan AKSLongTermSupport", async () => {
+    const { resources } = await runUnderMocks(make({ kubernetesVersion: "1.34", longTermSupport: true }), azureMocks);
+    const i = resources.one("azure-native:containerservice:ManagedCluster").inputs;
+    assert.deepEqual([i.kubernetesVersion, i.sku, i.supportPlan], ["1.34", { name: "Base", tier: "Premium" }, "AKSLongTermSupport"]);
+  });
+
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
       const { error, resources } = await failureUnderMocks(make(args), azureMocks);

@@ -48,7 +48,8 @@ export const awsMocks: MockOptions = {
   },
 };
 
-const make = (args: EksClusterArgs = {}) => () => new EksCluster("prod", args);
+// Judged on a fixed day, so the computed default minor (1.36 on 2026-12-02) does not move under the tests.
+const make = (args: EksClusterArgs = {}) => () => new EksCluster("prod", { asOf: "2026-12-02", ...args });
 
 /** The EksCluster's data connected as an in-cluster component connects it: from its own component, "x", named "Test" in errors. */
 function connected(eks: EksCluster): Cluster {
@@ -68,7 +69,7 @@ describe("EksCluster", function () {
     const { resources } = await runUnderMocks(make(), awsMocks);
     const cluster = resources.one("aws:eks/cluster:Cluster");
     assert.equal(cluster.inputs.name, "prod");
-    assert.equal(cluster.inputs.version, "1.34");
+    assert.equal(cluster.inputs.version, "1.36");
     const vpcConfig = cluster.inputs.vpcConfig as { endpointPrivateAccess: boolean; endpointPublicAccess: boolean; publicAccessCidrs?: string[]; subnetIds: string[] };
     assert.equal(vpcConfig.endpointPrivateAccess, true);
     assert.equal(vpcConfig.endpointPublicAccess, false);
@@ -107,20 +108,20 @@ describe("EksCluster", function () {
   });
 
   it("runs Graviton managed node groups and the five add-ons at the versions EKS lists for the minor", async () => {
-    const { resources, result } = await runUnderMocks(make({ kubernetesVersion: "1.33" }), awsMocks);
+    const { resources, result } = await runUnderMocks(make({ kubernetesVersion: "1.35" }), awsMocks);
     const group = resources.one("aws:eks/nodeGroup:NodeGroup");
     assert.equal(group.inputs.amiType, "AL2023_ARM_64_STANDARD");
     assert.deepEqual(group.inputs.instanceTypes, ["m7g.large"]);
     assert.deepEqual(group.inputs.scalingConfig, { minSize: 2, maxSize: 6, desiredSize: 3 });
     // The disk is the launch template's (EKS refuses diskSize with a launch template).
     assert.equal(group.inputs.diskSize, undefined);
-    assert.equal(group.inputs.version, "1.33");
+    assert.equal(group.inputs.version, "1.35");
     assert.deepEqual(group.ignoreChanges, ["scalingConfig.desiredSize"]);
 
     const addons = resources.ofType("aws:eks/addon:Addon");
     assert.deepEqual(addons.map((a) => a.inputs.addonName).sort(), [...EKS_ADDONS].sort());
     for (const addon of addons) {
-      assert.equal(addon.inputs.addonVersion, `v-${String(addon.inputs.addonName)}-for-1.33-eksbuild.1`);
+      assert.equal(addon.inputs.addonVersion, `v-${String(addon.inputs.addonName)}-for-1.35-eksbuild.1`);
       assert.equal(addon.inputs.resolveConflictsOnUpdate, "OVERWRITE");
     }
     // coredns and the EBS driver schedule pods, so they wait for nodes; the CNI comes before them.
@@ -131,7 +132,7 @@ describe("EksCluster", function () {
     const attachments = resources.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment").map((a) => String(a.inputs.policyArn));
     assert.ok(attachments.includes("arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy"));
     assert.ok(!resources.all.some((r) => r.name.startsWith("prod-nodes-AmazonEKS_CNI")));
-    assert.deepEqual(await valueOf(result.addonVersions), Object.fromEntries(EKS_ADDONS.map((a) => [a, `v-${a}-for-1.33-eksbuild.1`])));
+    assert.deepEqual(await valueOf(result.addonVersions), Object.fromEntries(EKS_ADDONS.map((a) => [a, `v-${a}-for-1.35-eksbuild.1`])));
   });
 
   it("launches every node group from its own template: IMDSv2 only, hop limit 1, an encrypted gp3 root volume of the group's size, tagged", async () => {
@@ -285,7 +286,7 @@ describe("EksCluster", function () {
       const { cluster: data, kubeconfig } = new EksCluster("prod", { tags: { team: "platform" } });
       return { ...(await resolveClusterData(data)), own: await valueOf(kubeconfig), render: data.renderYamlToDirectory };
     }, awsMocks);
-    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig, result.render], ["aws", "prod", "1.34", true, undefined]);
+    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig, result.render], ["aws", "prod", "1.36", true, undefined]);
     // The same kubeconfig the component outputs (ready once the default StorageClass is).
     assert.equal(result.kubeconfig, result.own);
     assert.ok(resources.ofType("kubernetes:storage.k8s.io/v1:StorageClass").length === 1);
@@ -480,7 +481,14 @@ describe("EksCluster", function () {
   });
 
   const bad: [string, EksClusterArgs, RegExp][] = [
-    ["unknown Kubernetes version", { kubernetesVersion: "1.29" }, /^EksCluster: invalid kubernetesVersion "1\.29"; expected a Kubernetes minor EKS supports: 1\.32, 1\.33, 1\.34, 1\.35$/],
+    ["unknown Kubernetes version", { kubernetesVersion: "1.29" }, /^EksCluster: invalid kubernetesVersion "1\.29"; goplatform's table \(from 2026-12-02\) lists no EKS support for 1\.29; expected a Kubernetes minor in EKS standard support on 2026-12-02: 1\.36, 1\.35$/],
+    [
+      "Kubernetes version past standard support without the extended-support opt-in",
+      { kubernetesVersion: "1.34" },
+      /^EksCluster: invalid kubernetesVersion "1\.34"; EKS standard support for 1\.34 ended 2026-12-02; expected a Kubernetes minor in EKS standard support on 2026-12-02: 1\.36, 1\.35 \(or opt in to extended support, until 2027-12-02, with supportType "EXTENDED"/,
+    ],
+    ["a day the Kubernetes support table is too old to judge", { asOf: "2027-03-03" }, /^EksCluster: invalid asOf "2027-03-03"; goplatform's Kubernetes support table is from 2026-12-02, 91 days before 2027-03-03 \(limit 90\): .* Update goplatform to judge Kubernetes versions on this day$/],
+    ["asOf that is not a day", { asOf: "2026-12-32" }, /^EksCluster: invalid asOf "2026-12-32"; expected a day, YYYY-MM-DD, such as "2026-12-02"$/],
     ["empty name", { clusterName: "" }, /^EksCluster: invalid clusterName ""; expected a non-empty DNS-1123 label$/],
     ["bad VPC CIDR", { vpcCidr: "10.0.0.300/16" }, /^EksCluster: invalid vpcCidr "10\.0\.0\.300\/16"; expected an IPv4 CIDR block/],
     ["bad allow-list CIDR", { publicEndpoint: { allowedCidrs: ["203.0.113.0/33"] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs "203\.0\.113\.0\/33"/],
@@ -508,6 +516,15 @@ describe("EksCluster", function () {
     ["an existing network without its VPC", { existingNetwork: { privateSubnetIds: ["subnet-a", "subnet-b"] } as unknown as EksClusterArgs["existingNetwork"] }, /^EksCluster: invalid existingNetwork\.vpcId undefined; expected the id of the VPC the private subnets are in$/],
     ["an unknown add-on pin", { addonVersions: { "aws-load-balancer": "v1.0.0-eksbuild.1" } }, /^EksCluster: invalid addonVersions "aws-load-balancer"; expected add-ons among vpc-cni, kube-proxy, eks-pod-identity-agent, coredns, aws-ebs-csi-driver$/],
   ];
+  it("keeps a minor past standard support only with the extended-support opt-in, which sets upgradePolicy.supportType EXTENDED", async () => {
+    const { resources } = await runUnderMocks(make({ kubernetesVersion: "1.34", supportType: "EXTENDED" }), awsMocks);
+    const cluster = resources.one("aws:eks/cluster:Cluster").inputs;
+    assert.deepEqual([cluster.version, cluster.upgradePolicy], ["1.34", { supportType: "EXTENDED" }]);
+    // The default follows the judging day: a day before 1.36 reached all three clouds it was 1.35.
+    const { resources: earlier } = await runUnderMocks(make({ asOf: "2026-06-29" }), awsMocks);
+    assert.equal(earlier.one("aws:eks/cluster:Cluster").inputs.version, "1.35");
+  });
+
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
       const { error, resources } = await failureUnderMocks(make(args), awsMocks);

@@ -23,7 +23,8 @@ export const gcpMocks: MockOptions = {
   calls: (args) => (args.token === "gcp:organizations/getProject:getProject" ? { projectId: (args.inputs as { projectId?: string }).projectId, number: "123456789012" } : undefined),
 };
 
-const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", args);
+// Judged on a fixed day, so the computed default minor (1.36 on 2026-12-02) does not move under the tests.
+const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", { asOf: "2026-12-02", ...args });
 /** The cluster as an in-cluster component sees it: connected from its `cluster` data, for `parent`. */
 const connect = (gke: GkeCluster, parent?: pulumi.Resource) => connectAsCaller(gke.cluster, parent);
 
@@ -41,7 +42,7 @@ describe("GkeCluster", function () {
     const cluster = resources.one("gcp:container/cluster:Cluster");
     assert.equal(cluster.inputs.location, "europe-west1");
     assert.equal(cluster.inputs.project, "acme-prod");
-    assert.equal(cluster.inputs.minMasterVersion, "1.34");
+    assert.equal(cluster.inputs.minMasterVersion, "1.36");
     assert.deepEqual(cluster.inputs.releaseChannel, { channel: "REGULAR" });
     assert.deepEqual(cluster.inputs.privateClusterConfig, { enablePrivateNodes: true, enablePrivateEndpoint: true });
     assert.deepEqual(cluster.inputs.masterAuthorizedNetworksConfig, { cidrBlocks: [], gcpPublicCidrsAccessEnabled: false });
@@ -236,7 +237,7 @@ describe("GkeCluster", function () {
       const gke = make({ labels: { team: "platform" } })();
       return { ...(await resolveClusterData(gke.cluster)), own: await valueOf(gke.kubeconfig) };
     }, gcpMocks);
-    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig], ["gcp", "prod", "1.34", true]);
+    assert.deepEqual([result.cloud, result.name, result.kubernetesVersion, result.secretKubeconfig], ["gcp", "prod", "1.36", true]);
     assert.equal(result.kubeconfig, result.own);
     assert.equal(result.oidcIssuerUrl, "https://container.googleapis.com/v1/projects/acme-prod/locations/europe-west1/clusters/prod");
     assert.deepEqual(result.gcp, { project: "acme-prod", region: "europe-west1", workloadPool: "acme-prod.svc.id.goog", labels: { team: "platform", "goplatform-cluster": "prod" } });
@@ -370,7 +371,12 @@ describe("GkeCluster", function () {
   });
 
   const bad: [string, GkeClusterArgs, RegExp][] = [
-    ["unknown Kubernetes version", { kubernetesVersion: "1.99" }, /^GkeCluster: invalid kubernetesVersion "1\.99"; expected a Kubernetes minor GKE supports: 1\.33, 1\.34, 1\.35$/],
+    ["unknown Kubernetes version", { kubernetesVersion: "1.99" }, /^GkeCluster: invalid kubernetesVersion "1\.99"; goplatform's table \(from 2026-12-02\) lists no GKE support for 1\.99; expected a Kubernetes minor in GKE standard support on 2026-12-02: 1\.36, 1\.35$/],
+    [
+      "Kubernetes version past standard support outside the Extended channel",
+      { kubernetesVersion: "1.34", releaseChannel: "STABLE" },
+      /^GkeCluster: invalid kubernetesVersion "1\.34"; GKE standard support for 1\.34 ended 2026-10-01; .* with releaseChannel "EXTENDED"/,
+    ],
     ["a zone instead of a region", { region: "europe-west1-b" }, /^GkeCluster: invalid region "europe-west1-b"; expected a GCP region/],
     ["empty name", { clusterName: "" }, /^GkeCluster: invalid clusterName ""/],
     ["bad pod CIDR", { podCidr: "10.16.0.0" }, /^GkeCluster: invalid podCidr "10\.16\.0\.0"; expected an IPv4 CIDR block/],
@@ -397,6 +403,12 @@ describe("GkeCluster", function () {
     ["secretsEncryption: false (the old shape)", { secretsEncryption: false as unknown as { mode: "off" } }, /^GkeCluster: invalid secretsEncryption false; expected \{ mode: "create" \| "key" \| "off", keyName\? \}$/],
     ["a dnsEndpoint that is not a boolean", { dnsEndpoint: "yes" as unknown as boolean }, /^GkeCluster: invalid dnsEndpoint "yes"; expected true or false$/],
   ];
+  it("keeps a minor past standard support only in the Extended channel", async () => {
+    const { resources } = await runUnderMocks(make({ kubernetesVersion: "1.34", releaseChannel: "EXTENDED" }), gcpMocks);
+    const cluster = resources.one("gcp:container/cluster:Cluster").inputs;
+    assert.deepEqual([cluster.minMasterVersion, cluster.releaseChannel], ["1.34", { channel: "EXTENDED" }]);
+  });
+
   for (const [what, args, message] of bad) {
     it(`refuses ${what} before registering anything`, async () => {
       const { error, resources } = await failureUnderMocks(make(args), gcpMocks);

@@ -1,0 +1,29 @@
+/**
+ * Days as the dated tables (Go releases, Kubernetes support calendars) use them: UTC
+ * `YYYY-MM-DD` strings, which compare and sort as text.
+ */
+
+const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
+const DAY_MS = 86_400_000;
+
+/** Normalises a Date or `YYYY-MM-DD` string to a UTC day string; names the argument on error. */
+export function toDay(date: Date | string, argument = "date"): string {
+  if (date instanceof Date) {
+    if (Number.isNaN(date.getTime())) {
+      throw new RangeError(`${argument}: invalid Date; expected a valid Date or a YYYY-MM-DD string`);
+    }
+    return date.toISOString().slice(0, 10);
+  }
+  if (!DAY_PATTERN.test(date) || Number.isNaN(Date.parse(`${date}T00:00:00Z`)) || new Date(`${date}T00:00:00Z`).toISOString().slice(0, 10) !== date) {
+    throw new RangeError(`${argument}: invalid date ${JSON.stringify(date)}; expected a YYYY-MM-DD string such as "2026-11-23"`);
+  }
+  return date;
+}
+
+/** Whole days from `from` to `to` (negative when `to` is earlier); both `YYYY-MM-DD`. */
+export function daysBetween(from: string, to: string): number {
+  return Math.floor((Date.parse(`${toDay(to)}T00:00:00Z`) - Date.parse(`${toDay(from)}T00:00:00Z`)) / DAY_MS);
+}
+
+/** Days a dated table may lag the judging day before goplatform refuses to judge with it. */
+export const MAX_TABLE_AGE_DAYS = 90;
