@@ -10,7 +10,7 @@ import { ArgumentError, checkDnsLabel, checkLabelKey, checkLabelValue, checkNumb
 import { checkClusterData, connectCluster } from "../cluster/connect";
 import type { ClusterData } from "../cluster/contract";
 import { goReleases, parseGoVersion, type GoVersion } from "../go";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "GoRuntimeAlerts";
 
@@ -250,6 +250,16 @@ function checkRuleLabels(given: unknown): Record<string, string> {
   return given as Record<string, string>;
 }
 
+/** The own checks of GoRuntimeAlerts' args. */
+function checkGoRuntimeAlertsArgs(args: GoRuntimeAlertsArgs) {
+  const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "monitoring");
+  const interval = checkPromDuration(COMPONENT, "interval", args.interval ?? "1m");
+  const rules = goRuntimeAlertRules(args);
+  const ruleLabels = checkRuleLabels(args.ruleLabels);
+  if (args.cluster !== undefined) checkClusterData(COMPONENT, args.cluster);
+  return { namespace, interval, rules, ruleLabels };
+}
+
 export class GoRuntimeAlerts extends pulumi.ComponentResource {
   /** Name of the PrometheusRule. */
   readonly ruleName: pulumi.Output<string>;
@@ -259,14 +269,9 @@ export class GoRuntimeAlerts extends pulumi.ComponentResource {
   readonly alerts: pulumi.Output<string[]>;
 
   constructor(name: string, args: GoRuntimeAlertsArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "monitoring");
-    const interval = checkPromDuration(COMPONENT, "interval", args.interval ?? "1m");
-    const rules = goRuntimeAlertRules(args);
-    const ruleLabels = checkRuleLabels(args.ruleLabels);
-    if (args.cluster !== undefined) checkClusterData(COMPONENT, args.cluster);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("GoRuntimeAlerts", args);
-    super(componentToken("GoRuntimeAlerts"), name, {}, withLegacyType("goplatform:k8s:GoRuntimeAlerts", opts));
+    const validated = validateArgs("GoRuntimeAlerts", args, checkGoRuntimeAlertsArgs, withLegacyType("goplatform:k8s:GoRuntimeAlerts", opts));
+    const { namespace, interval, rules, ruleLabels } = validated.checked;
+    super(componentToken("GoRuntimeAlerts"), name, {}, validated.opts);
     const provider = args.cluster === undefined ? {} : { provider: connectCluster(COMPONENT, name, args.cluster, this).provider };
 
     const prometheusRule = new k8s.apiextensions.CustomResource(
