@@ -3,10 +3,10 @@
  * which checks them (before anything exists) and fills in the defaults.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkOneOf, checkVolumeSize, isDigestRef, isRecord } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkOneOf, checkVolumeSize, isDigestRef, isPending, isRecord } from "../args";
 import { checkClusterData, type ClusterData } from "../cluster";
 import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion, toDay } from "../go";
-import { checkImageRepository, checkPrivateKey, checkRepoUrl, checkWebhookSecret } from "./checks";
+import { checkImageRepository, checkPrivateKey, checkRegistryRepositoryArgument, checkRepoUrl, checkWebhookSecret, shownSecret } from "./checks";
 import { COSIGN_IMAGE, GIT_IMAGE, GOLANG_REPOSITORY, GOLANGCI_LINT_IMAGE, KO_BASE_IMAGE } from "./images";
 
 export const COMPONENT = "GoPipeline";
@@ -162,6 +162,8 @@ export interface GoPipelineArgs {
 /** Arguments after validation and defaults. */
 export interface Resolved {
   namespace: string;
+  /** The registry repository the build may push to, checked for the cluster's cloud (undefined: none). */
+  registryPush: pulumi.Input<string> | undefined;
   goVersion: string;
   testGoVersions: string[];
   goImage: (version: string) => string;
@@ -199,8 +201,8 @@ export function resolveSigning(signing: GoPipelineSigning | undefined): Resolved
   if (signing?.privateKey === undefined) {
     throw new ArgumentError(COMPONENT, "signing.privateKey", undefined, "expected the cosign private key (cosign.key, a Pulumi secret) with signing mode \"cosign\"");
   }
-  if (signing.password === undefined || (typeof signing.password === "string" && signing.password === "")) {
-    throw new ArgumentError(COMPONENT, "signing.password", signing.password === undefined ? undefined : "", "expected the cosign key password (a Pulumi secret) with signing mode \"cosign\"");
+  if (!isPending(signing.password) && (typeof signing.password !== "string" || signing.password === "")) {
+    throw new ArgumentError(COMPONENT, "signing.password", shownSecret(signing.password), "expected the cosign key password (a Pulumi secret) with signing mode \"cosign\"");
   }
   const transparencyLog = checkBoolean(COMPONENT, "signing.transparencyLog", signing.transparencyLog ?? false);
   return { mode, cosign: { privateKey: checkPrivateKey(COMPONENT, "signing.privateKey", signing.privateKey), password: signing.password, transparencyLog } };
@@ -223,7 +225,11 @@ export function resolveTrigger(trigger: GoPipelineTrigger | undefined): { provid
 export function resolve(name: string, args: GoPipelineArgs): Resolved {
   checkDnsLabel(COMPONENT, "name", name);
   if (name.length > 40) throw new ArgumentError(COMPONENT, "name", name, "expected at most 40 characters (Tekton object names are derived from it)");
-  checkClusterData(COMPONENT, args.cluster);
+  const { cloud } = checkClusterData(COMPONENT, args.cluster);
+  const registryPush =
+    args.registryPush === undefined
+      ? undefined
+      : checkRegistryRepositoryArgument(COMPONENT, "registryPush", cloud, args.registryPush, "an ExistingCluster has no cloud identity for the build; leave registryPush unset and give registry credentials in registryCredentialsSecret instead");
   const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? name);
   checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
   checkImageRepository(COMPONENT, "imageRepository", args.imageRepository);
@@ -287,6 +293,7 @@ export function resolve(name: string, args: GoPipelineArgs): Resolved {
   const goMeta = kubernetesGoMetadata(goVersion, args.goModule);
   return {
     namespace,
+    registryPush,
     goVersion,
     testGoVersions,
     goImage,

@@ -63,7 +63,7 @@ export class GoPipeline extends pulumi.ComponentResource {
     const ns = namespace?.metadata.name ?? pulumi.output(r.namespace);
     const meta: Meta = (objectName) => ({ name: objectName, namespace: ns, labels: r.labels, annotations: r.annotations });
 
-    const permissions: CloudPermission[] = args.registryPush === undefined ? [] : [{ kind: "registryPush", repository: args.registryPush }];
+    const permissions: CloudPermission[] = r.registryPush === undefined ? [] : [{ kind: "registryPush", repository: r.registryPush }];
     const bound = cluster.bindServiceAccount(`${name}-build`, { namespace: ns, serviceAccountName: `${name}-build`, permissions });
 
     const cosign = signing.cosign;
