@@ -125,6 +125,12 @@ export interface ArgoCdData {
   namespace: pulumi.Input<string>;
   /** The AppProject applications belong to. */
   projectName: pulumi.Input<string>;
+  /**
+   * The AppProject's destinations (API server and namespace, Argo CD globs allowed),
+   * which GoApp and GoAppSet check their namespace against before anything exists.
+   * Default: not known (the namespace is then only checked by Argo CD at sync).
+   */
+  destinations?: ArgoCdDestination[];
 }
 
 export class ArgoCd extends pulumi.ComponentResource {
@@ -210,7 +216,8 @@ export class ArgoCd extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: installed },
     );
-    this.argoCd = { cluster: clusterAfter(args.cluster, [...installed, appProject]), namespace, projectName };
+    const destinations = projectDestinations(project.destinations);
+    this.argoCd = { cluster: clusterAfter(args.cluster, [...installed, appProject]), namespace, projectName, destinations };
     this.registerOutputs({ namespace, projectName, chartVersion, installed: install, argoCd: this.argoCd });
   }
 }
@@ -228,11 +235,49 @@ export function argoCdValues(ha: boolean): Record<string, unknown> {
   });
 }
 
+/** The AppProject's destinations, with the in-cluster API server where none is named. */
+export function projectDestinations(destinations: readonly ArgoCdDestination[]): Required<ArgoCdDestination>[] {
+  return destinations.map((d) => ({ server: d.server ?? IN_CLUSTER, namespace: d.namespace }));
+}
+
+/**
+ * Argo CD's glob match for a project destination field (AppProject `destinations`):
+ * `*` any run of characters, `?` one character, a leading `!` negates. Returns undefined
+ * for patterns with `[` or `{`, which this does not judge (Argo CD, not goplatform, then decides).
+ */
+export function destinationGlobMatch(pattern: string, value: string): boolean | undefined {
+  if (pattern.startsWith("!")) {
+    const match = destinationGlobMatch(pattern.slice(1), value);
+    return match === undefined ? undefined : !match;
+  }
+  if (/[[{]/.test(pattern)) return undefined;
+  const source = pattern.replace(/[.+^$()|\]\\/]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${source}$`, "s").test(value);
+}
+
+/**
+ * Whether an AppProject with `destinations` permits an Application to deploy to
+ * `server`/`namespace`, by Argo CD's rule (AppProject.isDestinationMatched): some
+ * destination matches both server and namespace, and no deny (`!`) pattern excludes
+ * them. Undefined when a pattern is one this does not judge.
+ */
+export function destinationPermitted(destinations: readonly Required<ArgoCdDestination>[], server: string, namespace: string): boolean | undefined {
+  let matched = false;
+  for (const d of destinations) {
+    const serverMatch = d.server === "*" ? true : destinationGlobMatch(d.server, server);
+    const namespaceMatch = d.namespace === "*" ? true : destinationGlobMatch(d.namespace, namespace);
+    if (serverMatch === undefined || namespaceMatch === undefined) return undefined;
+    if (serverMatch && namespaceMatch) matched = true;
+    else if ((!serverMatch && d.server.startsWith("!")) || (!namespaceMatch && d.namespace.startsWith("!"))) return false;
+  }
+  return matched;
+}
+
 export function appProjectSpec(project: ArgoCdProject & { requireSignedCommits: boolean; signatureKeys: string[] }): Record<string, unknown> {
   return {
     description: "goplatform: Go services, from pinned revisions of known repositories to known namespaces",
     sourceRepos: project.sourceRepos,
-    destinations: project.destinations.map((d) => ({ server: d.server ?? IN_CLUSTER, namespace: d.namespace })),
+    destinations: projectDestinations(project.destinations),
     clusterResourceWhitelist: project.clusterResourceWhitelist ?? [],
     ...(project.requireSignedCommits ? { signatureKeys: project.signatureKeys.map((keyID) => ({ keyID })) } : {}),
     orphanedResources: { warn: true },
