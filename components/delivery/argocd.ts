@@ -149,15 +149,23 @@ export class ArgoCd extends pulumi.ComponentResource {
     checkClusterData(COMPONENT, args.cluster);
     const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "argocd");
     const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? ARGO_CD_CHART.version);
+    const givenProject: unknown = args.project;
+    if (!isRecord(givenProject)) throw new ArgumentError(COMPONENT, "project", givenProject, "expected the AppProject: { sourceRepos, destinations, gpgPublicKeys, … }");
     const project = args.project;
     const projectName = checkDnsLabel(COMPONENT, "project.name", project.name ?? "goplatform");
     checkList(COMPONENT, "project.sourceRepos", project.sourceRepos, (repo, i) => checkRepoUrl(COMPONENT, `project.sourceRepos[${i}]`, repo));
     checkList(COMPONENT, "project.destinations", project.destinations, (d, i) => {
+      const given: unknown = d;
+      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `project.destinations[${i}]`, given, "expected { namespace, server? }");
       if (typeof d.namespace !== "string" || /[*?[\]]/.test(d.namespace)) throw new ArgumentError(COMPONENT, `project.destinations[${i}].namespace`, d.namespace, "expected a namespace name (no wildcards)");
       checkDnsLabel(COMPONENT, `project.destinations[${i}].namespace`, d.namespace);
       if (d.server !== undefined) checkHttpsUrl(COMPONENT, `project.destinations[${i}].server`, d.server);
     });
-    const requireSigned = project.requireSignedCommits ?? true;
+    const requireSigned = checkBoolean(COMPONENT, "project.requireSignedCommits", project.requireSignedCommits ?? true);
+    const givenKeys: unknown = project.gpgPublicKeys;
+    if (givenKeys !== undefined && !isRecord(givenKeys)) {
+      throw new ArgumentError(COMPONENT, "project.gpgPublicKeys", "(not shown)", "expected a map of primary key ID to ASCII-armoured GnuPG public key, such as { \"<16-hex key ID>\": \"-----BEGIN PGP PUBLIC KEY BLOCK-----…\" }");
+    }
     const publicKeys = project.gpgPublicKeys ?? {};
     const keys = project.signatureKeys ?? Object.keys(publicKeys);
     if (requireSigned) {
@@ -172,14 +180,19 @@ export class ArgoCd extends pulumi.ComponentResource {
     } else if (keys.length > 0 || Object.keys(publicKeys).length > 0) {
       throw new ArgumentError(COMPONENT, project.signatureKeys === undefined ? "project.gpgPublicKeys" : "project.signatureKeys", keys, "signature keys are given but requireSignedCommits is false; drop one of the two");
     }
+    const whitelist: unknown = project.clusterResourceWhitelist;
+    if (whitelist !== undefined && !Array.isArray(whitelist)) throw new ArgumentError(COMPONENT, "project.clusterResourceWhitelist", whitelist, "expected a list of { group, kind }");
     for (const [i, r] of (project.clusterResourceWhitelist ?? []).entries()) {
+      const given: unknown = r;
+      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, given, "expected { group, kind }");
       if (r.kind === "*" || r.group === "*") throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, r, "expected a named group and kind (no wildcards)");
     }
-    const install = args.install ?? true;
+    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
     const createGpgKeysConfigMap = checkBoolean(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap ?? false);
     if (install && args.createGpgKeysConfigMap !== undefined) {
       throw new ArgumentError(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap, "expected no createGpgKeysConfigMap when install is true (the chart writes argocd-gpg-keys-cm itself)");
     }
+    const ha = checkBoolean(COMPONENT, "ha", args.ha ?? false);
     const extraValues = parseValues(args.valuesYaml);
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("ArgoCd", args);
@@ -195,7 +208,7 @@ export class ArgoCd extends pulumi.ComponentResource {
     const keyring = requireSigned ? publicKeys : {};
     if (install) {
       const chart = { repository: args.chartRepository ?? ARGO_CD_CHART.repository, chart: args.chart ?? ARGO_CD_CHART.chart, version: chartVersion };
-      const values = deepMerge(argoCdValues(args.ha ?? false), Object.keys(keyring).length > 0 ? { configs: { gpg: { keys: keyring } } } : {});
+      const values = deepMerge(argoCdValues(ha), Object.keys(keyring).length > 0 ? { configs: { gpg: { keys: keyring } } } : {});
       installed.push(chartRelease(name, chart, namespace, deepMerge(values, extraValues), child));
     } else if (Object.keys(keyring).length > 0) {
       // Argo CD's own manifests create this ConfigMap; a server-side apply patch adds our keys and leaves others' alone.

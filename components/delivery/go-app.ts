@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkHttpsUrl, checkImageByDigest, checkList, checkNumber, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkHttpsUrl, checkImageByDigest, checkList, checkNumber, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster } from "../cluster";
 import { ACCEPTED_GO_VERSION_FORMS, goMetadata, GoVersionError } from "../go";
 import { type ArgoCdData, type ArgoCdDestination, destinationPermitted, IN_CLUSTER } from "./argocd";
@@ -98,8 +98,8 @@ export interface GoAppSetArgs {
 }
 
 /** Argo CD's finalizer: deleting an Application deletes what it deployed. */
-function cascadeFinalizers(cascadeDelete: boolean | undefined): { finalizers?: string[] } {
-  return cascadeDelete ?? true ? { finalizers: ["resources-finalizer.argocd.argoproj.io"] } : {};
+function cascadeFinalizers(cascadeDelete: boolean): { finalizers?: string[] } {
+  return cascadeDelete ? { finalizers: ["resources-finalizer.argocd.argoproj.io"] } : {};
 }
 
 const DURATION = /^([1-9]\d*)(s|m|h)$/;
@@ -124,8 +124,10 @@ function checkSource(component: string, prefix: string, s: { path: string; targe
     throw new ArgumentError(component, `${prefix}path`, s.path, "expected a directory inside the repository, such as \"deploy/api\"");
   }
   checkRevision(component, `${prefix}targetRevision`, s.targetRevision, allowFloating);
+  const images: unknown = s.images;
+  if (images !== undefined && !Array.isArray(images)) throw new ArgumentError(component, `${prefix}images`, images, "expected a list of name=registry/repository@sha256:<digest>");
   for (const [i, image] of (s.images ?? []).entries()) {
-    const [imageName, ref] = image.split("=", 2);
+    const [imageName, ref] = typeof image === "string" ? image.split("=", 2) : [];
     if (imageName === undefined || imageName === "" || ref === undefined) throw new ArgumentError(component, `${prefix}images[${i}]`, image, "expected name=registry/repository@sha256:<digest>");
     checkImageByDigest(component, `${prefix}images[${i}]`, ref);
   }
@@ -213,13 +215,15 @@ export class GoApp extends pulumi.ComponentResource {
     checkDnsLabel(COMPONENT, "name", name);
     checkArgoCd(COMPONENT, args.argoCd);
     checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
-    checkSource(COMPONENT, "", args, args.allowFloatingRevision ?? false);
+    const allowFloating = checkBoolean(COMPONENT, "allowFloatingRevision", args.allowFloatingRevision ?? false);
+    checkSource(COMPONENT, "", args, allowFloating);
     checkDnsLabel(COMPONENT, "namespace", args.namespace);
     const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
     checkDestination(COMPONENT, "namespace", args.argoCd, server, args.namespace);
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
     const goLabels = goVersionLabels(COMPONENT, args.goVersion);
+    const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("GoApp", args);
     super(componentToken("GoApp"), name, {}, withLegacyType("goplatform:k8s:GoApp", opts));
@@ -234,7 +238,7 @@ export class GoApp extends pulumi.ComponentResource {
           name,
           namespace: args.argoCd.namespace,
           labels: { "app.kubernetes.io/managed-by": "goplatform", ...goLabels },
-          ...cascadeFinalizers(args.cascadeDelete),
+          ...cascadeFinalizers(cascadeDelete),
         },
         spec: {
           project: args.argoCd.projectName,
@@ -260,8 +264,10 @@ export class GoAppSet extends pulumi.ComponentResource {
     checkDnsLabel(COMPONENT, "name", name);
     checkArgoCd(COMPONENT, args.argoCd);
     checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
-    const allowFloating = args.allowFloatingRevision ?? false;
+    const allowFloating = checkBoolean(COMPONENT, "allowFloatingRevision", args.allowFloatingRevision ?? false);
     checkList(COMPONENT, "services", args.services, (s, i) => {
+      const given: unknown = s;
+      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `services[${i}]`, given, "expected { name, path, targetRevision, namespace }");
       checkDnsLabel(COMPONENT, `services[${i}].name`, s.name);
       checkDnsLabel(COMPONENT, `services[${i}].namespace`, s.namespace);
       checkSource(COMPONENT, `services[${i}].`, s, allowFloating);
@@ -274,6 +280,7 @@ export class GoAppSet extends pulumi.ComponentResource {
     });
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
+    const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("GoAppSet", args);
     super(componentToken("GoAppSet"), name, {}, withLegacyType("goplatform:k8s:GoAppSet", opts));
@@ -291,7 +298,7 @@ export class GoAppSet extends pulumi.ComponentResource {
           goTemplateOptions: ["missingkey=error"],
           generators: [{ list: { elements } }],
           template: {
-            metadata: { name: "{{.name}}", labels: { "app.kubernetes.io/managed-by": "goplatform" }, ...cascadeFinalizers(args.cascadeDelete) },
+            metadata: { name: "{{.name}}", labels: { "app.kubernetes.io/managed-by": "goplatform" }, ...cascadeFinalizers(cascadeDelete) },
             spec: {
               project: args.argoCd.projectName,
               source: { repoURL: args.repoUrl, path: "{{.path}}", targetRevision: "{{.targetRevision}}" },

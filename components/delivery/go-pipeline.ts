@@ -56,7 +56,7 @@ export class GoPipeline extends pulumi.ComponentResource {
 
     const child = { parent: this, provider: cluster.provider };
     const after = (...deps: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({ ...child, dependsOn: deps.filter((d): d is pulumi.Resource => d !== undefined) });
-    const namespace = args.createNamespace ?? true
+    const namespace = r.createNamespace
       ? new k8s.core.v1.Namespace(name, { metadata: { name: r.namespace, labels: r.labels, annotations: r.annotations } }, child)
       : undefined;
     const inNamespace = after(namespace);

@@ -120,7 +120,7 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
     const noMatchPolicy = checkOneOf(COMPONENT, "noMatchPolicy", args.noMatchPolicy ?? NoMatchPolicy.Deny, Object.values(NoMatchPolicy));
     const policyName = checkDnsLabel(COMPONENT, "policyName", args.policyName ?? "goplatform-signed-images");
-    const install = args.install ?? true;
+    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
     if (!install && args.replicas !== undefined) {
       throw new ArgumentError(COMPONENT, "replicas", args.replicas, "expected no replicas with install: false (the existing policy-controller installation sets its own)");
     }

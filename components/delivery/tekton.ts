@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkHttpsUrl, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkHttpsUrl, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
 import { checkPrivateKey, checkPublicKey, checkRegistryRepositories, shownSecret } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
@@ -149,7 +149,7 @@ export class Tekton extends pulumi.ComponentResource {
     const format = checkOneOf(COMPONENT, "taskRunFormat", args.taskRunFormat ?? ChainsTaskRunFormat.SlsaV1, Object.values(ChainsTaskRunFormat));
     const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
     const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
-    const install = args.install ?? true;
+    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
     const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", cloud, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("Tekton", args);

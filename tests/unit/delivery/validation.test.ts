@@ -215,6 +215,35 @@ describe("delivery argument validation (issue 18)", () => {
       assert.deepEqual(resources.all, []);
     });
 
+    const DEPLOY = "https://github.com/acme/deploy.git";
+    const argoArgs = { cluster: fakeCluster("aws"), project: { sourceRepos: [DEPLOY], destinations: [{ namespace: "payments" }], gpgPublicKeys: { [GPG_KEY]: GPG_PUBLIC_KEY } } };
+    const argoData: ArgoCdData = { cluster: fakeCluster("aws"), namespace: "argocd", projectName: "goplatform" };
+    const wrongTypes: [string, () => unknown, RegExp][] = [
+      ["ArgoCd without a project", () => new ArgoCd("argocd", { cluster: fakeCluster("aws") } as unknown as ConstructorParameters<typeof ArgoCd>[1]), /^ArgoCd: invalid project undefined; expected the AppProject/],
+      ["ArgoCd destination null", () => new ArgoCd("argocd", { ...argoArgs, project: { ...argoArgs.project, destinations: [null as unknown as { namespace: string }] } }), /^ArgoCd: invalid project\.destinations\[0\] null; expected \{ namespace, server\? \}/],
+      ["ArgoCd gpgPublicKeys as one string", () => new ArgoCd("argocd", { ...argoArgs, project: { ...argoArgs.project, gpgPublicKeys: GPG_PUBLIC_KEY as unknown as Record<string, string> } }), /^ArgoCd: invalid project\.gpgPublicKeys "\(not shown\)"; expected a map of primary key ID/],
+      ["ArgoCd clusterResourceWhitelist entry null", () => new ArgoCd("argocd", { ...argoArgs, project: { ...argoArgs.project, clusterResourceWhitelist: [null as unknown as { group: string; kind: string }] } }), /^ArgoCd: invalid project\.clusterResourceWhitelist\[0\] null; expected \{ group, kind \}/],
+      ["GoAppSet service null", () => new GoAppSet("services", { argoCd: argoData, repoUrl: DEPLOY, services: [null as unknown as { name: string; path: string; targetRevision: string; namespace: string }] }), /^GoAppSet: invalid services\[0\] null; expected \{ name, path, targetRevision, namespace \}/],
+      ["GoApp images as one string", () => new GoApp("payments", { argoCd: argoData, repoUrl: DEPLOY, path: "apps/payments", targetRevision: COMMIT, namespace: "payments", images: "payments=x" as unknown as string[] }), /^GoApp: invalid images "payments=x"; expected a list of name=registry\/repository@sha256:<digest>/],
+      ["GoPipeline goSumDb as a number", () => pipeline(fakeCluster("aws"), { goSumDb: 1 as unknown as string }), /^GoPipeline: invalid goSumDb 1; expected a checksum database/],
+      ["GoPipeline goProxy as a number", () => pipeline(fakeCluster("aws"), { goProxy: 1 as unknown as string }), /^GoPipeline: invalid goProxy 1; expected a GOPROXY list/],
+      ["GoPipeline images as one string", () => pipeline(fakeCluster("aws"), { images: "docker.io/alpine/git@sha256:x" as unknown as { git: string } }), /^GoPipeline: invalid images "docker\.io\/alpine\/git@sha256:x"; expected \{ git\?, golangciLint\?, cosign\?, koBase\? \}/],
+      ["Tekton install \"false\"", () => tekton(fakeCluster("aws"), { install: "false" as unknown as boolean }), /^Tekton: invalid install "false"; expected true or false/],
+      ["ArgoCd ha \"true\"", () => new ArgoCd("argocd", { ...argoArgs, ha: "true" as unknown as boolean }), /^ArgoCd: invalid ha "true"; expected true or false/],
+      ["GoApp cascadeDelete \"false\"", () => new GoApp("payments", { argoCd: argoData, repoUrl: DEPLOY, path: "apps/payments", targetRevision: COMMIT, namespace: "payments", cascadeDelete: "false" as unknown as boolean }), /^GoApp: invalid cascadeDelete "false"; expected true or false/],
+      ["GoPipeline createNamespace \"false\"", () => pipeline(fakeCluster("aws"), { createNamespace: "false" as unknown as boolean }), /^GoPipeline: invalid createNamespace "false"; expected true or false/],
+    ];
+    // The boolean ones the schema layer already refused; the own checks now judge them too (the layer re-runs them on Output values).
+    const schemaAlreadyRefused = new Set(["Tekton install \"false\"", "ArgoCd ha \"true\"", "GoApp cascadeDelete \"false\"", "GoPipeline createNamespace \"false\""]);
+    for (const [what, program, message] of wrongTypes) {
+      it(`refuses ${what} with an ArgumentError naming it, not a TypeError or the other behaviour${schemaAlreadyRefused.has(what) ? " (own check)" : " (issue 18, kind 2)"}`, async () => {
+        const { error, resources } = await fail(program);
+        assert.ok(error instanceof ArgumentError, error.message);
+        assert.match(error.message, message);
+        assert.deepEqual(resources.all, []);
+      });
+    }
+
     it("judges a plain webhook secret in the own checks and never shows it; an Output secret is left to the validation layer (kind 6: no check hidden in a child input)", async () => {
       const short = "short-but-secret";
       const { error, resources } = await fail(() => pipeline(fakeCluster("aws"), { trigger: { provider: "github", secret: short } }));
