@@ -14,6 +14,8 @@ import {
   Tekton,
   type TektonArgs,
 } from "../../../components";
+import * as fc from "fast-check";
+import { checkRegistryRepositoryValue } from "../../../components/cluster/checks";
 import { destinationGlobMatch, destinationPermitted } from "../../../components/delivery/argocd";
 import { fakeCluster } from "../../harness/fake-clusters";
 import { AS_OF, COMMIT, ECR_ARN, fail, GO_DIGESTS, GPG_KEY, GPG_PUBLIC_KEY, IMAGE_REPO, PRIVATE_KEY, PUBLIC_KEY, REPO, run, WEBHOOK_SECRET } from "./fixtures";
@@ -83,6 +85,26 @@ describe("delivery argument validation (issue 18)", () => {
         assert.match(error.message, new RegExp(`^Tekton: invalid registryPush\\[0\\] .*; ${EXPECTED[cloud].source}`));
       });
     }
+
+    it("property: a repository with a wildcard, or cut short, is refused on every cloud; each cloud's own valid id is granted", () => {
+      const clouds = ["aws", "gcp", "azure"] as const;
+      fc.assert(
+        fc.property(fc.constantFrom(...clouds), fc.nat(), fc.constantFrom("*", "**", "?", "-", ""), (cloud, at, wildcard) => {
+          const valid = REPOSITORIES[cloud].valid;
+          assert.equal(checkRegistryRepositoryValue("Test", cloud, "registryPush[0]", valid), valid);
+          const segments = valid.split("/");
+          const i = 1 + (at % (segments.length - 1));
+          // Replace one segment by a wildcard (or nothing), or drop everything after it (on ECR a
+          // shorter repository path is another repository's name, not a broader scope).
+          const cut = cloud === "aws" && i >= 2 ? [] : [segments.slice(0, i).join("/")];
+          const broadened = [[...segments.slice(0, i), wildcard, ...segments.slice(i + 1)].join("/"), ...cut];
+          for (const value of broadened) {
+            if (value === valid || (wildcard === "-" && cloud === "azure")) continue;
+            assert.throws(() => checkRegistryRepositoryValue("Test", cloud, "registryPush[0]", value), ArgumentError, `${cloud}: ${value}`);
+          }
+        }),
+      );
+    });
 
     it("leaves a registryPush Output to the validation layer (its own check accepts a plain value in the same position)", async () => {
       const { resources } = await run(() => tekton(fakeCluster("gcp"), { registryPush: [pulumi.output(REPOSITORIES.gcp.valid)] }));
