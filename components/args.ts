@@ -137,7 +137,9 @@ export function checkImageByDigest(component: string, argument: string, value: s
 
 /** A non-empty list whose every element passes `check`. */
 export function checkList<T>(component: string, argument: string, values: readonly T[] | undefined, check: (value: T, index: number) => unknown): readonly T[] {
-  if (values === undefined || values.length === 0) {
+  // A string or an object from another language is not a list (a string would be judged character by character).
+  const given: unknown = values;
+  if (values === undefined || !Array.isArray(given) || values.length === 0) {
     throw new ArgumentError(component, argument, values, "expected a non-empty list");
   }
   values.forEach((v, i) => check(v, i));

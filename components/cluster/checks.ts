@@ -3,7 +3,7 @@
  * the permissions a bound ServiceAccount asks for.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkNumber } from "../args";
+import { ArgumentError, checkDnsLabel, checkNumber, isPending } from "../args";
 import type { BindServiceAccountArgs, Cloud, CloudPermission } from "./contract";
 
 /** Node pool sizing every cloud shares. */
@@ -100,11 +100,20 @@ export function checkNodePoolSize(component: string, argument: string, size: Nod
 
 // ECR: partition, region, account, and a repository name (no wildcard can match this grammar).
 const ECR_REPOSITORY_ARN = /^arn:aws(-cn|-us-gov)?:ecr:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:repository\/(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+// Artifact Registry: a project id (6-30 characters, optionally domain-scoped `example.com:project`), a
+// location ("europe-west1", or a multi-region "europe"; not "-", which means every location) and a
+// repository id; "*" or "-" in any position (every project, location or repository) cannot match.
+const GCP_REPOSITORY_ID = /^projects\/(?:[a-z0-9][-a-z0-9.]*[a-z0-9]:)?[a-z][-a-z0-9]{4,28}[a-z0-9]\/locations\/[a-z]+(?:-[a-z]+\d+)?\/repositories\/[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?$/;
 // ACR: Azure resource ids are case-insensitive; registry names are 5-50 letters and digits.
 const ACR_REGISTRY_ID = /^\/subscriptions\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/resourceGroups\/[-\w.()]{0,89}[-\w()]\/providers\/Microsoft\.ContainerRegistry\/registries\/[a-z0-9]{5,50}$/i;
 
+/** One rule per cloud for a registry repository a cloud identity is granted (registryPush, registryRead): one named repository, never a wildcard. */
 const REGISTRY_REPOSITORY = {
   aws: { pattern: ECR_REPOSITORY_ARN, expected: "expected one ECR repository ARN, arn:aws:ecr:<region>:<12-digit account>:repository/<name>, without wildcards" },
+  gcp: {
+    pattern: GCP_REPOSITORY_ID,
+    expected: "expected one Artifact Registry repository id, projects/<project>/locations/<location>/repositories/<repository>, without wildcards (\"*\" or \"-\")",
+  },
   azure: {
     pattern: ACR_REGISTRY_ID,
     expected: "expected one Azure Container Registry resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.ContainerRegistry/registries/<name>",
@@ -112,22 +121,28 @@ const REGISTRY_REPOSITORY = {
 } as const;
 
 /**
- * A registryPush repository on AWS or Azure: checked now when it is a plain string,
+ * A registry repository known now, in the format of `cloud` (the one rule for each cloud,
+ * which the delivery components' own checks and the bindings share).
+ */
+export function checkRegistryRepositoryValue(component: string, cloud: "aws" | "gcp" | "azure", argument: string, value: unknown): string {
+  const { pattern, expected } = REGISTRY_REPOSITORY[cloud];
+  if (typeof value !== "string" || !pattern.test(value)) throw new ArgumentError(component, argument, value, expected);
+  return value;
+}
+
+/**
+ * A registryPush or registryRead repository: checked now when it is a plain string,
  * and when its value is known when it is an Output (a bad value then fails the grant
  * that uses it).
  */
-export function checkRegistryRepository(component: string, cloud: "aws" | "azure", argument: string, repository: pulumi.Input<string>): pulumi.Output<string> {
-  const { pattern, expected } = REGISTRY_REPOSITORY[cloud];
-  const check = (value: string): string => {
-    if (typeof value !== "string" || !pattern.test(value)) throw new ArgumentError(component, argument, value, expected);
-    return value;
-  };
-  return typeof repository === "string" ? pulumi.output(check(repository)) : pulumi.output(repository).apply(check);
+export function checkRegistryRepository(component: string, cloud: "aws" | "gcp" | "azure", argument: string, repository: pulumi.Input<string>): pulumi.Input<string> {
+  const check = (value: string): string => checkRegistryRepositoryValue(component, cloud, argument, value);
+  return isPending(repository) ? pulumi.output(repository).apply(check) : check(repository);
 }
 
 /**
  * What bindServiceAccount may be asked for on `cloud`: a valid ServiceAccount name,
- * buckets made by the same cloud, known access levels, and on AWS and Azure one
+ * buckets made by the same cloud, known access levels, and on AWS, GCP and Azure one
  * registry repository per registryPush or registryRead (the returned permissions carry it checked).
  */
 export function checkBinding(component: string, cloud: Cloud, args: BindServiceAccountArgs): readonly CloudPermission[] {
@@ -149,10 +164,8 @@ export function checkBinding(component: string, cloud: Cloud, args: BindServiceA
       }
       return permission;
     }
-    if (cloud === "aws" || cloud === "azure") {
-      return { kind: permission.kind, repository: checkRegistryRepository(component, cloud, `permissions[${i}].repository`, permission.repository) };
-    }
-    return permission;
+    if (cloud === "existing") return permission;
+    return { kind: permission.kind, repository: checkRegistryRepository(component, cloud, `permissions[${i}].repository`, permission.repository) };
   });
 }
 

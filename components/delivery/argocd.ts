@@ -125,6 +125,12 @@ export interface ArgoCdData {
   namespace: pulumi.Input<string>;
   /** The AppProject applications belong to. */
   projectName: pulumi.Input<string>;
+  /**
+   * The AppProject's destinations (API server and namespace, Argo CD globs allowed),
+   * which GoApp and GoAppSet check their namespace against before anything exists.
+   * Default: not known (the namespace is then only checked by Argo CD at sync).
+   */
+  destinations?: ArgoCdDestination[];
 }
 
 export class ArgoCd extends pulumi.ComponentResource {
@@ -143,15 +149,23 @@ export class ArgoCd extends pulumi.ComponentResource {
     checkClusterData(COMPONENT, args.cluster);
     const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "argocd");
     const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? ARGO_CD_CHART.version);
+    const givenProject: unknown = args.project;
+    if (!isRecord(givenProject)) throw new ArgumentError(COMPONENT, "project", givenProject, "expected the AppProject: { sourceRepos, destinations, gpgPublicKeys, … }");
     const project = args.project;
     const projectName = checkDnsLabel(COMPONENT, "project.name", project.name ?? "goplatform");
     checkList(COMPONENT, "project.sourceRepos", project.sourceRepos, (repo, i) => checkRepoUrl(COMPONENT, `project.sourceRepos[${i}]`, repo));
     checkList(COMPONENT, "project.destinations", project.destinations, (d, i) => {
+      const given: unknown = d;
+      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `project.destinations[${i}]`, given, "expected { namespace, server? }");
       if (typeof d.namespace !== "string" || /[*?[\]]/.test(d.namespace)) throw new ArgumentError(COMPONENT, `project.destinations[${i}].namespace`, d.namespace, "expected a namespace name (no wildcards)");
       checkDnsLabel(COMPONENT, `project.destinations[${i}].namespace`, d.namespace);
       if (d.server !== undefined) checkHttpsUrl(COMPONENT, `project.destinations[${i}].server`, d.server);
     });
-    const requireSigned = project.requireSignedCommits ?? true;
+    const requireSigned = checkBoolean(COMPONENT, "project.requireSignedCommits", project.requireSignedCommits ?? true);
+    const givenKeys: unknown = project.gpgPublicKeys;
+    if (givenKeys !== undefined && !isRecord(givenKeys)) {
+      throw new ArgumentError(COMPONENT, "project.gpgPublicKeys", "(not shown)", "expected a map of primary key ID to ASCII-armoured GnuPG public key, such as { \"<16-hex key ID>\": \"-----BEGIN PGP PUBLIC KEY BLOCK-----…\" }");
+    }
     const publicKeys = project.gpgPublicKeys ?? {};
     const keys = project.signatureKeys ?? Object.keys(publicKeys);
     if (requireSigned) {
@@ -166,14 +180,19 @@ export class ArgoCd extends pulumi.ComponentResource {
     } else if (keys.length > 0 || Object.keys(publicKeys).length > 0) {
       throw new ArgumentError(COMPONENT, project.signatureKeys === undefined ? "project.gpgPublicKeys" : "project.signatureKeys", keys, "signature keys are given but requireSignedCommits is false; drop one of the two");
     }
+    const whitelist: unknown = project.clusterResourceWhitelist;
+    if (whitelist !== undefined && !Array.isArray(whitelist)) throw new ArgumentError(COMPONENT, "project.clusterResourceWhitelist", whitelist, "expected a list of { group, kind }");
     for (const [i, r] of (project.clusterResourceWhitelist ?? []).entries()) {
+      const given: unknown = r;
+      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, given, "expected { group, kind }");
       if (r.kind === "*" || r.group === "*") throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, r, "expected a named group and kind (no wildcards)");
     }
-    const install = args.install ?? true;
+    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
     const createGpgKeysConfigMap = checkBoolean(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap ?? false);
     if (install && args.createGpgKeysConfigMap !== undefined) {
       throw new ArgumentError(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap, "expected no createGpgKeysConfigMap when install is true (the chart writes argocd-gpg-keys-cm itself)");
     }
+    const ha = checkBoolean(COMPONENT, "ha", args.ha ?? false);
     const extraValues = parseValues(args.valuesYaml);
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("ArgoCd", args);
@@ -189,7 +208,7 @@ export class ArgoCd extends pulumi.ComponentResource {
     const keyring = requireSigned ? publicKeys : {};
     if (install) {
       const chart = { repository: args.chartRepository ?? ARGO_CD_CHART.repository, chart: args.chart ?? ARGO_CD_CHART.chart, version: chartVersion };
-      const values = deepMerge(argoCdValues(args.ha ?? false), Object.keys(keyring).length > 0 ? { configs: { gpg: { keys: keyring } } } : {});
+      const values = deepMerge(argoCdValues(ha), Object.keys(keyring).length > 0 ? { configs: { gpg: { keys: keyring } } } : {});
       installed.push(chartRelease(name, chart, namespace, deepMerge(values, extraValues), child));
     } else if (Object.keys(keyring).length > 0) {
       // Argo CD's own manifests create this ConfigMap; a server-side apply patch adds our keys and leaves others' alone.
@@ -210,7 +229,8 @@ export class ArgoCd extends pulumi.ComponentResource {
       },
       { ...child, dependsOn: installed },
     );
-    this.argoCd = { cluster: clusterAfter(args.cluster, [...installed, appProject]), namespace, projectName };
+    const destinations = projectDestinations(project.destinations);
+    this.argoCd = { cluster: clusterAfter(args.cluster, [...installed, appProject]), namespace, projectName, destinations };
     this.registerOutputs({ namespace, projectName, chartVersion, installed: install, argoCd: this.argoCd });
   }
 }
@@ -228,11 +248,49 @@ export function argoCdValues(ha: boolean): Record<string, unknown> {
   });
 }
 
+/** The AppProject's destinations, with the in-cluster API server where none is named. */
+export function projectDestinations(destinations: readonly ArgoCdDestination[]): Required<ArgoCdDestination>[] {
+  return destinations.map((d) => ({ server: d.server ?? IN_CLUSTER, namespace: d.namespace }));
+}
+
+/**
+ * Argo CD's glob match for a project destination field (AppProject `destinations`):
+ * `*` any run of characters, `?` one character, a leading `!` negates. Returns undefined
+ * for patterns with `[` or `{`, which this does not judge (Argo CD, not goplatform, then decides).
+ */
+export function destinationGlobMatch(pattern: string, value: string): boolean | undefined {
+  if (pattern.startsWith("!")) {
+    const match = destinationGlobMatch(pattern.slice(1), value);
+    return match === undefined ? undefined : !match;
+  }
+  if (/[[{]/.test(pattern)) return undefined;
+  const source = pattern.replace(/[.+^$()|\]\\/]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+  return new RegExp(`^${source}$`, "s").test(value);
+}
+
+/**
+ * Whether an AppProject with `destinations` permits an Application to deploy to
+ * `server`/`namespace`, by Argo CD's rule (AppProject.isDestinationMatched): some
+ * destination matches both server and namespace, and no deny (`!`) pattern excludes
+ * them. Undefined when a pattern is one this does not judge.
+ */
+export function destinationPermitted(destinations: readonly Required<ArgoCdDestination>[], server: string, namespace: string): boolean | undefined {
+  let matched = false;
+  for (const d of destinations) {
+    const serverMatch = d.server === "*" ? true : destinationGlobMatch(d.server, server);
+    const namespaceMatch = d.namespace === "*" ? true : destinationGlobMatch(d.namespace, namespace);
+    if (serverMatch === undefined || namespaceMatch === undefined) return undefined;
+    if (serverMatch && namespaceMatch) matched = true;
+    else if ((!serverMatch && d.server.startsWith("!")) || (!namespaceMatch && d.namespace.startsWith("!"))) return false;
+  }
+  return matched;
+}
+
 export function appProjectSpec(project: ArgoCdProject & { requireSignedCommits: boolean; signatureKeys: string[] }): Record<string, unknown> {
   return {
     description: "goplatform: Go services, from pinned revisions of known repositories to known namespaces",
     sourceRepos: project.sourceRepos,
-    destinations: project.destinations.map((d) => ({ server: d.server ?? IN_CLUSTER, namespace: d.namespace })),
+    destinations: projectDestinations(project.destinations),
     clusterResourceWhitelist: project.clusterResourceWhitelist ?? [],
     ...(project.requireSignedCommits ? { signatureKeys: project.signatureKeys.map((keyID) => ({ keyID })) } : {}),
     orphanedResources: { warn: true },

@@ -4,7 +4,9 @@
  * throws an ArgumentError naming the component and argument before anything exists.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError } from "../args";
+import { ArgumentError, isPending } from "../args";
+import { checkRegistryRepositoryValue } from "../cluster/checks";
+import type { Cloud } from "../cluster/contract";
 
 /** `https://host/path` or `ssh://git@host/path` or scp-like `git@host:path`. */
 const HTTPS_REPO = /^https:\/\/[A-Za-z0-9.-]+(:\d+)?\/[A-Za-z0-9._~/-]+$/;
@@ -77,6 +79,11 @@ const PEM_PUBLIC = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END 
 /** cosign's own encrypted key format, the only one Chains and `cosign sign --key` load. */
 const PEM_PRIVATE = /^-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----\s*$/;
 
+/** What an error shows for a secret argument: never its value (an empty one is shown as empty, which tells nothing). */
+export function shownSecret(value: unknown): unknown {
+  return value === "" || value === undefined ? value : "(secret, not shown)";
+}
+
 /** A PEM public key (`cosign.pub`). */
 export function checkPublicKey(component: string, argument: string, value: string): string {
   if (typeof value !== "string" || !PEM_PUBLIC.test(value.trim() + "\n")) {
@@ -86,49 +93,62 @@ export function checkPublicKey(component: string, argument: string, value: strin
 }
 
 /**
- * A cosign private key (`cosign.key`, encrypted). Plain strings are checked now;
- * outputs (Pulumi secrets) when their value is known, without showing the value.
+ * A cosign private key (`cosign.key`, encrypted), returned as a Pulumi secret. A plain
+ * value is checked now; an Output is passed through unjudged (the validation layer runs
+ * this same check on its value once known, before any child uses it). The error never
+ * shows the key.
  */
 export function checkPrivateKey(component: string, argument: string, value: pulumi.Input<string>): pulumi.Output<string> {
-  const check = (key: string): string => {
-    if (typeof key !== "string" || !PEM_PRIVATE.test(key.trim() + "\n")) {
-      throw new ArgumentError(component, argument, key === "" ? "" : "(secret, not shown)", "expected an encrypted cosign private key (cosign.key from `cosign generate-key-pair`, -----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----), passed as a Pulumi secret");
-    }
-    return key;
-  };
-  if (typeof value === "string") check(value);
-  return pulumi.secret(pulumi.output(value).apply(check));
+  if (!isPending(value) && (typeof value !== "string" || !PEM_PRIVATE.test(value.trim() + "\n"))) {
+    throw new ArgumentError(component, argument, shownSecret(value), "expected an encrypted cosign private key (cosign.key from `cosign generate-key-pair`, -----BEGIN ENCRYPTED SIGSTORE PRIVATE KEY-----), passed as a Pulumi secret");
+  }
+  return pulumi.secret(pulumi.output(value));
 }
 
-/** A webhook secret: at least `min` characters. Plain strings now, outputs when known. */
+/**
+ * A webhook secret: at least `min` characters, no whitespace, returned as a Pulumi
+ * secret. A plain value now; an Output by the validation layer once known (as
+ * checkPrivateKey). The error never shows the secret.
+ */
 export function checkWebhookSecret(component: string, argument: string, value: pulumi.Input<string>, min = 32): pulumi.Output<string> {
-  const check = (secret: string): string => {
-    if (typeof secret !== "string" || secret.length < min || /\s/.test(secret)) {
-      throw new ArgumentError(component, argument, secret === "" ? "" : "(secret, not shown)", `expected a webhook secret of at least ${min} characters without whitespace (e.g. \`openssl rand -hex 32\`), passed as a Pulumi secret`);
-    }
-    return secret;
-  };
-  if (typeof value === "string") check(value);
-  return pulumi.secret(pulumi.output(value).apply(check));
+  if (!isPending(value) && (typeof value !== "string" || value.length < min || /\s/.test(value))) {
+    throw new ArgumentError(component, argument, shownSecret(value), `expected a webhook secret of at least ${min} characters without whitespace (e.g. \`openssl rand -hex 32\`), passed as a Pulumi secret`);
+  }
+  return pulumi.secret(pulumi.output(value));
+}
+
+/** What a registryPush or registryRead repository is, on each cloud. */
+const REGISTRY_REPOSITORY = "a registry repository (ECR repository ARN, Artifact Registry repository id or ACR resource id)";
+
+/**
+ * One registry repository a component binds a cloud identity to (GoPipeline's
+ * `registryPush`), in the format of the cluster's `cloud`: one named repository, never
+ * a wildcard (the cluster's rule for each cloud, components/cluster/checks.ts), named
+ * as the user wrote it. None on a cluster without a cloud identity (`refusal` says so,
+ * and what to do instead). An Output is left to the validation layer, which runs this
+ * check again on its value once known.
+ */
+export function checkRegistryRepositoryArgument(component: string, argument: string, cloud: Cloud, repository: unknown, refusal: string): pulumi.Input<string> {
+  if (cloud === "existing") throw new ArgumentError(component, argument, repository, refusal);
+  if (isPending(repository)) return repository as pulumi.Output<string>;
+  if (typeof repository !== "string" || repository.length === 0) throw new ArgumentError(component, argument, repository, `expected ${REGISTRY_REPOSITORY}`);
+  return checkRegistryRepositoryValue(component, cloud, argument, repository);
 }
 
 /**
  * Registry repositories a component binds a cloud identity to (Tekton's `registryPush`,
- * SignatureAdmission's `registryRead`): a list of non-empty entries (the cluster checks
- * their format when it binds them), and none on a cluster without a cloud identity
- * (`refusal` says so, and what to do instead).
+ * SignatureAdmission's `registryRead`): a list, each entry as checkRegistryRepositoryArgument
+ * (`registryPush[0]`, …), and none on a cluster without a cloud identity.
  */
-export function checkRegistryRepositories(component: string, argument: string, cluster: { cloud: pulumi.Input<string> }, repositories: pulumi.Input<string>[] | undefined, refusal: string): pulumi.Input<string>[] {
+export function checkRegistryRepositories(component: string, argument: string, cloud: Cloud, repositories: unknown, refusal: string): pulumi.Input<string>[] {
   if (repositories === undefined) return [];
   if (!Array.isArray(repositories)) throw new ArgumentError(component, argument, repositories, "expected a list of registry repositories");
-  repositories.forEach((repository, i) => {
-    if (typeof repository === "string" && repository.length === 0) {
-      throw new ArgumentError(component, `${argument}[${i}]`, repository, "expected a registry repository (ECR repository ARN, Artifact Registry repository id or ACR resource id)");
+  const list: unknown[] = repositories;
+  list.forEach((repository, i) => {
+    if (!isPending(repository) && (typeof repository !== "string" || repository.length === 0)) {
+      throw new ArgumentError(component, `${argument}[${i}]`, repository, `expected ${REGISTRY_REPOSITORY}`);
     }
   });
-  if (repositories.length > 0 && cluster.cloud === "existing") {
-    throw new ArgumentError(component, argument, repositories, refusal);
-  }
-  return [...repositories];
+  if (list.length > 0 && cloud === "existing") throw new ArgumentError(component, argument, list, refusal);
+  return list.map((repository, i) => checkRegistryRepositoryArgument(component, `${argument}[${i}]`, cloud, repository, refusal));
 }
-

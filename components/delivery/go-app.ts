@@ -6,10 +6,10 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkHttpsUrl, checkImageByDigest, checkList, checkNumber, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkHttpsUrl, checkImageByDigest, checkList, checkNumber, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster } from "../cluster";
-import { goMetadata } from "../go";
-import { type ArgoCdData, IN_CLUSTER } from "./argocd";
+import { ACCEPTED_GO_VERSION_FORMS, goMetadata, GoVersionError } from "../go";
+import { type ArgoCdData, type ArgoCdDestination, destinationPermitted, IN_CLUSTER } from "./argocd";
 import { checkRepoUrl, checkRevision } from "./checks";
 import { checkArgsAgainstSchema } from "../arg-schema";
 
@@ -98,8 +98,8 @@ export interface GoAppSetArgs {
 }
 
 /** Argo CD's finalizer: deleting an Application deletes what it deployed. */
-function cascadeFinalizers(cascadeDelete: boolean | undefined): { finalizers?: string[] } {
-  return cascadeDelete ?? true ? { finalizers: ["resources-finalizer.argocd.argoproj.io"] } : {};
+function cascadeFinalizers(cascadeDelete: boolean): { finalizers?: string[] } {
+  return cascadeDelete ? { finalizers: ["resources-finalizer.argocd.argoproj.io"] } : {};
 }
 
 const DURATION = /^([1-9]\d*)(s|m|h)$/;
@@ -124,8 +124,10 @@ function checkSource(component: string, prefix: string, s: { path: string; targe
     throw new ArgumentError(component, `${prefix}path`, s.path, "expected a directory inside the repository, such as \"deploy/api\"");
   }
   checkRevision(component, `${prefix}targetRevision`, s.targetRevision, allowFloating);
+  const images: unknown = s.images;
+  if (images !== undefined && !Array.isArray(images)) throw new ArgumentError(component, `${prefix}images`, images, "expected a list of name=registry/repository@sha256:<digest>");
   for (const [i, image] of (s.images ?? []).entries()) {
-    const [imageName, ref] = image.split("=", 2);
+    const [imageName, ref] = typeof image === "string" ? image.split("=", 2) : [];
     if (imageName === undefined || imageName === "" || ref === undefined) throw new ArgumentError(component, `${prefix}images[${i}]`, image, "expected name=registry/repository@sha256:<digest>");
     checkImageByDigest(component, `${prefix}images[${i}]`, ref);
   }
@@ -136,13 +138,66 @@ function checkArgoCd(component: string, argoCd: ArgoCdData): ArgoCdData {
   const given: unknown = argoCd;
   const cluster: unknown = isRecord(given) ? given.cluster : undefined;
   if (!isRecord(given) || !isRecord(cluster)) {
-    throw new ArgumentError(component, isRecord(given) ? "argoCd.cluster" : "argoCd", isRecord(given) ? cluster : given, "expected an ArgoCd's `argoCd` output ({ cluster, namespace, projectName })");
+    throw new ArgumentError(component, isRecord(given) ? "argoCd.cluster" : "argoCd", isRecord(given) ? cluster : given, "expected an ArgoCd's `argoCd` output ({ cluster, namespace, projectName, destinations })");
   }
   checkClusterData(component, argoCd.cluster);
   // Known here from TypeScript; an output from another language is ArgoCd's, checked there.
   if (typeof argoCd.namespace === "string") checkDnsLabel(component, "argoCd.namespace", argoCd.namespace);
   if (typeof argoCd.projectName === "string") checkDnsLabel(component, "argoCd.projectName", argoCd.projectName);
+  const destinations: unknown = given.destinations;
+  if (destinations !== undefined && !isPending(destinations)) {
+    const allowed = "expected the AppProject's destinations as ArgoCd outputs them: a list of { server, namespace }";
+    if (!Array.isArray(destinations)) throw new ArgumentError(component, "argoCd.destinations", destinations, allowed);
+    const list: unknown[] = destinations;
+    list.forEach((d, i) => {
+      if (isPending(d)) return;
+      if (!isRecord(d)) throw new ArgumentError(component, `argoCd.destinations[${i}]`, d, allowed);
+      for (const field of ["namespace", "server"] as const) {
+        const value = d[field];
+        if (!(field === "server" && value === undefined) && !isPending(value) && typeof value !== "string") {
+          throw new ArgumentError(component, `argoCd.destinations[${i}].${field}`, value, allowed);
+        }
+      }
+    });
+  }
   return argoCd;
+}
+
+/**
+ * `namespace` on `server` is one of the Argo CD project's destinations (Argo CD's glob
+ * rules), or Argo CD would refuse every sync. Not judged while the project's
+ * destinations are unknown (not given, or an Output: the validation layer runs this
+ * again with their values).
+ */
+function checkDestination(component: string, argument: string, argoCd: ArgoCdData, server: string, namespace: string): void {
+  const given: unknown = argoCd.destinations;
+  if (!Array.isArray(given)) return;
+  const list: unknown[] = given;
+  const destinations: Required<ArgoCdDestination>[] = [];
+  for (const d of list) {
+    if (!isRecord(d) || typeof d.namespace !== "string" || !(d.server === undefined || typeof d.server === "string")) return;
+    destinations.push({ namespace: d.namespace, server: d.server ?? IN_CLUSTER });
+  }
+  const permitted = destinationPermitted(destinations, server, namespace);
+  if (permitted !== false) return;
+  const project = typeof argoCd.projectName === "string" ? ` "${argoCd.projectName}"` : "";
+  const listed = destinations.map((d) => `${d.namespace} on ${d.server}`).join(", ");
+  const onServer = destinations.some((d) => destinationPermitted([{ server: d.server, namespace: "*" }], server, namespace) === true);
+  if (!onServer) {
+    throw new ArgumentError(component, "server", server, `expected an API server the Argo CD project${project} allows as a destination (${listed}); Argo CD would refuse the sync`);
+  }
+  throw new ArgumentError(component, argument, namespace, `expected a namespace the Argo CD project${project} allows as a destination on ${server} (${listed}); add it to ArgoCd's project.destinations, or Argo CD refuses the sync`);
+}
+
+/** The `goplatform.dev/go-version` label of `goVersion` (none when unset); a bad version named as the user's argument. */
+function goVersionLabels(component: string, goVersion: string | undefined): Record<string, string> {
+  if (goVersion === undefined) return {};
+  try {
+    return goMetadata(goVersion);
+  } catch (err) {
+    if (err instanceof GoVersionError) throw new ArgumentError(component, "goVersion", goVersion, `expected ${ACCEPTED_GO_VERSION_FORMS}`);
+    throw err;
+  }
 }
 
 function source(repoUrl: string, s: { path: string; targetRevision: string; images?: string[] }): Record<string, unknown> {
@@ -160,12 +215,15 @@ export class GoApp extends pulumi.ComponentResource {
     checkDnsLabel(COMPONENT, "name", name);
     checkArgoCd(COMPONENT, args.argoCd);
     checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
-    checkSource(COMPONENT, "", args, args.allowFloatingRevision ?? false);
+    const allowFloating = checkBoolean(COMPONENT, "allowFloatingRevision", args.allowFloatingRevision ?? false);
+    checkSource(COMPONENT, "", args, allowFloating);
     checkDnsLabel(COMPONENT, "namespace", args.namespace);
     const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
+    checkDestination(COMPONENT, "namespace", args.argoCd, server, args.namespace);
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
-    const goLabels = args.goVersion === undefined ? {} : goMetadata(args.goVersion);
+    const goLabels = goVersionLabels(COMPONENT, args.goVersion);
+    const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("GoApp", args);
     super(componentToken("GoApp"), name, {}, withLegacyType("goplatform:k8s:GoApp", opts));
@@ -180,7 +238,7 @@ export class GoApp extends pulumi.ComponentResource {
           name,
           namespace: args.argoCd.namespace,
           labels: { "app.kubernetes.io/managed-by": "goplatform", ...goLabels },
-          ...cascadeFinalizers(args.cascadeDelete),
+          ...cascadeFinalizers(cascadeDelete),
         },
         spec: {
           project: args.argoCd.projectName,
@@ -206,8 +264,10 @@ export class GoAppSet extends pulumi.ComponentResource {
     checkDnsLabel(COMPONENT, "name", name);
     checkArgoCd(COMPONENT, args.argoCd);
     checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
-    const allowFloating = args.allowFloatingRevision ?? false;
+    const allowFloating = checkBoolean(COMPONENT, "allowFloatingRevision", args.allowFloatingRevision ?? false);
     checkList(COMPONENT, "services", args.services, (s, i) => {
+      const given: unknown = s;
+      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `services[${i}]`, given, "expected { name, path, targetRevision, namespace }");
       checkDnsLabel(COMPONENT, `services[${i}].name`, s.name);
       checkDnsLabel(COMPONENT, `services[${i}].namespace`, s.namespace);
       checkSource(COMPONENT, `services[${i}].`, s, allowFloating);
@@ -215,8 +275,12 @@ export class GoAppSet extends pulumi.ComponentResource {
     const names = args.services.map((s) => s.name);
     if (new Set(names).size !== names.length) throw new ArgumentError(COMPONENT, "services", names, "expected distinct service names");
     const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
+    args.services.forEach((s, i) => {
+      checkDestination(COMPONENT, `services[${i}].namespace`, args.argoCd, server, s.namespace);
+    });
     const policy = syncPolicy(COMPONENT, args.retry);
     const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
+    const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("GoAppSet", args);
     super(componentToken("GoAppSet"), name, {}, withLegacyType("goplatform:k8s:GoAppSet", opts));
@@ -234,7 +298,7 @@ export class GoAppSet extends pulumi.ComponentResource {
           goTemplateOptions: ["missingkey=error"],
           generators: [{ list: { elements } }],
           template: {
-            metadata: { name: "{{.name}}", labels: { "app.kubernetes.io/managed-by": "goplatform" }, ...cascadeFinalizers(args.cascadeDelete) },
+            metadata: { name: "{{.name}}", labels: { "app.kubernetes.io/managed-by": "goplatform" }, ...cascadeFinalizers(cascadeDelete) },
             spec: {
               project: args.argoCd.projectName,
               source: { repoURL: args.repoUrl, path: "{{.path}}", targetRevision: "{{.targetRevision}}" },

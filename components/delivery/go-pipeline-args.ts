@@ -3,10 +3,10 @@
  * which checks them (before anything exists) and fills in the defaults.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkOneOf, checkVolumeSize, isDigestRef, isRecord } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkOneOf, checkVolumeSize, isDigestRef, isPending, isRecord } from "../args";
 import { checkClusterData, type ClusterData } from "../cluster";
 import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion, toDay } from "../go";
-import { checkImageRepository, checkPrivateKey, checkRepoUrl, checkWebhookSecret } from "./checks";
+import { checkImageRepository, checkPrivateKey, checkRegistryRepositoryArgument, checkRepoUrl, checkWebhookSecret, shownSecret } from "./checks";
 import { COSIGN_IMAGE, GIT_IMAGE, GOLANG_REPOSITORY, GOLANGCI_LINT_IMAGE, KO_BASE_IMAGE } from "./images";
 
 export const COMPONENT = "GoPipeline";
@@ -162,6 +162,10 @@ export interface GoPipelineArgs {
 /** Arguments after validation and defaults. */
 export interface Resolved {
   namespace: string;
+  /** Whether the component creates the namespace. */
+  createNamespace: boolean;
+  /** The registry repository the build may push to, checked for the cluster's cloud (undefined: none). */
+  registryPush: pulumi.Input<string> | undefined;
   goVersion: string;
   testGoVersions: string[];
   goImage: (version: string) => string;
@@ -199,8 +203,8 @@ export function resolveSigning(signing: GoPipelineSigning | undefined): Resolved
   if (signing?.privateKey === undefined) {
     throw new ArgumentError(COMPONENT, "signing.privateKey", undefined, "expected the cosign private key (cosign.key, a Pulumi secret) with signing mode \"cosign\"");
   }
-  if (signing.password === undefined || (typeof signing.password === "string" && signing.password === "")) {
-    throw new ArgumentError(COMPONENT, "signing.password", signing.password === undefined ? undefined : "", "expected the cosign key password (a Pulumi secret) with signing mode \"cosign\"");
+  if (!isPending(signing.password) && (typeof signing.password !== "string" || signing.password === "")) {
+    throw new ArgumentError(COMPONENT, "signing.password", shownSecret(signing.password), "expected the cosign key password (a Pulumi secret) with signing mode \"cosign\"");
   }
   const transparencyLog = checkBoolean(COMPONENT, "signing.transparencyLog", signing.transparencyLog ?? false);
   return { mode, cosign: { privateKey: checkPrivateKey(COMPONENT, "signing.privateKey", signing.privateKey), password: signing.password, transparencyLog } };
@@ -223,7 +227,11 @@ export function resolveTrigger(trigger: GoPipelineTrigger | undefined): { provid
 export function resolve(name: string, args: GoPipelineArgs): Resolved {
   checkDnsLabel(COMPONENT, "name", name);
   if (name.length > 40) throw new ArgumentError(COMPONENT, "name", name, "expected at most 40 characters (Tekton object names are derived from it)");
-  checkClusterData(COMPONENT, args.cluster);
+  const { cloud } = checkClusterData(COMPONENT, args.cluster);
+  const registryPush =
+    args.registryPush === undefined
+      ? undefined
+      : checkRegistryRepositoryArgument(COMPONENT, "registryPush", cloud, args.registryPush, "an ExistingCluster has no cloud identity for the build; leave registryPush unset and give registry credentials in registryCredentialsSecret instead");
   const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? name);
   checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
   checkImageRepository(COMPONENT, "imageRepository", args.imageRepository);
@@ -258,6 +266,10 @@ export function resolve(name: string, args: GoPipelineArgs): Resolved {
   }
   const goImage = (version: string): string => `${goImageRepository}:${version}@${digests.get(version) ?? ""}`;
 
+  const givenImages: unknown = args.images;
+  if (givenImages !== undefined && !isRecord(givenImages)) {
+    throw new ArgumentError(COMPONENT, "images", givenImages, "expected { git?, golangciLint?, cosign?, koBase? }, each an image by digest");
+  }
   const images = {
     git: checkImageByDigest(COMPONENT, "images.git", args.images?.git ?? GIT_IMAGE),
     golangciLint: checkImageByDigest(COMPONENT, "images.golangciLint", args.images?.golangciLint ?? GOLANGCI_LINT_IMAGE),
@@ -265,13 +277,13 @@ export function resolve(name: string, args: GoPipelineArgs): Resolved {
     koBase: checkImageByDigest(COMPONENT, "images.koBase", args.images?.koBase ?? KO_BASE_IMAGE),
   };
   const goSumDb = args.goSumDb ?? "sum.golang.org";
-  if (goSumDb === "off" || goSumDb.trim() === "") {
+  if (typeof goSumDb !== "string" || goSumDb === "off" || goSumDb.trim() === "") {
     throw new ArgumentError(COMPONENT, "goSumDb", goSumDb, "expected a checksum database (default \"sum.golang.org\"); list private modules in goPrivate instead of switching verification off");
   }
   const goProxy = args.goProxy ?? "https://proxy.golang.org,direct";
-  if (goProxy === "off" || goProxy.trim() === "") throw new ArgumentError(COMPONENT, "goProxy", goProxy, "expected a GOPROXY list such as \"https://proxy.golang.org,direct\"");
+  if (typeof goProxy !== "string" || goProxy === "off" || goProxy.trim() === "") throw new ArgumentError(COMPONENT, "goProxy", goProxy, "expected a GOPROXY list such as \"https://proxy.golang.org,direct\"");
   const goFlags = args.goFlags ?? "-mod=readonly";
-  if (/-mod=mod\b/.test(goFlags)) throw new ArgumentError(COMPONENT, "goFlags", goFlags, "expected flags that keep go.mod and go.sum authoritative (-mod=mod would let the build change them)");
+  if (typeof goFlags !== "string" || /-mod=mod\b/.test(goFlags)) throw new ArgumentError(COMPONENT, "goFlags", goFlags, "expected flags that keep go.mod and go.sum authoritative (-mod=mod would let the build change them)");
   const pkg = args.package ?? ".";
   if (!/^\.(\/[A-Za-z0-9._-]+)*\/?$/.test(pkg) || pkg.split("/").includes("..")) {
     throw new ArgumentError(COMPONENT, "package", pkg, "expected a main package path inside the repository, such as \".\" or \"./cmd/api\"");
@@ -280,13 +292,15 @@ export function resolve(name: string, args: GoPipelineArgs): Resolved {
     checkOneOf(COMPONENT, "platforms", p, Object.values(PipelinePlatform)),
   );
   const vulnDb = args.vulnDb ?? "https://vuln.go.dev";
-  if (!/^(https:\/\/|file:\/\/\/)\S+$/.test(vulnDb)) throw new ArgumentError(COMPONENT, "vulnDb", vulnDb, "expected an https:// or file:/// URL of a Go vulnerability database");
+  if (typeof vulnDb !== "string" || !/^(https:\/\/|file:\/\/\/)\S+$/.test(vulnDb)) throw new ArgumentError(COMPONENT, "vulnDb", vulnDb, "expected an https:// or file:/// URL of a Go vulnerability database");
   if (args.registryCredentialsSecret !== undefined) checkDnsLabel(COMPONENT, "registryCredentialsSecret", args.registryCredentialsSecret);
   const workspaceSize = checkVolumeSize(COMPONENT, "workspaceSize", args.workspaceSize ?? "2Gi");
 
   const goMeta = kubernetesGoMetadata(goVersion, args.goModule);
   return {
     namespace,
+    createNamespace: checkBoolean(COMPONENT, "createNamespace", args.createNamespace ?? true),
+    registryPush,
     goVersion,
     testGoVersions,
     goImage,

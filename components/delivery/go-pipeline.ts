@@ -58,14 +58,14 @@ export class GoPipeline extends pulumi.ComponentResource {
 
     const child = { parent: this, provider: cluster.provider };
     const after = (...deps: (pulumi.Resource | undefined)[]): pulumi.CustomResourceOptions => ({ ...child, dependsOn: deps.filter((d): d is pulumi.Resource => d !== undefined) });
-    const namespace = args.createNamespace ?? true
+    const namespace = r.createNamespace
       ? new k8s.core.v1.Namespace(name, { metadata: { name: r.namespace, labels: r.labels, annotations: r.annotations } }, child)
       : undefined;
     const inNamespace = after(namespace);
     const ns = namespace?.metadata.name ?? pulumi.output(r.namespace);
     const meta: Meta = (objectName) => ({ name: objectName, namespace: ns, labels: r.labels, annotations: r.annotations });
 
-    const permissions: CloudPermission[] = args.registryPush === undefined ? [] : [{ kind: "registryPush", repository: args.registryPush }];
+    const permissions: CloudPermission[] = r.registryPush === undefined ? [] : [{ kind: "registryPush", repository: r.registryPush }];
     const bound = cluster.bindServiceAccount(`${name}-build`, { namespace: ns, serviceAccountName: `${name}-build`, permissions });
 
     const cosign = signing.cosign;

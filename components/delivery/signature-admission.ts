@@ -106,7 +106,7 @@ export class SignatureAdmission extends pulumi.ComponentResource {
   readonly namespaces: string[];
 
   constructor(name: string, args: SignatureAdmissionArgs, opts?: pulumi.ComponentResourceOptions) {
-    checkClusterData(COMPONENT, args.cluster);
+    const { cloud } = checkClusterData(COMPONENT, args.cluster);
     const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "cosign-system");
     const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? POLICY_CONTROLLER_CHART.version);
     const publicKey = checkPublicKey(COMPONENT, "publicKey", args.publicKey);
@@ -120,12 +120,12 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
     const noMatchPolicy = checkOneOf(COMPONENT, "noMatchPolicy", args.noMatchPolicy ?? NoMatchPolicy.Deny, Object.values(NoMatchPolicy));
     const policyName = checkDnsLabel(COMPONENT, "policyName", args.policyName ?? "goplatform-signed-images");
-    const install = args.install ?? true;
+    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
     if (!install && args.replicas !== undefined) {
       throw new ArgumentError(COMPONENT, "replicas", args.replicas, "expected no replicas with install: false (the existing policy-controller installation sets its own)");
     }
     const replicas = checkNumber(COMPONENT, "replicas", args.replicas ?? DEFAULT_WEBHOOK_REPLICAS, { min: 2, max: 10, integer: true });
-    const registryRead = checkRegistryRepositories(COMPONENT, "registryRead", args.cluster, args.registryRead, "an ExistingCluster has no cloud identity for the webhook; give its ServiceAccount registry credentials (imagePullSecrets) instead");
+    const registryRead = checkRegistryRepositories(COMPONENT, "registryRead", cloud, args.registryRead, "an ExistingCluster has no cloud identity for the webhook; give its ServiceAccount registry credentials (imagePullSecrets) instead");
     if (!install && registryRead.length > 0) {
       throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected no registryRead with install: false; bind a cloud identity to the existing policy-controller webhook ServiceAccount instead");
     }
@@ -137,7 +137,6 @@ export class SignatureAdmission extends pulumi.ComponentResource {
     this.images = [...images];
     this.namespaces = [...namespaces];
 
-    // First child: the cluster checks each repository's format for its cloud and throws before anything else exists.
     const identity =
       registryRead.length === 0
         ? undefined

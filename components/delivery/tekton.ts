@@ -6,9 +6,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkHttpsUrl, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkHttpsUrl, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
-import { checkPrivateKey, checkPublicKey, checkRegistryRepositories } from "./checks";
+import { checkPrivateKey, checkPublicKey, checkRegistryRepositories, shownSecret } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
 import { clusterAfter } from "./ready";
 import { checkArgsAgainstSchema } from "../arg-schema";
@@ -127,21 +127,30 @@ export class Tekton extends pulumi.ComponentResource {
   readonly cluster: ClusterData;
 
   constructor(name: string, args: TektonArgs, opts?: pulumi.ComponentResourceOptions) {
-    checkClusterData(COMPONENT, args.cluster);
+    const { cloud } = checkClusterData(COMPONENT, args.cluster);
+    const givenVersions: unknown = args.versions;
+    if (givenVersions !== undefined && !isRecord(givenVersions)) {
+      throw new ArgumentError(COMPONENT, "versions", givenVersions, "expected { pipeline?, triggers?, chains? }, each a release version such as \"v1.16.0\"");
+    }
     const versions = { ...TEKTON_VERSIONS, ...args.versions };
     for (const [key, value] of Object.entries(versions)) {
-      if (!/^v\d+\.\d+\.\d+$/.test(value)) throw new ArgumentError(COMPONENT, `versions.${key}`, value, "expected a release version such as \"v1.16.0\"");
+      if (typeof value !== "string" || !/^v\d+\.\d+\.\d+$/.test(value)) throw new ArgumentError(COMPONENT, `versions.${key}`, value, "expected a release version such as \"v1.16.0\"");
+    }
+    const signingKey: unknown = args.signingKey;
+    if (!isRecord(signingKey)) {
+      throw new ArgumentError(COMPONENT, "signingKey", shownSecret(signingKey), "expected { privateKey, password, publicKey }, the platform's cosign key pair from `cosign generate-key-pair`");
     }
     const publicKey = checkPublicKey(COMPONENT, "signingKey.publicKey", args.signingKey.publicKey);
     const privateKey = checkPrivateKey(COMPONENT, "signingKey.privateKey", args.signingKey.privateKey);
-    if (typeof args.signingKey.password === "string" && args.signingKey.password.length === 0) {
-      throw new ArgumentError(COMPONENT, "signingKey.password", "", "expected the cosign key password (cosign keys are always encrypted)");
+    const password: unknown = args.signingKey.password;
+    if (!isPending(password) && (typeof password !== "string" || password.length === 0)) {
+      throw new ArgumentError(COMPONENT, "signingKey.password", shownSecret(password), "expected the cosign key password (cosign keys are always encrypted)");
     }
     const format = checkOneOf(COMPONENT, "taskRunFormat", args.taskRunFormat ?? ChainsTaskRunFormat.SlsaV1, Object.values(ChainsTaskRunFormat));
     const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
     const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
-    const install = args.install ?? true;
-    const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", args.cluster, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
+    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
+    const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", cloud, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
     // What the checks above did not judge: types, required and unknown arguments (the schema).
     checkArgsAgainstSchema("Tekton", args);
     super(componentToken("Tekton"), name, {}, withLegacyType("goplatform:k8s:Tekton", opts));
@@ -149,7 +158,6 @@ export class Tekton extends pulumi.ComponentResource {
     this.versions = versions;
     this.publicKey = publicKey;
     this.installed = install;
-    // First child: the cluster checks each repository's format for its cloud and throws before anything else exists.
     const identity =
       registryPush.length === 0
         ? undefined
