@@ -14,7 +14,7 @@ import { checkRepoUrl } from "./checks";
 import { clusterAfter } from "./ready";
 import { ARGO_CD_CHART } from "./images";
 import { ARMOR_BEGIN, openPgpKeyIds } from "./openpgp";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "ArgoCd";
 export const IN_CLUSTER = "https://kubernetes.default.svc";
@@ -133,6 +133,59 @@ export interface ArgoCdData {
   destinations?: ArgoCdDestination[];
 }
 
+/** The own checks of ArgoCd's args. */
+function checkArgoCdArgs(name: string, args: ArgoCdArgs) {
+  checkClusterData(COMPONENT, args.cluster);
+  const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "argocd");
+  const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? ARGO_CD_CHART.version);
+  const givenProject: unknown = args.project;
+  if (!isRecord(givenProject)) throw new ArgumentError(COMPONENT, "project", givenProject, "expected the AppProject: { sourceRepos, destinations, gpgPublicKeys, … }");
+  const project = args.project;
+  const projectName = checkDnsLabel(COMPONENT, "project.name", project.name ?? "goplatform");
+  checkList(COMPONENT, "project.sourceRepos", project.sourceRepos, (repo, i) => checkRepoUrl(COMPONENT, `project.sourceRepos[${i}]`, repo));
+  checkList(COMPONENT, "project.destinations", project.destinations, (d, i) => {
+    const given: unknown = d;
+    if (!isRecord(given)) throw new ArgumentError(COMPONENT, `project.destinations[${i}]`, given, "expected { namespace, server? }");
+    if (typeof d.namespace !== "string" || /[*?[\]]/.test(d.namespace)) throw new ArgumentError(COMPONENT, `project.destinations[${i}].namespace`, d.namespace, "expected a namespace name (no wildcards)");
+    checkDnsLabel(COMPONENT, `project.destinations[${i}].namespace`, d.namespace);
+    if (d.server !== undefined) checkHttpsUrl(COMPONENT, `project.destinations[${i}].server`, d.server);
+  });
+  const requireSigned = checkBoolean(COMPONENT, "project.requireSignedCommits", project.requireSignedCommits ?? true);
+  const givenKeys: unknown = project.gpgPublicKeys;
+  if (givenKeys !== undefined && !isRecord(givenKeys)) {
+    throw new ArgumentError(COMPONENT, "project.gpgPublicKeys", "(not shown)", "expected a map of primary key ID to ASCII-armoured GnuPG public key, such as { \"<16-hex key ID>\": \"-----BEGIN PGP PUBLIC KEY BLOCK-----…\" }");
+  }
+  const publicKeys = project.gpgPublicKeys ?? {};
+  const keys = project.signatureKeys ?? Object.keys(publicKeys);
+  if (requireSigned) {
+    // Named signature keys without public keys get the more helpful per-key message below.
+    if (project.signatureKeys === undefined || Object.keys(publicKeys).length > 0) checkGpgPublicKeys(publicKeys);
+    checkList(COMPONENT, "project.signatureKeys", keys, (key, i) => {
+      if (!KEY_ID.test(key)) throw new ArgumentError(COMPONENT, `project.signatureKeys[${i}]`, key, "expected a GPG key ID of 16 uppercase hex digits");
+      if (!Object.keys(publicKeys).includes(key)) {
+        throw new ArgumentError(COMPONENT, `project.signatureKeys[${i}]`, key, `expected a key whose ASCII-armoured public key is in project.gpgPublicKeys (add "${key}": the output of \`gpg --armor --export ${key}\`); without it Argo CD refuses every sync`);
+      }
+    });
+  } else if (keys.length > 0 || Object.keys(publicKeys).length > 0) {
+    throw new ArgumentError(COMPONENT, project.signatureKeys === undefined ? "project.gpgPublicKeys" : "project.signatureKeys", keys, "signature keys are given but requireSignedCommits is false; drop one of the two");
+  }
+  const whitelist: unknown = project.clusterResourceWhitelist;
+  if (whitelist !== undefined && !Array.isArray(whitelist)) throw new ArgumentError(COMPONENT, "project.clusterResourceWhitelist", whitelist, "expected a list of { group, kind }");
+  for (const [i, r] of (project.clusterResourceWhitelist ?? []).entries()) {
+    const given: unknown = r;
+    if (!isRecord(given)) throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, given, "expected { group, kind }");
+    if (r.kind === "*" || r.group === "*") throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, r, "expected a named group and kind (no wildcards)");
+  }
+  const install = checkBoolean(COMPONENT, "install", args.install ?? true);
+  const createGpgKeysConfigMap = checkBoolean(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap ?? false);
+  if (install && args.createGpgKeysConfigMap !== undefined) {
+    throw new ArgumentError(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap, "expected no createGpgKeysConfigMap when install is true (the chart writes argocd-gpg-keys-cm itself)");
+  }
+  const ha = checkBoolean(COMPONENT, "ha", args.ha ?? false);
+  const extraValues = parseValues(args.valuesYaml);
+  return { namespace, chartVersion, project, projectName, requireSigned, publicKeys, keys, install, createGpgKeysConfigMap, ha, extraValues };
+}
+
 export class ArgoCd extends pulumi.ComponentResource {
   /** The namespace Argo CD runs in. */
   readonly namespace: string;
@@ -146,57 +199,9 @@ export class ArgoCd extends pulumi.ComponentResource {
   readonly argoCd: ArgoCdData;
 
   constructor(name: string, args: ArgoCdArgs, opts?: pulumi.ComponentResourceOptions) {
-    checkClusterData(COMPONENT, args.cluster);
-    const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "argocd");
-    const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? ARGO_CD_CHART.version);
-    const givenProject: unknown = args.project;
-    if (!isRecord(givenProject)) throw new ArgumentError(COMPONENT, "project", givenProject, "expected the AppProject: { sourceRepos, destinations, gpgPublicKeys, … }");
-    const project = args.project;
-    const projectName = checkDnsLabel(COMPONENT, "project.name", project.name ?? "goplatform");
-    checkList(COMPONENT, "project.sourceRepos", project.sourceRepos, (repo, i) => checkRepoUrl(COMPONENT, `project.sourceRepos[${i}]`, repo));
-    checkList(COMPONENT, "project.destinations", project.destinations, (d, i) => {
-      const given: unknown = d;
-      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `project.destinations[${i}]`, given, "expected { namespace, server? }");
-      if (typeof d.namespace !== "string" || /[*?[\]]/.test(d.namespace)) throw new ArgumentError(COMPONENT, `project.destinations[${i}].namespace`, d.namespace, "expected a namespace name (no wildcards)");
-      checkDnsLabel(COMPONENT, `project.destinations[${i}].namespace`, d.namespace);
-      if (d.server !== undefined) checkHttpsUrl(COMPONENT, `project.destinations[${i}].server`, d.server);
-    });
-    const requireSigned = checkBoolean(COMPONENT, "project.requireSignedCommits", project.requireSignedCommits ?? true);
-    const givenKeys: unknown = project.gpgPublicKeys;
-    if (givenKeys !== undefined && !isRecord(givenKeys)) {
-      throw new ArgumentError(COMPONENT, "project.gpgPublicKeys", "(not shown)", "expected a map of primary key ID to ASCII-armoured GnuPG public key, such as { \"<16-hex key ID>\": \"-----BEGIN PGP PUBLIC KEY BLOCK-----…\" }");
-    }
-    const publicKeys = project.gpgPublicKeys ?? {};
-    const keys = project.signatureKeys ?? Object.keys(publicKeys);
-    if (requireSigned) {
-      // Named signature keys without public keys get the more helpful per-key message below.
-      if (project.signatureKeys === undefined || Object.keys(publicKeys).length > 0) checkGpgPublicKeys(publicKeys);
-      checkList(COMPONENT, "project.signatureKeys", keys, (key, i) => {
-        if (!KEY_ID.test(key)) throw new ArgumentError(COMPONENT, `project.signatureKeys[${i}]`, key, "expected a GPG key ID of 16 uppercase hex digits");
-        if (!Object.keys(publicKeys).includes(key)) {
-          throw new ArgumentError(COMPONENT, `project.signatureKeys[${i}]`, key, `expected a key whose ASCII-armoured public key is in project.gpgPublicKeys (add "${key}": the output of \`gpg --armor --export ${key}\`); without it Argo CD refuses every sync`);
-        }
-      });
-    } else if (keys.length > 0 || Object.keys(publicKeys).length > 0) {
-      throw new ArgumentError(COMPONENT, project.signatureKeys === undefined ? "project.gpgPublicKeys" : "project.signatureKeys", keys, "signature keys are given but requireSignedCommits is false; drop one of the two");
-    }
-    const whitelist: unknown = project.clusterResourceWhitelist;
-    if (whitelist !== undefined && !Array.isArray(whitelist)) throw new ArgumentError(COMPONENT, "project.clusterResourceWhitelist", whitelist, "expected a list of { group, kind }");
-    for (const [i, r] of (project.clusterResourceWhitelist ?? []).entries()) {
-      const given: unknown = r;
-      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, given, "expected { group, kind }");
-      if (r.kind === "*" || r.group === "*") throw new ArgumentError(COMPONENT, `project.clusterResourceWhitelist[${i}]`, r, "expected a named group and kind (no wildcards)");
-    }
-    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
-    const createGpgKeysConfigMap = checkBoolean(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap ?? false);
-    if (install && args.createGpgKeysConfigMap !== undefined) {
-      throw new ArgumentError(COMPONENT, "createGpgKeysConfigMap", args.createGpgKeysConfigMap, "expected no createGpgKeysConfigMap when install is true (the chart writes argocd-gpg-keys-cm itself)");
-    }
-    const ha = checkBoolean(COMPONENT, "ha", args.ha ?? false);
-    const extraValues = parseValues(args.valuesYaml);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("ArgoCd", args);
-    super(componentToken("ArgoCd"), name, {}, withLegacyType("goplatform:k8s:ArgoCd", opts));
+    const validated = validateArgs("ArgoCd", args, (a) => checkArgoCdArgs(name, a), withLegacyType("goplatform:k8s:ArgoCd", opts));
+    const { namespace, chartVersion, project, projectName, requireSigned, publicKeys, keys, install, createGpgKeysConfigMap, ha, extraValues } = validated.checked;
+    super(componentToken("ArgoCd"), name, {}, validated.opts);
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.namespace = namespace;
     this.projectName = projectName;

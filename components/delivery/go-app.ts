@@ -11,7 +11,7 @@ import { checkClusterData, connectCluster } from "../cluster";
 import { ACCEPTED_GO_VERSION_FORMS, goMetadata, GoVersionError } from "../go";
 import { type ArgoCdData, type ArgoCdDestination, destinationPermitted, IN_CLUSTER } from "./argocd";
 import { checkRepoUrl, checkRevision } from "./checks";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 /** How long Argo CD waits between sync attempts. */
 export interface SyncBackoff {
@@ -204,6 +204,24 @@ function source(repoUrl: string, s: { path: string; targetRevision: string; imag
   return { repoURL: repoUrl, path: s.path, targetRevision: s.targetRevision, ...(s.images?.length ? { kustomize: { images: s.images } } : {}) };
 }
 
+/** The own checks of GoApp's args. */
+function checkGoAppArgs(name: string, args: GoAppArgs) {
+  const COMPONENT = "GoApp";
+  checkDnsLabel(COMPONENT, "name", name);
+  checkArgoCd(COMPONENT, args.argoCd);
+  checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
+  const allowFloating = checkBoolean(COMPONENT, "allowFloatingRevision", args.allowFloatingRevision ?? false);
+  checkSource(COMPONENT, "", args, allowFloating);
+  checkDnsLabel(COMPONENT, "namespace", args.namespace);
+  const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
+  checkDestination(COMPONENT, "namespace", args.argoCd, server, args.namespace);
+  const policy = syncPolicy(COMPONENT, args.retry);
+  const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
+  const goLabels = goVersionLabels(COMPONENT, args.goVersion);
+  const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
+  return { COMPONENT, server, policy, history, goLabels, cascadeDelete };
+}
+
 export class GoApp extends pulumi.ComponentResource {
   /** The Argo CD Application's name. */
   readonly applicationName: pulumi.Output<string>;
@@ -211,22 +229,9 @@ export class GoApp extends pulumi.ComponentResource {
   readonly targetRevision: string;
 
   constructor(name: string, args: GoAppArgs, opts?: pulumi.ComponentResourceOptions) {
-    const COMPONENT = "GoApp";
-    checkDnsLabel(COMPONENT, "name", name);
-    checkArgoCd(COMPONENT, args.argoCd);
-    checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
-    const allowFloating = checkBoolean(COMPONENT, "allowFloatingRevision", args.allowFloatingRevision ?? false);
-    checkSource(COMPONENT, "", args, allowFloating);
-    checkDnsLabel(COMPONENT, "namespace", args.namespace);
-    const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
-    checkDestination(COMPONENT, "namespace", args.argoCd, server, args.namespace);
-    const policy = syncPolicy(COMPONENT, args.retry);
-    const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
-    const goLabels = goVersionLabels(COMPONENT, args.goVersion);
-    const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("GoApp", args);
-    super(componentToken("GoApp"), name, {}, withLegacyType("goplatform:k8s:GoApp", opts));
+    const validated = validateArgs("GoApp", args, (a) => checkGoAppArgs(name, a), withLegacyType("goplatform:k8s:GoApp", opts));
+    const { COMPONENT, server, policy, history, goLabels, cascadeDelete } = validated.checked;
+    super(componentToken("GoApp"), name, {}, validated.opts);
     this.targetRevision = args.targetRevision;
 
     const app = new k8s.apiextensions.CustomResource(
@@ -255,35 +260,40 @@ export class GoApp extends pulumi.ComponentResource {
   }
 }
 
+/** The own checks of GoAppSet's args. */
+function checkGoAppSetArgs(name: string, args: GoAppSetArgs) {
+  const COMPONENT = "GoAppSet";
+  checkDnsLabel(COMPONENT, "name", name);
+  checkArgoCd(COMPONENT, args.argoCd);
+  checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
+  const allowFloating = checkBoolean(COMPONENT, "allowFloatingRevision", args.allowFloatingRevision ?? false);
+  checkList(COMPONENT, "services", args.services, (s, i) => {
+    const given: unknown = s;
+    if (!isRecord(given)) throw new ArgumentError(COMPONENT, `services[${i}]`, given, "expected { name, path, targetRevision, namespace }");
+    checkDnsLabel(COMPONENT, `services[${i}].name`, s.name);
+    checkDnsLabel(COMPONENT, `services[${i}].namespace`, s.namespace);
+    checkSource(COMPONENT, `services[${i}].`, s, allowFloating);
+  });
+  const names = args.services.map((s) => s.name);
+  if (new Set(names).size !== names.length) throw new ArgumentError(COMPONENT, "services", names, "expected distinct service names");
+  const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
+  args.services.forEach((s, i) => {
+    checkDestination(COMPONENT, `services[${i}].namespace`, args.argoCd, server, s.namespace);
+  });
+  const policy = syncPolicy(COMPONENT, args.retry);
+  const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
+  const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
+  return { COMPONENT, server, policy, history, cascadeDelete };
+}
+
 export class GoAppSet extends pulumi.ComponentResource {
   /** The Argo CD ApplicationSet's name. */
   readonly applicationSetName: pulumi.Output<string>;
 
   constructor(name: string, args: GoAppSetArgs, opts?: pulumi.ComponentResourceOptions) {
-    const COMPONENT = "GoAppSet";
-    checkDnsLabel(COMPONENT, "name", name);
-    checkArgoCd(COMPONENT, args.argoCd);
-    checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
-    const allowFloating = checkBoolean(COMPONENT, "allowFloatingRevision", args.allowFloatingRevision ?? false);
-    checkList(COMPONENT, "services", args.services, (s, i) => {
-      const given: unknown = s;
-      if (!isRecord(given)) throw new ArgumentError(COMPONENT, `services[${i}]`, given, "expected { name, path, targetRevision, namespace }");
-      checkDnsLabel(COMPONENT, `services[${i}].name`, s.name);
-      checkDnsLabel(COMPONENT, `services[${i}].namespace`, s.namespace);
-      checkSource(COMPONENT, `services[${i}].`, s, allowFloating);
-    });
-    const names = args.services.map((s) => s.name);
-    if (new Set(names).size !== names.length) throw new ArgumentError(COMPONENT, "services", names, "expected distinct service names");
-    const server = checkHttpsUrl(COMPONENT, "server", args.server ?? IN_CLUSTER);
-    args.services.forEach((s, i) => {
-      checkDestination(COMPONENT, `services[${i}].namespace`, args.argoCd, server, s.namespace);
-    });
-    const policy = syncPolicy(COMPONENT, args.retry);
-    const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
-    const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("GoAppSet", args);
-    super(componentToken("GoAppSet"), name, {}, withLegacyType("goplatform:k8s:GoAppSet", opts));
+    const validated = validateArgs("GoAppSet", args, (a) => checkGoAppSetArgs(name, a), withLegacyType("goplatform:k8s:GoAppSet", opts));
+    const { COMPONENT, server, policy, history, cascadeDelete } = validated.checked;
+    super(componentToken("GoAppSet"), name, {}, validated.opts);
 
     // The list generator carries each service's pinned revision; the template only fills them in.
     const elements = args.services.map((s) => ({ name: s.name, path: s.path, targetRevision: s.targetRevision, namespace: s.namespace }));

@@ -12,7 +12,7 @@ import { chartRelease } from "./chart-release";
 import { checkImageGlob, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { POLICY_CONTROLLER_CHART } from "./images";
 import { checkTransparencyLog, CLOUD_IDENTITY_ANNOTATION, type TransparencyLog } from "./tekton";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "SignatureAdmission";
 export const INCLUDE_LABEL = "policy.sigstore.dev/include";
@@ -97,6 +97,34 @@ export interface SignatureAdmissionArgs {
 /** Default webhook replicas: one per zone of a three-zone cluster. */
 export const DEFAULT_WEBHOOK_REPLICAS = 3;
 
+/** The own checks of SignatureAdmission's args. */
+function checkSignatureAdmissionArgs(args: SignatureAdmissionArgs) {
+  const { cloud } = checkClusterData(COMPONENT, args.cluster);
+  const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "cosign-system");
+  const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? POLICY_CONTROLLER_CHART.version);
+  const publicKey = checkPublicKey(COMPONENT, "publicKey", args.publicKey);
+  const images = checkList(COMPONENT, "images", args.images, (glob, i) => checkImageGlob(COMPONENT, `images[${i}]`, glob));
+  const namespaces = checkList(COMPONENT, "namespaces", args.namespaces, (ns, i) => checkDnsLabel(COMPONENT, `namespaces[${i}]`, ns));
+  for (const reserved of ["kube-system", namespace]) {
+    if (namespaces.includes(reserved)) throw new ArgumentError(COMPONENT, "namespaces", reserved, "expected namespaces of the platform's workloads, not kube-system or policy-controller's own");
+  }
+  const createNamespaces = checkBoolean(COMPONENT, "createNamespaces", args.createNamespaces ?? false);
+  const mode = checkOneOf(COMPONENT, "mode", args.mode ?? AdmissionMode.Enforce, Object.values(AdmissionMode));
+  const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
+  const noMatchPolicy = checkOneOf(COMPONENT, "noMatchPolicy", args.noMatchPolicy ?? NoMatchPolicy.Deny, Object.values(NoMatchPolicy));
+  const policyName = checkDnsLabel(COMPONENT, "policyName", args.policyName ?? "goplatform-signed-images");
+  const install = checkBoolean(COMPONENT, "install", args.install ?? true);
+  if (!install && args.replicas !== undefined) {
+    throw new ArgumentError(COMPONENT, "replicas", args.replicas, "expected no replicas with install: false (the existing policy-controller installation sets its own)");
+  }
+  const replicas = checkNumber(COMPONENT, "replicas", args.replicas ?? DEFAULT_WEBHOOK_REPLICAS, { min: 2, max: 10, integer: true });
+  const registryRead = checkRegistryRepositories(COMPONENT, "registryRead", cloud, args.registryRead, "an ExistingCluster has no cloud identity for the webhook; give its ServiceAccount registry credentials (imagePullSecrets) instead");
+  if (!install && registryRead.length > 0) {
+    throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected no registryRead with install: false; bind a cloud identity to the existing policy-controller webhook ServiceAccount instead");
+  }
+  return { namespace, chartVersion, publicKey, images, namespaces, createNamespaces, mode, tlog, noMatchPolicy, policyName, install, replicas, registryRead };
+}
+
 export class SignatureAdmission extends pulumi.ComponentResource {
   /** The ClusterImagePolicy's name. */
   readonly policyName: string;
@@ -106,32 +134,9 @@ export class SignatureAdmission extends pulumi.ComponentResource {
   readonly namespaces: string[];
 
   constructor(name: string, args: SignatureAdmissionArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { cloud } = checkClusterData(COMPONENT, args.cluster);
-    const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "cosign-system");
-    const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? POLICY_CONTROLLER_CHART.version);
-    const publicKey = checkPublicKey(COMPONENT, "publicKey", args.publicKey);
-    const images = checkList(COMPONENT, "images", args.images, (glob, i) => checkImageGlob(COMPONENT, `images[${i}]`, glob));
-    const namespaces = checkList(COMPONENT, "namespaces", args.namespaces, (ns, i) => checkDnsLabel(COMPONENT, `namespaces[${i}]`, ns));
-    for (const reserved of ["kube-system", namespace]) {
-      if (namespaces.includes(reserved)) throw new ArgumentError(COMPONENT, "namespaces", reserved, "expected namespaces of the platform's workloads, not kube-system or policy-controller's own");
-    }
-    const createNamespaces = checkBoolean(COMPONENT, "createNamespaces", args.createNamespaces ?? false);
-    const mode = checkOneOf(COMPONENT, "mode", args.mode ?? AdmissionMode.Enforce, Object.values(AdmissionMode));
-    const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
-    const noMatchPolicy = checkOneOf(COMPONENT, "noMatchPolicy", args.noMatchPolicy ?? NoMatchPolicy.Deny, Object.values(NoMatchPolicy));
-    const policyName = checkDnsLabel(COMPONENT, "policyName", args.policyName ?? "goplatform-signed-images");
-    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
-    if (!install && args.replicas !== undefined) {
-      throw new ArgumentError(COMPONENT, "replicas", args.replicas, "expected no replicas with install: false (the existing policy-controller installation sets its own)");
-    }
-    const replicas = checkNumber(COMPONENT, "replicas", args.replicas ?? DEFAULT_WEBHOOK_REPLICAS, { min: 2, max: 10, integer: true });
-    const registryRead = checkRegistryRepositories(COMPONENT, "registryRead", cloud, args.registryRead, "an ExistingCluster has no cloud identity for the webhook; give its ServiceAccount registry credentials (imagePullSecrets) instead");
-    if (!install && registryRead.length > 0) {
-      throw new ArgumentError(COMPONENT, "registryRead", registryRead, "expected no registryRead with install: false; bind a cloud identity to the existing policy-controller webhook ServiceAccount instead");
-    }
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("SignatureAdmission", args);
-    super(componentToken("SignatureAdmission"), name, {}, withLegacyType("goplatform:k8s:SignatureAdmission", opts));
+    const validated = validateArgs("SignatureAdmission", args, checkSignatureAdmissionArgs, withLegacyType("goplatform:k8s:SignatureAdmission", opts));
+    const { namespace, chartVersion, publicKey, images, namespaces, createNamespaces, mode, tlog, noMatchPolicy, policyName, install, replicas, registryRead } = validated.checked;
+    super(componentToken("SignatureAdmission"), name, {}, validated.opts);
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.policyName = policyName;
     this.images = [...images];

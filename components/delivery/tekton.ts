@@ -11,7 +11,7 @@ import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
 import { checkPrivateKey, checkPublicKey, checkRegistryRepositories, shownSecret } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
 import { clusterAfter } from "./ready";
-import { checkArgsAgainstSchema } from "../arg-schema";
+import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "Tekton";
 export const CHAINS_NAMESPACE = "tekton-chains";
@@ -113,6 +113,35 @@ export function checkTransparencyLog(component: string, value: TransparencyLog |
   return { url: checkHttpsUrl(component, "transparencyLog.url", value.url) };
 }
 
+/** The own checks of Tekton's args. */
+function checkTektonArgs(args: TektonArgs) {
+  const { cloud } = checkClusterData(COMPONENT, args.cluster);
+  const givenVersions: unknown = args.versions;
+  if (givenVersions !== undefined && !isRecord(givenVersions)) {
+    throw new ArgumentError(COMPONENT, "versions", givenVersions, "expected { pipeline?, triggers?, chains? }, each a release version such as \"v1.16.0\"");
+  }
+  const versions = { ...TEKTON_VERSIONS, ...args.versions };
+  for (const [key, value] of Object.entries(versions)) {
+    if (typeof value !== "string" || !/^v\d+\.\d+\.\d+$/.test(value)) throw new ArgumentError(COMPONENT, `versions.${key}`, value, "expected a release version such as \"v1.16.0\"");
+  }
+  const signingKey: unknown = args.signingKey;
+  if (!isRecord(signingKey)) {
+    throw new ArgumentError(COMPONENT, "signingKey", shownSecret(signingKey), "expected { privateKey, password, publicKey }, the platform's cosign key pair from `cosign generate-key-pair`");
+  }
+  const publicKey = checkPublicKey(COMPONENT, "signingKey.publicKey", args.signingKey.publicKey);
+  const privateKey = checkPrivateKey(COMPONENT, "signingKey.privateKey", args.signingKey.privateKey);
+  const password: unknown = args.signingKey.password;
+  if (!isPending(password) && (typeof password !== "string" || password.length === 0)) {
+    throw new ArgumentError(COMPONENT, "signingKey.password", shownSecret(password), "expected the cosign key password (cosign keys are always encrypted)");
+  }
+  const format = checkOneOf(COMPONENT, "taskRunFormat", args.taskRunFormat ?? ChainsTaskRunFormat.SlsaV1, Object.values(ChainsTaskRunFormat));
+  const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
+  const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
+  const install = checkBoolean(COMPONENT, "install", args.install ?? true);
+  const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", cloud, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
+  return { versions, publicKey, privateKey, format, tlog, builderId, install, registryPush };
+}
+
 export class Tekton extends pulumi.ComponentResource {
   /** The release versions installed (or expected, with `install: false`). */
   readonly versions: TektonVersions;
@@ -127,33 +156,9 @@ export class Tekton extends pulumi.ComponentResource {
   readonly cluster: ClusterData;
 
   constructor(name: string, args: TektonArgs, opts?: pulumi.ComponentResourceOptions) {
-    const { cloud } = checkClusterData(COMPONENT, args.cluster);
-    const givenVersions: unknown = args.versions;
-    if (givenVersions !== undefined && !isRecord(givenVersions)) {
-      throw new ArgumentError(COMPONENT, "versions", givenVersions, "expected { pipeline?, triggers?, chains? }, each a release version such as \"v1.16.0\"");
-    }
-    const versions = { ...TEKTON_VERSIONS, ...args.versions };
-    for (const [key, value] of Object.entries(versions)) {
-      if (typeof value !== "string" || !/^v\d+\.\d+\.\d+$/.test(value)) throw new ArgumentError(COMPONENT, `versions.${key}`, value, "expected a release version such as \"v1.16.0\"");
-    }
-    const signingKey: unknown = args.signingKey;
-    if (!isRecord(signingKey)) {
-      throw new ArgumentError(COMPONENT, "signingKey", shownSecret(signingKey), "expected { privateKey, password, publicKey }, the platform's cosign key pair from `cosign generate-key-pair`");
-    }
-    const publicKey = checkPublicKey(COMPONENT, "signingKey.publicKey", args.signingKey.publicKey);
-    const privateKey = checkPrivateKey(COMPONENT, "signingKey.privateKey", args.signingKey.privateKey);
-    const password: unknown = args.signingKey.password;
-    if (!isPending(password) && (typeof password !== "string" || password.length === 0)) {
-      throw new ArgumentError(COMPONENT, "signingKey.password", shownSecret(password), "expected the cosign key password (cosign keys are always encrypted)");
-    }
-    const format = checkOneOf(COMPONENT, "taskRunFormat", args.taskRunFormat ?? ChainsTaskRunFormat.SlsaV1, Object.values(ChainsTaskRunFormat));
-    const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
-    const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
-    const install = checkBoolean(COMPONENT, "install", args.install ?? true);
-    const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", cloud, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");
-    // What the checks above did not judge: types, required and unknown arguments (the schema).
-    checkArgsAgainstSchema("Tekton", args);
-    super(componentToken("Tekton"), name, {}, withLegacyType("goplatform:k8s:Tekton", opts));
+    const validated = validateArgs("Tekton", args, checkTektonArgs, withLegacyType("goplatform:k8s:Tekton", opts));
+    const { versions, publicKey, privateKey, format, tlog, builderId, install, registryPush } = validated.checked;
+    super(componentToken("Tekton"), name, {}, validated.opts);
     const cluster = connectCluster(COMPONENT, name, args.cluster, this);
     this.versions = versions;
     this.publicKey = publicKey;
