@@ -13,9 +13,8 @@ import { AksCluster, azureCliKubeconfig, type AksClusterArgs, type ObjectBucket 
 import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
 import { AZURE_ROLES } from "../../../components/cluster/clouds/azure";
 import { accessTarget, checkAccess, readReview, waitForAccess, type AccessAnswer, type AccessClient, type HttpAnswer } from "../../../components/cluster/aks-access";
-import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+import { failureUnderMocks, runUnderMocks, unhandledUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
 import { AKS_SERVER_ID, AKS_USER_KUBECONFIG } from "./aks-answers";
-import { unhandledUnderMocks } from "./unhandled-rejections";
 
 const ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant-1/cluster-1/";
 const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";

@@ -4,8 +4,7 @@ import * as runtimeResource from "@pulumi/pulumi/runtime/resource";
 import { parse } from "yaml";
 import { EksCluster, EKS_ADDONS, type Cluster, type EksClusterArgs } from "../../../components";
 import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
-import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
-import { unhandledUnderMocks } from "./unhandled-rejections";
+import { failureUnderMocks, runUnderMocks, unhandledUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
 
 const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 

@@ -4,8 +4,7 @@ import * as path from "node:path";
 import { rootCertificates } from "node:tls";
 import * as pulumi from "@pulumi/pulumi";
 import { GoCloudRunService, type CloudRunSigning, type GoCloudRunServiceArgs } from "../../../components";
-import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
-import { unhandledUnderMocks } from "../cluster/unhandled-rejections";
+import { failureUnderMocks, runUnderMocks, unhandledUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
 const source = path.join(repo, "examples", "http-service");
