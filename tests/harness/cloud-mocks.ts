@@ -93,3 +93,27 @@ export const azureMocks: MockOptions = {
     }
   },
 };
+
+// GoCloudRunService, a preview: the image digest is computed locally, nothing is pushed.
+export const cloudRunMocks: MockOptions = {
+  preview: true,
+  outputs: (args) => ({
+    ...(args.type === "gcp:serviceaccount/account:Account" ? { email: "hello-run@proj.iam.gserviceaccount.com" } : {}),
+    ...(args.type === "gcp:artifactregistry/repository:Repository" ? { project: "proj" } : {}),
+    ...(args.type === "gcp:cloudrunv2/service:Service" ? { uri: "https://hello-abc-ew.a.run.app", name: "hello" } : {}),
+    ...(args.type === "docker:index/image:Image" ? { repoDigest: `europe-west1-docker.pkg.dev/proj/hello-images/hello@sha256:${"d".repeat(64)}` } : {}),
+  }),
+  calls: (args) => (args.token === "gcp:organizations/getClientConfig:getClientConfig" ? { accessToken: "ya29.mock", project: "proj" } : undefined),
+};
+
+// GoLambdaFunction: what AWS would return for the outputs the component reads.
+export const lambdaMocks: MockOptions = {
+  outputs: (args) => ({
+    arn: `arn:aws:mock:::${args.type}/${args.name}`,
+    name: (args.inputs as { name?: string }).name ?? `${args.name}-abc123`,
+    ...(args.type === "aws:signer/signingProfile:SigningProfile" ? { versionArn: `arn:aws:signer:::/signing-profiles/${args.name}/v1` } : {}),
+    ...(args.type === "aws:s3/bucketObjectv2:BucketObjectv2" ? { versionId: "v1" } : {}),
+    ...(args.type === "aws:signer/signingJob:SigningJob" ? { signedObjects: [{ s3s: [{ bucket: "artifacts-bucket", key: "signed/hello/job-1.zip" }] }] } : {}),
+    ...(args.type === "aws:lambda/functionUrl:FunctionUrl" ? { functionUrl: "https://abc.lambda-url.eu-west-1.on.aws/" } : {}),
+  }),
+};
