@@ -2,8 +2,7 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { validateArgs } from "../../components/arg-validation";
 import { ArgumentError } from "../../components/args";
-import { failureUnderMocks, runUnderMocks } from "../harness/mocks";
-import { unhandledUnderMocks } from "./cluster/unhandled-rejections";
+import { failureUnderMocks, runUnderMocks, unhandledUnderMocks } from "../harness/mocks";
 
 // The layer on its own: ExistingCluster's schema entry, with own checks written here.
 interface Args {

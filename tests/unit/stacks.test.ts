@@ -7,7 +7,7 @@ import { parse } from "yaml";
 import { checkResources, clusterKubernetesVersions, type PolicyConfig } from "../../policies/index";
 import { program } from "../../stacks/program";
 import { runUnderMocks, type MockOptions } from "../harness/mocks";
-import { AKS_USER_KUBECONFIG } from "./cluster/aks-answers";
+import { AKS_USER_KUBECONFIG } from "../harness/aks-answers";
 
 // Provider functions the cluster components call, answered as the clouds would.
 const calls: MockOptions["calls"] = (args) => {

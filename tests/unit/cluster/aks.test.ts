@@ -11,40 +11,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { AksCluster, azureCliKubeconfig, type AksClusterArgs, type ObjectBucket } from "../../../components";
 import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
+import { AKS_ISSUER as ISSUER, AZURE_DEPLOYER as DEPLOYER, AZURE_SUBSCRIPTION as SUBSCRIPTION, azureMocks } from "../../harness/cloud-mocks";
 import { AZURE_ROLES } from "../../../components/cluster/clouds/azure";
 import { accessTarget, checkAccess, readReview, waitForAccess, type AccessAnswer, type AccessClient, type HttpAnswer } from "../../../components/cluster/aks-access";
-import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
-import { AKS_SERVER_ID, AKS_USER_KUBECONFIG } from "./aks-answers";
-import { unhandledUnderMocks } from "./unhandled-rejections";
-
-const ISSUER = "https://westeurope.oic.prod-aks.azure.com/tenant-1/cluster-1/";
-const SUBSCRIPTION = "00000000-0000-0000-0000-000000000001";
-const DEPLOYER = "11111111-2222-3333-4444-555555555555";
-
-export const azureMocks: MockOptions = {
-  outputs: (args) => {
-    const inputs = args.inputs as { resourceName?: string; accountName?: string; resourceGroupName?: string };
-    const name = inputs.resourceName ?? (args.type === "azure-native:storage:StorageAccount" ? inputs.accountName : undefined) ?? `${args.name}-8d2c`;
-    return {
-      name,
-      id: `/subscriptions/${SUBSCRIPTION}/resourceGroups/${String(inputs.resourceGroupName)}/providers/${args.type}/${name}`,
-      ...(args.type === "azure-native:containerservice:ManagedCluster" ? { oidcIssuerProfile: { enabled: true, issuerURL: ISSUER } } : {}),
-      ...(args.type === "azure-native:managedidentity:UserAssignedIdentity" ? { clientId: `client-${args.name}`, principalId: `principal-${args.name}` } : {}),
-    };
-  },
-  calls: (args) => {
-    const inputs = args.inputs as Record<string, unknown>;
-    switch (args.token) {
-      case "azure-native:authorization:getClientConfig":
-        return { subscriptionId: SUBSCRIPTION, tenantId: "tenant-1", clientId: "c", objectId: DEPLOYER };
-      case "azure-native:containerservice:listManagedClusterUserCredentials":
-        // Only the exec (kubelogin) format is what an Entra ID cluster without local accounts can use.
-        return inputs.format === "exec" && inputs.resourceName === "prod" ? { kubeconfigs: [{ name: "clusterUser", value: Buffer.from(AKS_USER_KUBECONFIG).toString("base64") }] } : { kubeconfigs: [] };
-      default:
-        return undefined;
-    }
-  },
-};
+import { failureUnderMocks, runUnderMocks, unhandledUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
+import { AKS_SERVER_ID, AKS_USER_KUBECONFIG } from "../../harness/aks-answers";
 
 // Judged on a fixed day, so the computed default minor (1.36 on 2026-12-02) does not move under the tests.
 const make = (args: Partial<AksClusterArgs> = {}) => () => new AksCluster("prod", { location: "westeurope", asOf: "2026-12-02", ...args });

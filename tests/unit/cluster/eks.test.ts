@@ -4,49 +4,8 @@ import * as runtimeResource from "@pulumi/pulumi/runtime/resource";
 import { parse } from "yaml";
 import { EksCluster, EKS_ADDONS, type Cluster, type EksClusterArgs } from "../../../components";
 import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
-import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
-import { unhandledUnderMocks } from "./unhandled-rejections";
-
-const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
-
-// What AWS would return for the outputs and provider functions the component reads.
-export const awsMocks: MockOptions = {
-  outputs: (args) => {
-    const inputs = args.inputs as { name?: string };
-    return {
-      arn: `arn:aws:mock:::${args.type}/${args.name}`,
-      name: inputs.name ?? `${args.name}-abc123`,
-      ...(args.type === "aws:eks/cluster:Cluster"
-        ? {
-            endpoint: "https://ABC123.gr7.eu-west-1.eks.amazonaws.com",
-            certificateAuthority: { data: "Q0EtREFUQQ==" },
-            identities: [{ oidcs: [{ issuer: ISSUER }] }],
-            vpcConfig: { ...(args.inputs as { vpcConfig: object }).vpcConfig, clusterSecurityGroupId: "sg-0eks1cluster" },
-          }
-        : {}),
-      ...(args.type === "aws:iam/openIdConnectProvider:OpenIdConnectProvider" ? { arn: "arn:aws:iam::123456789012:oidc-provider/oidc.eks.eu-west-1.amazonaws.com/id/ABC123" } : {}),
-      ...(args.type === "aws:ec2/launchTemplate:LaunchTemplate" ? { latestVersion: 3 } : {}),
-      ...(args.type === "aws:s3/bucket:Bucket" ? { bucket: `${args.name}-bucket-1a2b`, arn: `arn:aws:s3:::${args.name}-bucket-1a2b` } : {}),
-    };
-  },
-  calls: (args) => {
-    const inputs = args.inputs as Record<string, unknown>;
-    switch (args.token) {
-      case "aws:index/getRegion:getRegion":
-        return { region: "eu-west-1", name: "eu-west-1" };
-      case "aws:index/getPartition:getPartition":
-        return { partition: "aws", dnsSuffix: "amazonaws.com" };
-      case "aws:index/getAvailabilityZones:getAvailabilityZones":
-        // eu-west-1b is impaired today: a state filter would leave it out and shift the subnets.
-        return { names: inputs.state === "available" ? ["eu-west-1a", "eu-west-1c", "eu-west-1d"] : ["eu-west-1c", "eu-west-1a", "eu-west-1d", "eu-west-1b"], zoneIds: [] };
-      case "aws:eks/getAddonVersion:getAddonVersion":
-        // Only a mostRecent lookup gets the compatible version; anything else would show in the assertions.
-        return { ...inputs, version: inputs.mostRecent === true ? `v-${String(inputs.addonName)}-for-${String(inputs.kubernetesVersion)}-eksbuild.1` : "not-most-recent" };
-      default:
-        return undefined;
-    }
-  },
-};
+import { awsMocks, EKS_ISSUER as ISSUER } from "../../harness/cloud-mocks";
+import { failureUnderMocks, runUnderMocks, unhandledUnderMocks, valueOf, type RecordedResource } from "../../harness/mocks";
 
 // Judged on a fixed day, so the computed default minor (1.36 on 2026-12-02) does not move under the tests.
 const make = (args: EksClusterArgs = {}) => () => new EksCluster("prod", { asOf: "2026-12-02", ...args });

@@ -3,25 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { GkeCluster, GKE_NODE_ROLES, type GkeClusterArgs, type ObjectBucket } from "../../../components";
 import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
-import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
-
-export const gcpMocks: MockOptions = {
-  config: { "gcp:project": "acme-prod", "gcp:region": "europe-west1" },
-  outputs: (args) => {
-    const inputs = args.inputs as { name?: string; accountId?: string; project?: string };
-    return {
-      name: inputs.name ?? `${args.name}-5f3e`,
-      ...(args.type === "gcp:serviceaccount/account:Account" ? { email: `${String(inputs.accountId)}@${String(inputs.project)}.iam.gserviceaccount.com`, name: `projects/${String(inputs.project)}/serviceAccounts/${String(inputs.accountId)}` } : {}),
-      ...(args.type === "gcp:container/cluster:Cluster" ? {
-            endpoint: "10.10.0.2",
-            masterVersion: "1.34.1-gke.1829001",
-            masterAuth: { clusterCaCertificate: "R0tFLUNB" },
-            controlPlaneEndpointsConfig: { dnsEndpointConfig: { ...((args.inputs as { controlPlaneEndpointsConfig?: { dnsEndpointConfig?: object } }).controlPlaneEndpointsConfig?.dnsEndpointConfig ?? {}), endpoint: "gke-0a1b2c3d4e5f-123456789012.europe-west1.gke.goog" } },
-          } : {}),
-    };
-  },
-  calls: (args) => (args.token === "gcp:organizations/getProject:getProject" ? { projectId: (args.inputs as { projectId?: string }).projectId, number: "123456789012" } : undefined),
-};
+import { gcpMocks } from "../../harness/cloud-mocks";
+import { failureUnderMocks, runUnderMocks, valueOf } from "../../harness/mocks";
 
 // Judged on a fixed day, so the computed default minor (1.36 on 2026-12-02) does not move under the tests.
 const make = (args: GkeClusterArgs = {}) => () => new GkeCluster("prod", { asOf: "2026-12-02", ...args });

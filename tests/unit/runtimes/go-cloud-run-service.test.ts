@@ -4,24 +4,12 @@ import * as path from "node:path";
 import { rootCertificates } from "node:tls";
 import * as pulumi from "@pulumi/pulumi";
 import { checkGoCloudRunServiceArgs, GoCloudRunService, type CloudRunSigning, type GoCloudRunServiceArgs } from "../../../components";
-import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
-import { unhandledUnderMocks } from "../cluster/unhandled-rejections";
+import { cloudRunMocks } from "../../harness/cloud-mocks";
+import { failureUnderMocks, runUnderMocks, unhandledUnderMocks, valueOf } from "../../harness/mocks";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
 const source = path.join(repo, "examples", "http-service");
 const asOf = "2026-11-23";
-
-// A preview: the image digest is computed locally, nothing is pushed.
-const gcp: MockOptions = {
-  preview: true,
-  outputs: (args) => ({
-    ...(args.type === "gcp:serviceaccount/account:Account" ? { email: "hello-run@proj.iam.gserviceaccount.com" } : {}),
-    ...(args.type === "gcp:artifactregistry/repository:Repository" ? { project: "proj" } : {}),
-    ...(args.type === "gcp:cloudrunv2/service:Service" ? { uri: "https://hello-abc-ew.a.run.app", name: "hello" } : {}),
-    ...(args.type === "docker:index/image:Image" ? { repoDigest: `europe-west1-docker.pkg.dev/proj/hello-images/hello@sha256:${"d".repeat(64)}` } : {}),
-  }),
-  calls: (args) => (args.token === "gcp:organizations/getClientConfig:getClientConfig" ? { accessToken: "ya29.mock", project: "proj" } : undefined),
-};
 
 // The repository's test-only cosign key (tests/fixtures/cosign), as a stack passes its secrets.
 const privateKey = readFileSync(path.join(repo, "tests", "fixtures", "cosign", "cosign.key"), "utf8");
@@ -47,7 +35,7 @@ describe("GoCloudRunService", function () {
   this.timeout(600_000);
 
   it("runs the image by digest, with its own service account, Binary Authorization, gen2, probes and internal ingress", async () => {
-    const { result, resources } = await runUnderMocks(make(), gcp);
+    const { result, resources } = await runUnderMocks(make(), cloudRunMocks);
     const service = resources.one("gcp:cloudrunv2/service:Service");
     assert.equal(service.inputs.ingress, "INGRESS_TRAFFIC_INTERNAL_LOAD_BALANCER");
     assert.deepEqual(service.inputs.binaryAuthorization, { useDefault: true });
@@ -71,14 +59,14 @@ describe("GoCloudRunService", function () {
   });
 
   it("gives the same image digest on a second run (no diff on the next up)", async () => {
-    const first = await runUnderMocks(make(), gcp);
-    const second = await runUnderMocks(make(), gcp);
+    const first = await runUnderMocks(make(), cloudRunMocks);
+    const second = await runUnderMocks(make(), cloudRunMocks);
     const image = (r: typeof first) => (r.resources.one("gcp:cloudrunv2/service:Service").inputs.template as Template).containers[0]?.image;
     assert.equal(image(second), image(first));
   });
 
   it("with the docker builder, builds a generated FROM-scratch context through @pulumi/docker and runs its repo digest", async () => {
-    const { resources } = await runUnderMocks(make({ builder: "docker" }), gcp);
+    const { resources } = await runUnderMocks(make({ builder: "docker" }), cloudRunMocks);
     const image = resources.one("docker:index/image:Image");
     const build = image.inputs.build as { context: string; dockerfile: string; platform: string };
     assert.equal(build.platform, "linux/amd64");
@@ -96,7 +84,7 @@ describe("GoCloudRunService", function () {
 
     const service = resources.one("gcp:cloudrunv2/service:Service");
     assert.equal((service.inputs.template as Template).containers[0]?.image, `europe-west1-docker.pkg.dev/proj/hello-images/hello@sha256:${"d".repeat(64)}`);
-    const again = await runUnderMocks(make({ builder: "docker" }), gcp);
+    const again = await runUnderMocks(make({ builder: "docker" }), cloudRunMocks);
     assert.deepEqual(again.resources.one("docker:index/image:Image").inputs, image.inputs, "the same inputs on a second run");
   });
 
@@ -108,7 +96,7 @@ describe("GoCloudRunService", function () {
       [{ protect: false }, { protect: true }, false],
     ];
     for (const [args, opts, expected] of cases) {
-      const { resources } = await runUnderMocks(() => new GoCloudRunService("hello", { ...base, ...args }, opts), gcp);
+      const { resources } = await runUnderMocks(() => new GoCloudRunService("hello", { ...base, ...args }, opts), cloudRunMocks);
       const service = resources.one("gcp:cloudrunv2/service:Service");
       // Explicit even when false: the provider's default is true.
       assert.equal(service.inputs.deletionProtection, expected, JSON.stringify([args, opts]));
@@ -119,7 +107,7 @@ describe("GoCloudRunService", function () {
 
   it("names its repository and service account per stack: two stacks in one GCP project never collide", async () => {
     const ids = async (stack: string, name = "hello") => {
-      const { resources } = await runUnderMocks(() => new GoCloudRunService(name, base), { ...gcp, stack });
+      const { resources } = await runUnderMocks(() => new GoCloudRunService(name, base), { ...cloudRunMocks, stack });
       return { repositoryId: resources.one("gcp:artifactregistry/repository:Repository").inputs.repositoryId as string, accountId: resources.one("gcp:serviceaccount/account:Account").inputs.accountId as string };
     };
     const dev = await ids("dev");
@@ -138,7 +126,7 @@ describe("GoCloudRunService", function () {
 
   it("refuses to deploy an image nobody signs: no signing and no explicit mode \"none\" is an error before any resource", async () => {
     for (const given of [undefined, false, { privateKey, password: "test-only" }]) {
-      const { error, resources } = await failureUnderMocks(make({ signing: given as never }), gcp);
+      const { error, resources } = await failureUnderMocks(make({ signing: given as never }), cloudRunMocks);
       if (given === undefined || given === false) {
         assert.match(error.message, new RegExp(`^GoCloudRunService: invalid signing ${String(given)}; expected \\{ mode: "cosign", privateKey, password \\}.*, or \\{ mode: "none" \\} to deploy an unsigned image$`));
       } else {
@@ -147,22 +135,22 @@ describe("GoCloudRunService", function () {
       }
       assert.deepEqual(resources.all, []);
     }
-    const unsigned = await runUnderMocks(make({ signing: { mode: "none" } }), gcp);
+    const unsigned = await runUnderMocks(make({ signing: { mode: "none" } }), cloudRunMocks);
     assert.match((unsigned.resources.one("gcp:cloudrunv2/service:Service").inputs.template as Template).containers[0]?.image ?? "", /@sha256:[0-9a-f]{64}$/, "signing mode none deploys");
   });
 
   it("enforces a named Binary Authorization policy, or none only when turned off explicitly", async () => {
-    const named = await runUnderMocks(make({ binaryAuthorization: { policy: "projects/proj/platforms/cloudRun/policies/strict" } }), gcp);
+    const named = await runUnderMocks(make({ binaryAuthorization: { policy: "projects/proj/platforms/cloudRun/policies/strict" } }), cloudRunMocks);
     assert.deepEqual(named.resources.one("gcp:cloudrunv2/service:Service").inputs.binaryAuthorization, { policy: "projects/proj/platforms/cloudRun/policies/strict" });
-    const defaulted = await runUnderMocks(make({ binaryAuthorization: { enabled: true } }), gcp);
+    const defaulted = await runUnderMocks(make({ binaryAuthorization: { enabled: true } }), cloudRunMocks);
     assert.deepEqual(defaulted.resources.one("gcp:cloudrunv2/service:Service").inputs.binaryAuthorization, { useDefault: true });
-    const off = await runUnderMocks(make({ binaryAuthorization: { enabled: false } }), gcp);
+    const off = await runUnderMocks(make({ binaryAuthorization: { enabled: false } }), cloudRunMocks);
     assert.equal(off.resources.one("gcp:cloudrunv2/service:Service").inputs.binaryAuthorization, undefined);
   });
 
   it("keeps the key out of every resource input and output, and opens it at preview so a wrong password fails early", async () => {
     const secret: CloudRunSigning = { mode: "cosign", privateKey: pulumi.secret(privateKey), password: pulumi.secret("test-only") };
-    const { result, resources } = await runUnderMocks(make({ signing: secret }), gcp);
+    const { result, resources } = await runUnderMocks(make({ signing: secret }), cloudRunMocks);
     const recorded = JSON.stringify(resources.all.map((r) => r.inputs));
     const ciphertext = /"ciphertext":"([^"]+)"/.exec(Buffer.from(privateKey.split("\n").slice(1, -2).join(""), "base64").toString("utf8"))?.[1] ?? "";
     assert.ok(ciphertext.length > 40);
@@ -172,7 +160,7 @@ describe("GoCloudRunService", function () {
     assert.match(await valueOf(result.image), /@sha256:[0-9a-f]{64}$/);
 
     // In a preview: the key is opened before anything is pushed or changed, and the service is not registered.
-    const wrong = await unhandledUnderMocks(make({ signing: { mode: "cosign", privateKey: pulumi.secret(privateKey), password: pulumi.secret("not-the-password") } }), gcp);
+    const wrong = await unhandledUnderMocks(make({ signing: { mode: "cosign", privateKey: pulumi.secret(privateKey), password: pulumi.secret("not-the-password") } }), cloudRunMocks);
     assert.ok(wrong.messages.length > 0, "the wrong password fails the run");
     for (const message of wrong.messages) assert.match(message, /GoCloudRunService: signing: cosign private key: could not be decrypted: wrong password, or the key is corrupted$/);
     assert.deepEqual(wrong.resources.ofType("gcp:cloudrunv2/service:Service"), []);
@@ -201,7 +189,7 @@ describe("GoCloudRunService", function () {
   ];
   it("rejects a name that cannot prefix its service account id, before creating anything", async () => {
     for (const name of ["h", "Hello", "a-name-much-too-long-for-an-account", "9lives"]) {
-      const { error, resources } = await failureUnderMocks(() => new GoCloudRunService(name, base), gcp);
+      const { error, resources } = await failureUnderMocks(() => new GoCloudRunService(name, base), cloudRunMocks);
       assert.match(error.message, new RegExp(`GoCloudRunService: invalid name "${name}"; expected 2-26 characters`));
       assert.deepEqual(resources.all, []);
     }
@@ -209,7 +197,7 @@ describe("GoCloudRunService", function () {
 
   for (const [what, args, message] of bad) {
     it(`rejects ${what} before creating anything`, async () => {
-      const { error, resources } = await failureUnderMocks(make(args), gcp);
+      const { error, resources } = await failureUnderMocks(make(args), cloudRunMocks);
       assert.match(error.message, message);
       assert.deepEqual(resources.all, []);
     });
@@ -219,7 +207,7 @@ describe("GoCloudRunService", function () {
     const own = (args: Record<string, unknown>) => () => checkGoCloudRunServiceArgs("hello", { ...base, ...args });
     const refused = async (args: Record<string, unknown>, message: RegExp) => {
       assert.throws(own(args), message);
-      const { error, resources } = await failureUnderMocks(make(args), gcp);
+      const { error, resources } = await failureUnderMocks(make(args), cloudRunMocks);
       assert.match(error.message, /^GoCloudRunService: invalid /);
       assert.deepEqual(resources.all, []);
     };

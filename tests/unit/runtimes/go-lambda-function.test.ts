@@ -2,23 +2,12 @@ import { strict as assert } from "node:assert";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { checkGoLambdaFunctionArgs, GoLambdaFunction, type GoLambdaFunctionArgs } from "../../../components";
-import { failureUnderMocks, runUnderMocks, valueOf, type MockOptions } from "../../harness/mocks";
+import { lambdaMocks } from "../../harness/cloud-mocks";
+import { failureUnderMocks, runUnderMocks, valueOf } from "../../harness/mocks";
 
 const repo = path.resolve(__dirname, "..", "..", "..", "..");
 const source = path.join(repo, "examples", "lambda-hello");
 const asOf = "2026-11-23";
-
-// What AWS would return for the outputs the component reads.
-const aws: MockOptions = {
-  outputs: (args) => ({
-    arn: `arn:aws:mock:::${args.type}/${args.name}`,
-    name: (args.inputs as { name?: string }).name ?? `${args.name}-abc123`,
-    ...(args.type === "aws:signer/signingProfile:SigningProfile" ? { versionArn: `arn:aws:signer:::/signing-profiles/${args.name}/v1` } : {}),
-    ...(args.type === "aws:s3/bucketObjectv2:BucketObjectv2" ? { versionId: "v1" } : {}),
-    ...(args.type === "aws:signer/signingJob:SigningJob" ? { signedObjects: [{ s3s: [{ bucket: "artifacts-bucket", key: "signed/hello/job-1.zip" }] }] } : {}),
-    ...(args.type === "aws:lambda/functionUrl:FunctionUrl" ? { functionUrl: "https://abc.lambda-url.eu-west-1.on.aws/" } : {}),
-  }),
-};
 
 const make = (args: Partial<GoLambdaFunctionArgs> = {}) => () => new GoLambdaFunction("hello", { source, asOf, ...args });
 
@@ -26,7 +15,7 @@ describe("GoLambdaFunction", function () {
   this.timeout(600_000);
 
   it("deploys a signed provided.al2023 arm64 function with a least-privilege role and its own log group", async () => {
-    const { result, resources } = await runUnderMocks(make(), aws);
+    const { result, resources } = await runUnderMocks(make(), lambdaMocks);
     const fn = resources.one("aws:lambda/function:Function");
     assert.equal(fn.inputs.runtime, "provided.al2023");
     assert.equal(fn.inputs.handler, "bootstrap");
@@ -84,7 +73,7 @@ describe("GoLambdaFunction", function () {
   });
 
   it("deploys the archive directly when code signing is explicitly off", async () => {
-    const { resources } = await runUnderMocks(make({ codeSigning: false, arch: "amd64", memorySize: 1024, timeout: 900 }), aws);
+    const { resources } = await runUnderMocks(make({ codeSigning: false, arch: "amd64", memorySize: 1024, timeout: 900 }), lambdaMocks);
     assert.deepEqual(resources.types().filter((t) => t.startsWith("aws:signer") || t.startsWith("aws:s3")), []);
     const fn = resources.one("aws:lambda/function:Function");
     assert.deepEqual(fn.inputs.architectures, ["x86_64"]);
@@ -95,7 +84,7 @@ describe("GoLambdaFunction", function () {
   it("adds a function URL with IAM auth, and caller grants as a separate policy", async () => {
     const { result, resources } = await runUnderMocks(
       make({ functionUrl: {}, policyStatements: [{ actions: ["s3:GetObject"], resources: ["arn:aws:s3:::data/*"] }], environment: { TOKEN: pulumi.secret("s3cr3t"), TZ: "Europe/Berlin" } }),
-      aws,
+      lambdaMocks,
     );
     assert.equal(resources.one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "AWS_IAM");
     assert.equal(await valueOf(result.url), "https://abc.lambda-url.eu-west-1.on.aws/");
@@ -108,7 +97,7 @@ describe("GoLambdaFunction", function () {
   it("opens a NONE function URL to anyone through the resource policy, and lets Deny statements use wildcards", async () => {
     const { resources } = await runUnderMocks(
       make({ functionUrl: { authorization: "NONE" }, policyStatements: [{ effect: "Deny", actions: ["s3:*"], resources: ["*"] }] }),
-      aws,
+      lambdaMocks,
     );
     assert.equal(resources.one("aws:lambda/functionUrl:FunctionUrl").inputs.authorizationType, "NONE");
     const permissions = resources.ofType("aws:lambda/permission:Permission").map((p) => [p.inputs.action, p.inputs.principal]);
@@ -119,7 +108,7 @@ describe("GoLambdaFunction", function () {
 
   it("renders conditions and a statement id in IAM's form, and makes no URL with functionUrl.enabled false", async () => {
     const conditions = { StringEquals: { "aws:ResourceAccount": ["123456789012"] } };
-    const { result, resources } = await runUnderMocks(make({ functionUrl: { enabled: false }, policyStatements: [{ sid: "ReadData", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::data/*"], conditions }] }), aws);
+    const { result, resources } = await runUnderMocks(make({ functionUrl: { enabled: false }, policyStatements: [{ sid: "ReadData", actions: ["s3:GetObject"], resources: ["arn:aws:s3:::data/*"], conditions }] }), lambdaMocks);
     const grants = resources.one("aws:iam/rolePolicy:RolePolicy", "hello-grants");
     assert.deepEqual((grants.inputs.policy as { Statement: unknown[] }).Statement, [{ Sid: "ReadData", Effect: "Allow", Action: ["s3:GetObject"], Resource: ["arn:aws:s3:::data/*"], Condition: conditions }]);
     assert.deepEqual(resources.ofType("aws:lambda/functionUrl:FunctionUrl"), []);
@@ -154,7 +143,7 @@ describe("GoLambdaFunction", function () {
   ];
   for (const [what, args, message] of bad) {
     it(`rejects ${what} before creating anything`, async () => {
-      const { error, resources } = await failureUnderMocks(make(args), aws);
+      const { error, resources } = await failureUnderMocks(make(args), lambdaMocks);
       assert.match(error.message, message);
       assert.deepEqual(resources.all, []);
     });
@@ -164,7 +153,7 @@ describe("GoLambdaFunction", function () {
     const own = (args: Record<string, unknown>) => () => checkGoLambdaFunctionArgs({ source, asOf, ...args });
     const refused = async (args: Record<string, unknown>, message: RegExp) => {
       assert.throws(own(args), message);
-      const { error, resources } = await failureUnderMocks(make(args), aws);
+      const { error, resources } = await failureUnderMocks(make(args), lambdaMocks);
       assert.match(error.message, /^GoLambdaFunction: invalid /);
       assert.deepEqual(resources.all, []);
     };
