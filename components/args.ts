@@ -159,3 +159,36 @@ export function componentToken(name: string): string {
 export function withLegacyType(legacyType: string, opts: pulumi.ComponentResourceOptions | undefined): pulumi.ComponentResourceOptions {
   return { ...opts, aliases: [...(opts?.aliases ?? []), { type: legacyType }] };
 }
+
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/**
+ * A Kubernetes label (or annotation) key: an optional DNS-subdomain prefix of at most
+ * 253 characters and a "/", then a name of at most 63 characters, alphanumeric at both
+ * ends with "-", "_" and "." between.
+ */
+export function checkLabelKey(component: string, argument: string, value: string): string {
+  const slash = typeof value === "string" ? value.lastIndexOf("/") : -1;
+  const prefix = slash < 0 ? undefined : value.slice(0, slash);
+  const labelName = typeof value === "string" ? value.slice(slash + 1) : "";
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+  if (typeof value !== "string" || !prefixOk || labelName.length > 63 || !LABEL_NAME.test(labelName)) {
+    throw new ArgumentError(
+      component,
+      argument,
+      value,
+      "expected a Kubernetes label key: an optional DNS subdomain prefix (at most 253 characters) and \"/\", then a name of at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends",
+    );
+  }
+  return value;
+}
+
+/** A Kubernetes label value: empty, or at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends. */
+export function checkLabelValue(component: string, argument: string, value: string): string {
+  if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends (or empty)");
+  }
+  return value;
+}
