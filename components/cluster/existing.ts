@@ -6,7 +6,8 @@
  * says so.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, componentToken } from "../args";
+import { ArgumentError, checkHttpsUrl, componentToken, isPending } from "../args";
+import { checkClusterName } from "./checks";
 import { checkClusterData } from "./connect";
 import type { ClusterData } from "./contract";
 import { checkArgsAgainstSchema } from "../arg-schema";
@@ -40,13 +41,24 @@ export class ExistingCluster extends pulumi.ComponentResource {
   readonly kubernetesVersion: pulumi.Output<string>;
 
   constructor(name: string, args: ExistingClusterArgs, opts?: pulumi.ComponentResourceOptions) {
-    checkDnsLabel(COMPONENT, "clusterName", args.clusterName);
-    if (!/^1\.\d+$/.test(args.kubernetesVersion)) {
+    checkClusterName(COMPONENT, args.clusterName);
+    // A number (1.34 from YAML or config) would pass the pattern and stay a number.
+    if (typeof args.kubernetesVersion !== "string" || !/^1\.\d+$/.test(args.kubernetesVersion)) {
       throw new ArgumentError(COMPONENT, "kubernetesVersion", args.kubernetesVersion, "expected a Kubernetes minor version such as \"1.34\"");
     }
     if (args.renderYamlToDirectory !== undefined && args.kubeconfig !== undefined) {
       throw new ArgumentError(COMPONENT, "renderYamlToDirectory", args.renderYamlToDirectory, "expected either a kubeconfig or a render directory, not both");
     }
+    const render: unknown = args.renderYamlToDirectory;
+    if (render !== undefined && (typeof render !== "string" || render === "")) {
+      throw new ArgumentError(COMPONENT, "renderYamlToDirectory", render, "expected a directory path");
+    }
+    const kubeconfig: unknown = args.kubeconfig;
+    if (kubeconfig !== undefined && !isPending(kubeconfig) && typeof kubeconfig !== "string") {
+      throw new ArgumentError(COMPONENT, "kubeconfig", kubeconfig, "expected the kubeconfig's text (YAML)");
+    }
+    const issuer: unknown = args.oidcIssuerUrl;
+    if (issuer !== undefined && !isPending(issuer) && issuer !== "") checkHttpsUrl(COMPONENT, "oidcIssuerUrl", issuer as string);
     const data: ClusterData = {
       cloud: "existing",
       name: args.clusterName,
