@@ -266,6 +266,15 @@ function checkArgs(name: string, args: AksClusterArgs) {
   if (!excludedNamespaces.includes("kube-system")) {
     throw new ArgumentError(COMPONENT, "podSecurityExcludedNamespaces", excludedNamespaces, "expected a list that keeps \"kube-system\" (AKS system pods do not meet the restricted standard)");
   }
+  // Arguments that only one setting of another uses: given with the other setting, they would be ignored.
+  if (!grantDeployerClusterAdmin) {
+    for (const argument of ["deployerAccessTimeoutSeconds", "deployerPrincipalType"] as const) {
+      if (args[argument] !== undefined) throw new ArgumentError(COMPONENT, argument, args[argument], "only used with grantDeployerClusterAdmin: true (the role assignment it waits for or describes); leave it out");
+    }
+  }
+  if (auditLogs.workspaceId !== undefined && auditLogs.retentionDays !== undefined) {
+    throw new ArgumentError(COMPONENT, "auditLogs.retentionDays", auditLogs.retentionDays, "only a new workspace takes a retention; with auditLogs.workspaceId the workspace's own retention applies");
+  }
   const workspace = args.auditLogs?.workspaceId;
   if (typeof workspace === "string" && !LOG_ANALYTICS_WORKSPACE.test(workspace)) {
     throw new ArgumentError(COMPONENT, "auditLogs.workspaceId", workspace, "expected a Log Analytics workspace resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>");

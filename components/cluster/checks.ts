@@ -132,6 +132,28 @@ export function checkRecords<T>(component: string, argument: string, value: read
   return value;
 }
 
+/** Node labels in the kubernetes.io and k8s.io namespaces the kubelet may set (the NodeRestriction rules); any other there is refused. */
+const KUBELET_LABELS = [
+  "kubernetes.io/hostname",
+  "kubernetes.io/arch",
+  "kubernetes.io/os",
+  "beta.kubernetes.io/arch",
+  "beta.kubernetes.io/os",
+  "beta.kubernetes.io/instance-type",
+  "failure-domain.beta.kubernetes.io/region",
+  "failure-domain.beta.kubernetes.io/zone",
+  "topology.kubernetes.io/region",
+  "topology.kubernetes.io/zone",
+  "node.kubernetes.io/instance-type",
+];
+
+function kubeletMaySet(key: string): boolean {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash < 0 ? "" : key.slice(0, slash);
+  const restricted = ["kubernetes.io", "k8s.io"].some((domain) => prefix === domain || prefix.endsWith(`.${domain}`));
+  return !restricted || KUBELET_LABELS.includes(key) || ["kubelet.kubernetes.io", "node.kubernetes.io"].some((domain) => prefix === domain || prefix.endsWith(`.${domain}`));
+}
+
 /**
  * Kubernetes labels a node pool puts on its nodes: keys and values by the Kubernetes
  * rules; `ownKey` is the label the component sets itself, which a user label may not replace.
@@ -141,6 +163,9 @@ export function checkNodeLabels(component: string, argument: string, labels: unk
   if (!isRecord(labels)) throw new ArgumentError(component, argument, labels, "expected a map of Kubernetes label keys to values");
   for (const [key, value] of Object.entries(labels)) {
     checkLabelKey(component, argument, key);
+    if (!kubeletMaySet(key)) {
+      throw new ArgumentError(component, argument, key, "the kubelet refuses node labels in the kubernetes.io and k8s.io namespaces (but for kubelet.kubernetes.io/, node.kubernetes.io/ and a few well-known keys); use a prefix of your own");
+    }
     if (key === ownKey) throw new ArgumentError(component, argument, key, `${ownKey} is set by the component to the pool's name; use another key`);
     checkLabelValue(component, `${argument}[${JSON.stringify(key)}]`, value as string);
   }

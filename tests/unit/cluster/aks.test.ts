@@ -677,6 +677,26 @@ describe("AksCluster argument checks (issue 18)", function () {
       { systemPool: { name: "system", minSize: 1, maxSize: 2, labels: { "goplatform.dev/node-pool": "x" } } },
       `AksCluster: invalid systemPool.labels "goplatform.dev/node-pool"; goplatform.dev/node-pool is set by the component to the pool's name; use another key`,
     ],
+    [
+      "an access wait with grantDeployerClusterAdmin false, which has nothing to wait for (kind 4)",
+      { grantDeployerClusterAdmin: false, deployerAccessTimeoutSeconds: 600 },
+      `AksCluster: invalid deployerAccessTimeoutSeconds 600; only used with grantDeployerClusterAdmin: true (the role assignment it waits for or describes); leave it out`,
+    ],
+    [
+      "a principal type with grantDeployerClusterAdmin false (kind 4)",
+      { grantDeployerClusterAdmin: false, deployerPrincipalType: "User" },
+      `AksCluster: invalid deployerPrincipalType "User"; only used with grantDeployerClusterAdmin: true (the role assignment it waits for or describes); leave it out`,
+    ],
+    [
+      "a retention for a workspace the caller brings (kind 4)",
+      { auditLogs: { workspaceId: "/subscriptions/x/resourceGroups/logs/providers/Microsoft.OperationalInsights/workspaces/central", retentionDays: 30 } },
+      `AksCluster: invalid auditLogs.retentionDays 30; only a new workspace takes a retention; with auditLogs.workspaceId the workspace's own retention applies`,
+    ],
+    [
+      "a node label in the kubernetes.io namespace the kubelet refuses (kind 5)",
+      { userPools: [{ name: "apps", minSize: 1, maxSize: 2, labels: { "node-role.kubernetes.io/worker": "" } }] },
+      `AksCluster: invalid userPools[0].labels "node-role.kubernetes.io/worker"; the kubelet refuses node labels in the kubernetes.io and k8s.io namespaces (but for kubelet.kubernetes.io/, node.kubernetes.io/ and a few well-known keys); use a prefix of your own`,
+    ],
     ["a tag name with a character Azure refuses (kind 5)", { tags: { "cost%center": "42" } }, `AksCluster: invalid tags "cost%center"; expected a tag name of 1-128 characters without < > % & \\ ?`],
     ["a tag value longer than Azure takes (kind 5)", { tags: { team: "x".repeat(257) } }, `AksCluster: invalid tags["team"] "${"x".repeat(257)}"; expected a tag value of at most 256 characters`],
   ];

@@ -625,6 +625,11 @@ describe("EksCluster argument checks (issue 18)", function () {
       { nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "goplatform.dev/node-group": "b" } }] },
       `EksCluster: invalid nodeGroups[0].labels "goplatform.dev/node-group"; goplatform.dev/node-group is set by the component to the pool's name; use another key`,
     ],
+    [
+      "a node label in the k8s.io namespace the kubelet refuses (kind 5)",
+      { nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "example.k8s.io/tier": "web" } }] },
+      `EksCluster: invalid nodeGroups[0].labels "example.k8s.io/tier"; the kubelet refuses node labels in the kubernetes.io and k8s.io namespaces (but for kubelet.kubernetes.io/, node.kubernetes.io/ and a few well-known keys); use a prefix of your own`,
+    ],
     ["a tag key in the aws: namespace (kind 5)", { tags: { "aws:owner": "me" } }, `EksCluster: invalid tags "aws:owner"; the aws: prefix is reserved for AWS`],
     ["a tag value longer than AWS takes (kind 5)", { tags: { team: "x".repeat(257) } }, `EksCluster: invalid tags["team"] "${"x".repeat(257)}"; expected a tag value of at most 256 letters, digits, spaces and _ . : / = + - @`],
     ["a tag the component sets itself (kind 4)", { tags: { "goplatform.dev/cluster": "other" } }, `EksCluster: invalid tags "goplatform.dev/cluster"; goplatform.dev/cluster is set by the component; use another key`],
@@ -642,7 +647,7 @@ describe("EksCluster argument checks (issue 18)", function () {
     const { resources } = await runUnderMocks(
       make({
         availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
-        nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "example.com/tier": "web", empty: "" } }],
+        nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "example.com/tier": "web", empty: "", "node.kubernetes.io/pool": "a" } }],
         tags: { "cost center": "Platform: 42", "équipe": "plateforme" },
       }),
       inRegion,
