@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { ArgumentError, checkBoolean, checkDnsLabel, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { AksAccessWait } from "./aks-access";
-import { checkAllowList, checkArray, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkRecords, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
+import { checkAllowList, checkArray, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
@@ -202,6 +202,8 @@ const DEFAULT_SYSTEM: AksNodePoolArgs = { name: "system", minSize: 2, maxSize: 5
 const DEFAULT_USER: AksNodePoolArgs = { name: "apps", minSize: 1, maxSize: 10, desiredSize: 2, diskSizeGb: 50 };
 const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
 const LOG_ANALYTICS_WORKSPACE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
+const AZURE_SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+const SUBNET_ID_EXAMPLE = "/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type CheckedPool = Required<NodePoolSize> & { name: string; vmSize: string; labels: Record<string, string> };
@@ -221,6 +223,7 @@ function checkPool(where: string, pool: AksNodePoolArgs, seen: Set<string>): Che
 function checkArgs(name: string, args: AksClusterArgs) {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   checkAzureLocation(COMPONENT, "location", args.location);
+  if (args.vnetSubnetId !== undefined) checkPlainId(COMPONENT, "vnetSubnetId", args.vnetSubnetId, AZURE_SUBNET_ID, `expected a subnet resource id, ${SUBNET_ID_EXAMPLE}`);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion ?? DEFAULT_KUBERNETES_VERSION);
   const upgradeChannel = args.upgradeChannel ?? AksUpgradeChannel.Patch;
   if (!AKS_UPGRADE_CHANNELS.includes(upgradeChannel)) {

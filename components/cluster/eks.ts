@@ -279,7 +279,10 @@ function checkArgs(name: string, args: EksClusterArgs, region?: string): Checked
   });
   const logRetentionDays = checkLogRetentionDays(COMPONENT, "logRetentionDays", args.logRetentionDays ?? 90);
   const workloadIdentity = checkOneOf(COMPONENT, "workloadIdentity", args.workloadIdentity ?? AwsWorkloadIdentity.Irsa, Object.values(AwsWorkloadIdentity));
-  for (const [addon, version] of Object.entries(args.addonVersions ?? {})) {
+  const pins: unknown = args.addonVersions ?? {};
+  // A string would be read as pins named "0", "1", …
+  if (!isRecord(pins)) throw new ArgumentError(COMPONENT, "addonVersions", pins, "expected a map of add-on names to versions, e.g. {\"coredns\": \"v1.12.4-eksbuild.1\"}");
+  for (const [addon, version] of Object.entries(pins)) {
     if (!(EKS_ADDONS as readonly string[]).includes(addon)) throw new ArgumentError(COMPONENT, "addonVersions", addon, `expected add-ons among ${EKS_ADDONS.join(", ")}`);
     if (typeof version !== "string" || !/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) {
       throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, "expected an EKS add-on version such as \"v1.19.2-eksbuild.1\"");

@@ -11,7 +11,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
-import { checkAllowList, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkRecords, type NodePoolSize } from "./checks";
+import { checkAllowList, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, type NodePoolSize } from "./checks";
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
 import { checkKubernetesVersion, DEFAULT_KUBERNETES_VERSION } from "./kubernetes-versions";
@@ -259,6 +259,7 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   const releaseChannel = checkOneOf(COMPONENT, "releaseChannel", args.releaseChannel ?? GkeReleaseChannel.Regular, GKE_RELEASE_CHANNELS);
   const cidrs = { node: args.nodeCidr ?? "10.10.0.0/20", pod: args.podCidr ?? "10.16.0.0/14", service: args.serviceCidr ?? "10.20.0.0/20" };
   if (args.existingNetwork !== undefined) {
+    checkExistingNetwork(args.existingNetwork, region);
     for (const argument of ["nodeCidr", "podCidr", "serviceCidr"] as const) {
       if (args[argument] !== undefined) throw new ArgumentError(COMPONENT, argument, args[argument], "only the new subnet takes it; with existingNetwork the subnet's own ranges are used");
     }
@@ -300,6 +301,24 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   const secretsEncryption = checkSecretsEncryption(args.secretsEncryption, region);
   checkCloudTags(COMPONENT, "labels", "gcp", args.labels, ["goplatform-cluster"]);
   return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, secretsEncryption, nodePools };
+}
+
+const RANGE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** `existingNetwork`: secondary range names GCP takes, and a subnetwork in the cluster's region when its path names one. */
+function checkExistingNetwork(network: GkeExistingNetwork, region: string): void {
+  const value: unknown = network;
+  if (!isRecord(value)) throw new ArgumentError(COMPONENT, "existingNetwork", value, "expected { network, subnetwork, podRangeName, serviceRangeName }");
+  for (const field of ["podRangeName", "serviceRangeName"] as const) {
+    checkPlainId(COMPONENT, `existingNetwork.${field}`, value[field], RANGE_NAME, "expected the name of one of the subnetwork's secondary ranges: 1-63 lowercase letters, digits and '-', starting with a letter");
+  }
+  if (typeof value.podRangeName === "string" && value.podRangeName === value.serviceRangeName) {
+    throw new ArgumentError(COMPONENT, "existingNetwork.serviceRangeName", value.serviceRangeName, "expected a range other than existingNetwork.podRangeName: pods and services need ranges of their own");
+  }
+  const subnetRegion = typeof value.subnetwork === "string" ? /(?:^|\/)regions\/([a-z0-9-]+)\/subnetworks\//.exec(value.subnetwork)?.[1] : undefined;
+  if (subnetRegion !== undefined && subnetRegion !== region) {
+    throw new ArgumentError(COMPONENT, "existingNetwork.subnetwork", value.subnetwork, `expected a subnetwork in the cluster's region ${region} (region), not ${subnetRegion}`);
+  }
 }
 
 const CRYPTO_KEY = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;

@@ -697,6 +697,11 @@ describe("AksCluster argument checks (issue 18)", function () {
       { userPools: [{ name: "apps", minSize: 1, maxSize: 2, labels: { "node-role.kubernetes.io/worker": "" } }] },
       `AksCluster: invalid userPools[0].labels "node-role.kubernetes.io/worker"; the kubelet refuses node labels in the kubernetes.io and k8s.io namespaces (but for kubelet.kubernetes.io/, node.kubernetes.io/ and a few well-known keys); use a prefix of your own`,
     ],
+    [
+      "a vnetSubnetId that is a VNet, not a subnet (kind 2)",
+      { vnetSubnetId: "/subscriptions/x/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub" },
+      `AksCluster: invalid vnetSubnetId "/subscriptions/x/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub"; expected a subnet resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>`,
+    ],
     ["a tag name with a character Azure refuses (kind 5)", { tags: { "cost%center": "42" } }, `AksCluster: invalid tags "cost%center"; expected a tag name of 1-128 characters without < > % & \\ ?`],
     ["a tag value longer than Azure takes (kind 5)", { tags: { team: "x".repeat(257) } }, `AksCluster: invalid tags["team"] "${"x".repeat(257)}"; expected a tag value of at most 256 characters`],
   ];

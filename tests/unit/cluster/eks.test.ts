@@ -630,6 +630,7 @@ describe("EksCluster argument checks (issue 18)", function () {
       { nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "example.k8s.io/tier": "web" } }] },
       `EksCluster: invalid nodeGroups[0].labels "example.k8s.io/tier"; the kubelet refuses node labels in the kubernetes.io and k8s.io namespaces (but for kubelet.kubernetes.io/, node.kubernetes.io/ and a few well-known keys); use a prefix of your own`,
     ],
+    ["add-on pins given as a string, read as pins named \"0\", \"1\" (kind 2)", { addonVersions: "v1" as unknown as Record<string, string> }, `EksCluster: invalid addonVersions "v1"; expected a map of add-on names to versions, e.g. {"coredns": "v1.12.4-eksbuild.1"}`],
     ["a tag key in the aws: namespace (kind 5)", { tags: { "aws:owner": "me" } }, `EksCluster: invalid tags "aws:owner"; the aws: prefix is reserved for AWS`],
     ["a tag value longer than AWS takes (kind 5)", { tags: { team: "x".repeat(257) } }, `EksCluster: invalid tags["team"] "${"x".repeat(257)}"; expected a tag value of at most 256 letters, digits, spaces and _ . : / = + - @`],
     ["a tag the component sets itself (kind 4)", { tags: { "goplatform.dev/cluster": "other" } }, `EksCluster: invalid tags "goplatform.dev/cluster"; goplatform.dev/cluster is set by the component; use another key`],

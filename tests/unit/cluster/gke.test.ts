@@ -435,6 +435,21 @@ describe("GkeCluster argument checks (issue 18)", function () {
     ["a service range inside the pod range (kind 1)", { podCidr: "10.16.0.0/12", serviceCidr: "10.20.0.0/20" }, `GkeCluster: invalid serviceCidr "10.20.0.0/20"; expected a range that does not overlap podCidr 10.16.0.0/12; ${DISJOINT}`],
     ["a pod range equal to the node range (kind 1)", { nodeCidr: "10.100.0.0/16", podCidr: "10.100.0.0/16" }, `GkeCluster: invalid podCidr "10.100.0.0/16"; expected a range that does not overlap nodeCidr 10.100.0.0/16; ${DISJOINT}`],
     ["a nodeCidr next to an existing network, which would ignore it (kind 4)", { existingNetwork: NETWORK, nodeCidr: "10.30.0.0/20" }, `GkeCluster: invalid nodeCidr "10.30.0.0/20"; only the new subnet takes it; with existingNetwork the subnet's own ranges are used`],
+    [
+      "an existing subnetwork of another region (kind 4)",
+      { existingNetwork: { ...NETWORK, subnetwork: "projects/acme-prod/regions/us-central1/subnetworks/gke" } },
+      `GkeCluster: invalid existingNetwork.subnetwork "projects/acme-prod/regions/us-central1/subnetworks/gke"; expected a subnetwork in the cluster's region europe-west1 (region), not us-central1`,
+    ],
+    [
+      "one secondary range for pods and services (kind 4)",
+      { existingNetwork: { ...NETWORK, serviceRangeName: "pods" } },
+      `GkeCluster: invalid existingNetwork.serviceRangeName "pods"; expected a range other than existingNetwork.podRangeName: pods and services need ranges of their own`,
+    ],
+    [
+      "a secondary range name GCP would refuse (kind 5)",
+      { existingNetwork: { ...NETWORK, podRangeName: "Pods_Range" } },
+      `GkeCluster: invalid existingNetwork.podRangeName "Pods_Range"; expected the name of one of the subnetwork's secondary ranges: 1-63 lowercase letters, digits and '-', starting with a letter`,
+    ],
     ["autopilot \"true\" as a string (kind 2)", { autopilot: "true" as unknown as boolean }, `GkeCluster: invalid autopilot "true"; expected true or false`],
     ["spot \"true\" as a string (kind 2)", { nodePools: [{ name: "a", minSize: 1, maxSize: 2, spot: "true" as unknown as boolean }] }, `GkeCluster: invalid nodePools[0].spot "true"; expected true or false`],
     ["node pools given as an object (kind 2)", { nodePools: { name: "a" } as unknown as GkeClusterArgs["nodePools"] }, `GkeCluster: invalid nodePools {"name":"a"}; expected a list of node pools`],
