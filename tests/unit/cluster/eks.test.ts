@@ -11,6 +11,8 @@ const ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 
 // What AWS would return for the outputs and provider functions the component reads.
 export const awsMocks: MockOptions = {
+  // The region getRegion answers below; set, so that an AWS_REGION of the machine running the tests does not count.
+  config: { "aws:region": "eu-west-1" },
   outputs: (args) => {
     const inputs = args.inputs as { name?: string };
     return {
@@ -561,7 +563,8 @@ describe("EksCluster", function () {
 
 describe("EksCluster argument checks (issue 18)", function () {
   this.timeout(120_000);
-  const inRegion: MockOptions = { ...awsMocks, config: { "aws:region": "eu-west-1" } };
+  // awsMocks sets aws:region eu-west-1.
+  const inRegion: MockOptions = awsMocks;
   const ARN = "arn:aws:iam::123456789012:role/admin";
   const NETWORK = { vpcId: "vpc-0a1b2c3d", privateSubnetIds: ["subnet-0000000a", "subnet-0000000b"] };
   const refused: [string, EksClusterArgs, string, MockOptions?][] = [
