@@ -67,25 +67,35 @@ export function promDurationMs(value: string): number {
   return units.reduce((total, unit, i) => total + Number(m[2 * i + 2] ?? 0) * unit, 0);
 }
 
-const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-/** A Kubernetes label (or annotation) key: an optional DNS-subdomain prefix (≤253) and "/", then a name of ≤63 characters. */
+/**
+ * A Kubernetes label (or annotation) key: an optional DNS-subdomain prefix of at most
+ * 253 characters and a "/", then a name of at most 63 characters, alphanumeric at both
+ * ends with "-", "_" and "." between.
+ */
 export function checkLabelKey(component: string, argument: string, value: string): string {
   const slash = typeof value === "string" ? value.lastIndexOf("/") : -1;
-  const prefix = slash < 0 ? undefined : (value).slice(0, slash);
-  const name = typeof value === "string" ? value.slice(slash + 1) : "";
-  const ok = typeof value === "string" && LABEL_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix)));
-  if (!ok) {
-    throw new ArgumentError(component, argument, value, "expected a Kubernetes label key: [prefix/]name, the name 1-63 letters, digits, '-', '_' and '.' starting and ending alphanumeric, the prefix a DNS subdomain of at most 253 characters");
+  const prefix = slash < 0 ? undefined : value.slice(0, slash);
+  const labelName = typeof value === "string" ? value.slice(slash + 1) : "";
+  const prefixOk = prefix === undefined || (prefix.length <= 253 && DNS_SUBDOMAIN.test(prefix));
+  if (typeof value !== "string" || !prefixOk || labelName.length > 63 || !LABEL_NAME.test(labelName)) {
+    throw new ArgumentError(
+      component,
+      argument,
+      value,
+      "expected a Kubernetes label key: an optional DNS subdomain prefix (at most 253 characters) and \"/\", then a name of at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends",
+    );
   }
   return value;
 }
 
-/** A Kubernetes label value: empty, or up to 63 letters, digits, '-', '_' and '.' starting and ending alphanumeric (so no '/'). */
+/** A Kubernetes label value: empty, or at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends (so no '/'). */
 export function checkLabelValue(component: string, argument: string, value: string): string {
-  if (typeof value !== "string" || !(value === "" || LABEL_NAME.test(value))) {
-    throw new ArgumentError(component, argument, value, "expected a Kubernetes label value: empty, or 1-63 letters, digits, '-', '_' and '.' starting and ending alphanumeric");
+  if (typeof value !== "string" || value.length > 63 || !LABEL_VALUE.test(value)) {
+    throw new ArgumentError(component, argument, value, "expected a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends (or empty)");
   }
   return value;
 }

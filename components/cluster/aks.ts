@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { ArgumentError, checkBoolean, checkDnsLabel, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { AksAccessWait } from "./aks-access";
-import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
+import { checkAllowList, checkArray, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
 import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
@@ -219,6 +219,8 @@ const DEFAULT_SYSTEM: AksNodePoolArgs = { name: "system", minSize: 2, maxSize: 5
 const DEFAULT_USER: AksNodePoolArgs = { name: "apps", minSize: 1, maxSize: 10, desiredSize: 2, diskSizeGb: 50 };
 const VM_SIZE = /^Standard_[A-Za-z0-9_]+$/;
 const LOG_ANALYTICS_WORKSPACE = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.OperationalInsights\/workspaces\/[^/]+$/i;
+const AZURE_SUBNET_ID = /^\/subscriptions\/[^/]+\/resourceGroups\/[^/]+\/providers\/Microsoft\.Network\/virtualNetworks\/[^/]+\/subnets\/[^/]+$/i;
+const SUBNET_ID_EXAMPLE = "/subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 type CheckedPool = Required<NodePoolSize> & { name: string; vmSize: string; labels: Record<string, string> };
@@ -231,7 +233,8 @@ function checkPool(where: string, pool: AksNodePoolArgs, seen: Set<string>): Che
   const size = checkNodePoolSize(COMPONENT, where, pool, 1000);
   const vmSize = pool.vmSize ?? "Standard_D4s_v5";
   if (!VM_SIZE.test(vmSize)) throw new ArgumentError(COMPONENT, `${where}.vmSize`, vmSize, "expected an Azure VM size such as \"Standard_D4s_v5\"");
-  return { ...size, name: pool.name, vmSize, labels: pool.labels ?? {} };
+  const labels = checkNodeLabels(COMPONENT, `${where}.labels`, pool.labels, "goplatform.dev/node-pool");
+  return { ...size, name: pool.name, vmSize, labels };
 }
 
 function checkArgs(name: string, args: AksClusterArgs) {
@@ -240,6 +243,7 @@ function checkArgs(name: string, args: AksClusterArgs) {
   const day = checkAsOf(COMPONENT, args.asOf);
   const longTermSupport = checkBoolean(COMPONENT, "longTermSupport", args.longTermSupport ?? false);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion, { day, extendedSupport: longTermSupport });
+  if (args.vnetSubnetId !== undefined) checkPlainId(COMPONENT, "vnetSubnetId", args.vnetSubnetId, AZURE_SUBNET_ID, `expected a subnet resource id, ${SUBNET_ID_EXAMPLE}`);
   const upgradeChannel = args.upgradeChannel ?? AksUpgradeChannel.Patch;
   if (!AKS_UPGRADE_CHANNELS.includes(upgradeChannel)) {
     throw new ArgumentError(
@@ -249,35 +253,60 @@ function checkArgs(name: string, args: AksClusterArgs) {
       `expected one of ${AKS_UPGRADE_CHANNELS.join(", ")} ("stable" and "rapid" move the cluster to a newer minor while kubernetesVersion stays ${kubernetesVersion}, and the next run would ask for a downgrade)`,
     );
   }
-  for (const id of args.adminGroupObjectIds ?? []) {
-    if (!GUID.test(id)) throw new ArgumentError(COMPONENT, "adminGroupObjectIds", id, "expected Entra ID group object ids (GUIDs)");
+  for (const id of checkArray(COMPONENT, "adminGroupObjectIds", args.adminGroupObjectIds ?? [], "Entra ID group object ids")) {
+    if (typeof id !== "string" || !GUID.test(id)) throw new ArgumentError(COMPONENT, "adminGroupObjectIds", id, "expected Entra ID group object ids (GUIDs)");
   }
   const podCidr = args.podCidr ?? "10.244.0.0/16";
   const serviceCidr = args.serviceCidr ?? "10.0.0.0/16";
-  checkCidr(COMPONENT, "podCidr", podCidr);
   const service = parseCidr(COMPONENT, "serviceCidr", serviceCidr);
   // Room for the DNS address (network + 10) and the broadcast address after it.
   if (service.prefix > 28) throw new ArgumentError(COMPONENT, "serviceCidr", serviceCidr, "expected a block of /28 or larger (cluster DNS takes the network address + 10)");
-  const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
+  // Pods (overlay), services and the nodes' network must not overlap; a given subnet's
+  // range is not known here (AKS checks it), the VNet AKS manages otherwise is.
+  checkDisjointRanges(COMPONENT, [
+    { argument: "podCidr", cidr: podCidr, given: args.podCidr !== undefined },
+    { argument: "serviceCidr", cidr: serviceCidr, given: args.serviceCidr !== undefined },
+    ...(args.vnetSubnetId === undefined ? [{ argument: "the nodes' network", cidr: AKS_MANAGED_VNET, given: false, origin: "the VNet AKS makes without vnetSubnetId" }] : []),
+  ]);
+  const publicEndpoint: unknown = args.publicEndpoint;
+  if (publicEndpoint !== undefined && !isRecord(publicEndpoint)) throw new ArgumentError(COMPONENT, "publicEndpoint", publicEndpoint, "expected { allowedCidrs, allowInternet? }");
+  const publicCidrs =
+    args.publicEndpoint === undefined
+      ? undefined
+      : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, checkBoolean(COMPONENT, "publicEndpoint.allowInternet", args.publicEndpoint.allowInternet ?? false));
   const deployerPrincipalType = args.deployerPrincipalType === undefined ? undefined : checkOneOf(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, Object.values(AksDeployerPrincipalType));
   const grantDeployerClusterAdmin = checkBoolean(COMPONENT, "grantDeployerClusterAdmin", args.grantDeployerClusterAdmin ?? true);
   const accessTimeout = checkNumber(COMPONENT, "deployerAccessTimeoutSeconds", args.deployerAccessTimeoutSeconds ?? 1200, { min: 0, max: 3600, integer: true });
-  const auditLogs = args.auditLogs ?? {};
-  const auditLogsOn = auditLogs.enabled ?? true;
-  const retentionDays = checkNumber(COMPONENT, "auditLogs.retentionDays", auditLogs.retentionDays ?? 90, { min: 30, max: 730, integer: true });
+  const auditLogs: unknown = args.auditLogs ?? {};
+  if (!isRecord(auditLogs)) throw new ArgumentError(COMPONENT, "auditLogs", auditLogs, "expected { enabled?, workspaceId?, retentionDays? }");
+  const auditLogsOn = checkBoolean(COMPONENT, "auditLogs.enabled", auditLogs.enabled ?? true);
+  const retentionDays = checkNumber(COMPONENT, "auditLogs.retentionDays", (auditLogs.retentionDays as number | undefined) ?? 90, { min: 30, max: 730, integer: true });
   const podSecurity = checkOneOf(COMPONENT, "podSecurityPolicy", args.podSecurityPolicy ?? AksPodSecurityPolicy.Audit, Object.values(AksPodSecurityPolicy));
-  const excludedNamespaces = (args.podSecurityExcludedNamespaces ?? [...AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES]).map((ns) => checkDnsLabel(COMPONENT, "podSecurityExcludedNamespaces", ns));
+  const excludedNamespaces = checkArray(COMPONENT, "podSecurityExcludedNamespaces", args.podSecurityExcludedNamespaces ?? [...AKS_POD_SECURITY_DEFAULT_EXCLUDED_NAMESPACES], "namespaces").map((ns) =>
+    checkDnsLabel(COMPONENT, "podSecurityExcludedNamespaces", ns as string),
+  );
   if (!excludedNamespaces.includes("kube-system")) {
     throw new ArgumentError(COMPONENT, "podSecurityExcludedNamespaces", excludedNamespaces, "expected a list that keeps \"kube-system\" (AKS system pods do not meet the restricted standard)");
+  }
+  // Arguments that only one setting of another uses: given with the other setting, they would be ignored.
+  if (!grantDeployerClusterAdmin) {
+    for (const argument of ["deployerAccessTimeoutSeconds", "deployerPrincipalType"] as const) {
+      if (args[argument] !== undefined) throw new ArgumentError(COMPONENT, argument, args[argument], "only used with grantDeployerClusterAdmin: true (the role assignment it waits for or describes); leave it out");
+    }
+  }
+  if (auditLogs.workspaceId !== undefined && auditLogs.retentionDays !== undefined) {
+    throw new ArgumentError(COMPONENT, "auditLogs.retentionDays", auditLogs.retentionDays, "only a new workspace takes a retention; with auditLogs.workspaceId the workspace's own retention applies");
   }
   const workspace = args.auditLogs?.workspaceId;
   if (typeof workspace === "string" && !LOG_ANALYTICS_WORKSPACE.test(workspace)) {
     throw new ArgumentError(COMPONENT, "auditLogs.workspaceId", workspace, "expected a Log Analytics workspace resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.OperationalInsights/workspaces/<name>");
   }
   const defender = checkBoolean(COMPONENT, "defender", args.defender ?? false);
+  checkCloudTags(COMPONENT, "tags", "azure", args.tags, ["goplatform.dev/cluster"]);
+  if (args.systemPool !== undefined && !isRecord(args.systemPool)) throw new ArgumentError(COMPONENT, "systemPool", args.systemPool, "expected a node pool as an object");
   const seen = new Set<string>();
   const systemPool = checkPool("systemPool", args.systemPool ?? DEFAULT_SYSTEM, seen);
-  const userPools = (args.userPools ?? [DEFAULT_USER]).map((pool, i) => checkPool(`userPools[${i}]`, pool, seen));
+  const userPools = checkRecords(COMPONENT, "userPools", args.userPools ?? [DEFAULT_USER], "node pools").map((pool, i) => checkPool(`userPools[${i}]`, pool, seen));
   return {
     clusterName,
     kubernetesVersion,
@@ -299,6 +328,9 @@ function checkArgs(name: string, args: AksClusterArgs) {
     defender,
   };
 }
+
+/** The address space of the VNet AKS makes when given no `vnetSubnetId` (the nodes' subnet is its 10.224.0.0/16). */
+const AKS_MANAGED_VNET = "10.224.0.0/12";
 
 /** The network address + 10 of the service CIDR: where AKS runs cluster DNS. */
 function dnsServiceIp(service: Ipv4Block): string {

@@ -3,7 +3,7 @@
  * the permissions a bound ServiceAccount asks for.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkNumber, isPending } from "../args";
+import { ArgumentError, checkDnsLabel, checkLabelKey, checkLabelValue, checkNumber, isPending, isRecord } from "../args";
 import type { BindServiceAccountArgs, Cloud, CloudPermission } from "./contract";
 
 /** Node pool sizing every cloud shares. */
@@ -65,6 +65,9 @@ export const SHORTEST_ALLOWED_PREFIX = 8;
  * `allowInternet` says so in so many words.
  */
 export function checkAllowList(component: string, argument: string, cidrs: readonly string[] | undefined, allowInternet: boolean): string[] {
+  // Checked at run time too: a string from stack config would otherwise be read character by character.
+  const value: unknown = cidrs;
+  if (value !== undefined && !Array.isArray(value)) throw new ArgumentError(component, argument, value, "expected a list of CIDR blocks, e.g. [\"203.0.113.0/24\"]");
   if (cidrs === undefined || cidrs.length === 0) {
     throw new ArgumentError(component, argument, cidrs ?? [], "a public endpoint needs a non-empty CIDR allow-list, e.g. [\"203.0.113.0/24\"]");
   }
@@ -76,6 +79,170 @@ export function checkAllowList(component: string, argument: string, cidrs: reado
     }
   }
   return [...cidrs];
+}
+
+/** Whether two CIDR blocks share an address (one then contains the other). */
+export function cidrsOverlap(a: Ipv4Block, b: Ipv4Block): boolean {
+  const prefix = Math.min(a.prefix, b.prefix);
+  const size = 2 ** (32 - prefix);
+  return Math.floor(a.network / size) === Math.floor(b.network / size);
+}
+
+/** One of a cluster's address ranges: the argument that sets it, its block, and whether the user gave it (or it is the default or the cloud's). */
+export interface NamedRange {
+  argument: string;
+  cidr: string;
+  given: boolean;
+  /** Where a range the user did not give comes from. Default: "its default". */
+  origin?: string;
+}
+
+/**
+ * The cluster's address ranges (nodes, pods, services, …) are pairwise disjoint: a
+ * range that overlaps another is refused, naming the range the user gave (the later of
+ * the pair when both were given) and the one it collides with, with its origin.
+ */
+export function checkDisjointRanges(component: string, ranges: readonly NamedRange[]): void {
+  const blocks = ranges.map((range) => ({ ...range, block: parseCidr(component, range.argument, range.cidr) }));
+  blocks.forEach((a, i) => {
+    for (const b of blocks.slice(i + 1)) {
+      if (!cidrsOverlap(a.block, b.block)) continue;
+      // The later range of a pair the user gave both of (pods against nodes, services against pods).
+      const [wrong, other] = b.given || !a.given ? [b, a] : [a, b];
+      const origin = other.given ? "" : ` (${other.origin ?? "its default"})`;
+      throw new ArgumentError(component, wrong.argument, wrong.cidr, `expected a range that does not overlap ${other.argument} ${other.cidr}${origin}; node, pod and service ranges must be disjoint`);
+    }
+  });
+}
+
+/**
+ * A list argument: an array (a string from stack config or another language would
+ * otherwise be read character by character, an object would throw a TypeError).
+ */
+export function checkArray(component: string, argument: string, value: unknown, what: string): unknown[] {
+  if (!Array.isArray(value)) throw new ArgumentError(component, argument, value, `expected a list of ${what}`);
+  return value;
+}
+
+/** A list of objects (node pools, …): each element a plain object, named by its index. */
+export function checkRecords<T>(component: string, argument: string, value: readonly T[], what: string): readonly T[] {
+  checkArray(component, argument, value, what).forEach((element, i) => {
+    if (!isRecord(element)) throw new ArgumentError(component, `${argument}[${i}]`, element, `expected ${what.replace(/s$/, "")} as an object`);
+  });
+  return value;
+}
+
+/** Node labels in the kubernetes.io and k8s.io namespaces the kubelet may set (the NodeRestriction rules); any other there is refused. */
+const KUBELET_LABELS = [
+  "kubernetes.io/hostname",
+  "kubernetes.io/arch",
+  "kubernetes.io/os",
+  "beta.kubernetes.io/arch",
+  "beta.kubernetes.io/os",
+  "beta.kubernetes.io/instance-type",
+  "failure-domain.beta.kubernetes.io/region",
+  "failure-domain.beta.kubernetes.io/zone",
+  "topology.kubernetes.io/region",
+  "topology.kubernetes.io/zone",
+  "node.kubernetes.io/instance-type",
+];
+
+function kubeletMaySet(key: string): boolean {
+  const slash = key.lastIndexOf("/");
+  const prefix = slash < 0 ? "" : key.slice(0, slash);
+  const restricted = ["kubernetes.io", "k8s.io"].some((domain) => prefix === domain || prefix.endsWith(`.${domain}`));
+  return !restricted || KUBELET_LABELS.includes(key) || ["kubelet.kubernetes.io", "node.kubernetes.io"].some((domain) => prefix === domain || prefix.endsWith(`.${domain}`));
+}
+
+/**
+ * Kubernetes labels a node pool puts on its nodes: keys and values by the Kubernetes
+ * rules; `ownKey` is the label the component sets itself, which a user label may not replace.
+ */
+export function checkNodeLabels(component: string, argument: string, labels: unknown, ownKey: string): Record<string, string> {
+  if (labels === undefined) return {};
+  if (!isRecord(labels)) throw new ArgumentError(component, argument, labels, "expected a map of Kubernetes label keys to values");
+  for (const [key, value] of Object.entries(labels)) {
+    checkLabelKey(component, argument, key);
+    if (!kubeletMaySet(key)) {
+      throw new ArgumentError(component, argument, key, "the kubelet refuses node labels in the kubernetes.io and k8s.io namespaces (but for kubelet.kubernetes.io/, node.kubernetes.io/ and a few well-known keys); use a prefix of your own");
+    }
+    if (key === ownKey) throw new ArgumentError(component, argument, key, `${ownKey} is set by the component to the pool's name; use another key`);
+    checkLabelValue(component, `${argument}[${JSON.stringify(key)}]`, value as string);
+  }
+  return labels as Record<string, string>;
+}
+
+/** The rules of a cloud's resource tags (labels on GCP) that a cluster passes to every resource it makes. */
+interface TagRules {
+  /** What the cloud calls them, for messages. */
+  what: string;
+  /** Most tags on one resource, the component's own included. */
+  maxCount: number;
+  key: (key: string) => string | undefined;
+  value: (value: string) => string | undefined;
+}
+
+const AWS_TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const GCP_LABEL_KEY = /^[a-z][a-z0-9_-]{0,62}$/;
+const GCP_LABEL_VALUE = /^[a-z0-9_-]{0,63}$/;
+const AZURE_TAG_NAME_FORBIDDEN = /[<>%&\\?]/;
+
+const TAG_RULES: Record<"aws" | "gcp" | "azure", TagRules> = {
+  // IAM roles take the tags too: its character set is the narrowest of the resources.
+  aws: {
+    what: "AWS tags",
+    // 50 on a resource, less the Name tag the component adds to its VPC, subnets and instances.
+    maxCount: 49,
+    key: (key) =>
+      key.length === 0 || key.length > 128 || !AWS_TAG_CHARACTERS.test(key)
+        ? "expected a tag key of 1-128 letters, digits, spaces and _ . : / = + - @"
+        : /^aws:/i.test(key)
+          ? "the aws: prefix is reserved for AWS"
+          : undefined,
+    value: (value) => (value.length > 256 || !AWS_TAG_CHARACTERS.test(value) ? "expected a tag value of at most 256 letters, digits, spaces and _ . : / = + - @" : undefined),
+  },
+  gcp: {
+    what: "GCP labels",
+    maxCount: 64,
+    key: (key) => (GCP_LABEL_KEY.test(key) ? undefined : "expected a GCP label key: 1-63 lowercase letters, digits, '_' and '-', starting with a letter"),
+    value: (value) => (GCP_LABEL_VALUE.test(value) ? undefined : "expected a GCP label value: at most 63 lowercase letters, digits, '_' and '-'"),
+  },
+  // Storage accounts (which in-cluster components create with these tags) take names of at most 128 characters.
+  azure: {
+    what: "Azure tags",
+    maxCount: 50,
+    key: (key) => (key.length === 0 || key.length > 128 || AZURE_TAG_NAME_FORBIDDEN.test(key) ? "expected a tag name of 1-128 characters without < > % & \\ ?" : undefined),
+    value: (value) => (value.length > 256 ? "expected a tag value of at most 256 characters" : undefined),
+  },
+};
+
+/**
+ * Tags (labels on GCP) for every resource of the cluster, by the cloud's rules; `own`
+ * are the ones the component adds itself, which the user's may not replace.
+ */
+export function checkCloudTags(component: string, argument: string, cloud: "aws" | "gcp" | "azure", tags: unknown, own: readonly string[]): Record<string, string> {
+  if (tags === undefined) return {};
+  const rules = TAG_RULES[cloud];
+  if (!isRecord(tags)) throw new ArgumentError(component, argument, tags, `expected a map of ${rules.what}`);
+  const entries = Object.entries(tags);
+  if (entries.length + own.length > rules.maxCount) {
+    throw new ArgumentError(component, argument, entries.length, `expected at most ${rules.maxCount - own.length} ${rules.what} (a resource takes ${rules.maxCount}, and the component adds ${own.join(", ")})`);
+  }
+  for (const [key, value] of entries) {
+    const keyProblem = own.includes(key) ? `${key} is set by the component; use another key` : rules.key(key);
+    if (keyProblem !== undefined) throw new ArgumentError(component, argument, key, keyProblem);
+    const where = `${argument}[${JSON.stringify(key)}]`;
+    if (typeof value !== "string") throw new ArgumentError(component, where, value, "expected a string");
+    const valueProblem = rules.value(value);
+    if (valueProblem !== undefined) throw new ArgumentError(component, where, value, valueProblem);
+  }
+  return tags as Record<string, string>;
+}
+
+/** A plain id that must match `pattern`; pending values (Outputs) are left to the validation layer. */
+export function checkPlainId(component: string, argument: string, value: unknown, pattern: RegExp, expected: string): void {
+  if (isPending(value)) return;
+  if (typeof value !== "string" || !pattern.test(value)) throw new ArgumentError(component, argument, value, expected);
 }
 
 /** A cluster name: a DNS label (every cloud accepts that, and it is what kubeconfigs and labels expect). */

@@ -57,10 +57,24 @@ export function checkClusterData(component: string, input: pulumi.Input<ClusterD
   if (typeof cloud !== "string" || !CLOUDS.includes(cloud)) {
     throw new ArgumentError(component, "cluster.cloud", cloud, `expected one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}, known when the component is created (it decides which cloud identities are made)`);
   }
-  if (typeof data.kubernetesVersion === "string" && !/^1\.\d+$/.test(data.kubernetesVersion)) {
-    throw new ArgumentError(component, "cluster.kubernetesVersion", data.kubernetesVersion, "expected a Kubernetes minor version such as \"1.34\"");
+  // Outputs are judged once known (the validation layer); a plain value now, whatever its type.
+  const version: unknown = data.kubernetesVersion;
+  if (!isPending(version) && (typeof version !== "string" || !/^1\.\d+$/.test(version))) {
+    throw new ArgumentError(component, "cluster.kubernetesVersion", version, "expected a Kubernetes minor version such as \"1.34\"");
   }
-  const render = data.renderYamlToDirectory;
+  // A missing name is the schema layer's to report (a required field).
+  const clusterName: unknown = data.name;
+  if (clusterName !== undefined && !isPending(clusterName) && (typeof clusterName !== "string" || clusterName === "")) {
+    throw new ArgumentError(component, "cluster.name", clusterName, "expected the cluster's name");
+  }
+  const kubeconfig: unknown = data.kubeconfig;
+  if (kubeconfig !== undefined && !isPending(kubeconfig) && typeof kubeconfig !== "string") {
+    throw new ArgumentError(component, "cluster.kubeconfig", kubeconfig, "expected the kubeconfig's text (YAML)");
+  }
+  const render: unknown = data.renderYamlToDirectory;
+  if (render !== undefined && (typeof render !== "string" || render === "")) {
+    throw new ArgumentError(component, "cluster.renderYamlToDirectory", render, "expected a directory path");
+  }
   if (render !== undefined && data.cloud !== "existing") {
     throw new ArgumentError(component, "cluster.renderYamlToDirectory", render, "rendering manifests to a directory is only for cloud \"existing\"");
   }

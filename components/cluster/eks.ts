@@ -14,8 +14,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
-import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { checkAllowList, checkArray, checkCidr, checkCloudTags, checkClusterName, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, type NodePoolSize } from "./checks";
 import { checkLogRetentionDays, OIDC_AUDIENCE } from "./clouds/aws";
 import { AwsWorkloadIdentity, type ClusterData } from "./contract";
 import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
@@ -214,7 +214,14 @@ interface CheckedEksArgs {
   supportType: EksSupportType;
 }
 
-function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
+const VPC_ID = /^vpc-[0-9a-f]{8}([0-9a-f]{9})?$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
+
+/**
+ * The args checked; `region` is the AWS region the cluster goes to when the check can
+ * know it (aws:region with the default provider), for the zones.
+ */
+function checkArgs(name: string, args: EksClusterArgs, region?: string): CheckedEksArgs {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   const supportType = checkOneOf(COMPONENT, "supportType", args.supportType ?? EksSupportType.Standard, Object.values(EksSupportType));
   const day = checkAsOf(COMPONENT, args.asOf);
@@ -223,11 +230,17 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
   const prefix = checkCidr(COMPONENT, "vpcCidr", vpcCidr);
   if (prefix < 16 || prefix > 20) throw new ArgumentError(COMPONENT, "vpcCidr", vpcCidr, "expected a VPC block from /16 to /20 (six subnets are cut from it)");
   if (args.availabilityZones !== undefined) {
+    if (args.existingNetwork !== undefined) {
+      throw new ArgumentError(COMPONENT, "availabilityZones", args.availabilityZones, "only a new VPC takes availabilityZones; with existingNetwork the subnets' zones are used");
+    }
     if (!Array.isArray(args.availabilityZones) || args.availabilityZones.length < 3 || new Set(args.availabilityZones).size !== args.availabilityZones.length) {
       throw new ArgumentError(COMPONENT, "availabilityZones", args.availabilityZones, "expected at least three distinct availability zones");
     }
     for (const zone of args.availabilityZones) {
       if (!/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/.test(zone)) throw new ArgumentError(COMPONENT, "availabilityZones", zone, "expected an availability zone such as \"eu-west-1a\"");
+      if (region !== undefined && zone.slice(0, -1) !== region) {
+        throw new ArgumentError(COMPONENT, "availabilityZones", zone, `expected a zone of the cluster's region ${region} (aws:region), such as "${region}a"`);
+      }
     }
   }
   if (args.existingNetwork !== undefined) {
@@ -237,14 +250,27 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
     if (vpcId === undefined || vpcId === "" || vpcId === null) {
       throw new ArgumentError(COMPONENT, "existingNetwork.vpcId", vpcId, "expected the id of the VPC the private subnets are in");
     }
-    const subnets: unknown = args.existingNetwork.privateSubnetIds;
+    checkPlainId(COMPONENT, "existingNetwork.vpcId", vpcId, VPC_ID, "expected a VPC id such as \"vpc-0123456789abcdef0\"");
+    const subnets: unknown = isRecord(network) ? network.privateSubnetIds : undefined;
     if (!Array.isArray(subnets) || subnets.length < 2) {
       throw new ArgumentError(COMPONENT, "existingNetwork.privateSubnetIds", Array.isArray(subnets) ? subnets.length : subnets, "expected at least two private subnets in different availability zones");
     }
+    subnets.forEach((subnet, i) => {
+      checkPlainId(COMPONENT, `existingNetwork.privateSubnetIds[${i}]`, subnet, SUBNET_ID, "expected a subnet id such as \"subnet-0123456789abcdef0\"");
+    });
+    const plain = subnets.filter((subnet) => typeof subnet === "string");
+    if (new Set(plain).size !== plain.length) throw new ArgumentError(COMPONENT, "existingNetwork.privateSubnetIds", subnets, "expected distinct subnets, in different availability zones");
+    if (args.vpcCidr !== undefined) {
+      throw new ArgumentError(COMPONENT, "vpcCidr", args.vpcCidr, "only a new VPC takes vpcCidr; leave it out with existingNetwork");
+    }
   }
+  const publicEndpoint: unknown = args.publicEndpoint;
+  if (publicEndpoint !== undefined && !isRecord(publicEndpoint)) throw new ArgumentError(COMPONENT, "publicEndpoint", publicEndpoint, "expected { allowedCidrs, allowInternet? }");
   const publicCidrs =
-    args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
-  const groups = args.nodeGroups ?? [DEFAULT_NODE_GROUP];
+    args.publicEndpoint === undefined
+      ? undefined
+      : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, checkBoolean(COMPONENT, "publicEndpoint.allowInternet", args.publicEndpoint.allowInternet ?? false));
+  const groups = checkRecords(COMPONENT, "nodeGroups", args.nodeGroups ?? [DEFAULT_NODE_GROUP], "node groups");
   if (groups.length === 0) throw new ArgumentError(COMPONENT, "nodeGroups", [], "expected at least one node group");
   const seen = new Set<string>();
   const nodeGroups = groups.map((group, i): CheckedNodeGroup => {
@@ -254,19 +280,23 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
     seen.add(group.name);
     const size = checkNodePoolSize(COMPONENT, where, group, 450);
     const arch = checkOneOf(COMPONENT, `${where}.arch`, group.arch ?? EksNodeArch.Arm64, Object.values(EksNodeArch));
-    const instanceTypes = group.instanceTypes ?? [arch === "arm64" ? "m7g.large" : "m7i.large"];
+    const instanceTypes = checkArray(COMPONENT, `${where}.instanceTypes`, group.instanceTypes ?? [arch === "arm64" ? "m7g.large" : "m7i.large"], "EC2 instance types") as string[];
     if (instanceTypes.length === 0) throw new ArgumentError(COMPONENT, `${where}.instanceTypes`, [], "expected at least one instance type");
     for (const type of instanceTypes) {
-      if (!INSTANCE_TYPE.test(type) || GRAVITON.test(type) !== (arch === "arm64")) {
+      if (typeof type !== "string" || !INSTANCE_TYPE.test(type) || GRAVITON.test(type) !== (arch === "arm64")) {
         throw new ArgumentError(COMPONENT, `${where}.instanceTypes`, type, `expected an EC2 instance type for ${arch} (${arch === "arm64" ? "Graviton, e.g. m7g.large" : "e.g. m7i.large"})`);
       }
     }
     const capacityType = checkOneOf(COMPONENT, `${where}.capacityType`, group.capacityType ?? EksCapacityType.OnDemand, Object.values(EksCapacityType));
-    return { ...size, name: group.name, instanceTypes, arch, capacityType, labels: group.labels ?? {} };
+    const labels = checkNodeLabels(COMPONENT, `${where}.labels`, group.labels, "goplatform.dev/node-group");
+    return { ...size, name: group.name, instanceTypes, arch, capacityType, labels };
   });
   const logRetentionDays = checkLogRetentionDays(COMPONENT, "logRetentionDays", args.logRetentionDays ?? 90);
   const workloadIdentity = checkOneOf(COMPONENT, "workloadIdentity", args.workloadIdentity ?? AwsWorkloadIdentity.Irsa, Object.values(AwsWorkloadIdentity));
-  for (const [addon, version] of Object.entries(args.addonVersions ?? {})) {
+  const pins: unknown = args.addonVersions ?? {};
+  // A string would be read as pins named "0", "1", …
+  if (!isRecord(pins)) throw new ArgumentError(COMPONENT, "addonVersions", pins, "expected a map of add-on names to versions, e.g. {\"coredns\": \"v1.12.4-eksbuild.1\"}");
+  for (const [addon, version] of Object.entries(pins)) {
     if (!(EKS_ADDONS as readonly string[]).includes(addon)) throw new ArgumentError(COMPONENT, "addonVersions", addon, `expected add-ons among ${EKS_ADDONS.join(", ")}`);
     if (typeof version !== "string" || !/^v\d+\.\d+\.\d+-eksbuild\.\d+$/.test(version)) {
       throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, "expected an EKS add-on version such as \"v1.19.2-eksbuild.1\"");
@@ -276,9 +306,10 @@ function checkArgs(name: string, args: EksClusterArgs): CheckedEksArgs {
       throw new ArgumentError(COMPONENT, `addonVersions.${addon}`, version, `expected ${minimum.version} or later (${minimum.why})`);
     }
   }
-  for (const arn of args.administrators ?? []) {
-    if (!/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) throw new ArgumentError(COMPONENT, "administrators", arn, "expected IAM role or user ARNs");
+  for (const arn of checkArray(COMPONENT, "administrators", args.administrators ?? [], "IAM role or user ARNs")) {
+    if (typeof arn !== "string" || !/^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/.+$/.test(arn)) throw new ArgumentError(COMPONENT, "administrators", arn, "expected IAM role or user ARNs");
   }
+  checkCloudTags(COMPONENT, "tags", "aws", args.tags, ["goplatform.dev/cluster"]);
   return { clusterName, kubernetesVersion, vpcCidr, availabilityZones: args.availabilityZones, publicCidrs, nodeGroups, logRetentionDays, workloadIdentity, supportType };
 }
 
@@ -317,9 +348,11 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
+    // The zones' region is known here only with the default provider (aws:region or AWS_REGION).
+    const region = opts?.provider === undefined && opts?.providers === undefined ? aws.config.region : undefined;
     // One value for Pulumi's protect and EKS's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? true;
-    const { checked, opts: validatedOpts } = validateArgs("EksCluster", args, (a) => checkArgs(name, a), withLegacyType("goplatform:aws:EksCluster", { ...opts, protect }));
+    const { checked, opts: validatedOpts } = validateArgs("EksCluster", args, (a) => checkArgs(name, a, region), withLegacyType("goplatform:aws:EksCluster", { ...opts, protect }));
     super(componentToken("EksCluster"), name, {}, validatedOpts);
     const parent = { parent: this };
     const tags = { ...args.tags, "goplatform.dev/cluster": checked.clusterName };

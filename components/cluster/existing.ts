@@ -6,7 +6,8 @@
  * says so.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, componentToken } from "../args";
+import { ArgumentError, checkHttpsUrl, componentToken, isPending } from "../args";
+import { checkClusterName } from "./checks";
 import { checkClusterData } from "./connect";
 import type { ClusterData } from "./contract";
 import { validateArgs } from "../arg-validation";
@@ -35,16 +36,24 @@ const COMPONENT = "ExistingCluster";
 
 /** The own checks of ExistingCluster's args; returns the cluster data. */
 function checkExistingClusterArgs(args: ExistingClusterArgs): ClusterData {
-  checkDnsLabel(COMPONENT, "clusterName", args.clusterName);
-  if (!/^1\.\d+$/.test(args.kubernetesVersion)) {
+  checkClusterName(COMPONENT, args.clusterName);
+  // A number (1.34 from YAML or config) would pass the pattern and stay a number.
+  if (typeof args.kubernetesVersion !== "string" || !/^1\.\d+$/.test(args.kubernetesVersion)) {
     throw new ArgumentError(COMPONENT, "kubernetesVersion", args.kubernetesVersion, "expected a Kubernetes minor version such as \"1.34\"");
   }
   if (args.renderYamlToDirectory !== undefined && args.kubeconfig !== undefined) {
     throw new ArgumentError(COMPONENT, "renderYamlToDirectory", args.renderYamlToDirectory, "expected either a kubeconfig or a render directory, not both");
   }
-  if (args.renderYamlToDirectory === undefined && (args.kubeconfig === undefined || args.kubeconfig === "")) {
-    throw new ArgumentError(COMPONENT, "kubeconfig", args.kubeconfig, "expected the cluster's kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
+  const render: unknown = args.renderYamlToDirectory;
+  if (render !== undefined && (typeof render !== "string" || render === "")) {
+    throw new ArgumentError(COMPONENT, "renderYamlToDirectory", render, "expected a directory path");
   }
+  const kubeconfig: unknown = args.kubeconfig;
+  if (kubeconfig !== undefined && !isPending(kubeconfig) && typeof kubeconfig !== "string") {
+    throw new ArgumentError(COMPONENT, "kubeconfig", kubeconfig, "expected the kubeconfig's text (YAML)");
+  }
+  const issuer: unknown = args.oidcIssuerUrl;
+  if (issuer !== undefined && !isPending(issuer) && issuer !== "") checkHttpsUrl(COMPONENT, "oidcIssuerUrl", issuer as string);
   const data: ClusterData = {
     cloud: "existing",
     name: args.clusterName,
@@ -52,6 +61,9 @@ function checkExistingClusterArgs(args: ExistingClusterArgs): ClusterData {
     ...(args.renderYamlToDirectory === undefined ? { kubeconfig: pulumi.secret(args.kubeconfig ?? "") } : { renderYamlToDirectory: args.renderYamlToDirectory }),
     oidcIssuerUrl: args.oidcIssuerUrl ?? "",
   };
+  if (args.renderYamlToDirectory === undefined && (args.kubeconfig === undefined || args.kubeconfig === "")) {
+    throw new ArgumentError(COMPONENT, "kubeconfig", args.kubeconfig, "expected the cluster's kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
+  }
   checkClusterData(COMPONENT, data);
   return data;
 }

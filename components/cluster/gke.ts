@@ -11,7 +11,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
-import { checkAllowList, checkCidr, checkClusterName, checkNodePoolSize, type NodePoolSize } from "./checks";
+import { checkAllowList, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, type NodePoolSize } from "./checks";
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
 import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
@@ -273,13 +273,28 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   const releaseChannel = checkOneOf(COMPONENT, "releaseChannel", args.releaseChannel ?? GkeReleaseChannel.Regular, GKE_RELEASE_CHANNELS);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "gcp", args.kubernetesVersion, { day, extendedSupport: releaseChannel === GkeReleaseChannel.Extended });
   const cidrs = { node: args.nodeCidr ?? "10.10.0.0/20", pod: args.podCidr ?? "10.16.0.0/14", service: args.serviceCidr ?? "10.20.0.0/20" };
-  checkCidr(COMPONENT, "nodeCidr", cidrs.node);
-  checkCidr(COMPONENT, "podCidr", cidrs.pod);
-  checkCidr(COMPONENT, "serviceCidr", cidrs.service);
-  const publicCidrs = args.publicEndpoint === undefined ? undefined : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, args.publicEndpoint.allowInternet === true);
-  const autopilot = args.autopilot === true;
-  if (autopilot && args.nodePools !== undefined) throw new ArgumentError(COMPONENT, "nodePools", args.nodePools.map((p) => p.name), "Autopilot manages the nodes; leave nodePools out");
-  const pools = autopilot ? [] : (args.nodePools ?? [DEFAULT_POOL]);
+  if (args.existingNetwork !== undefined) {
+    checkExistingNetwork(args.existingNetwork, region);
+    for (const argument of ["nodeCidr", "podCidr", "serviceCidr"] as const) {
+      if (args[argument] !== undefined) throw new ArgumentError(COMPONENT, argument, args[argument], "only the new subnet takes it; with existingNetwork the subnet's own ranges are used");
+    }
+  } else {
+    // The subnet's primary range and its two secondary ranges: GKE refuses overlapping ones.
+    checkDisjointRanges(COMPONENT, [
+      { argument: "nodeCidr", cidr: cidrs.node, given: args.nodeCidr !== undefined },
+      { argument: "podCidr", cidr: cidrs.pod, given: args.podCidr !== undefined },
+      { argument: "serviceCidr", cidr: cidrs.service, given: args.serviceCidr !== undefined },
+    ]);
+  }
+  const publicEndpoint: unknown = args.publicEndpoint;
+  if (publicEndpoint !== undefined && !isRecord(publicEndpoint)) throw new ArgumentError(COMPONENT, "publicEndpoint", publicEndpoint, "expected { allowedCidrs, allowInternet? }");
+  const publicCidrs =
+    args.publicEndpoint === undefined
+      ? undefined
+      : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, checkBoolean(COMPONENT, "publicEndpoint.allowInternet", args.publicEndpoint.allowInternet ?? false));
+  const autopilot = checkBoolean(COMPONENT, "autopilot", args.autopilot ?? false);
+  const pools = checkRecords(COMPONENT, "nodePools", args.nodePools ?? (autopilot ? [] : [DEFAULT_POOL]), "node pools");
+  if (autopilot && args.nodePools !== undefined) throw new ArgumentError(COMPONENT, "nodePools", pools.map((p) => p.name), "Autopilot manages the nodes; leave nodePools out");
   if (!autopilot && pools.length === 0) throw new ArgumentError(COMPONENT, "nodePools", [], "expected at least one node pool");
   const seen = new Set<string>();
   const nodePools = pools.map((pool, i) => {
@@ -291,13 +306,34 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
     const size = checkNodePoolSize(COMPONENT, where, pool, 1000);
     const machineType = pool.machineType ?? "e2-standard-4";
     if (!MACHINE_TYPE.test(machineType)) throw new ArgumentError(COMPONENT, `${where}.machineType`, machineType, "expected a Compute Engine machine type such as \"e2-standard-4\"");
-    return { ...size, name: pool.name, machineType, spot: pool.spot === true, labels: pool.labels ?? {} };
+    const spot = checkBoolean(COMPONENT, `${where}.spot`, pool.spot ?? false);
+    const labels = checkNodeLabels(COMPONENT, `${where}.labels`, pool.labels, "goplatform.dev/node-pool");
+    return { ...size, name: pool.name, machineType, spot, labels };
   });
   const dnsEndpoint = checkBoolean(COMPONENT, "dnsEndpoint", args.dnsEndpoint ?? true);
   const maintenance = checkMaintenanceWindow(args.maintenanceWindow ?? DEFAULT_GKE_MAINTENANCE_WINDOW);
   const holdMinorVersion = checkBoolean(COMPONENT, "holdMinorVersion", args.holdMinorVersion ?? true);
   const secretsEncryption = checkSecretsEncryption(args.secretsEncryption, region);
+  checkCloudTags(COMPONENT, "labels", "gcp", args.labels, ["goplatform-cluster"]);
   return { clusterName, project, region, kubernetesVersion, releaseChannel, autopilot, cidrs, publicCidrs, dnsEndpoint, maintenance, holdMinorVersion, secretsEncryption, nodePools };
+}
+
+const RANGE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** `existingNetwork`: secondary range names GCP takes, and a subnetwork in the cluster's region when its path names one. */
+function checkExistingNetwork(network: GkeExistingNetwork, region: string): void {
+  const value: unknown = network;
+  if (!isRecord(value)) throw new ArgumentError(COMPONENT, "existingNetwork", value, "expected { network, subnetwork, podRangeName, serviceRangeName }");
+  for (const field of ["podRangeName", "serviceRangeName"] as const) {
+    checkPlainId(COMPONENT, `existingNetwork.${field}`, value[field], RANGE_NAME, "expected the name of one of the subnetwork's secondary ranges: 1-63 lowercase letters, digits and '-', starting with a letter");
+  }
+  if (typeof value.podRangeName === "string" && value.podRangeName === value.serviceRangeName) {
+    throw new ArgumentError(COMPONENT, "existingNetwork.serviceRangeName", value.serviceRangeName, "expected a range other than existingNetwork.podRangeName: pods and services need ranges of their own");
+  }
+  const subnetRegion = typeof value.subnetwork === "string" ? /(?:^|\/)regions\/([a-z0-9-]+)\/subnetworks\//.exec(value.subnetwork)?.[1] : undefined;
+  if (subnetRegion !== undefined && subnetRegion !== region) {
+    throw new ArgumentError(COMPONENT, "existingNetwork.subnetwork", value.subnetwork, `expected a subnetwork in the cluster's region ${region} (region), not ${subnetRegion}`);
+  }
 }
 
 const CRYPTO_KEY = /^projects\/[a-z][a-z0-9-]{4,28}[a-z0-9]\/locations\/([a-z0-9-]+)\/keyRings\/[A-Za-z0-9_-]{1,63}\/cryptoKeys\/[A-Za-z0-9_-]{1,63}$/;

@@ -10,6 +10,8 @@ export const EKS_ISSUER = "https://oidc.eks.eu-west-1.amazonaws.com/id/ABC123";
 
 // What AWS would return for the outputs and provider functions the component reads.
 export const awsMocks: MockOptions = {
+  // The region getRegion answers below; set, so that an AWS_REGION of the machine running the tests does not count.
+  config: { "aws:region": "eu-west-1" },
   outputs: (args) => {
     const inputs = args.inputs as { name?: string };
     return {

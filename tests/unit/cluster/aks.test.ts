@@ -625,3 +625,82 @@ describe("AKS deployer access wait", () => {
     assert.throws(() => accessTarget(tokenUser, "AksCluster prod"), /^Error: AksCluster prod: the kubeconfig's user has no exec credential plugin$/);
   });
 });
+
+describe("AksCluster argument checks (issue 18)", function () {
+  this.timeout(120_000);
+  const DISJOINT = "node, pod and service ranges must be disjoint";
+  const SUBNET = "/subscriptions/00000000-0000-4000-8000-000000000000/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub/subnets/aks";
+  const refused: [string, Partial<AksClusterArgs>, string][] = [
+    ["a pod range that overlaps the default service range (kind 1)", { podCidr: "10.0.0.0/8" }, `AksCluster: invalid podCidr "10.0.0.0/8"; expected a range that does not overlap serviceCidr 10.0.0.0/16 (its default); ${DISJOINT}`],
+    ["a service range inside the pod range (kind 1)", { podCidr: "172.16.0.0/12", serviceCidr: "172.20.0.0/16" }, `AksCluster: invalid serviceCidr "172.20.0.0/16"; expected a range that does not overlap podCidr 172.16.0.0/12; ${DISJOINT}`],
+    [
+      "a service range in the VNet AKS makes for the nodes (kind 1)",
+      { serviceCidr: "10.224.0.0/16" },
+      `AksCluster: invalid serviceCidr "10.224.0.0/16"; expected a range that does not overlap the nodes' network 10.224.0.0/12 (the VNet AKS makes without vnetSubnetId); ${DISJOINT}`,
+    ],
+    ["an audit log switch \"false\" as a string (kind 2)", { auditLogs: { enabled: "false" as unknown as boolean } }, `AksCluster: invalid auditLogs.enabled "false"; expected true or false`],
+    [
+      "allowInternet \"true\" as a string (kind 2)",
+      { publicEndpoint: { allowedCidrs: ["0.0.0.0/0"], allowInternet: "true" as unknown as boolean } },
+      `AksCluster: invalid publicEndpoint.allowInternet "true"; expected true or false`,
+    ],
+    [
+      "admin groups given as one string (kind 2)",
+      { adminGroupObjectIds: "00000000-0000-4000-8000-000000000001" as unknown as string[] },
+      `AksCluster: invalid adminGroupObjectIds "00000000-0000-4000-8000-000000000001"; expected a list of Entra ID group object ids`,
+    ],
+    ["pod security exclusions given as one string (kind 2)", { podSecurityExcludedNamespaces: "kube-system" as unknown as string[] }, `AksCluster: invalid podSecurityExcludedNamespaces "kube-system"; expected a list of namespaces`],
+    ["user pools given as an object (kind 2)", { userPools: { name: "apps" } as unknown as AksClusterArgs["userPools"] }, `AksCluster: invalid userPools {"name":"apps"}; expected a list of node pools`],
+    [
+      "a node label key Kubernetes refuses (kind 5)",
+      { userPools: [{ name: "apps", minSize: 1, maxSize: 2, labels: { "-tier": "web" } }] },
+      `AksCluster: invalid userPools[0].labels "-tier"; expected a Kubernetes label key: an optional DNS subdomain prefix (at most 253 characters) and "/", then a name of at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends`,
+    ],
+    [
+      "a system pool label the component sets itself (kind 4)",
+      { systemPool: { name: "system", minSize: 1, maxSize: 2, labels: { "goplatform.dev/node-pool": "x" } } },
+      `AksCluster: invalid systemPool.labels "goplatform.dev/node-pool"; goplatform.dev/node-pool is set by the component to the pool's name; use another key`,
+    ],
+    [
+      "an access wait with grantDeployerClusterAdmin false, which has nothing to wait for (kind 4)",
+      { grantDeployerClusterAdmin: false, deployerAccessTimeoutSeconds: 600 },
+      `AksCluster: invalid deployerAccessTimeoutSeconds 600; only used with grantDeployerClusterAdmin: true (the role assignment it waits for or describes); leave it out`,
+    ],
+    [
+      "a principal type with grantDeployerClusterAdmin false (kind 4)",
+      { grantDeployerClusterAdmin: false, deployerPrincipalType: "User" },
+      `AksCluster: invalid deployerPrincipalType "User"; only used with grantDeployerClusterAdmin: true (the role assignment it waits for or describes); leave it out`,
+    ],
+    [
+      "a retention for a workspace the caller brings (kind 4)",
+      { auditLogs: { workspaceId: "/subscriptions/x/resourceGroups/logs/providers/Microsoft.OperationalInsights/workspaces/central", retentionDays: 30 } },
+      `AksCluster: invalid auditLogs.retentionDays 30; only a new workspace takes a retention; with auditLogs.workspaceId the workspace's own retention applies`,
+    ],
+    [
+      "a node label in the kubernetes.io namespace the kubelet refuses (kind 5)",
+      { userPools: [{ name: "apps", minSize: 1, maxSize: 2, labels: { "node-role.kubernetes.io/worker": "" } }] },
+      `AksCluster: invalid userPools[0].labels "node-role.kubernetes.io/worker"; the kubelet refuses node labels in the kubernetes.io and k8s.io namespaces (but for kubelet.kubernetes.io/, node.kubernetes.io/ and a few well-known keys); use a prefix of your own`,
+    ],
+    [
+      "a vnetSubnetId that is a VNet, not a subnet (kind 2)",
+      { vnetSubnetId: "/subscriptions/x/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub" },
+      `AksCluster: invalid vnetSubnetId "/subscriptions/x/resourceGroups/net/providers/Microsoft.Network/virtualNetworks/hub"; expected a subnet resource id, /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<subnet>`,
+    ],
+    ["a tag name with a character Azure refuses (kind 5)", { tags: { "cost%center": "42" } }, `AksCluster: invalid tags "cost%center"; expected a tag name of 1-128 characters without < > % & \\ ?`],
+    ["a tag value longer than Azure takes (kind 5)", { tags: { team: "x".repeat(257) } }, `AksCluster: invalid tags["team"] "${"x".repeat(257)}"; expected a tag value of at most 256 characters`],
+  ];
+  for (const [what, args, message] of refused) {
+    it(`refuses ${what} before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(make(args), azureMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+
+  it("takes a service range in 10.224.0.0/12 when the nodes are in a subnet of the caller's", async () => {
+    const { resources } = await runUnderMocks(make({ serviceCidr: "10.224.0.0/16", vnetSubnetId: SUBNET }), azureMocks);
+    const profile = resources.one("azure-native:containerservice:ManagedCluster").inputs.networkProfile as { serviceCidr: string; dnsServiceIP: string };
+    assert.deepEqual([profile.serviceCidr, profile.dnsServiceIP], ["10.224.0.0/16", "10.224.0.10"]);
+  });
+});

@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { EksCluster, EKS_ADDONS, type Cluster, type EksClusterArgs } from "../../../components";
 import { connectAsCaller, resolveClusterData } from "../../harness/fake-clusters";
 import { awsMocks, EKS_ISSUER as ISSUER } from "../../harness/cloud-mocks";
-import { failureUnderMocks, runUnderMocks, unhandledUnderMocks, valueOf, type RecordedResource } from "../../harness/mocks";
+import { failureUnderMocks, runUnderMocks, unhandledUnderMocks, valueOf, type MockOptions, type RecordedResource } from "../../harness/mocks";
 
 // Judged on a fixed day, so the computed default minor (1.36 on 2026-12-02) does not move under the tests.
 const make = (args: EksClusterArgs = {}) => () => new EksCluster("prod", { asOf: "2026-12-02", ...args });
@@ -173,9 +173,9 @@ describe("EksCluster", function () {
   });
 
   it("uses existing subnets without creating a VPC, and honours protect: false", async () => {
-    const { resources } = await runUnderMocks(make({ existingNetwork: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a", "subnet-b", "subnet-c"] }, protect: false }), awsMocks);
+    const { resources } = await runUnderMocks(make({ existingNetwork: { vpcId: "vpc-0a1b2c3d", privateSubnetIds: ["subnet-0000000a", "subnet-0000000b", "subnet-0000000c"] }, protect: false }), awsMocks);
     assert.equal(resources.ofType("aws:ec2/vpc:Vpc").length, 0);
-    assert.deepEqual((resources.one("aws:eks/cluster:Cluster").inputs.vpcConfig as { subnetIds: string[] }).subnetIds, ["subnet-a", "subnet-b", "subnet-c"]);
+    assert.deepEqual((resources.one("aws:eks/cluster:Cluster").inputs.vpcConfig as { subnetIds: string[] }).subnetIds, ["subnet-0000000a", "subnet-0000000b", "subnet-0000000c"]);
     assert.ok(resources.all.every((r) => !r.protect));
   });
 
@@ -471,8 +471,8 @@ describe("EksCluster", function () {
     ["a retention CloudWatch does not take", { logRetentionDays: 100 }, /^EksCluster: invalid logRetentionDays 100; expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653$/],
     ["a node group name that is no DNS label", { nodeGroups: [{ name: "System", minSize: 1, maxSize: 3 }] }, /^EksCluster: invalid nodeGroups\[0\]\.name "System"; expected a DNS-1123 label/],
     ["two node groups of one name", { nodeGroups: [{ name: "a", minSize: 1, maxSize: 3 }, { name: "a", minSize: 1, maxSize: 3 }] }, /^EksCluster: invalid nodeGroups\[1\]\.name "a"; expected node group names to be unique$/],
-    ["one existing subnet", { existingNetwork: { vpcId: "vpc-1", privateSubnetIds: ["subnet-a"] } }, /^EksCluster: invalid existingNetwork\.privateSubnetIds 1; expected at least two private subnets in different availability zones$/],
-    ["an existing network without its VPC", { existingNetwork: { privateSubnetIds: ["subnet-a", "subnet-b"] } as unknown as EksClusterArgs["existingNetwork"] }, /^EksCluster: invalid existingNetwork\.vpcId undefined; expected the id of the VPC the private subnets are in$/],
+    ["one existing subnet", { existingNetwork: { vpcId: "vpc-0a1b2c3d", privateSubnetIds: ["subnet-0000000a"] } }, /^EksCluster: invalid existingNetwork\.privateSubnetIds 1; expected at least two private subnets in different availability zones$/],
+    ["an existing network without its VPC", { existingNetwork: { privateSubnetIds: ["subnet-0000000a", "subnet-0000000b"] } as unknown as EksClusterArgs["existingNetwork"] }, /^EksCluster: invalid existingNetwork\.vpcId undefined; expected the id of the VPC the private subnets are in$/],
     ["an unknown add-on pin", { addonVersions: { "aws-load-balancer": "v1.0.0-eksbuild.1" } }, /^EksCluster: invalid addonVersions "aws-load-balancer"; expected add-ons among vpc-cni, kube-proxy, eks-pod-identity-agent, coredns, aws-ebs-csi-driver$/],
   ];
   it("keeps a minor past standard support only with the extended-support opt-in, which sets upgradePolicy.supportType EXTENDED", async () => {
@@ -532,5 +532,106 @@ describe("EksCluster", function () {
     assert.match(error.message, /^Test: invalid namespace "Monitoring"; expected a DNS-1123 label/);
     assert.equal(resources.ofType("kubernetes:core/v1:ServiceAccount").length, 0);
     assert.ok(!resources.all.some((r) => r.name === "x"));
+  });
+});
+
+describe("EksCluster argument checks (issue 18)", function () {
+  this.timeout(120_000);
+  // awsMocks sets aws:region eu-west-1.
+  const inRegion: MockOptions = awsMocks;
+  const ARN = "arn:aws:iam::123456789012:role/admin";
+  const NETWORK = { vpcId: "vpc-0a1b2c3d", privateSubnetIds: ["subnet-0000000a", "subnet-0000000b"] };
+  const refused: [string, EksClusterArgs, string, MockOptions?][] = [
+    [
+      "availability zones of another region (kind 4)",
+      { availabilityZones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
+      `EksCluster: invalid availabilityZones "us-east-1a"; expected a zone of the cluster's region eu-west-1 (aws:region), such as "eu-west-1a"`,
+      inRegion,
+    ],
+    [
+      "availability zones next to an existing network, which would ignore them (kind 4)",
+      { existingNetwork: NETWORK, availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"] },
+      `EksCluster: invalid availabilityZones ["eu-west-1a","eu-west-1b","eu-west-1c"]; only a new VPC takes availabilityZones; with existingNetwork the subnets' zones are used`,
+    ],
+    ["a vpcCidr next to an existing network, which would ignore it (kind 4)", { existingNetwork: NETWORK, vpcCidr: "10.1.0.0/16" }, `EksCluster: invalid vpcCidr "10.1.0.0/16"; only a new VPC takes vpcCidr; leave it out with existingNetwork`],
+    [
+      "a subnet id that is no subnet, naming it in existingNetwork.privateSubnetIds (kinds 2, 7)",
+      { existingNetwork: { vpcId: "vpc-0a1b2c3d", privateSubnetIds: ["subnet-0000000a", "sg-0000000b"] } },
+      `EksCluster: invalid existingNetwork.privateSubnetIds[1] "sg-0000000b"; expected a subnet id such as "subnet-0123456789abcdef0"`,
+    ],
+    [
+      "the same subnet twice (kind 4)",
+      { existingNetwork: { vpcId: "vpc-0a1b2c3d", privateSubnetIds: ["subnet-0000000a", "subnet-0000000a"] } },
+      `EksCluster: invalid existingNetwork.privateSubnetIds ["subnet-0000000a","subnet-0000000a"]; expected distinct subnets, in different availability zones`,
+    ],
+    ["a vpcId that is no VPC id (kind 2)", { existingNetwork: { ...NETWORK, vpcId: "subnet-0000000a" } }, `EksCluster: invalid existingNetwork.vpcId "subnet-0000000a"; expected a VPC id such as "vpc-0123456789abcdef0"`],
+    ["administrators given as one string, not split into characters (kind 2)", { administrators: ARN as unknown as string[] }, `EksCluster: invalid administrators ${JSON.stringify(ARN)}; expected a list of IAM role or user ARNs`],
+    [
+      "an allow-list given as one string, not split into characters (kind 2)",
+      { publicEndpoint: { allowedCidrs: "203.0.113.0/24" as unknown as string[] } },
+      `EksCluster: invalid publicEndpoint.allowedCidrs "203.0.113.0/24"; expected a list of CIDR blocks, e.g. ["203.0.113.0/24"]`,
+    ],
+    [
+      "allowInternet \"true\" as a string (kind 2)",
+      { publicEndpoint: { allowedCidrs: ["0.0.0.0/0"], allowInternet: "true" as unknown as boolean } },
+      `EksCluster: invalid publicEndpoint.allowInternet "true"; expected true or false`,
+    ],
+    [
+      "instance types given as one string (kind 2)",
+      { nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, instanceTypes: "m7g.large" as unknown as string[] }] },
+      `EksCluster: invalid nodeGroups[0].instanceTypes "m7g.large"; expected a list of EC2 instance types`,
+    ],
+    [
+      "node groups given as an object, not a list (kind 2)",
+      { nodeGroups: { name: "a", minSize: 1, maxSize: 2 } as unknown as EksClusterArgs["nodeGroups"] },
+      `EksCluster: invalid nodeGroups {"name":"a","minSize":1,"maxSize":2}; expected a list of node groups`,
+    ],
+    ["a node group that is null (kind 2)", { nodeGroups: [null] as unknown as EksClusterArgs["nodeGroups"] }, `EksCluster: invalid nodeGroups[0] null; expected node group as an object`],
+    [
+      "a node label value with a '/' (a Go module path; kind 5)",
+      { nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { module: "github.com/acme/app" } }] },
+      `EksCluster: invalid nodeGroups[0].labels["module"] "github.com/acme/app"; expected a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends (or empty)`,
+    ],
+    [
+      "a node label key Kubernetes refuses (kind 5)",
+      { nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "team_": "x" } }] },
+      `EksCluster: invalid nodeGroups[0].labels "team_"; expected a Kubernetes label key: an optional DNS subdomain prefix (at most 253 characters) and "/", then a name of at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends`,
+    ],
+    [
+      "a node label the component sets itself (kind 4)",
+      { nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "goplatform.dev/node-group": "b" } }] },
+      `EksCluster: invalid nodeGroups[0].labels "goplatform.dev/node-group"; goplatform.dev/node-group is set by the component to the pool's name; use another key`,
+    ],
+    [
+      "a node label in the k8s.io namespace the kubelet refuses (kind 5)",
+      { nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "example.k8s.io/tier": "web" } }] },
+      `EksCluster: invalid nodeGroups[0].labels "example.k8s.io/tier"; the kubelet refuses node labels in the kubernetes.io and k8s.io namespaces (but for kubelet.kubernetes.io/, node.kubernetes.io/ and a few well-known keys); use a prefix of your own`,
+    ],
+    ["add-on pins given as a string, read as pins named \"0\", \"1\" (kind 2)", { addonVersions: "v1" as unknown as Record<string, string> }, `EksCluster: invalid addonVersions "v1"; expected a map of add-on names to versions, e.g. {"coredns": "v1.12.4-eksbuild.1"}`],
+    ["a tag key in the aws: namespace (kind 5)", { tags: { "aws:owner": "me" } }, `EksCluster: invalid tags "aws:owner"; the aws: prefix is reserved for AWS`],
+    ["a tag value longer than AWS takes (kind 5)", { tags: { team: "x".repeat(257) } }, `EksCluster: invalid tags["team"] "${"x".repeat(257)}"; expected a tag value of at most 256 letters, digits, spaces and _ . : / = + - @`],
+    ["a tag the component sets itself (kind 4)", { tags: { "goplatform.dev/cluster": "other" } }, `EksCluster: invalid tags "goplatform.dev/cluster"; goplatform.dev/cluster is set by the component; use another key`],
+  ];
+  for (const [what, args, message, mocks] of refused) {
+    it(`refuses ${what} before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(make(args), mocks ?? awsMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+
+  it("takes zones of the region, valid labels and tags, and subnet ids known only later", async () => {
+    const { resources } = await runUnderMocks(
+      make({
+        availabilityZones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+        nodeGroups: [{ name: "a", minSize: 1, maxSize: 2, labels: { "example.com/tier": "web", empty: "", "node.kubernetes.io/pool": "a" } }],
+        tags: { "cost center": "Platform: 42", "équipe": "plateforme" },
+      }),
+      inRegion,
+    );
+    assert.deepEqual(resources.ofType("aws:ec2/subnet:Subnet").map((s) => s.inputs.availabilityZone).sort(), ["eu-west-1a", "eu-west-1a", "eu-west-1b", "eu-west-1b", "eu-west-1c", "eu-west-1c"]);
+    const { resources: existing } = await runUnderMocks(make({ existingNetwork: { vpcId: pulumi.output("vpc-0a1b2c3d"), privateSubnetIds: [pulumi.output("subnet-0000000a"), "subnet-0000000b"] } }), awsMocks);
+    assert.deepEqual((existing.one("aws:eks/cluster:Cluster").inputs.vpcConfig as { subnetIds: string[] }).subnetIds, ["subnet-0000000a", "subnet-0000000b"]);
   });
 });

@@ -111,3 +111,33 @@ describe("ExistingCluster", () => {
     });
   }
 });
+
+describe("ExistingCluster and the cluster data in-cluster components take (issue 18, kind 2)", () => {
+  for (const [what, args, message] of [
+    ["a kubernetesVersion given as a number, which passed the pattern and stayed a number", { kubernetesVersion: 1.34 as unknown as string }, `ExistingCluster: invalid kubernetesVersion 1.34; expected a Kubernetes minor version such as "1.34"`],
+    ["a clusterName given as a number", { clusterName: 123 as unknown as string }, `ExistingCluster: invalid clusterName 123; expected a non-empty DNS-1123 label`],
+    ["a kubeconfig given as an object", { kubeconfig: { apiVersion: "v1" } as unknown as string }, `ExistingCluster: invalid kubeconfig {"apiVersion":"v1"}; expected the kubeconfig's text (YAML)`],
+    ["an empty render directory, which applied to the cluster instead", { kubeconfig: undefined, renderYamlToDirectory: "" }, `ExistingCluster: invalid renderYamlToDirectory ""; expected a directory path`],
+    ["an issuer URL that is not https", { oidcIssuerUrl: "http://issuer.example" }, `ExistingCluster: invalid oidcIssuerUrl "http://issuer.example"; expected an https:// URL such as "https://charts.example.com"`],
+  ] as [string, Partial<ExistingClusterArgs>, string][]) {
+    it(`refuses ${what} before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(() => make(args));
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+
+  for (const [what, data, message] of [
+    ["a kubernetesVersion given as a number", { kubernetesVersion: 1.34 }, `Test: invalid cluster.kubernetesVersion 1.34; expected a Kubernetes minor version such as "1.34"`],
+    ["a cluster name that is not a string", { name: ["shared"] }, `Test: invalid cluster.name ["shared"]; expected the cluster's name`],
+    ["a kubeconfig that is not text", { kubeconfig: 42 }, `Test: invalid cluster.kubeconfig 42; expected the kubeconfig's text (YAML)`],
+  ] as [string, Record<string, unknown>, string][]) {
+    it(`refuses cluster data with ${what}, before the caller's children`, async () => {
+      const { error, resources } = await failureUnderMocks(() => connectAsCaller({ ...make().cluster, ...data }));
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, message);
+      assert.ok(!resources.all.some((r) => r.custom), resources.all.map((r) => r.type).join(", "));
+    });
+  }
+});

@@ -419,3 +419,63 @@ describe("GkeCluster", function () {
     assert.match(error.message, /^Test: invalid permissions\[0\]\.bucket "aws"; expected a bucket made by this cluster's createBucket/);
   });
 });
+
+describe("GkeCluster argument checks (issue 18)", function () {
+  this.timeout(120_000);
+  const NETWORK = { network: "projects/acme-prod/global/networks/shared", subnetwork: "projects/acme-prod/regions/europe-west1/subnetworks/gke", podRangeName: "pods", serviceRangeName: "services" };
+  const DISJOINT = "node, pod and service ranges must be disjoint";
+  const refused: [string, GkeClusterArgs, string][] = [
+    ["a pod range that overlaps the default node range (kind 1)", { podCidr: "10.10.0.0/16" }, `GkeCluster: invalid podCidr "10.10.0.0/16"; expected a range that does not overlap nodeCidr 10.10.0.0/20 (its default); ${DISJOINT}`],
+    ["a node range that overlaps the default pod range (kind 1)", { nodeCidr: "10.17.0.0/20" }, `GkeCluster: invalid nodeCidr "10.17.0.0/20"; expected a range that does not overlap podCidr 10.16.0.0/14 (its default); ${DISJOINT}`],
+    ["a service range inside the pod range (kind 1)", { podCidr: "10.16.0.0/12", serviceCidr: "10.20.0.0/20" }, `GkeCluster: invalid serviceCidr "10.20.0.0/20"; expected a range that does not overlap podCidr 10.16.0.0/12; ${DISJOINT}`],
+    ["a pod range equal to the node range (kind 1)", { nodeCidr: "10.100.0.0/16", podCidr: "10.100.0.0/16" }, `GkeCluster: invalid podCidr "10.100.0.0/16"; expected a range that does not overlap nodeCidr 10.100.0.0/16; ${DISJOINT}`],
+    ["a nodeCidr next to an existing network, which would ignore it (kind 4)", { existingNetwork: NETWORK, nodeCidr: "10.30.0.0/20" }, `GkeCluster: invalid nodeCidr "10.30.0.0/20"; only the new subnet takes it; with existingNetwork the subnet's own ranges are used`],
+    [
+      "an existing subnetwork of another region (kind 4)",
+      { existingNetwork: { ...NETWORK, subnetwork: "projects/acme-prod/regions/us-central1/subnetworks/gke" } },
+      `GkeCluster: invalid existingNetwork.subnetwork "projects/acme-prod/regions/us-central1/subnetworks/gke"; expected a subnetwork in the cluster's region europe-west1 (region), not us-central1`,
+    ],
+    [
+      "one secondary range for pods and services (kind 4)",
+      { existingNetwork: { ...NETWORK, serviceRangeName: "pods" } },
+      `GkeCluster: invalid existingNetwork.serviceRangeName "pods"; expected a range other than existingNetwork.podRangeName: pods and services need ranges of their own`,
+    ],
+    [
+      "a secondary range name GCP would refuse (kind 5)",
+      { existingNetwork: { ...NETWORK, podRangeName: "Pods_Range" } },
+      `GkeCluster: invalid existingNetwork.podRangeName "Pods_Range"; expected the name of one of the subnetwork's secondary ranges: 1-63 lowercase letters, digits and '-', starting with a letter`,
+    ],
+    ["autopilot \"true\" as a string (kind 2)", { autopilot: "true" as unknown as boolean }, `GkeCluster: invalid autopilot "true"; expected true or false`],
+    ["spot \"true\" as a string (kind 2)", { nodePools: [{ name: "a", minSize: 1, maxSize: 2, spot: "true" as unknown as boolean }] }, `GkeCluster: invalid nodePools[0].spot "true"; expected true or false`],
+    ["node pools given as an object (kind 2)", { nodePools: { name: "a" } as unknown as GkeClusterArgs["nodePools"] }, `GkeCluster: invalid nodePools {"name":"a"}; expected a list of node pools`],
+    [
+      "an allow-list given as one string (kind 2)",
+      { publicEndpoint: { allowedCidrs: "203.0.113.0/24" as unknown as string[] } },
+      `GkeCluster: invalid publicEndpoint.allowedCidrs "203.0.113.0/24"; expected a list of CIDR blocks, e.g. ["203.0.113.0/24"]`,
+    ],
+    ["a GCP label key with capitals (kind 5)", { labels: { Team: "platform" } }, `GkeCluster: invalid labels "Team"; expected a GCP label key: 1-63 lowercase letters, digits, '_' and '-', starting with a letter`],
+    ["a GCP label value with a space (kind 5)", { labels: { team: "Platform Team" } }, `GkeCluster: invalid labels["team"] "Platform Team"; expected a GCP label value: at most 63 lowercase letters, digits, '_' and '-'`],
+    ["a GCP label the component sets itself (kind 4)", { labels: { "goplatform-cluster": "other" } }, `GkeCluster: invalid labels "goplatform-cluster"; goplatform-cluster is set by the component; use another key`],
+    [
+      "a node label value with a '/' (kind 5)",
+      { nodePools: [{ name: "a", minSize: 1, maxSize: 2, labels: { module: "github.com/acme/app" } }] },
+      `GkeCluster: invalid nodePools[0].labels["module"] "github.com/acme/app"; expected a Kubernetes label value: at most 63 characters, letters, digits, '-', '_' and '.', alphanumeric at both ends (or empty)`,
+    ],
+  ];
+  for (const [what, args, message] of refused) {
+    it(`refuses ${what} before registering anything`, async () => {
+      const { error, resources } = await failureUnderMocks(make(args), gcpMocks);
+      assert.equal(error.name, "ArgumentError");
+      assert.equal(error.message, message);
+      assert.deepEqual(resources.all, []);
+    });
+  }
+
+  it("takes disjoint ranges of its own, and an existing network without ranges", async () => {
+    const { resources } = await runUnderMocks(make({ nodeCidr: "192.168.0.0/20", podCidr: "10.16.0.0/14", serviceCidr: "10.20.0.0/20", labels: { team: "platform", "cost_center": "" } }), gcpMocks);
+    const subnet = resources.one("gcp:compute/subnetwork:Subnetwork");
+    assert.equal(subnet.inputs.ipCidrRange, "192.168.0.0/20");
+    const { resources: existing } = await runUnderMocks(make({ existingNetwork: NETWORK }), gcpMocks);
+    assert.equal(existing.ofType("gcp:compute/subnetwork:Subnetwork").length, 0);
+  });
+});
