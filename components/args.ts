@@ -127,6 +127,11 @@ export function checkNumber(
   return value;
 }
 
+/** A value that, when given as a plain string, must not be empty (an Output is judged once known). */
+export function checkNotEmpty(component: string, argument: string, value: unknown, what: string): void {
+  if (value === "") throw new ArgumentError(component, argument, value, `expected ${what}, not an empty string`);
+}
+
 /** A plain object (not an array, not null): what a data argument from another language arrives as. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

@@ -3,6 +3,8 @@
  * `YYYY-MM-DD` strings, which compare and sort as text.
  */
 
+import { ArgumentError } from "./args";
+
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
 
@@ -27,3 +29,14 @@ export function daysBetween(from: string, to: string): number {
 
 /** Days a dated table may lag the judging day before goplatform refuses to judge with it. */
 export const MAX_TABLE_AGE_DAYS = 90;
+
+/** The judging day (YYYY-MM-DD) a component's `asOf` names: today when it is not given. */
+export function checkAsOf(component: string, value: unknown, argument = "asOf"): string {
+  if (value === undefined) return toDay(new Date());
+  try {
+    if (typeof value !== "string") throw new RangeError("not a day");
+    return toDay(value, argument);
+  } catch {
+    throw new ArgumentError(component, argument, value, 'expected a day as YYYY-MM-DD, such as "2026-12-02"');
+  }
+}

@@ -15,12 +15,13 @@ import * as operationalinsights from "@pulumi/azure-native/operationalinsights";
 import * as resources from "@pulumi/azure-native/resources";
 import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
-import { ArgumentError, checkBoolean, checkDnsLabel, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkNotEmpty, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { AksAccessWait } from "./aks-access";
 import { checkAllowList, checkArray, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
-import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
+import { checkAsOf } from "../days";
+import { checkKubernetesVersion } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "AksCluster";
@@ -240,6 +241,7 @@ function checkPool(where: string, pool: AksNodePoolArgs, seen: Set<string>): Che
 function checkArgs(name: string, args: AksClusterArgs) {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   checkAzureLocation(COMPONENT, "location", args.location);
+  checkNotEmpty(COMPONENT, "resourceGroupName", args.resourceGroupName, "the name of an existing resource group (or no resourceGroupName, for a new one)");
   const day = checkAsOf(COMPONENT, args.asOf);
   const longTermSupport = checkBoolean(COMPONENT, "longTermSupport", args.longTermSupport ?? false);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion, { day, extendedSupport: longTermSupport });

@@ -23,69 +23,69 @@ export type CheckedClusterData = Omit<ClusterData, "cloud"> & { readonly cloud: 
 function bindingFor(component: string, data: CheckedClusterData): CloudBinding {
   switch (data.cloud) {
     case "aws":
-      return awsBinding(component, data.name, data.oidcIssuerUrl ?? "", required(component, data, "aws"));
+      return awsBinding(component, data.name, data.oidcIssuerUrl ?? "", required(component, "cluster", data, "aws"));
     case "gcp":
-      return gcpBinding(component, data.name, required(component, data, "gcp"));
+      return gcpBinding(component, data.name, required(component, "cluster", data, "gcp"));
     case "azure":
-      return azureBinding(component, data.oidcIssuerUrl ?? "", required(component, data, "azure"));
+      return azureBinding(component, data.oidcIssuerUrl ?? "", required(component, "cluster", data, "azure"));
     case "existing":
       return existingBinding(component);
   }
 }
 
-function required<K extends "aws" | "gcp" | "azure">(component: string, data: ClusterData, cloud: K): NonNullable<ClusterData[K]> {
+function required<K extends "aws" | "gcp" | "azure">(component: string, argument: string, data: ClusterData, cloud: K): NonNullable<ClusterData[K]> {
   const block = data[cloud];
   if (!isRecord(block)) {
-    throw new ArgumentError(component, `cluster.${cloud}`, block, `a cluster with cloud "${cloud}" carries its identity data in cluster.${cloud}; pass the \`cluster\` output of the ${cloud === "aws" ? "EksCluster" : cloud === "gcp" ? "GkeCluster" : "AksCluster"}`);
+    throw new ArgumentError(component, `${argument}.${cloud}`, block, `a cluster with cloud "${cloud}" carries its identity data in ${argument}.${cloud}; pass the \`cluster\` output of the ${cloud === "aws" ? "EksCluster" : cloud === "gcp" ? "GkeCluster" : "AksCluster"}`);
   }
   return block;
 }
 
 /**
- * Checks `data` (the `cluster` argument of `component`) before any resource exists:
+ * Checks `data` (the `cluster` argument of `component`, or `argument`) before any resource exists:
  * call it ahead of `super(...)`.
  */
-export function checkClusterData(component: string, input: pulumi.Input<ClusterData>): CheckedClusterData {
+export function checkClusterData(component: string, input: pulumi.Input<ClusterData>, argument = "cluster"): CheckedClusterData {
   const data = input as ClusterData;
   if (isPending(input)) {
-    throw new ArgumentError(component, "cluster", input, "expected cluster data whose fields are known when the component is created (its `cloud` decides which cloud identities are made): a cluster component's `cluster` output, or from a StackReference `(await ref.getOutputDetails(\"cluster\")).secretValue`");
+    throw new ArgumentError(component, argument, input, "expected cluster data whose fields are known when the component is created (its `cloud` decides which cloud identities are made): a cluster component's `cluster` output, or from a StackReference `(await ref.getOutputDetails(\"cluster\")).secretValue`");
   }
   if (!isRecord(data)) {
-    throw new ArgumentError(component, "cluster", data, "expected the cluster data an EksCluster, GkeCluster, AksCluster or ExistingCluster outputs as `cluster`");
+    throw new ArgumentError(component, argument, data, "expected the cluster data an EksCluster, GkeCluster, AksCluster or ExistingCluster outputs as `cluster`");
   }
   const cloud = data.cloud;
   if (typeof cloud !== "string" || !CLOUDS.includes(cloud)) {
-    throw new ArgumentError(component, "cluster.cloud", cloud, `expected one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}, known when the component is created (it decides which cloud identities are made)`);
+    throw new ArgumentError(component, `${argument}.cloud`, cloud, `expected one of ${CLOUDS.map((c) => JSON.stringify(c)).join(", ")}, known when the component is created (it decides which cloud identities are made)`);
   }
   // Outputs are judged once known (the validation layer); a plain value now, whatever its type.
   const version: unknown = data.kubernetesVersion;
   if (!isPending(version) && (typeof version !== "string" || !/^1\.\d+$/.test(version))) {
-    throw new ArgumentError(component, "cluster.kubernetesVersion", version, "expected a Kubernetes minor version such as \"1.34\"");
+    throw new ArgumentError(component, `${argument}.kubernetesVersion`, version, "expected a Kubernetes minor version such as \"1.34\"");
   }
   // A missing name is the schema layer's to report (a required field).
   const clusterName: unknown = data.name;
   if (clusterName !== undefined && !isPending(clusterName) && (typeof clusterName !== "string" || clusterName === "")) {
-    throw new ArgumentError(component, "cluster.name", clusterName, "expected the cluster's name");
+    throw new ArgumentError(component, `${argument}.name`, clusterName, "expected the cluster's name");
   }
   const kubeconfig: unknown = data.kubeconfig;
   if (kubeconfig !== undefined && !isPending(kubeconfig) && typeof kubeconfig !== "string") {
-    throw new ArgumentError(component, "cluster.kubeconfig", kubeconfig, "expected the kubeconfig's text (YAML)");
+    throw new ArgumentError(component, `${argument}.kubeconfig`, kubeconfig, "expected the kubeconfig's text (YAML)");
   }
   const render: unknown = data.renderYamlToDirectory;
   if (render !== undefined && (typeof render !== "string" || render === "")) {
-    throw new ArgumentError(component, "cluster.renderYamlToDirectory", render, "expected a directory path");
+    throw new ArgumentError(component, `${argument}.renderYamlToDirectory`, render, "expected a directory path");
   }
   if (render !== undefined && data.cloud !== "existing") {
-    throw new ArgumentError(component, "cluster.renderYamlToDirectory", render, "rendering manifests to a directory is only for cloud \"existing\"");
+    throw new ArgumentError(component, `${argument}.renderYamlToDirectory`, render, "rendering manifests to a directory is only for cloud \"existing\"");
   }
   if (render === undefined && (data.kubeconfig === undefined || data.kubeconfig === "")) {
-    throw new ArgumentError(component, "cluster.kubeconfig", data.kubeconfig, "expected a kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
+    throw new ArgumentError(component, `${argument}.kubeconfig`, data.kubeconfig, "expected a kubeconfig (or renderYamlToDirectory); an empty one would use whatever cluster the deploying machine's KUBECONFIG names");
   }
   const checked = { ...data, cloud: cloud as Cloud };
-  if (checked.cloud !== "existing") required(component, checked, checked.cloud);
+  if (checked.cloud !== "existing") required(component, argument, checked, checked.cloud);
   // IRSA and AKS workload identity trust the issuer: without it no token would match.
   if ((checked.cloud === "aws" || checked.cloud === "azure") && (data.oidcIssuerUrl === undefined || data.oidcIssuerUrl === "")) {
-    throw new ArgumentError(component, "cluster.oidcIssuerUrl", data.oidcIssuerUrl, `expected the cluster's OIDC issuer URL: ${checked.cloud === "aws" ? "IRSA" : "workload identity"} trusts it`);
+    throw new ArgumentError(component, `${argument}.oidcIssuerUrl`, data.oidcIssuerUrl, `expected the cluster's OIDC issuer URL: ${checked.cloud === "aws" ? "IRSA" : "workload identity"} trusts it`);
   }
   return checked;
 }

@@ -21,7 +21,8 @@ import { AwsWorkloadIdentity, type ClusterData } from "./contract";
 import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
 import { eksKubeconfig } from "./eks-kubeconfig";
 import { eksNetwork } from "./eks-network";
-import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
+import { checkAsOf } from "../days";
+import { checkKubernetesVersion } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 export { eksKubeconfig } from "./eks-kubeconfig";

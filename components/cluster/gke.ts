@@ -10,11 +10,12 @@
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
-import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNotEmpty, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { checkAllowList, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, type NodePoolSize } from "./checks";
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
-import { checkAsOf, checkKubernetesVersion } from "./kubernetes-versions";
+import { checkAsOf } from "../days";
+import { checkKubernetesVersion } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "GkeCluster";
@@ -324,6 +325,8 @@ const RANGE_NAME = /^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/;
 function checkExistingNetwork(network: GkeExistingNetwork, region: string): void {
   const value: unknown = network;
   if (!isRecord(value)) throw new ArgumentError(COMPONENT, "existingNetwork", value, "expected { network, subnetwork, podRangeName, serviceRangeName }");
+  checkNotEmpty(COMPONENT, "existingNetwork.network", value.network, "the VPC network's name or self link");
+  checkNotEmpty(COMPONENT, "existingNetwork.subnetwork", value.subnetwork, "the subnetwork's name or self link");
   for (const field of ["podRangeName", "serviceRangeName"] as const) {
     checkPlainId(COMPONENT, `existingNetwork.${field}`, value[field], RANGE_NAME, "expected the name of one of the subnetwork's secondary ranges: 1-63 lowercase letters, digits and '-', starting with a letter");
   }

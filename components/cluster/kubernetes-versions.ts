@@ -166,16 +166,6 @@ export function defaultKubernetesVersion(asOf: Date | string = new Date(), table
   return table.defaultMinor(day);
 }
 
-/** A cluster component's `asOf` (default today, UTC) as a day; an ArgumentError naming `asOf` when it is not one. */
-export function checkAsOf(component: string, asOf: string | undefined): string {
-  if (asOf === undefined) return toDay(new Date());
-  try {
-    return toDay(asOf, "asOf");
-  } catch {
-    throw new ArgumentError(component, "asOf", asOf, 'expected a day, YYYY-MM-DD, such as "2026-12-02"');
-  }
-}
-
 /** How a component asks for a Kubernetes minor: on which day, and whether extended support is opted in. */
 export interface KubernetesVersionRequest {
   /** The judging day, `YYYY-MM-DD`. */

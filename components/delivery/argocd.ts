@@ -7,7 +7,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { parse as parseYaml } from "yaml";
-import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkHttpsUrl, checkList, componentToken, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkHttpsUrl, checkList, checkNotEmpty, componentToken, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
 import { chartRelease } from "./chart-release";
 import { checkRepoUrl } from "./checks";
@@ -138,6 +138,7 @@ function checkArgoCdArgs(name: string, args: ArgoCdArgs) {
   checkClusterData(COMPONENT, args.cluster);
   const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "argocd");
   const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? ARGO_CD_CHART.version);
+  checkNotEmpty(COMPONENT, "chart", args.chart, "a chart name or a local chart path");
   const givenProject: unknown = args.project;
   if (!isRecord(givenProject)) throw new ArgumentError(COMPONENT, "project", givenProject, "expected the AppProject: { sourceRepos, destinations, gpgPublicKeys, … }");
   const project = args.project;

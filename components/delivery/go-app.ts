@@ -140,7 +140,7 @@ function checkArgoCd(component: string, argoCd: ArgoCdData): ArgoCdData {
   if (!isRecord(given) || !isRecord(cluster)) {
     throw new ArgumentError(component, isRecord(given) ? "argoCd.cluster" : "argoCd", isRecord(given) ? cluster : given, "expected an ArgoCd's `argoCd` output ({ cluster, namespace, projectName, destinations })");
   }
-  checkClusterData(component, argoCd.cluster);
+  checkClusterData(component, argoCd.cluster, "argoCd.cluster");
   // Known here from TypeScript; an output from another language is ArgoCd's, checked there.
   if (typeof argoCd.namespace === "string") checkDnsLabel(component, "argoCd.namespace", argoCd.namespace);
   if (typeof argoCd.projectName === "string") checkDnsLabel(component, "argoCd.projectName", argoCd.projectName);

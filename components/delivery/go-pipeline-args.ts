@@ -3,9 +3,10 @@
  * which checks them (before anything exists) and fills in the defaults.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkOneOf, checkVolumeSize, isDigestRef, isPending, isRecord } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkNotEmpty, checkOneOf, checkVolumeSize, isDigestRef, isPending, isRecord } from "../args";
 import { checkClusterData, type ClusterData } from "../cluster";
-import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion, toDay } from "../go";
+import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion } from "../go";
+import { checkAsOf } from "../days";
 import { checkImageRepository, checkPrivateKey, checkRegistryRepositoryArgument, checkRepoUrl, checkWebhookSecret, shownSecret } from "./checks";
 import { COSIGN_IMAGE, GIT_IMAGE, GOLANG_REPOSITORY, GOLANGCI_LINT_IMAGE, KO_BASE_IMAGE } from "./images";
 
@@ -235,7 +236,7 @@ export function resolve(name: string, args: GoPipelineArgs): Resolved {
   const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? name);
   checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
   checkImageRepository(COMPONENT, "imageRepository", args.imageRepository);
-  const day = toDay(args.asOf ?? new Date(), "asOf");
+  const day = checkAsOf(COMPONENT, args.asOf);
   const goVersion = checkGoVersion(COMPONENT, args.goVersion ?? defaultGoVersion(day), day, "goVersion");
   const testGoVersions = [...new Set(checkList(COMPONENT, "testGoVersions", args.testGoVersions ?? [goVersion], () => true).map((v, i) => checkGoVersion(COMPONENT, v, day, `testGoVersions[${i}]`)))];
 
@@ -296,6 +297,7 @@ export function resolve(name: string, args: GoPipelineArgs): Resolved {
   if (args.registryCredentialsSecret !== undefined) checkDnsLabel(COMPONENT, "registryCredentialsSecret", args.registryCredentialsSecret);
   const workspaceSize = checkVolumeSize(COMPONENT, "workspaceSize", args.workspaceSize ?? "2Gi");
 
+  checkNotEmpty(COMPONENT, "goModule", args.goModule, "a Go module path such as \"github.com/acme/payments\" (or no goModule)");
   const goMeta = kubernetesGoMetadata(goVersion, args.goModule);
   return {
     namespace,

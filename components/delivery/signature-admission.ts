@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkList, checkNumber, checkOneOf, componentToken, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkList, checkNotEmpty, checkNumber, checkOneOf, componentToken, withLegacyType } from "../args";
 import { checkClusterData, connectCluster, type BoundIdentity, type ClusterData } from "../cluster";
 import { chartRelease } from "./chart-release";
 import { checkImageGlob, checkPublicKey, checkRegistryRepositories } from "./checks";
@@ -102,6 +102,7 @@ function checkSignatureAdmissionArgs(args: SignatureAdmissionArgs) {
   const { cloud } = checkClusterData(COMPONENT, args.cluster);
   const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? "cosign-system");
   const chartVersion = checkChartVersion(COMPONENT, "chartVersion", args.chartVersion ?? POLICY_CONTROLLER_CHART.version);
+  checkNotEmpty(COMPONENT, "chart", args.chart, "a chart name or a local chart path");
   const publicKey = checkPublicKey(COMPONENT, "publicKey", args.publicKey);
   const images = checkList(COMPONENT, "images", args.images, (glob, i) => checkImageGlob(COMPONENT, `images[${i}]`, glob));
   const namespaces = checkList(COMPONENT, "namespaces", args.namespaces, (ns, i) => checkDnsLabel(COMPONENT, `namespaces[${i}]`, ns));

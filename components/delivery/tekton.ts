@@ -6,7 +6,7 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkHttpsUrl, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkHttpsUrl, checkNotEmpty, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
 import { checkPrivateKey, checkPublicKey, checkRegistryRepositories, shownSecret } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
@@ -136,6 +136,9 @@ function checkTektonArgs(args: TektonArgs) {
   }
   const format = checkOneOf(COMPONENT, "taskRunFormat", args.taskRunFormat ?? ChainsTaskRunFormat.SlsaV1, Object.values(ChainsTaskRunFormat));
   const tlog = checkTransparencyLog(COMPONENT, args.transparencyLog);
+  checkNotEmpty(COMPONENT, "builderId", args.builderId, "the builder id URI written into provenance");
+  const manifests: unknown = args.manifests;
+  if (isRecord(manifests)) for (const [key, file] of Object.entries(manifests)) checkNotEmpty(COMPONENT, `manifests.${key}`, file, "a release manifest's path or URL");
   const builderId = args.builderId ?? "https://goplatform.dev/tekton-chains";
   const install = checkBoolean(COMPONENT, "install", args.install ?? true);
   const registryPush = checkRegistryRepositories(COMPONENT, "registryPush", cloud, args.registryPush, "an ExistingCluster has no cloud identity for Chains; give the tekton-chains-controller ServiceAccount registry credentials instead");

@@ -13,7 +13,8 @@ import { promisify } from "node:util";
 import { zipSync } from "fflate";
 import { ArgumentError, checkBoolean, checkOneOf } from "../args";
 import { readBuildInfo } from "./buildinfo";
-import { goReleases, toDay } from "./releases";
+import { checkAsOf, toDay } from "../days";
+import { goReleases } from "./releases";
 import { formatGoVersion, goToolchainName, parseGoVersion } from "./version";
 
 const run = promisify(execFile);
@@ -101,17 +102,6 @@ export function checkBuildTags(component: string, argument: string, value: unkno
   });
 }
 
-/** The day (YYYY-MM-DD) the Go version rules are judged for, from `asOf` as the caller wrote it. */
-function checkAsOf(component: string, argument: string, value: unknown): string {
-  if (value === undefined) return toDay(new Date());
-  try {
-    if (typeof value !== "string" && !(value instanceof Date)) throw new RangeError("not a day");
-    return toDay(value, argument);
-  } catch {
-    throw new ArgumentError(component, argument, value instanceof Date ? String(value) : value, "expected a day as YYYY-MM-DD, such as \"2026-11-23\"");
-  }
-}
-
 /**
  * Checks the arguments and fills in defaults, without running anything. Errors name
  * the argument (prefixed with `component`) as the caller wrote it (`names` maps a build
@@ -120,7 +110,7 @@ function checkAsOf(component: string, argument: string, value: unknown): string 
  */
 export function resolveGoBuild(args: GoBuildArgs, component = "GoBuild", names: Partial<Record<keyof GoBuildArgs, string>> = {}): ResolvedGoBuild {
   const named = (key: keyof GoBuildArgs): string => names[key] ?? key;
-  const day = checkAsOf(component, named("asOf"), args.asOf);
+  const day = checkAsOf(component, args.asOf, named("asOf"));
   const goVersion = checkGoVersion(component, args.goVersion ?? defaultGoVersion(day), day, named("goVersion"));
 
   if (typeof args.source !== "string" || args.source === "") {

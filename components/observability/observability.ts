@@ -18,7 +18,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkImageByDigest, checkLabelKey, checkLabelValue, checkNumber, checkOneOf, checkPortName, checkPromDuration, checkVolumeSize, componentToken, isPending, isRecord, promDurationMs, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkChartVersion, checkDnsLabel, checkImageByDigest, checkLabelKey, checkLabelValue, checkNotEmpty, checkNumber, checkOneOf, checkPortName, checkPromDuration, checkVolumeSize, componentToken, isPending, isRecord, promDurationMs, withLegacyType } from "../args";
 import { checkClusterData, connectCluster } from "../cluster/connect";
 import { Cloud, type BoundServiceAccount, type CloudPermission, type ClusterData, type ObjectBucket } from "../cluster/contract";
 import { GoRuntimeAlerts, goRuntimeAlertRules, type GoRuntimeAlertThresholds } from "./go-runtime-alerts";
@@ -173,6 +173,7 @@ function checkBucket(bucket: ObjectBucket | undefined, cloud: Cloud): void {
     throw new ArgumentError(COMPONENT, "bucket", bucket.cloud, `expected a bucket in the cluster's cloud (${cloud}); its workload identity cannot be granted access to another cloud's storage`);
   }
   if (typeof bucket.bucketName === "string" && bucket.bucketName === "") throw new ArgumentError(COMPONENT, "bucket.bucketName", bucket.bucketName, "expected the bucket's name");
+  checkNotEmpty(COMPONENT, "bucket.resourceId", bucket.resourceId, "the bucket's cloud resource id (grants are scoped to it), or no resourceId");
   if (cloud !== "existing" && !isPending(bucket.bucketName) && typeof bucket.cloud === "string") checkBucketName(COMPONENT, "bucket.bucketName", bucket.cloud, bucket.bucketName);
   if (typeof bucket.thanosObjectStore === "string") thanosObjstoreYaml(COMPONENT, "bucket.thanosObjectStore", bucket.thanosObjectStore);
 }

@@ -19,7 +19,7 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNotEmpty, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { checkPrivateKey } from "../delivery/checks";
 import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, GoArch } from "../go";
 import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
@@ -289,6 +289,7 @@ export function checkGoCloudRunServiceArgs(name: string, args: GoCloudRunService
     // It prefixes the service account id (6-30 characters) and the repository id.
     throw new ArgumentError(COMPONENT, "name", name, "expected 2-26 characters: lowercase letters, digits and '-', starting with a letter and ending alphanumeric");
   }
+  checkNotEmpty(COMPONENT, "project", args.project, "a GCP project id (or no project, for the provider's)");
   if (!isRecord(args)) throw new ArgumentError(COMPONENT, "args", args, "expected the arguments object { source, location, signing, … }");
   const builder = checkOneOf(COMPONENT, "builder", args.builder ?? CloudRunImageBuilder.Daemonless, Object.values(CloudRunImageBuilder));
   const build = resolveGoBuild({ source: args.source, package: args.package, goVersion: args.goVersion, arch: args.arch ?? GoArch.Amd64, binaryName: "server", asOf: args.asOf }, COMPONENT);

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNotEmpty, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
 import { buildGo, checkBuildTags, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 import { checkLogRetentionDays, privateEncryptedBucket } from "../cluster/clouds/aws";
 import { validateArgs } from "../arg-validation";
@@ -149,7 +149,7 @@ function checkStatements(given: unknown): LambdaPolicyStatement[] {
     if (!isRecord(statement)) throw new ArgumentError(COMPONENT, at, statement, "expected { effect?, actions, resources, conditions?, sid? }");
     for (const key of Object.keys(statement)) {
       if (!STATEMENT_FIELDS.includes(key)) {
-        throw new ArgumentError(COMPONENT, at, key, `expected only the fields ${STATEMENT_FIELDS.join(", ")}; NotAction and NotResource are not offered: they grant everything else`);
+        throw new ArgumentError(COMPONENT, `${at}.${key}`, statement[key], `no such field; expected only the fields ${STATEMENT_FIELDS.join(", ")}; NotAction and NotResource are not offered: they grant everything else`);
       }
     }
     const effect = checkOneOf(COMPONENT, `${at}.effect`, (statement.effect ?? LambdaPolicyEffect.Allow) as LambdaPolicyEffect, Object.values(LambdaPolicyEffect));
@@ -157,6 +157,7 @@ function checkStatements(given: unknown): LambdaPolicyStatement[] {
     if (!Array.isArray(actions) || actions.length === 0) throw new ArgumentError(COMPONENT, `${at}.actions`, actions, "expected a non-empty list of named actions such as \"s3:GetObject\"");
     for (const action of actions as unknown[]) {
       if (typeof action !== "string") throw new ArgumentError(COMPONENT, `${at}.actions`, String(action), "expected actions as plain strings, known at preview");
+      checkNotEmpty(COMPONENT, `${at}.actions`, action, "a named action such as \"s3:GetObject\"");
       if (effect === LambdaPolicyEffect.Allow && (action.includes("*") || action.includes("?"))) {
         throw new ArgumentError(COMPONENT, `${at}.actions`, action, "expected named actions such as \"s3:GetObject\"; wildcard actions are refused");
       }

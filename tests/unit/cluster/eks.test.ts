@@ -447,7 +447,7 @@ describe("EksCluster", function () {
       /^EksCluster: invalid kubernetesVersion "1\.34"; EKS standard support for 1\.34 ended 2026-12-02; expected a Kubernetes minor in EKS standard support on 2026-12-02: 1\.36, 1\.35 \(or opt in to extended support, until 2027-12-02, with supportType "EXTENDED"/,
     ],
     ["a day the Kubernetes support table is too old to judge", { asOf: "2027-03-03" }, /^EksCluster: invalid asOf "2027-03-03"; goplatform's Kubernetes support table is from 2026-12-02, 91 days before 2027-03-03 \(limit 90\): .* Update goplatform to judge Kubernetes versions on this day$/],
-    ["asOf that is not a day", { asOf: "2026-12-32" }, /^EksCluster: invalid asOf "2026-12-32"; expected a day, YYYY-MM-DD, such as "2026-12-02"$/],
+    ["asOf that is not a day", { asOf: "2026-12-32" }, /^EksCluster: invalid asOf "2026-12-32"; expected a day as YYYY-MM-DD, such as "2026-12-02"$/],
     ["empty name", { clusterName: "" }, /^EksCluster: invalid clusterName ""; expected a non-empty DNS-1123 label$/],
     ["bad VPC CIDR", { vpcCidr: "10.0.0.300/16" }, /^EksCluster: invalid vpcCidr "10\.0\.0\.300\/16"; expected an IPv4 CIDR block/],
     ["bad allow-list CIDR", { publicEndpoint: { allowedCidrs: ["203.0.113.0/33"] } }, /^EksCluster: invalid publicEndpoint\.allowedCidrs "203\.0\.113\.0\/33"/],
