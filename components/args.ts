@@ -31,6 +31,11 @@ export function isPending(value: unknown): value is pulumi.Output<unknown> | Pro
 /** The value an ArgumentError shows for a secret argument: never the secret itself. */
 export const SECRET_NOT_SHOWN: unique symbol = Symbol("a secret, not shown");
 
+/** What an error shows for a secret argument's value: nothing of it, but an empty or missing value as such. */
+export function shownSecret(value: unknown): unknown {
+  return value === "" || value === undefined ? value : SECRET_NOT_SHOWN;
+}
+
 function show(value: unknown): string {
   if (value === undefined) return "undefined";
   if (value === SECRET_NOT_SHOWN) return "(a secret, not shown)";

@@ -4,7 +4,7 @@
  * throws an ArgumentError naming the component and argument before anything exists.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, isPending } from "../args";
+import { ArgumentError, isPending, shownSecret } from "../args";
 import { checkRegistryRepositoryValue } from "../cluster/checks";
 import type { Cloud } from "../cluster/contract";
 
@@ -78,11 +78,6 @@ export function checkImageGlob(component: string, argument: string, value: strin
 const PEM_PUBLIC = /^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END PUBLIC KEY-----\s*$/;
 /** cosign's own encrypted key format, the only one Chains and `cosign sign --key` load. */
 const PEM_PRIVATE = /^-----BEGIN ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----\r?\n[A-Za-z0-9+/=\r\n]+-----END ENCRYPTED (SIGSTORE|COSIGN) PRIVATE KEY-----\s*$/;
-
-/** What an error shows for a secret argument: never its value (an empty one is shown as empty, which tells nothing). */
-export function shownSecret(value: unknown): unknown {
-  return value === "" || value === undefined ? value : "(secret, not shown)";
-}
 
 /** A PEM public key (`cosign.pub`). */
 export function checkPublicKey(component: string, argument: string, value: string): string {

@@ -3,11 +3,11 @@
  * which checks them (before anything exists) and fills in the defaults.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkNotEmpty, checkOneOf, checkVolumeSize, isDigestRef, isPending, isRecord } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkNotEmpty, checkOneOf, checkVolumeSize, isDigestRef, isPending, isRecord, SECRET_NOT_SHOWN, shownSecret } from "../args";
 import { checkClusterData, type ClusterData } from "../cluster";
 import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion } from "../go";
 import { checkAsOf } from "../days";
-import { checkImageRepository, checkPrivateKey, checkRegistryRepositoryArgument, checkRepoUrl, checkWebhookSecret, shownSecret } from "./checks";
+import { checkImageRepository, checkPrivateKey, checkRegistryRepositoryArgument, checkRepoUrl, checkWebhookSecret } from "./checks";
 import { COSIGN_IMAGE, GIT_IMAGE, GOLANG_REPOSITORY, GOLANGCI_LINT_IMAGE, KO_BASE_IMAGE } from "./images";
 
 export const COMPONENT = "GoPipeline";
@@ -196,7 +196,7 @@ export function resolveSigning(signing: GoPipelineSigning | undefined): Resolved
   if (mode === PipelineSigningMode.Chains) {
     for (const field of ["privateKey", "password", "transparencyLog"] as const) {
       if (signing?.[field] !== undefined) {
-        throw new ArgumentError(COMPONENT, `signing.${field}`, field === "transparencyLog" ? signing[field] : "(secret, not shown)", `expected no signing.${field} with signing mode "chains" (Tekton Chains signs with the key and log of the Tekton component); set mode: "cosign" to sign in the pipeline`);
+        throw new ArgumentError(COMPONENT, `signing.${field}`, field === "transparencyLog" ? signing[field] : SECRET_NOT_SHOWN, `expected no signing.${field} with signing mode "chains" (Tekton Chains signs with the key and log of the Tekton component); set mode: "cosign" to sign in the pipeline`);
       }
     }
     return { mode };

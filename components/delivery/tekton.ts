@@ -6,9 +6,9 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkHttpsUrl, checkNotEmpty, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkHttpsUrl, checkNotEmpty, checkOneOf, componentToken, isPending, isRecord, shownSecret, withLegacyType } from "../args";
 import { checkClusterData, connectCluster, type ClusterData } from "../cluster";
-import { checkPrivateKey, checkPublicKey, checkRegistryRepositories, shownSecret } from "./checks";
+import { checkPrivateKey, checkPublicKey, checkRegistryRepositories } from "./checks";
 import { TEKTON_RELEASES, TEKTON_VERSIONS } from "./images";
 import { clusterAfter } from "./ready";
 import { validateArgs } from "../arg-validation";

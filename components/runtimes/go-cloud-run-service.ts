@@ -19,7 +19,7 @@ import * as path from "node:path";
 import * as docker from "@pulumi/docker";
 import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkNotEmpty, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNotEmpty, checkNumber, checkOneOf, componentToken, isPending, isRecord, SECRET_NOT_SHOWN, withLegacyType } from "../args";
 import { checkPrivateKey } from "../delivery/checks";
 import { buildGo, gcpGoLabels, goModulePath, readBuildInfo, resolveGoBuild, GoArch } from "../go";
 import { buildGoImage, CosignKeyError, loadCosignKey, parseImageRef, pushImage, signAndAttestGoImage, writeDockerContext, type CosignKeyMaterial, type CosignSigner } from "../supplychain";
@@ -172,7 +172,7 @@ async function openKey(material: CosignKeyMaterial | undefined): Promise<CosignS
 
 /** A shown value for an error: booleans and undefined as they are, anything else (it may hold a key) hidden. */
 function shown(value: unknown): unknown {
-  return value === undefined || typeof value === "boolean" ? value : "(not shown)";
+  return value === undefined || typeof value === "boolean" ? value : SECRET_NOT_SHOWN;
 }
 
 /**
@@ -187,7 +187,7 @@ function checkSigning(given: unknown): { privateKey: pulumi.Input<string>; passw
   const { privateKey, password } = given;
   if (mode === CloudRunSigningMode.None) {
     for (const [field, value] of [["privateKey", privateKey], ["password", password]] as const) {
-      if (value !== undefined) throw new ArgumentError(COMPONENT, `signing.${field}`, "(not shown)", "expected no key with signing.mode \"none\": set mode \"cosign\" to sign with it");
+      if (value !== undefined) throw new ArgumentError(COMPONENT, `signing.${field}`, SECRET_NOT_SHOWN, "expected no key with signing.mode \"none\": set mode \"cosign\" to sign with it");
     }
     return undefined;
   }
@@ -199,11 +199,11 @@ function checkSigning(given: unknown): { privateKey: pulumi.Input<string>; passw
   }
   if (!isPending(privateKey)) {
     // The format on the plain value, here, before anything exists (checkPrivateKey never shows the key).
-    if (typeof privateKey !== "string") throw new ArgumentError(COMPONENT, "signing.privateKey", "(secret)", "expected the cosign key as a string (cosign.key, as a Pulumi secret)");
+    if (typeof privateKey !== "string") throw new ArgumentError(COMPONENT, "signing.privateKey", SECRET_NOT_SHOWN, "expected the cosign key as a string (cosign.key, as a Pulumi secret)");
     checkPrivateKey(COMPONENT, "signing.privateKey", privateKey);
   }
   if (!isPending(password) && typeof password !== "string") {
-    throw new ArgumentError(COMPONENT, "signing.password", "(secret)", "expected the cosign key's password as a string (as a Pulumi secret)");
+    throw new ArgumentError(COMPONENT, "signing.password", SECRET_NOT_SHOWN, "expected the cosign key's password as a string (as a Pulumi secret)");
   }
   if (typeof password === "string" && password.length === 0) {
     throw new ArgumentError(COMPONENT, "signing.password", "", "expected the cosign key's password (cosign keys are always encrypted)");

@@ -6,7 +6,7 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkNotEmpty, checkNumber, checkOneOf, componentToken, isPending, isRecord, withLegacyType } from "../args";
+import { ArgumentError, checkBoolean, checkNotEmpty, checkNumber, checkOneOf, componentToken, isPending, isRecord, SECRET_NOT_SHOWN, withLegacyType } from "../args";
 import { buildGo, checkBuildTags, goMetadata, goModulePath, resolveGoBuild, zipLambdaBootstrap, type GoArch } from "../go";
 import { checkLogRetentionDays, privateEncryptedBucket } from "../cluster/clouds/aws";
 import { validateArgs } from "../arg-validation";
@@ -113,7 +113,7 @@ function checkEnvironment(env: unknown): Record<string, pulumi.Input<string>> | 
       throw new ArgumentError(COMPONENT, "environment", key, "expected a variable name of 2 or more letters, digits and '_', starting with a letter, that Lambda does not reserve (AWS_REGION, AWS_LAMBDA_*, LAMBDA_TASK_ROOT …)");
     }
     if (typeof value !== "string" && !isPending(value)) {
-      throw new ArgumentError(COMPONENT, `environment.${key}`, "(secret)", "expected a string value (or an output of one, such as a Pulumi secret); write numbers and booleans as strings");
+      throw new ArgumentError(COMPONENT, `environment.${key}`, SECRET_NOT_SHOWN, "expected a string value (or an output of one, such as a Pulumi secret); write numbers and booleans as strings");
     }
   }
   return env as Record<string, pulumi.Input<string>>;

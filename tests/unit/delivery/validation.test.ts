@@ -211,10 +211,10 @@ describe("delivery argument validation (issue 18)", () => {
     it("refuses a cosign key password that is not a string without showing it (issue 18, kind 2)", async () => {
       const { error, resources } = await fail(() => tekton(fakeCluster("aws"), { signingKey: { privateKey: PRIVATE_KEY, password: 1234 as unknown as string, publicKey: PUBLIC_KEY } }));
       assert.ok(error instanceof ArgumentError, error.message);
-      assert.equal(error.message, "Tekton: invalid signingKey.password \"(secret, not shown)\"; expected the cosign key password (cosign keys are always encrypted)");
+      assert.equal(error.message, "Tekton: invalid signingKey.password (a secret, not shown); expected the cosign key password (cosign keys are always encrypted)");
       assert.deepEqual(resources.all, []);
       const cosign = await fail(() => pipeline(fakeCluster("aws"), { signing: { mode: "cosign", privateKey: PRIVATE_KEY, password: 1234 as unknown as string } }));
-      assert.match(cosign.error.message, /^GoPipeline: invalid signing\.password "\(secret, not shown\)"/);
+      assert.match(cosign.error.message, /^GoPipeline: invalid signing\.password \(a secret, not shown\)/);
       assert.deepEqual(cosign.resources.all, []);
     });
 
@@ -269,7 +269,7 @@ describe("delivery argument validation (issue 18)", () => {
     it("judges a plain webhook secret in the own checks and never shows it; an Output secret is left to the validation layer (kind 6: no check hidden in a child input)", async () => {
       const short = "short-but-secret";
       const { error, resources } = await fail(() => pipeline(fakeCluster("aws"), { trigger: { provider: "github", secret: short } }));
-      assert.match(error.message, /^GoPipeline: invalid trigger\.secret "\(secret, not shown\)"; expected a webhook secret of at least 32 characters/);
+      assert.match(error.message, /^GoPipeline: invalid trigger\.secret \(a secret, not shown\); expected a webhook secret of at least 32 characters/);
       assert.ok(!error.message.includes(short));
       assert.deepEqual(resources.all, []);
       // A good secret as an Output: no check is hidden in the Secret's input.

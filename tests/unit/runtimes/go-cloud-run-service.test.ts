@@ -167,12 +167,12 @@ describe("GoCloudRunService", function () {
   });
 
   const bad: [string, Partial<GoCloudRunServiceArgs>, RegExp][] = [
-    ["signing.privateKey that is not a cosign key", { signing: { mode: "cosign", privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", password: "x" } }, /GoCloudRunService: invalid signing\.privateKey "\(secret, not shown\)"; expected an encrypted cosign private key/],
+    ["signing.privateKey that is not a cosign key", { signing: { mode: "cosign", privateKey: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n", password: "x" } }, /GoCloudRunService: invalid signing\.privateKey \(a secret, not shown\); expected an encrypted cosign private key/],
     ["an empty signing.password", { signing: { mode: "cosign", privateKey, password: "" } }, /GoCloudRunService: invalid signing\.password ""; expected the cosign key's password/],
     ["signing mode cosign without privateKey", { signing: { mode: "cosign", password: "test-only" } }, /GoCloudRunService: invalid signing\.privateKey undefined; expected the platform's cosign key \(cosign\.key, as a Pulumi secret\) with signing\.mode "cosign"/],
     ["signing mode cosign without password", { signing: { mode: "cosign", privateKey } }, /GoCloudRunService: invalid signing\.password undefined; expected the cosign key's password \(as a Pulumi secret\) with signing\.mode "cosign"/],
-    ["signing mode none with a key", { signing: { mode: "none", privateKey } }, /GoCloudRunService: invalid signing\.privateKey "\(not shown\)"; expected no key with signing\.mode "none"/],
-    ["signing mode none with a password", { signing: { mode: "none", password: "test-only" } }, /GoCloudRunService: invalid signing\.password "\(not shown\)"; expected no key with signing\.mode "none"/],
+    ["signing mode none with a key", { signing: { mode: "none", privateKey } }, /GoCloudRunService: invalid signing\.privateKey \(a secret, not shown\); expected no key with signing\.mode "none"/],
+    ["signing mode none with a password", { signing: { mode: "none", password: "test-only" } }, /GoCloudRunService: invalid signing\.password \(a secret, not shown\); expected no key with signing\.mode "none"/],
     ["an unknown signing.mode", { signing: { mode: "chains" as never, privateKey, password: "test-only" } }, /GoCloudRunService: invalid signing\.mode "chains"; expected one of cosign, none/],
     ["binaryAuthorization turned off with a policy", { binaryAuthorization: { enabled: false, policy: "strict" } }, /GoCloudRunService: invalid binaryAuthorization\.policy "strict"; expected no policy when binaryAuthorization\.enabled is false/],
     ["binaryAuthorization enabled with an empty policy", { binaryAuthorization: { enabled: true, policy: "" } }, /GoCloudRunService: invalid binaryAuthorization\.policy ""; expected the name of a Binary Authorization policy/],
@@ -251,8 +251,8 @@ describe("GoCloudRunService", function () {
     });
 
     it("checks a plain signing key's format and the password's type before anything exists, never showing them (issue 18, kind 6)", async () => {
-      assert.throws(own({ signing: { mode: "cosign", privateKey: "not a key", password: "x" } }), /GoCloudRunService: invalid signing\.privateKey "\(secret, not shown\)"; expected an encrypted cosign private key/);
-      await refused({ signing: { mode: "cosign", privateKey, password: 1234 } }, /GoCloudRunService: invalid signing\.password "\(secret\)"; expected the cosign key's password as a string/);
+      assert.throws(own({ signing: { mode: "cosign", privateKey: "not a key", password: "x" } }), /GoCloudRunService: invalid signing\.privateKey \(a secret, not shown\); expected an encrypted cosign private key/);
+      await refused({ signing: { mode: "cosign", privateKey, password: 1234 } }, /GoCloudRunService: invalid signing\.password \(a secret, not shown\); expected the cosign key's password as a string/);
     });
   });
 });
