@@ -12,25 +12,27 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { ArgumentError, checkBoolean, componentToken, isPending, isRecord } from "./args";
 
-interface PropertySpec {
+/** The parts of the component package schema the checks read. */
+export interface PropertySpec {
   type?: string;
   $ref?: string;
   items?: PropertySpec;
   additionalProperties?: PropertySpec;
 }
-interface TypeSpec {
+export interface TypeSpec {
   type?: string;
   properties?: Record<string, PropertySpec>;
   required?: string[];
   enum?: { value: string | number }[];
 }
-interface PackageSchema {
+export interface PackageSchema {
   resources: Record<string, { inputProperties?: Record<string, PropertySpec>; requiredInputs?: string[] }>;
   types: Record<string, TypeSpec>;
 }
 
 let loaded: PackageSchema | undefined;
-function schema(): PackageSchema {
+/** provider/schema.json, read once. */
+export function schema(): PackageSchema {
   // dist/components/arg-schema.js → provider/schema.json, in the repository and in the npm package.
   loaded ??= JSON.parse(readFileSync(path.join(__dirname, "..", "..", "provider", "schema.json"), "utf8")) as PackageSchema;
   return loaded;

@@ -17,7 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, stringify } from "yaml";
 import { ArgumentError, checkBoolean, checkDnsLabel, checkNotEmpty, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
 import { AksAccessWait } from "./aks-access";
-import { checkAllowList, checkArray, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize } from "./checks";
+import { checkArray, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, formatIpv4, parseCidr, type Ipv4Block, type NodePoolSize, checkPublicEndpoint } from "./checks";
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
 import { checkAsOf } from "../days";
@@ -270,12 +270,7 @@ function checkArgs(name: string, args: AksClusterArgs) {
     { argument: "serviceCidr", cidr: serviceCidr, given: args.serviceCidr !== undefined },
     ...(args.vnetSubnetId === undefined ? [{ argument: "the nodes' network", cidr: AKS_MANAGED_VNET, given: false, origin: "the VNet AKS makes without vnetSubnetId" }] : []),
   ]);
-  const publicEndpoint: unknown = args.publicEndpoint;
-  if (publicEndpoint !== undefined && !isRecord(publicEndpoint)) throw new ArgumentError(COMPONENT, "publicEndpoint", publicEndpoint, "expected { allowedCidrs, allowInternet? }");
-  const publicCidrs =
-    args.publicEndpoint === undefined
-      ? undefined
-      : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, checkBoolean(COMPONENT, "publicEndpoint.allowInternet", args.publicEndpoint.allowInternet ?? false));
+  const publicCidrs = checkPublicEndpoint(COMPONENT, args.publicEndpoint);
   const deployerPrincipalType = args.deployerPrincipalType === undefined ? undefined : checkOneOf(COMPONENT, "deployerPrincipalType", args.deployerPrincipalType, Object.values(AksDeployerPrincipalType));
   const grantDeployerClusterAdmin = checkBoolean(COMPONENT, "grantDeployerClusterAdmin", args.grantDeployerClusterAdmin ?? true);
   const accessTimeout = checkNumber(COMPONENT, "deployerAccessTimeoutSeconds", args.deployerAccessTimeoutSeconds ?? 1200, { min: 0, max: 3600, integer: true });

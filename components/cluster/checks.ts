@@ -3,7 +3,7 @@
  * the permissions a bound ServiceAccount asks for.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkDnsLabel, checkLabelKey, checkLabelValue, checkNumber, isPending, isRecord } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkLabelKey, checkLabelValue, checkNumber, isPending, isRecord } from "../args";
 import type { BindServiceAccountArgs, Cloud, CloudPermission } from "./contract";
 
 /** Node pool sizing every cloud shares. */
@@ -58,6 +58,14 @@ export function formatIpv4(address: number): string {
 
 /** Shortest prefix an allow-list takes without `allowInternet`: a /8 is already 16.7 million addresses. */
 export const SHORTEST_ALLOWED_PREFIX = 8;
+
+/** A cluster's `publicEndpoint` ({ allowedCidrs, allowInternet? }): its checked CIDRs, or undefined for a private endpoint. */
+export function checkPublicEndpoint(component: string, value: { allowedCidrs: string[]; allowInternet?: boolean } | undefined): string[] | undefined {
+  const given: unknown = value;
+  if (given === undefined) return undefined;
+  if (!isRecord(given)) throw new ArgumentError(component, "publicEndpoint", given, "expected { allowedCidrs, allowInternet? }");
+  return checkAllowList(component, "publicEndpoint.allowedCidrs", value?.allowedCidrs, checkBoolean(component, "publicEndpoint.allowInternet", value?.allowInternet ?? false));
+}
 
 /**
  * CIDRs allowed to reach a public API endpoint. Must be non-empty; any block shorter

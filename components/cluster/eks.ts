@@ -14,8 +14,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkDnsLabel, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
-import { checkAllowList, checkArray, checkCidr, checkCloudTags, checkClusterName, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, type NodePoolSize } from "./checks";
+import { ArgumentError, checkDnsLabel, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
+import { checkArray, checkCidr, checkCloudTags, checkClusterName, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, type NodePoolSize, checkPublicEndpoint } from "./checks";
 import { checkLogRetentionDays, OIDC_AUDIENCE } from "./clouds/aws";
 import { AwsWorkloadIdentity, type ClusterData } from "./contract";
 import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
@@ -265,12 +265,7 @@ function checkArgs(name: string, args: EksClusterArgs, region?: string): Checked
       throw new ArgumentError(COMPONENT, "vpcCidr", args.vpcCidr, "only a new VPC takes vpcCidr; leave it out with existingNetwork");
     }
   }
-  const publicEndpoint: unknown = args.publicEndpoint;
-  if (publicEndpoint !== undefined && !isRecord(publicEndpoint)) throw new ArgumentError(COMPONENT, "publicEndpoint", publicEndpoint, "expected { allowedCidrs, allowInternet? }");
-  const publicCidrs =
-    args.publicEndpoint === undefined
-      ? undefined
-      : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, checkBoolean(COMPONENT, "publicEndpoint.allowInternet", args.publicEndpoint.allowInternet ?? false));
+  const publicCidrs = checkPublicEndpoint(COMPONENT, args.publicEndpoint);
   const groups = checkRecords(COMPONENT, "nodeGroups", args.nodeGroups ?? [DEFAULT_NODE_GROUP], "node groups");
   if (groups.length === 0) throw new ArgumentError(COMPONENT, "nodeGroups", [], "expected at least one node group");
   const seen = new Set<string>();

@@ -11,7 +11,7 @@ import * as gcp from "@pulumi/gcp";
 import * as pulumi from "@pulumi/pulumi";
 import { stringify } from "yaml";
 import { ArgumentError, checkBoolean, checkNotEmpty, checkNumber, checkOneOf, componentToken, isRecord, withLegacyType } from "../args";
-import { checkAllowList, checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, type NodePoolSize } from "./checks";
+import { checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels, checkNodePoolSize, checkPlainId, checkRecords, type NodePoolSize, checkPublicEndpoint } from "./checks";
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
 import { checkAsOf } from "../days";
@@ -287,12 +287,7 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
       { argument: "serviceCidr", cidr: cidrs.service, given: args.serviceCidr !== undefined },
     ]);
   }
-  const publicEndpoint: unknown = args.publicEndpoint;
-  if (publicEndpoint !== undefined && !isRecord(publicEndpoint)) throw new ArgumentError(COMPONENT, "publicEndpoint", publicEndpoint, "expected { allowedCidrs, allowInternet? }");
-  const publicCidrs =
-    args.publicEndpoint === undefined
-      ? undefined
-      : checkAllowList(COMPONENT, "publicEndpoint.allowedCidrs", args.publicEndpoint.allowedCidrs, checkBoolean(COMPONENT, "publicEndpoint.allowInternet", args.publicEndpoint.allowInternet ?? false));
+  const publicCidrs = checkPublicEndpoint(COMPONENT, args.publicEndpoint);
   const autopilot = checkBoolean(COMPONENT, "autopilot", args.autopilot ?? false);
   const pools = checkRecords(COMPONENT, "nodePools", args.nodePools ?? (autopilot ? [] : [DEFAULT_POOL]), "node pools");
   if (autopilot && args.nodePools !== undefined) throw new ArgumentError(COMPONENT, "nodePools", pools.map((p) => p.name), "Autopilot manages the nodes; leave nodePools out");

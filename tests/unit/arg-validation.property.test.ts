@@ -21,6 +21,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as fc from "fast-check";
 import * as pulumi from "@pulumi/pulumi";
+import { schema, type PropertySpec, type TypeSpec } from "../../components/arg-schema";
 import {
   AksCluster,
   ArgoCd,
@@ -58,24 +59,8 @@ const OUTPUT_RUNS_BUILDING = 1;
 // ---------------------------------------------------------------------------------------
 // The schema: what every component declares.
 
-interface PropertySpec {
-  type?: string;
-  $ref?: string;
-  items?: PropertySpec;
-  additionalProperties?: PropertySpec;
-}
-interface TypeSpec {
-  type?: string;
-  properties?: Record<string, PropertySpec>;
-  required?: string[];
-  enum?: { value: string | number }[];
-}
-interface PackageSchema {
-  resources: Record<string, { inputProperties?: Record<string, PropertySpec>; requiredInputs?: string[] }>;
-  types: Record<string, TypeSpec>;
-}
 
-const SCHEMA = JSON.parse(readFileSync(path.join(REPO_ROOT, "provider", "schema.json"), "utf8")) as PackageSchema;
+const SCHEMA = schema();
 const TOKEN_PREFIX = "goplatform:index:";
 const SCHEMA_COMPONENTS = Object.keys(SCHEMA.resources).map((token) => token.slice(TOKEN_PREFIX.length)).sort();
 
