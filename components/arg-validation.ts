@@ -56,10 +56,26 @@ function substitute(value: unknown, resolved: readonly unknown[]): unknown {
   return walk(value);
 }
 
+/** A property path with map keys written as fields (`environment["TOKEN"]` → `environment.TOKEN`), so both spellings compare equal. */
+const normalPath = (path: string): string => path.replace(/\["((?:[^"\\]|\\.)*)"\]/g, ".$1");
+
 /** Whether `argument` (a property path) is `secretPath` or lies inside or around it. */
 function touches(argument: string, secretPath: string): boolean {
   const inside = (path: string, outer: string) => path === outer || path.startsWith(`${outer}.`) || path.startsWith(`${outer}[`);
-  return inside(argument, secretPath) || inside(secretPath, argument);
+  const [a, b] = [normalPath(argument), normalPath(secretPath)];
+  return inside(a, b) || inside(b, a);
+}
+
+/** `allowed` with every word of the secret values (3 or more letters or digits) replaced by "…": checks may echo parts of a value there. */
+function redact(allowed: string, secrets: readonly unknown[]): string {
+  const words = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (typeof value === "string" || typeof value === "number") for (const word of String(value).match(/[A-Za-z0-9]{3,}/g) ?? []) words.add(word);
+    else if (Array.isArray(value)) value.forEach(collect);
+    else if (isRecord(value)) Object.values(value).forEach(collect);
+  };
+  secrets.forEach(collect);
+  return [...words].sort((x, y) => y.length - x.length).reduce((text, word) => text.split(word).join("…"), allowed);
 }
 
 /** The schema's error when it is more to the point than `ownError`: the own check crashed, or judged a part of a value that has the wrong type as a whole. */
@@ -95,16 +111,16 @@ export function validateArgs<A extends object, C>(component: string, args: A, ow
 
   const pending = pendingValues(args, "", []);
   if (pending.length === 0) return { checked, opts };
-  const secretPaths = Promise.all(pending.map(async ({ path, value }) => ((pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))) ? [path] : []))).then((paths) =>
-    paths.flat(),
-  );
+  const secretFlags = Promise.all(pending.map(async ({ value }) => pulumi.Output.isInstance(value) && (await pulumi.isSecret(value))));
 
-  const judgeResolved = async (resolved: Record<string, unknown>): Promise<void> => {
+  const judgeResolved = async (resolved: Record<string, unknown>, values: ReadonlyMap<string, unknown>): Promise<void> => {
     try {
       judge({ ...args, ...resolved });
     } catch (err) {
-      if (err instanceof ArgumentError && (await secretPaths).some((path) => touches(err.argument, path))) {
-        throw new ArgumentError(err.component, err.argument, SECRET_NOT_SHOWN, err.allowed);
+      const flags = await secretFlags;
+      const secrets = pending.filter((p, i) => flags[i] === true && err instanceof ArgumentError && touches(err.argument, p.path));
+      if (err instanceof ArgumentError && secrets.length > 0) {
+        throw new ArgumentError(err.component, err.argument, SECRET_NOT_SHOWN, redact(err.allowed, secrets.map((p) => values.get(p.path))));
       }
       throw err;
     }
@@ -112,10 +128,13 @@ export function validateArgs<A extends object, C>(component: string, args: A, ow
   const record = args as Record<string, unknown>;
   const keys = Object.keys(record).filter((key) => pendingValues(record[key], key, []).length > 0);
   // Each argument with its pending values resolved; then all of them together.
-  const resolveArgs = (names: readonly string[]) =>
-    pulumi.all(names.map((key) => pulumi.all(pendingValues(record[key], key, []).map((p) => p.value)))).apply((perKey) =>
-      judgeResolved(Object.fromEntries(names.map((key, i) => [key, substitute(record[key], perKey[i] ?? [])]))),
-    );
+  const resolveArgs = (names: readonly string[]) => {
+    const inKeys = names.map((key) => pendingValues(record[key], key, []));
+    return pulumi.all(inKeys.map((list) => pulumi.all(list.map((p) => p.value)))).apply((perKey) => {
+      const values = new Map(inKeys.flatMap((list, i) => list.map((p, j): [string, unknown] => [p.path, perKey[i]?.[j]])));
+      return judgeResolved(Object.fromEntries(names.map((key, i) => [key, substitute(record[key], perKey[i] ?? [])])), values);
+    });
+  };
   const judged = keys.map((key) => resolveArgs([key]));
   if (keys.length > 1) judged.push(resolveArgs(keys));
   const gate: pulumi.Output<pulumi.Resource[]> = pulumi.all(judged).apply(() => []);

@@ -3,7 +3,7 @@
  * `YYYY-MM-DD` strings, which compare and sort as text.
  */
 
-import { ArgumentError } from "./args";
+import { ArgumentError, isPending } from "./args";
 
 const DAY_PATTERN = /^\d{4}-\d{2}-\d{2}$/;
 const DAY_MS = 86_400_000;
@@ -30,13 +30,19 @@ export function daysBetween(from: string, to: string): number {
 /** Days a dated table may lag the judging day before goplatform refuses to judge with it. */
 export const MAX_TABLE_AGE_DAYS = 90;
 
-/** The judging day (YYYY-MM-DD) a component's `asOf` names: today when it is not given. */
-export function checkAsOf(component: string, value: unknown, argument = "asOf"): string {
-  if (value === undefined) return toDay(new Date());
+/**
+ * The judging day (YYYY-MM-DD) a component's `asOf` names: today when it is not given.
+ * `coversFrom` is the first day the dated table the day is for can judge.
+ */
+export function checkAsOf(component: string, value: unknown, argument = "asOf", coversFrom?: string): string {
+  if (isPending(value)) throw new ArgumentError(component, argument, value, "expected a day known when the component is created (it picks the defaults), such as \"2026-12-02\"");
+  let day: string;
   try {
-    if (typeof value !== "string") throw new RangeError("not a day");
-    return toDay(value, argument);
+    if (value !== undefined && typeof value !== "string") throw new RangeError("not a day");
+    day = toDay(value ?? new Date(), argument);
   } catch {
     throw new ArgumentError(component, argument, value, 'expected a day as YYYY-MM-DD, such as "2026-12-02"');
   }
+  if (coversFrom !== undefined && day < coversFrom) throw new ArgumentError(component, argument, value, `expected a day from ${coversFrom}, the first day goplatform's table judges`);
+  return day;
 }

@@ -5,7 +5,7 @@
  * components use; extended support counts only when configured and the cluster is
  * enrolled in it. An advisory warns a configurable number of days before the end.
  */
-import type { ResourceValidationPolicy } from "@pulumi/policy";
+import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
 import { MAX_TABLE_AGE_DAYS, toDay, daysBetween } from "../components/days";
 import { KUBERNETES_CLOUD_NAMES, kubernetesReleases, KubernetesSupportStatus, type ClusterCloud, type KubernetesSupportTable } from "../components/cluster/kubernetes-versions";
 import { policyDocsUrl } from "./docs";
@@ -20,7 +20,7 @@ export interface KubernetesVersionPolicyConfig {
   /**
    * Accept a minor past standard support while it is in the cloud's extended support and
    * the cluster is enrolled in it (EKS upgradePolicy.supportType EXTENDED or unset, GKE
-   * releaseChannel EXTENDED, AKS supportPlan AKSLongTermSupport). Default: false.
+   * releaseChannel EXTENDED, AKS supportPlan AKSLongTermSupport on the Premium tier). Default: false.
    */
   allowExtendedSupport?: boolean;
   /** kubernetes-version-support-ending: warn this many days before the support the cluster relies on ends. Default: 60. */
@@ -59,7 +59,8 @@ export function clusterKubernetesVersions(type: string, props: Props): ClusterKu
       return [...found("gcp", "minMasterVersion", props.minMasterVersion, extended), ...found("gcp", "nodeVersion", props.nodeVersion, extended)].filter((v, i, all) => all.findIndex((o) => o.value === v.value) === i);
     }
     case "azure-native:containerservice:ManagedCluster":
-      return found("azure", "kubernetesVersion", props.kubernetesVersion, str(props.supportPlan) === "AKSLongTermSupport");
+      // AKS LTS needs both the plan and the Premium tier.
+      return found("azure", "kubernetesVersion", props.kubernetesVersion, str(props.supportPlan) === "AKSLongTermSupport" && str(at(props, "sku", "tier")) === "Premium");
     default:
       return [];
   }
@@ -128,7 +129,8 @@ export const kubernetesVersionSupported: ResourceValidationPolicy = {
     const config = args.getConfig<KubernetesVersionPolicyConfig>();
     const versions = clusterKubernetesVersions(args.type, args.props);
     if (versions.length === 0) return;
-    const day = toDay(config.asOf ?? new Date(), "asOf");
+    const day = judgingDay(config.asOf, report);
+    if (day === undefined) return;
     const table = kubernetesReleases;
     const stale = table.staleness(day, config.maxTableAgeDays ?? MAX_TABLE_AGE_DAYS);
     if (stale !== undefined) {
@@ -148,6 +150,16 @@ export const kubernetesVersionSupported: ResourceValidationPolicy = {
   },
 };
 
+/** The config's `asOf` as a day (today when unset); a day that does not exist is reported, and nothing judged. */
+function judgingDay(asOf: string | undefined, report: ReportViolation): string | undefined {
+  try {
+    return toDay(asOf ?? new Date(), "asOf");
+  } catch (e) {
+    report(`policy config asOf ${JSON.stringify(asOf)}: ${e instanceof Error ? e.message : String(e)}.`);
+    return undefined;
+  }
+}
+
 export const kubernetesVersionSupportEnding: ResourceValidationPolicy = {
   name: "kubernetes-version-support-ending",
   description:
@@ -163,6 +175,7 @@ export const kubernetesVersionSupportEnding: ResourceValidationPolicy = {
     properties: {
       asOf: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Judge as of this day (YYYY-MM-DD); default today." },
       warnDaysBefore: { type: "integer", minimum: 0, description: "Warn this many days before support ends. Default 60." },
+      maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the support table may lag the judging day; older, nothing is judged (kubernetes-version-supported reports it). Default 90." },
       allowExtendedSupport: { type: "boolean", description: "Count extended support when the cluster is enrolled in it (as kubernetes-version-supported). Default false." },
     },
   },
@@ -170,9 +183,12 @@ export const kubernetesVersionSupportEnding: ResourceValidationPolicy = {
     const config = args.getConfig<KubernetesVersionPolicyConfig>();
     const versions = clusterKubernetesVersions(args.type, args.props);
     if (versions.length === 0) return;
-    const day = toDay(config.asOf ?? new Date(), "asOf");
+    const day = judgingDay(config.asOf, report);
+    if (day === undefined) return;
     const warnDays = config.warnDaysBefore ?? 60;
     const table = kubernetesReleases;
+    // A stale table is kubernetes-version-supported's to report; nothing is judged with it here.
+    if (table.staleness(day, config.maxTableAgeDays ?? MAX_TABLE_AGE_DAYS) !== undefined) return;
     const allowExtended = config.allowExtendedSupport === true;
     for (const v of versions) {
       const minor = v.minor;

@@ -21,7 +21,7 @@ import { checkArray, checkCloudTags, checkClusterName, checkDisjointRanges, chec
 import { AZURE_ROLES, checkAzureLocation, roleDefinitionId } from "./clouds/azure";
 import type { ClusterData } from "./contract";
 import { checkAsOf } from "../days";
-import { checkKubernetesVersion } from "./kubernetes-versions";
+import { checkKubernetesVersion, kubernetesReleases } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "AksCluster";
@@ -242,7 +242,7 @@ function checkArgs(name: string, args: AksClusterArgs) {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   checkAzureLocation(COMPONENT, "location", args.location);
   checkNotEmpty(COMPONENT, "resourceGroupName", args.resourceGroupName, "the name of an existing resource group (or no resourceGroupName, for a new one)");
-  const day = checkAsOf(COMPONENT, args.asOf);
+  const day = checkAsOf(COMPONENT, args.asOf, "asOf", kubernetesReleases.coversFrom());
   const longTermSupport = checkBoolean(COMPONENT, "longTermSupport", args.longTermSupport ?? false);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "azure", args.kubernetesVersion, { day, extendedSupport: longTermSupport });
   if (args.vnetSubnetId !== undefined) checkPlainId(COMPONENT, "vnetSubnetId", args.vnetSubnetId, AZURE_SUBNET_ID, `expected a subnet resource id, ${SUBNET_ID_EXAMPLE}`);

@@ -306,13 +306,14 @@ export function checkRegistryRepositoryValue(component: string, cloud: "aws" | "
 }
 
 /**
- * A registryPush or registryRead repository: checked now when it is a plain string,
- * and when its value is known when it is an Output (a bad value then fails the grant
- * that uses it).
+ * A registryPush or registryRead repository, checked when it is a plain string. An
+ * Output is the validation layer's to judge once known (components/arg-validation.ts),
+ * as the argument of the component that passes it, before anything is registered;
+ * judging it here again would repeat that error once per child, and could print a
+ * secret.
  */
 export function checkRegistryRepository(component: string, cloud: "aws" | "gcp" | "azure", argument: string, repository: pulumi.Input<string>): pulumi.Input<string> {
-  const check = (value: string): string => checkRegistryRepositoryValue(component, cloud, argument, value);
-  return isPending(repository) ? pulumi.output(repository).apply(check) : check(repository);
+  return isPending(repository) ? repository : checkRegistryRepositoryValue(component, cloud, argument, repository);
 }
 
 /**

@@ -72,7 +72,7 @@ export function checkClusterData(component: string, input: pulumi.Input<ClusterD
     throw new ArgumentError(component, `${argument}.kubeconfig`, kubeconfig, "expected the kubeconfig's text (YAML)");
   }
   const render: unknown = data.renderYamlToDirectory;
-  if (render !== undefined && (typeof render !== "string" || render === "")) {
+  if (render !== undefined && !isPending(render) && (typeof render !== "string" || render === "")) {
     throw new ArgumentError(component, `${argument}.renderYamlToDirectory`, render, "expected a directory path");
   }
   if (render !== undefined && data.cloud !== "existing") {

@@ -22,7 +22,7 @@ import { eksAddonRoles, eksClusterRole, eksNodeRole } from "./eks-identity";
 import { eksKubeconfig } from "./eks-kubeconfig";
 import { eksNetwork } from "./eks-network";
 import { checkAsOf } from "../days";
-import { checkKubernetesVersion } from "./kubernetes-versions";
+import { checkKubernetesVersion, kubernetesReleases } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 export { eksKubeconfig } from "./eks-kubeconfig";
@@ -225,7 +225,7 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8}([0-9a-f]{9})?$/;
 function checkArgs(name: string, args: EksClusterArgs, region?: string): CheckedEksArgs {
   const clusterName = checkClusterName(COMPONENT, args.clusterName ?? name);
   const supportType = checkOneOf(COMPONENT, "supportType", args.supportType ?? EksSupportType.Standard, Object.values(EksSupportType));
-  const day = checkAsOf(COMPONENT, args.asOf);
+  const day = checkAsOf(COMPONENT, args.asOf, "asOf", kubernetesReleases.coversFrom());
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "aws", args.kubernetesVersion, { day, extendedSupport: supportType === EksSupportType.Extended });
   const vpcCidr = args.vpcCidr ?? "10.0.0.0/16";
   const prefix = checkCidr(COMPONENT, "vpcCidr", vpcCidr);
@@ -344,8 +344,8 @@ export class EksCluster extends pulumi.ComponentResource {
   readonly region: pulumi.Output<string>;
 
   constructor(name: string, args: EksClusterArgs = {}, opts?: pulumi.ComponentResourceOptions) {
-    // The zones' region is known here only with the default provider (aws:region or AWS_REGION).
-    const region = opts?.provider === undefined && opts?.providers === undefined ? aws.config.region : undefined;
+    // The zones' region is known here only with the default provider (aws:region or AWS_REGION), not one inherited from a parent.
+    const region = opts?.provider === undefined && opts?.providers === undefined && opts?.parent === undefined ? aws.config.region : undefined;
     // One value for Pulumi's protect and EKS's deletionProtection.
     const protect = args.protect ?? opts?.protect ?? true;
     const { checked, opts: validatedOpts } = validateArgs("EksCluster", args, (a) => checkArgs(name, a, region), withLegacyType("goplatform:aws:EksCluster", { ...opts, protect }));

@@ -15,7 +15,7 @@ import { checkCloudTags, checkClusterName, checkDisjointRanges, checkNodeLabels,
 import { accountId, checkGcpRegion } from "./clouds/gcp";
 import type { ClusterData } from "./contract";
 import { checkAsOf } from "../days";
-import { checkKubernetesVersion } from "./kubernetes-versions";
+import { checkKubernetesVersion, kubernetesReleases } from "./kubernetes-versions";
 import { validateArgs } from "../arg-validation";
 
 const COMPONENT = "GkeCluster";
@@ -270,7 +270,7 @@ function checkArgs(name: string, args: GkeClusterArgs): CheckedGkeArgs {
   const region = args.region ?? gcp.config.region;
   if (region === undefined) throw new ArgumentError(COMPONENT, "region", region, "expected a GCP region such as \"europe-west1\" (or set gcp:region)");
   checkGcpRegion(COMPONENT, "region", region);
-  const day = checkAsOf(COMPONENT, args.asOf);
+  const day = checkAsOf(COMPONENT, args.asOf, "asOf", kubernetesReleases.coversFrom());
   const releaseChannel = checkOneOf(COMPONENT, "releaseChannel", args.releaseChannel ?? GkeReleaseChannel.Regular, GKE_RELEASE_CHANNELS);
   const kubernetesVersion = checkKubernetesVersion(COMPONENT, "gcp", args.kubernetesVersion, { day, extendedSupport: releaseChannel === GkeReleaseChannel.Extended });
   const cidrs = { node: args.nodeCidr ?? "10.10.0.0/20", pod: args.podCidr ?? "10.16.0.0/14", service: args.serviceCidr ?? "10.20.0.0/20" };

@@ -86,6 +86,12 @@ export class KubernetesSupportTable {
     this.byCloud = byCloud;
   }
 
+  /** The first day every cloud has a dated minor: earlier days are outside the table. */
+  coversFrom(): string {
+    const firsts = CLOUDS.map((cloud) => this.minors(cloud).flatMap((row) => (row.available === null ? [] : [row.available])).sort()[0] ?? "9999-12-31");
+    return firsts.sort().at(-1) ?? "9999-12-31";
+  }
+
   /** Every minor the table lists for `cloud`, newest first (dated or not). */
   minors(cloud: ClusterCloud): readonly KubernetesMinorSupport[] {
     return [...(this.byCloud.get(cloud)?.values() ?? [])].sort((a, b) => byMinorDescending(a.minor, b.minor));

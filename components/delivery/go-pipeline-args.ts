@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError, checkBoolean, checkDnsLabel, checkImageByDigest, checkList, checkNotEmpty, checkOneOf, checkVolumeSize, isDigestRef, isPending, isRecord, SECRET_NOT_SHOWN, shownSecret } from "../args";
 import { checkClusterData, type ClusterData } from "../cluster";
-import { checkGoVersion, defaultGoVersion, formatGoVersion, kubernetesGoMetadata, parseGoVersion } from "../go";
+import { checkGoVersion, defaultGoVersion, formatGoVersion, goReleases, kubernetesGoMetadata, parseGoVersion } from "../go";
 import { checkAsOf } from "../days";
 import { checkImageRepository, checkPrivateKey, checkRegistryRepositoryArgument, checkRepoUrl, checkWebhookSecret } from "./checks";
 import { COSIGN_IMAGE, GIT_IMAGE, GOLANG_REPOSITORY, GOLANGCI_LINT_IMAGE, KO_BASE_IMAGE } from "./images";
@@ -236,7 +236,7 @@ export function resolve(name: string, args: GoPipelineArgs): Resolved {
   const namespace = checkDnsLabel(COMPONENT, "namespace", args.namespace ?? name);
   checkRepoUrl(COMPONENT, "repoUrl", args.repoUrl);
   checkImageRepository(COMPONENT, "imageRepository", args.imageRepository);
-  const day = checkAsOf(COMPONENT, args.asOf);
+  const day = checkAsOf(COMPONENT, args.asOf, "asOf", goReleases.coversFrom());
   const goVersion = checkGoVersion(COMPONENT, args.goVersion ?? defaultGoVersion(day), day, "goVersion");
   const testGoVersions = [...new Set(checkList(COMPONENT, "testGoVersions", args.testGoVersions ?? [goVersion], () => true).map((v, i) => checkGoVersion(COMPONENT, v, day, `testGoVersions[${i}]`)))];
 

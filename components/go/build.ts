@@ -110,7 +110,7 @@ export function checkBuildTags(component: string, argument: string, value: unkno
  */
 export function resolveGoBuild(args: GoBuildArgs, component = "GoBuild", names: Partial<Record<keyof GoBuildArgs, string>> = {}): ResolvedGoBuild {
   const named = (key: keyof GoBuildArgs): string => names[key] ?? key;
-  const day = checkAsOf(component, args.asOf, named("asOf"));
+  const day = checkAsOf(component, args.asOf, named("asOf"), goReleases.coversFrom());
   const goVersion = checkGoVersion(component, args.goVersion ?? defaultGoVersion(day), day, named("goVersion"));
 
   if (typeof args.source !== "string" || args.source === "") {

@@ -16,7 +16,12 @@ const gke = (minMasterVersion: unknown, channel = "REGULAR", nodeVersion?: strin
   name: "gke",
   props: { minMasterVersion, releaseChannel: { channel }, ...(nodeVersion === undefined ? {} : { nodeVersion }) },
 });
-const aks = (kubernetesVersion: unknown, supportPlan?: string): ResourceToCheck => ({ type: "azure-native:containerservice:ManagedCluster", name: "aks", props: { kubernetesVersion, ...(supportPlan === undefined ? {} : { supportPlan }) } });
+// LTS is the plan on the Premium tier: the plan alone does not enrol a cluster.
+const aks = (kubernetesVersion: unknown, supportPlan?: string, tier = "Premium"): ResourceToCheck => ({
+  type: "azure-native:containerservice:ManagedCluster",
+  name: "aks",
+  props: { kubernetesVersion, sku: { name: "Base", tier }, ...(supportPlan === undefined ? {} : { supportPlan }) },
+});
 
 describe("policies: Kubernetes version rules", function () {
   this.timeout(600_000);
@@ -54,6 +59,7 @@ describe("policies: Kubernetes version rules", function () {
   it("accept extended support only when allowed and the cluster is enrolled; never past it", async () => {
     const allow = day(TODAY, { allowExtendedSupport: true, warnDaysBefore: 0 });
     assert.deepEqual(await lines([eks("1.34", "EXTENDED"), eks("1.34"), gke("1.34", "EXTENDED"), aks("1.34", "AKSLongTermSupport")], allow), []);
+    assert.equal((await lines([aks("1.34", "AKSLongTermSupport", "Standard")], allow)).length, 1, "the LTS plan without the Premium tier is not extended support");
     assert.deepEqual(
       (await lines([eks("1.34", "STANDARD"), gke("1.34", "STABLE"), aks("1.34", "KubernetesOfficial"), eks("1.31", "EXTENDED")], allow)).map((l) => l.replace(/:.*runs Kubernetes/, " runs")),
       [
@@ -92,5 +98,13 @@ describe("policies: Kubernetes version rules", function () {
     assert.equal(stale.length, 1);
     assert.match(stale[0] ?? "", /^kubernetes-version-supported mandatory eks: version "1\.36": goplatform's Kubernetes support table is from 2026-12-02, 91 days before 2027-03-03 \(limit 90\): .*Update goplatform/);
     assert.deepEqual(await lines([eks("1.36")], { "kubernetes-version-supported": { asOf: "2027-03-03", maxTableAgeDays: 91 } }), []);
+  });
+
+  it("reports an asOf that is no day instead of throwing, and judges nothing more with a stale table", async () => {
+    assert.deepEqual(await lines([eks("1.36")], { "kubernetes-version-supported": { asOf: "2026-02-30" } }), [
+      'kubernetes-version-supported mandatory eks: policy config asOf "2026-02-30": asOf: invalid date "2026-02-30"; expected a YYYY-MM-DD string such as "2026-11-23".',
+    ]);
+    const stale = await lines([eks("1.36")], { "kubernetes-version-supported": { asOf: "2027-07-30" }, "kubernetes-version-support-ending": { asOf: "2027-07-30" } });
+    assert.deepEqual(stale.map((l) => l.split(" ")[0]), ["kubernetes-version-supported"], "only the mandatory rule speaks about a stale table");
   });
 });

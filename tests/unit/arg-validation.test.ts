@@ -80,6 +80,23 @@ describe("the validation layer (components/arg-validation.ts)", () => {
     assert.deepEqual(resources.all, []);
   });
 
+  it("shows no part of a secret map entry, in the value or in what is allowed", async () => {
+    const labels = (args: { ruleLabels?: Record<string, pulumi.Input<string>> }) => {
+      for (const [key, value] of Object.entries(args.ruleLabels ?? {})) {
+        if (typeof value === "string" && value.includes(" ")) throw new ArgumentError("GoRuntimeAlerts", `ruleLabels["${key}"]`, value, `expected no spaces, not "${value}"`);
+      }
+    };
+    class Alerts extends pulumi.ComponentResource {
+      constructor(name: string, args: { ruleLabels?: Record<string, pulumi.Input<string>> }) {
+        super("goplatform:test:Alerts", name, {}, validateArgs("GoRuntimeAlerts", args, labels).opts);
+      }
+    }
+    const { messages, resources } = await unhandledUnderMocks(() => new Alerts("a", { ruleLabels: { team: pulumi.secret("hunter2 swordfish") } }), {});
+    assert.ok(messages.includes('GoRuntimeAlerts: invalid ruleLabels["team"] (a secret, not shown); expected no spaces, not "… …"'), messages.join("\n"));
+    assert.ok(!messages.some((m) => m.includes("hunter2") || m.includes("swordfish")));
+    assert.deepEqual(resources.all, []);
+  });
+
   it("judges rules across two Outputs with both known", async () => {
     const { messages } = await unhandledUnderMocks(() => new Probe("p", { clusterName: "c", kubernetesVersion: "1.34", kubeconfig: pulumi.output(KUBECONFIG), oidcIssuerUrl: pulumi.output(KUBECONFIG) }), {});
     assert.ok(messages.some((m) => m.startsWith("ExistingCluster: invalid oidcIssuerUrl ")), messages.join("\n"));

@@ -1,4 +1,7 @@
 import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { checkAsOf } from "../../../components/days";
+import { resolveGoBuild } from "../../../components/go/build";
 import {
   KUBERNETES_GO_TOOLCHAINS,
   KubernetesSupportTable,
@@ -144,4 +147,11 @@ describe("Kubernetes versions", () => {
     assert.throws(make([{ ...ok, endOfExtendedSupport: "2027-01-01" }]), /extended support must end after standard support/);
     assert.throws(make([{ ...ok, available: "2026-13-01" }]), /invalid date "2026-13-01"/);
   });
+
+  it("refuses an asOf before the tables can judge it, or one not known when the component is created, naming asOf", () => {
+    assert.throws(() => checkAsOf("EksCluster", "2000-01-01", "asOf", kubernetesReleases.coversFrom()), /^ArgumentError: EksCluster: invalid asOf "2000-01-01"; expected a day from \d{4}-\d{2}-\d{2}, the first day goplatform's table judges$/);
+    assert.throws(() => resolveGoBuild({ source: ".", asOf: "2000-01-01" }, "GoLambdaFunction"), /^ArgumentError: GoLambdaFunction: invalid asOf "2000-01-01"; expected a day from /);
+    assert.throws(() => checkAsOf("GkeCluster", pulumi.output("2026-12-02")), /^ArgumentError: GkeCluster: invalid asOf \(an output, not known when the component is created\); expected a day known when the component is created/);
+  });
 });
+
