@@ -3,7 +3,7 @@
  * the permissions a bound ServiceAccount asks for.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ArgumentError, checkBoolean, checkDnsLabel, checkLabelKey, checkLabelValue, checkNumber, isPending, isRecord } from "../args";
+import { ArgumentError, checkBoolean, checkDnsLabel, checkLabelKey, checkLabelValue, checkNumber, isPending, isRecord, SECRET_NOT_SHOWN } from "../args";
 import type { BindServiceAccountArgs, Cloud, CloudPermission } from "./contract";
 
 /** Node pool sizing every cloud shares. */
@@ -306,14 +306,23 @@ export function checkRegistryRepositoryValue(component: string, cloud: "aws" | "
 }
 
 /**
- * A registryPush or registryRead repository, checked when it is a plain string. An
- * Output is the validation layer's to judge once known (components/arg-validation.ts),
- * as the argument of the component that passes it, before anything is registered;
- * judging it here again would repeat that error once per child, and could print a
- * secret.
+ * A registryPush or registryRead repository: checked now when it is a plain string, and
+ * once known when it is an Output (a bad value then fails the grant that uses it). The
+ * components judge their own arguments before this (the validation layer); this is the
+ * grant's own guard, also for a component of the caller's own (`connectCluster`). A
+ * secret's value is not shown.
  */
 export function checkRegistryRepository(component: string, cloud: "aws" | "gcp" | "azure", argument: string, repository: pulumi.Input<string>): pulumi.Input<string> {
-  return isPending(repository) ? repository : checkRegistryRepositoryValue(component, cloud, argument, repository);
+  if (!isPending(repository)) return checkRegistryRepositoryValue(component, cloud, argument, repository);
+  const output = pulumi.output(repository);
+  return output.apply(async (value) => {
+    try {
+      return checkRegistryRepositoryValue(component, cloud, argument, value);
+    } catch (err) {
+      if (err instanceof ArgumentError && (await pulumi.isSecret(output))) throw new ArgumentError(component, argument, SECRET_NOT_SHOWN, err.allowed);
+      throw err;
+    }
+  });
 }
 
 /**

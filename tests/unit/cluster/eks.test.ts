@@ -514,6 +514,13 @@ describe("EksCluster", function () {
     for (const message of messages) assert.match(message, /Test: invalid permissions\[0\]\.repository "\*"; expected one ECR repository ARN/);
     assert.equal(resources.ofType("aws:iam/rolePolicy:RolePolicy").length, 0);
 
+    const secret = await unhandledUnderMocks(() => {
+      const cluster = connected(make()());
+      cluster.bindServiceAccount("x", { namespace: "ns", serviceAccountName: "x", permissions: [{ kind: "registryPush", repository: pulumi.secret("arn:aws:ecr:*:hunter2") }] });
+    }, awsMocks);
+    assert.ok(secret.messages.length > 0);
+    for (const message of secret.messages) assert.match(message, /Test: invalid permissions\[0\]\.repository \(a secret, not shown\); expected one ECR repository ARN/);
+
     const good = "arn:aws:ecr:eu-west-1:123456789012:repository/apps/hello";
     const { messages: none, resources: granted } = await unhandledUnderMocks(() => {
       const cluster = connected(make()());
