@@ -219,7 +219,7 @@ function checkGoAppArgs(name: string, args: GoAppArgs) {
   const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
   const goLabels = goVersionLabels(COMPONENT, args.goVersion);
   const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
-  return { COMPONENT, server, policy, history, goLabels, cascadeDelete };
+  return { server, policy, history, goLabels, cascadeDelete };
 }
 
 export class GoApp extends pulumi.ComponentResource {
@@ -230,7 +230,8 @@ export class GoApp extends pulumi.ComponentResource {
 
   constructor(name: string, args: GoAppArgs, opts?: pulumi.ComponentResourceOptions) {
     const validated = validateArgs("GoApp", args, (a) => checkGoAppArgs(name, a), withLegacyType("goplatform:k8s:GoApp", opts));
-    const { COMPONENT, server, policy, history, goLabels, cascadeDelete } = validated.checked;
+    const COMPONENT = "GoApp";
+    const { server, policy, history, goLabels, cascadeDelete } = validated.checked;
     super(componentToken("GoApp"), name, {}, validated.opts);
     this.targetRevision = args.targetRevision;
 
@@ -283,7 +284,7 @@ function checkGoAppSetArgs(name: string, args: GoAppSetArgs) {
   const policy = syncPolicy(COMPONENT, args.retry);
   const history = checkNumber(COMPONENT, "revisionHistoryLimit", args.revisionHistoryLimit ?? 10, { min: 1, max: 100, integer: true });
   const cascadeDelete = checkBoolean(COMPONENT, "cascadeDelete", args.cascadeDelete ?? true);
-  return { COMPONENT, server, policy, history, cascadeDelete };
+  return { server, policy, history, cascadeDelete };
 }
 
 export class GoAppSet extends pulumi.ComponentResource {
@@ -292,7 +293,8 @@ export class GoAppSet extends pulumi.ComponentResource {
 
   constructor(name: string, args: GoAppSetArgs, opts?: pulumi.ComponentResourceOptions) {
     const validated = validateArgs("GoAppSet", args, (a) => checkGoAppSetArgs(name, a), withLegacyType("goplatform:k8s:GoAppSet", opts));
-    const { COMPONENT, server, policy, history, cascadeDelete } = validated.checked;
+    const COMPONENT = "GoAppSet";
+    const { server, policy, history, cascadeDelete } = validated.checked;
     super(componentToken("GoAppSet"), name, {}, validated.opts);
 
     // The list generator carries each service's pinned revision; the template only fills them in.
