@@ -66,16 +66,21 @@ function touches(argument: string, secretPath: string): boolean {
   return inside(a, b) || inside(b, a);
 }
 
-/** `allowed` with every word of the secret values (3 or more letters or digits) replaced by "…": checks may echo parts of a value there. */
+/**
+ * `allowed` with every part of the secret values replaced by "…": checks may echo a
+ * part of a value there (a region out of a resource path). Parts are what lies between
+ * separators (spaces, "/", ":", ",", quotes, brackets), four characters or more, so
+ * that the words of the text itself stay.
+ */
 function redact(allowed: string, secrets: readonly unknown[]): string {
-  const words = new Set<string>();
+  const parts = new Set<string>();
   const collect = (value: unknown): void => {
-    if (typeof value === "string" || typeof value === "number") for (const word of String(value).match(/[A-Za-z0-9]{3,}/g) ?? []) words.add(word);
-    else if (Array.isArray(value)) value.forEach(collect);
+    if (typeof value === "string" || typeof value === "number") for (const part of String(value).split(/[\s/:,;="'()[\]{}]+/)) if (part.length >= 4) parts.add(part);
+    if (Array.isArray(value)) value.forEach(collect);
     else if (isRecord(value)) Object.values(value).forEach(collect);
   };
   secrets.forEach(collect);
-  return [...words].sort((x, y) => y.length - x.length).reduce((text, word) => text.split(word).join("…"), allowed);
+  return [...parts].sort((x, y) => y.length - x.length).reduce((text, part) => text.split(part).join("…"), allowed);
 }
 
 /** The schema's error when it is more to the point than `ownError`: the own check crashed, or judged a part of a value that has the wrong type as a whole. */
