@@ -59,11 +59,13 @@ function substitute(value: unknown, resolved: readonly unknown[]): unknown {
 /** A property path with map keys written as fields (`environment["TOKEN"]` → `environment.TOKEN`), so both spellings compare equal. */
 const normalPath = (path: string): string => path.replace(/\["((?:[^"\\]|\\.)*)"\]/g, ".$1");
 
+/** Whether the property path `path` lies strictly inside `outer` (`a.b`, `a[0]` inside `a`). */
+const within = (path: string, outer: string): boolean => path.startsWith(`${outer}.`) || path.startsWith(`${outer}[`);
+
 /** Whether `argument` (a property path) is `secretPath` or lies inside or around it. */
 function touches(argument: string, secretPath: string): boolean {
-  const inside = (path: string, outer: string) => path === outer || path.startsWith(`${outer}.`) || path.startsWith(`${outer}[`);
   const [a, b] = [normalPath(argument), normalPath(secretPath)];
-  return inside(a, b) || inside(b, a);
+  return a === b || within(a, b) || within(b, a);
 }
 
 /**
@@ -91,8 +93,7 @@ function schemaErrorAbout(component: string, args: unknown, ownError: unknown): 
   } catch (schemaError) {
     if (!(schemaError instanceof ArgumentError)) throw schemaError;
     if (!(ownError instanceof ArgumentError)) return schemaError;
-    const outer = schemaError.argument;
-    return ownError.argument.startsWith(`${outer}.`) || ownError.argument.startsWith(`${outer}[`) ? schemaError : undefined;
+    return within(ownError.argument, schemaError.argument) ? schemaError : undefined;
   }
 }
 

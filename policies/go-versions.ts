@@ -17,6 +17,7 @@ import type { GoReleaseTable } from "../components/go/releases";
 import { goVersionsOf, lambdaBootstrap, usesRetiredGoRuntime } from "./go-sources";
 import { describeBinary, groupBinaries, imageBinariesOf, type ImageBinariesConfig } from "./image-binaries";
 import { policyDocsUrl } from "./docs";
+import { asOfSchema } from "./judging-day";
 import { daysBetween, MAX_TABLE_AGE_DAYS } from "../components/days";
 
 /** Policy config: `asOf` pins the day the release table is read for (default: today, UTC). */
@@ -82,7 +83,6 @@ export function releaseTableFor(config: GoVersionPolicyConfig): Promise<GoReleas
   return table;
 }
 
-const asOfSchema = { type: "string" as const, pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Judge as of this day (YYYY-MM-DD); default today." };
 const imageBinariesSchema = {
   type: "object" as const,
   description: "Judge the Go binary inside digest-pinned images under these prefixes, read from their registry.",

@@ -5,10 +5,11 @@
  * components use; extended support counts only when configured and the cluster is
  * enrolled in it. An advisory warns a configurable number of days before the end.
  */
-import type { ReportViolation, ResourceValidationPolicy } from "@pulumi/policy";
-import { MAX_TABLE_AGE_DAYS, toDay, daysBetween } from "../components/days";
+import type { ResourceValidationPolicy } from "@pulumi/policy";
+import { daysBetween, MAX_TABLE_AGE_DAYS } from "../components/days";
 import { KUBERNETES_CLOUD_NAMES, kubernetesReleases, KubernetesSupportStatus, type ClusterCloud, type KubernetesSupportTable } from "../components/cluster/kubernetes-versions";
 import { policyDocsUrl } from "./docs";
+import { asOfSchema, judgingDay } from "./judging-day";
 import { at, str, type Props } from "./resources";
 
 /** Policy config; Pulumi gives each rule only its own, so set `asOf` and `allowExtendedSupport` on both rules alike. */
@@ -120,7 +121,7 @@ export const kubernetesVersionSupported: ResourceValidationPolicy = {
   url: policyDocsUrl("kubernetes-version-supported"),
   configSchema: {
     properties: {
-      asOf: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Judge as of this day (YYYY-MM-DD); default today." },
+      asOf: asOfSchema,
       maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the support table may lag the judging day. Default 90." },
       allowExtendedSupport: { type: "boolean", description: "Accept a minor in extended support when the cluster is enrolled in it. Default false." },
     },
@@ -150,16 +151,6 @@ export const kubernetesVersionSupported: ResourceValidationPolicy = {
   },
 };
 
-/** The config's `asOf` as a day (today when unset); a day that does not exist is reported, and nothing judged. */
-function judgingDay(asOf: string | undefined, report: ReportViolation): string | undefined {
-  try {
-    return toDay(asOf ?? new Date(), "asOf");
-  } catch (e) {
-    report(`policy config asOf ${JSON.stringify(asOf)}: ${e instanceof Error ? e.message : String(e)}.`);
-    return undefined;
-  }
-}
-
 export const kubernetesVersionSupportEnding: ResourceValidationPolicy = {
   name: "kubernetes-version-support-ending",
   description:
@@ -173,7 +164,7 @@ export const kubernetesVersionSupportEnding: ResourceValidationPolicy = {
   url: policyDocsUrl("kubernetes-version-support-ending"),
   configSchema: {
     properties: {
-      asOf: { type: "string", pattern: "^\\d{4}-\\d{2}-\\d{2}$", description: "Judge as of this day (YYYY-MM-DD); default today." },
+      asOf: asOfSchema,
       warnDaysBefore: { type: "integer", minimum: 0, description: "Warn this many days before support ends. Default 60." },
       maxTableAgeDays: { type: "integer", minimum: 1, description: "Days the support table may lag the judging day; older, nothing is judged (kubernetes-version-supported reports it). Default 90." },
       allowExtendedSupport: { type: "boolean", description: "Count extended support when the cluster is enrolled in it (as kubernetes-version-supported). Default false." },

@@ -199,7 +199,7 @@ export function checkKubernetesVersion(
   if (stale !== undefined) throw new ArgumentError(component, "asOf", request.day, stale);
   if (value === undefined) {
     try {
-      return table.defaultMinor(request.day);
+      return defaultKubernetesVersion(request.day, table);
     } catch (e) {
       throw new ArgumentError(component, "asOf", request.day, e instanceof Error ? e.message : String(e));
     }
